@@ -14,7 +14,7 @@ import { spec } from '@japa/runner/reporters'
 import type { Runner } from '@japa/core'
 import { labGuard } from '../test/support/lab_guard.ts'
 
-let activeRunner: Runner | undefined
+let activeRunner: Runner<any> | undefined
 
 processCLIArgs(process.argv.splice(2))
 configure({
@@ -31,7 +31,7 @@ configure({
       {
         name: 'tally',
         handler: (runner) => {
-          activeRunner = runner as unknown as Runner
+          activeRunner = runner as unknown as Runner<any>
         },
       },
     ],
