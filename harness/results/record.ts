@@ -1,0 +1,72 @@
+/**
+ * The result record of one conformance test: what the reports render and what CI
+ * gates on. One JSON file per test is written to `<out>/results/` the moment the test
+ * ends, so a run that dies still leaves everything it finished.
+ */
+import type { Check, Verdict } from '../verdict/verdict.ts'
+
+export interface TestIdentity {
+  /** Stable ID, e.g. "BMCA-03"; never changes meaning once published. */
+  id: string
+  title: string
+  /** Area the ID belongs to (MF, INT, BMCA, E2E, P2P, TLV, MGT, TE). */
+  area: string
+  /** Clause(s) of the standard the test checks. */
+  clause: string
+  /** External test-plan IDs it corresponds to, e.g. ["UNH PWR.c.1.2"]. */
+  mapsTo: string[]
+  tags: string[]
+  severity: 'blocker' | 'critical' | 'normal' | 'minor' | 'trivial'
+}
+
+export interface Evidence {
+  /** pcapng of the test's traffic, relative to the results folder. */
+  pcapng?: string
+  /** SVG plots, relative to the results folder. */
+  plots?: { name: string; file: string }[]
+}
+
+export interface TestResult extends TestIdentity {
+  profile: string
+  verdict: Verdict
+  /** One line saying why, always present for fail, inconclusive and not-applicable. */
+  reason: string
+  checks: Check[]
+  /** Raw measurements (series, counts, identities) kept for the JSON attachment. */
+  measurements: Record<string, unknown>
+  /** Narrative phases the test went through, with times relative to its start. */
+  steps: { atMs: number; text: string }[]
+  startedAt: string
+  durationMs: number
+  evidence: Evidence
+  /** Set when the harness, not the DUT, failed (exit code 3 territory). */
+  harnessError?: string
+}
+
+/** What the whole run ran against; the same for every test of the run. */
+export interface RunEnvironment {
+  harnessVersion: string
+  profile: string
+  profileFile: string
+  /** Profile values marked unconfirmed that the run relied on. */
+  unconfirmedValues: string[]
+  interface: string
+  transport: string
+  domainNumber: number
+  timestamping: string
+  kernel: string
+  node: string
+  dut: { implementation: string; version: string; settings: Record<string, string>; mode: string }
+  /** The harness's own measured timestamp noise, ns (p99 of a self-loop). */
+  harnessNoiseNs?: number
+  startedAt: string
+}
+
+export interface RunSummary {
+  environment: RunEnvironment
+  counts: Record<Verdict, number> & { harnessErrors: number }
+  tests: { id: string; verdict: Verdict; reason: string; durationMs: number }[]
+  finishedAt: string
+  /** How the run ended: normally, by Ctrl-C, or by a harness error. */
+  ending: 'completed' | 'interrupted' | 'harness-error'
+}

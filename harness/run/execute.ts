@@ -1,0 +1,114 @@
+/**
+ * Runs one conformance definition against the session and turns what happens into a
+ * TestResult — for every outcome: a verdict, a thrown harness error, an abort. The
+ * result is on disk before this returns, so nothing is lost if the run dies next.
+ */
+import type { Profile } from '../profiles/types.ts'
+import type { TestResult } from '../results/record.ts'
+import type { ResultsWriter } from '../results/writer.ts'
+import { type Check, combineChecks, type Verdict } from '../verdict/verdict.ts'
+import type { TestContext } from './context.ts'
+import { type ConformanceTest, profileApplies, testParams } from './definition.ts'
+import { resultBus } from './result_bus.ts'
+import type { Session } from './session_types.ts'
+
+export interface ExecuteOptions {
+  profile: Profile
+  session: Session
+  writer: ResultsWriter
+  signal: AbortSignal
+  noiseNs: bigint
+  onStep?: (def: ConformanceTest, text: string) => void
+}
+
+/** First failing (else inconclusive) check, as the one-line reason. */
+export function reasonFrom(verdict: Verdict, checks: Check[]): string {
+  if (verdict === 'pass') return `${checks.length} checks passed`
+  const c = checks.find((x) => x.verdict === verdict)
+  if (!c) return verdict === 'not-applicable' ? 'no check applied' : verdict
+  const what = `${c.name}: measured ${c.measured}${c.unit ? ` ${c.unit}` : ''}, limit ${c.limit}`
+  return c.detail ? `${what} (${c.detail})` : what
+}
+
+export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason ?? new Error('aborted'))
+    const t = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort)
+      resolve()
+    }, ms)
+    const onAbort = () => {
+      clearTimeout(t)
+      reject(signal.reason ?? new Error('aborted'))
+    }
+    signal.addEventListener('abort', onAbort, { once: true })
+  })
+}
+
+export async function executeTest(def: ConformanceTest, o: ExecuteOptions): Promise<TestResult> {
+  const started = Date.now()
+  const steps: TestResult['steps'] = []
+  const evidence: TestResult['evidence'] = {}
+  const base = {
+    id: def.id,
+    title: def.title,
+    area: def.area,
+    clause: def.clause,
+    mapsTo: def.mapsTo,
+    tags: def.tags ?? [],
+    severity: def.severity ?? 'normal',
+    profile: o.profile.id,
+    startedAt: new Date(started).toISOString(),
+  }
+  const finish = async (r: Omit<TestResult, keyof typeof base | 'durationMs' | 'steps' | 'evidence'>): Promise<TestResult> => {
+    const result: TestResult = { ...base, ...r, steps, evidence, durationMs: Date.now() - started }
+    o.writer.result(result)
+    await resultBus.publishResult(result)
+    return result
+  }
+
+  const applies = profileApplies(def, o.profile)
+  if (applies !== true) {
+    return finish({ verdict: 'not-applicable', reason: applies, checks: [], measurements: {} })
+  }
+  if (o.signal.aborted) {
+    return finish({ verdict: 'inconclusive', reason: 'not run: the run was interrupted', checks: [], measurements: {}, harnessError: 'interrupted' })
+  }
+
+  const ctx: TestContext = {
+    profile: o.profile,
+    session: o.session,
+    params: (defaults) => testParams(o.profile, def.id, defaults),
+    step: (text) => {
+      steps.push({ atMs: Date.now() - started, text })
+      o.onStep?.(def, text)
+    },
+    signal: o.signal,
+    noiseNs: o.noiseNs,
+    attach: (name, data, kind) => {
+      const rel = o.writer.evidence(`${o.profile.id}.${def.id}.${name}`, data)
+      if (kind === 'pcapng') evidence.pcapng = rel
+      else if (kind === 'plot') (evidence.plots ??= []).push({ name, file: rel })
+      return rel
+    },
+    sleep: (ms) => abortableSleep(ms, o.signal),
+  }
+
+  try {
+    const outcome = await def.run(ctx)
+    const verdict = outcome.checks.length ? combineChecks(outcome.checks) : 'inconclusive'
+    const reason = outcome.reason ?? (outcome.checks.length ? reasonFrom(verdict, outcome.checks) : 'the test produced no checks')
+    return await finish({ verdict, reason, checks: outcome.checks, measurements: outcome.measurements ?? {} })
+  } catch (err) {
+    const interrupted = o.signal.aborted
+    const message = err instanceof Error ? err.message : String(err)
+    steps.push({ atMs: Date.now() - started, text: interrupted ? 'interrupted' : `harness error: ${message}` })
+    return finish({
+      verdict: 'inconclusive',
+      reason: interrupted ? 'interrupted before the test could decide' : `harness error: ${message}`,
+      checks: [],
+      measurements: {},
+      harnessError: interrupted ? 'interrupted' : (err instanceof Error && err.stack) || message,
+    })
+  }
+}
