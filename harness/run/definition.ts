@@ -5,6 +5,7 @@
  * turns each into a Japa test. The test function never decides a limit itself:
  * every limit comes from the profile handed in.
  */
+import { testIdMatches } from '../profiles/rules.ts'
 import type { Profile } from '../profiles/types.ts'
 import type { TestIdentity } from '../results/record.ts'
 import type { Check } from '../verdict/verdict.ts'
@@ -40,10 +41,9 @@ export function conformance(def: ConformanceTest): ConformanceTest {
   return def
 }
 
-/** Whether a test ID is selected by a profile's suites.apply / suites.skip globs. */
+/** Whether a test ID is selected by a glob (`INT-*`), case-insensitively. */
 export function matchesGlob(id: string, pattern: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i')
-  return re.test(id)
+  return testIdMatches(pattern.toUpperCase(), id.toUpperCase())
 }
 
 export interface Selection {

@@ -1,0 +1,125 @@
+/**
+ * Options of `ptp-conform run`, parsed and checked before anything touches the
+ * network. Usage errors throw CliError (exit code 2).
+ */
+import { parseArgs } from 'node:util'
+import { CliError } from '../cli/exit_codes.ts'
+import type { TransportName } from '../profiles/types.ts'
+
+export interface RunOptions {
+  profile: string
+  profileDirs: string[]
+  mode: 'lab' | 'device'
+  interface?: string
+  dutFile?: string
+  dutImpl: 'ptp4l' | 'ptpd'
+  dutOptions: Record<string, string>
+  tests: string[]
+  tags: string[]
+  suites: string[]
+  outDir: string
+  domain?: number
+  transport?: TransportName
+  allowNets: string[]
+  acknowledgeTestNetwork: boolean
+  listOnly: boolean
+  report: boolean
+}
+
+export const RUN_USAGE = `usage: ptp-conform run --profile ID (--lab [--dut-impl ptp4l|ptpd] | --interface IF --dut FILE) [options]
+
+  --profile ID            profile id or short name (default, power, gptp, 802.1as, telecom) or a YAML file
+  --lab                   build the virtual lab and test a software DUT (ptp4l by default)
+  --dut-impl ptp4l|ptpd   the software DUT in the lab
+  --dut-option KEY=VALUE  extra DUT setting (for ptp4l any configuration key), repeatable
+  --interface IF          a real interface to test a device on (with --dut FILE)
+  --dut FILE              DUT description (YAML) of the real device
+  --tests ID,...          select tests by ID or glob (INT-*, BMCA-0?)
+  --tags TAG,...          select tests by tag
+  --suites AREA,...       select tests by area (MF, INT, BMCA, E2E, P2P, TLV, MGT, TE)
+  --out DIR               where results, evidence and reports go (default: results)
+  --domain N              domainNumber, where the profile's range allows it
+  --transport l2|udp4|udp6  where the profile allows a choice
+  --profiles DIR          an extra folder of user profiles, repeatable
+  --allow-net CIDR        addresses a real test interface may carry, repeatable
+  --i-know-this-is-a-test-network  run on an interface that looks like production
+  --list                  print the selected tests and exit
+  --no-report             write results but skip the HTML report`
+
+function list(v: string | string[] | undefined): string[] {
+  const arr = v === undefined ? [] : Array.isArray(v) ? v : [v]
+  return arr.flatMap((x) => x.split(',')).map((x) => x.trim()).filter(Boolean)
+}
+
+export function parseRunOptions(argv: string[]): RunOptions | 'help' {
+  let parsed
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: false,
+      options: {
+        profile: { type: 'string' },
+        lab: { type: 'boolean', default: false },
+        'dut-impl': { type: 'string', default: 'ptp4l' },
+        'dut-option': { type: 'string', multiple: true },
+        interface: { type: 'string' },
+        dut: { type: 'string' },
+        tests: { type: 'string', multiple: true },
+        tags: { type: 'string', multiple: true },
+        suites: { type: 'string', multiple: true },
+        out: { type: 'string', default: 'results' },
+        domain: { type: 'string' },
+        transport: { type: 'string' },
+        profiles: { type: 'string', multiple: true },
+        'allow-net': { type: 'string', multiple: true },
+        'i-know-this-is-a-test-network': { type: 'boolean', default: false },
+        list: { type: 'boolean', default: false },
+        report: { type: 'boolean', default: true },
+        'no-report': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    })
+  } catch (err) {
+    throw new CliError(`${(err as Error).message}\n\n${RUN_USAGE}`)
+  }
+  const v = parsed.values
+  if (v.help) return 'help'
+  if (!v.profile) throw new CliError(`--profile is required\n\n${RUN_USAGE}`)
+  if (v.lab && v.interface) throw new CliError('--lab and --interface exclude each other: the lab makes its own interfaces')
+  if (!v.lab && !v.interface && !v.list) throw new CliError(`choose --lab or --interface IF --dut FILE\n\n${RUN_USAGE}`)
+  if (v.interface && !v.dut) throw new CliError('--interface needs --dut FILE describing the device under test')
+  const impl = v['dut-impl']
+  if (impl !== 'ptp4l' && impl !== 'ptpd') throw new CliError(`--dut-impl must be ptp4l or ptpd, not '${impl}'`)
+  const dutOptions: Record<string, string> = {}
+  for (const kv of v['dut-option'] ?? []) {
+    const i = kv.indexOf('=')
+    if (i <= 0) throw new CliError(`--dut-option takes KEY=VALUE, got '${kv}'`)
+    dutOptions[kv.slice(0, i).trim()] = kv.slice(i + 1).trim()
+  }
+  let domain: number | undefined
+  if (v.domain !== undefined) {
+    domain = Number(v.domain)
+    if (!Number.isInteger(domain) || domain < 0 || domain > 255) throw new CliError(`--domain must be an integer 0..255, not '${v.domain}'`)
+  }
+  const transport = v.transport as TransportName | undefined
+  if (transport !== undefined && !['l2', 'udp4', 'udp6'].includes(transport)) throw new CliError(`--transport must be l2, udp4 or udp6, not '${transport}'`)
+  return {
+    profile: v.profile,
+    profileDirs: v.profiles ?? [],
+    mode: v.interface ? 'device' : 'lab',
+    interface: v.interface,
+    dutFile: v.dut,
+    dutImpl: impl,
+    dutOptions,
+    tests: list(v.tests).map((t) => t.toUpperCase()),
+    tags: list(v.tags),
+    suites: list(v.suites),
+    outDir: v.out!,
+    domain,
+    transport,
+    allowNets: list(v['allow-net']),
+    acknowledgeTestNetwork: v['i-know-this-is-a-test-network']!,
+    listOnly: v.list!,
+    report: !v['no-report'],
+  }
+}

@@ -1,0 +1,174 @@
+/**
+ * `ptp-conform run`: load the profile, select tests, make sure it is safe to transmit,
+ * build the session (virtual lab or real interface), run the tests through Japa,
+ * write a result per test as it ends, then the reports; tear everything down on every
+ * path out, Ctrl-C included.
+ */
+import { resolve } from 'node:path'
+import { CliError, ExitCode } from '../cli/exit_codes.ts'
+import { loadProfile, ProfileError } from '../profiles/index.ts'
+import type { Profile, TransportName } from '../profiles/types.ts'
+import type { RunSummary, TestResult } from '../results/record.ts'
+import { ResultsWriter } from '../results/writer.ts'
+import type { Verdict } from '../verdict/verdict.ts'
+import { allureReporter } from '../../reports/index.ts'
+import { type ConformanceTest, profileApplies, selected } from './definition.ts'
+import { describeEnvironment, unconfirmedValues } from './environment.ts'
+import { runWithJapa } from './japa_bridge.ts'
+import { LabSession } from './lab_session.ts'
+import type { RunOptions } from './options.ts'
+import { Progress } from './progress.ts'
+import { resultBus } from './result_bus.ts'
+import { assessInterface, gatherInterfaceFacts } from './safety.ts'
+import type { Session } from './session_types.ts'
+import { allDefinitions } from './suite_files.ts'
+
+/** Fixture order: tests that need the DUT in the same role run together. */
+const FIXTURE_ORDER = { 'dut-master': 0, 'dut-slave': 1 } as const
+
+function pickTransport(profile: Profile, wanted: TransportName | undefined): TransportName {
+  const t = wanted ?? profile.transport.default
+  if (!profile.transport.allowed.includes(t)) {
+    throw new CliError(`profile ${profile.id} allows transports ${profile.transport.allowed.join(', ')}, not ${t}`)
+  }
+  return t
+}
+
+function pickDomain(profile: Profile, wanted: number | undefined): number {
+  const d = wanted ?? profile.domain.default.value
+  const [lo, hi] = profile.domain.range.value
+  if (d < lo || d > hi) throw new CliError(`domainNumber ${d} is outside profile ${profile.id}'s range ${lo}..${hi}`)
+  return d
+}
+
+export function exitCodeFor(results: TestResult[], interrupted: boolean): number {
+  if (interrupted) return 130
+  if (results.some((r) => r.harnessError && r.harnessError !== 'interrupted')) return ExitCode.harness
+  if (results.some((r) => r.verdict === 'fail')) return ExitCode.fail
+  return ExitCode.ok
+}
+
+export async function runConformance(o: RunOptions): Promise<number> {
+  let profile: Profile
+  try {
+    profile = loadProfile(o.profile, { profileDirs: o.profileDirs })
+  } catch (err) {
+    if (err instanceof ProfileError) throw new CliError(err.message, ExitCode.usage)
+    throw err
+  }
+  const transport = pickTransport(profile, o.transport)
+  const domainNumber = pickDomain(profile, o.domain)
+
+  const all = await allDefinitions()
+  const chosen = all
+    .filter(({ def }) => selected(def, o))
+    .sort((a, b) => FIXTURE_ORDER[a.def.fixture] - FIXTURE_ORDER[b.def.fixture] || a.def.id.localeCompare(b.def.id))
+  if (chosen.length === 0) throw new CliError('the selection (--tests, --tags, --suites) matches no test')
+
+  if (o.listOnly) {
+    for (const { def } of chosen) {
+      const a = profileApplies(def, profile)
+      console.log(`${def.id.padEnd(12)} ${def.title}${a === true ? '' : `  [not applicable: ${a}]`}`)
+    }
+    return ExitCode.ok
+  }
+
+  const unconfirmed = unconfirmedValues(profile)
+  console.log(`ptp-conform run: profile ${profile.id} (${profile.name}), transport ${transport}, domain ${domainNumber}`)
+  console.log(`  ${chosen.length} tests selected; ${unconfirmed.length} profile values are marked unconfirmed (listed in the report)`)
+
+  if (o.mode === 'device') {
+    const facts = gatherInterfaceFacts(o.interface!)
+    const verdict = assessInterface(facts, o.allowNets, o.acknowledgeTestNetwork)
+    for (const r of verdict.reasons) console.log(`  safety: ${r}`)
+    if (!verdict.ok) {
+      throw new CliError(
+        `refusing to transmit on ${o.interface}: it looks like a production network. Use a test network, list its addresses with --allow-net, or pass --i-know-this-is-a-test-network`,
+        ExitCode.usage,
+      )
+    }
+    // Real devices are described by a DUT file and driven through the remote adapter;
+    // that session type is not built yet, and we will not pretend otherwise.
+    throw new CliError('runs on a real interface are not available in this version; use --lab', ExitCode.harness)
+  }
+
+  const abort = new AbortController()
+  let interrupted = false
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (interrupted) {
+      process.stderr.write(`\nptp-conform: second ${sig}, exiting now\n`)
+      process.exit(130)
+    }
+    interrupted = true
+    process.stderr.write(`\nptp-conform: ${sig}: stopping after the current step; results so far are kept\n`)
+    abort.abort(new Error(`interrupted by ${sig}`))
+  }
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
+
+  const outDir = resolve(o.outDir)
+  const writer = new ResultsWriter(outDir)
+  let session: Session | undefined
+  const reporter = allureReporter({ outDir, html: o.report, singleFile: o.report })
+  try {
+    console.log(`  building the virtual lab (pair topology) with a ${o.dutImpl} DUT …`)
+    try {
+      session = await LabSession.create({ profile, transport, domainNumber, dutImpl: o.dutImpl, dutOptions: o.dutOptions })
+    } catch (err) {
+      throw new CliError(`the virtual lab could not be built: ${(err as Error).message}`, ExitCode.harness)
+    }
+    console.log(`  harness port ${session.harnessInterface}, timestamping ${session.timestamping}`)
+    console.log(`  harness noise ${session.noise.ns} ns: ${session.noise.method}`)
+    console.log(`  emulated clocks use identities ${session.harnessClockIdentity(0)} … ${session.harnessClockIdentity(3)} in domain ${domainNumber}`)
+    const live: Session = session
+    const env = await describeEnvironment(profile, live)
+    writer.environment(env)
+    await resultBus.publishEnvironment(env, outDir)
+
+    const writeSummary = async (done: TestResult[]) => {
+      const counts = { pass: 0, fail: 0, inconclusive: 0, 'not-applicable': 0, harnessErrors: 0 } as RunSummary['counts']
+      for (const r of done) {
+        counts[r.verdict as Verdict]++
+        if (r.harnessError) counts.harnessErrors++
+      }
+      const finalEnv = await describeEnvironment(profile, live).catch(() => env)
+      writer.environment({ ...finalEnv, startedAt: env.startedAt })
+      writer.summary({
+        environment: finalEnv,
+        counts,
+        tests: done.map((r) => ({ id: r.id, verdict: r.verdict, reason: r.reason, durationMs: r.durationMs })),
+        finishedAt: new Date().toISOString(),
+        ending: interrupted ? 'interrupted' : counts.harnessErrors ? 'harness-error' : 'completed',
+      })
+    }
+    const progress = new Progress(chosen.length, chosen.reduce((s, t) => s + t.def.estimatedSeconds, 0))
+    const results = await runWithJapa({
+      tests: chosen,
+      execute: {
+        profile,
+        session,
+        writer,
+        signal: abort.signal,
+        noiseNs: session.noise.ns,
+        onStep: (def, text) => progress.phase(def.id, text),
+      },
+      reporters: [reporter],
+      onStart: (def: ConformanceTest) => progress.start(def.id, def.title),
+      onEnd: (def, r) => progress.end(def.id, r.verdict, r.reason, def.estimatedSeconds, r.durationMs),
+      beforeReportersEnd: async (done) => writeSummary(done),
+    })
+    await session.close()
+    session = undefined
+    try {
+      console.log((await reporter.finalized).summaryText)
+    } catch (err) {
+      console.error(`ptp-conform: the reports could not be written: ${(err as Error).message}`)
+    }
+    console.log(`results: ${outDir}`)
+    return exitCodeFor(results, interrupted)
+  } finally {
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
+    await session?.close().catch(() => undefined)
+  }
+}

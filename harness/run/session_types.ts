@@ -1,0 +1,49 @@
+/**
+ * The session a conformance run works in: one DUT, one harness port, the profile's
+ * transport and domain. Tests ask it for the DUT in a role and for engines driven on
+ * the harness port; they never build namespaces or open sockets themselves, which is
+ * what lets the same test run in the virtual lab and against a real device.
+ */
+import type { ClockIdentity, PortIdentity } from '../codec/types.ts'
+import type { Dut, DutDescription, DutOptions } from '../dut/types.ts'
+import type { Engine } from '../engines/actions.ts'
+import type { HeaderDefaults } from '../engines/message_factory.ts'
+import type { DelayMechanismName, TransportName } from '../profiles/types.ts'
+import type { Recorder } from '../recorder/recorder.ts'
+import type { PortDriver } from '../runtime/port_driver.ts'
+
+export type DutRoleWanted = 'master' | 'slave'
+
+export interface DriverHandle {
+  driver: PortDriver
+  recorder: Recorder
+  /** Stop the engine(s), wait for TX timestamps in flight, close the port. */
+  close(): Promise<void>
+}
+
+export interface Session {
+  readonly mode: 'lab' | 'device'
+  readonly transport: TransportName
+  readonly delayMechanism: DelayMechanismName
+  readonly domainNumber: number
+  /** Timestamping mode of the harness port ('software' on veth). */
+  readonly timestamping: string
+  readonly harnessInterface: string
+  /** Clock identities the harness may use for emulated clocks (unique, derived from its MAC). */
+  harnessClockIdentity(n: number): ClockIdentity
+  /** The DUT's port identity as it appears on the wire, once known. */
+  dutPortIdentity(): PortIdentity | undefined
+  readonly dut: Dut
+  dutDescription(): Promise<DutDescription>
+  /** Extra DUT settings in force (passed through to the implementation). */
+  readonly dutOptions: DutOptions
+  /** Header defaults every emulated clock uses (domain, SDO ids, versions) for this profile. */
+  headerDefaults(): Partial<Omit<HeaderDefaults, 'sourcePortIdentity'>>
+  /** Bring the DUT into the role (restarting it if it is in another one or was stopped). */
+  ensureDut(role: DutRoleWanted, signal: AbortSignal): Promise<void>
+  /** Drive `engine` on the harness port; every frame in and out lands in the handle's recorder. */
+  drive(engine: Engine): DriverHandle
+  /** Measured harness noise (ns) and how it was measured. */
+  readonly noise: { ns: bigint; method: string }
+  close(): Promise<void>
+}

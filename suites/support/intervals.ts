@@ -1,0 +1,35 @@
+/**
+ * Which logMessageInterval the lab DUT is configured with, and which nominal value a
+ * test judges against. A profile's lab settings may differ from its defaults (faster
+ * rates inside the allowed range); the nominal interval of a rate test is what the DUT
+ * advertises, and MF-07 separately checks that the advertised value is allowed.
+ */
+import type { IntervalName, Profile } from '../../harness/profiles/types.ts'
+
+const LAB_KEY: Record<IntervalName, string> = {
+  announce: 'logAnnounceInterval',
+  sync: 'logSyncInterval',
+  delayReq: 'logMinDelayReqInterval',
+  pdelayReq: 'logMinPdelayReqInterval',
+}
+
+/** The interval (log2 s) the lab DUT runs with: the lab setting, else the profile default, else 0. */
+export function labInterval(profile: Profile, which: IntervalName): number {
+  const lab = profile.lab.ptp4l[LAB_KEY[which]]
+  if (lab !== undefined && Number.isFinite(Number(lab))) return Number(lab)
+  return profile.intervals[which]?.default.value ?? 0
+}
+
+/** Most frequent value of a list (the DUT's advertised interval across its messages). */
+export function mode(values: number[]): number | undefined {
+  const counts = new Map<number, number>()
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1)
+  let best: number | undefined
+  let n = 0
+  for (const [v, c] of counts) if (c > n) [best, n] = [v, c]
+  return best
+}
+
+export function labKeyOf(which: IntervalName): string {
+  return LAB_KEY[which]
+}
