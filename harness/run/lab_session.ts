@@ -10,6 +10,7 @@ import type { ClockIdentity, PortIdentity } from '../codec/types.ts'
 import type { Engine } from '../engines/actions.ts'
 import type { HeaderDefaults } from '../engines/message_factory.ts'
 import type { DelayMechanismName, Profile, TransportName } from '../profiles/types.ts'
+import { ManagementClient } from '../management/client.ts'
 import { Recorder } from '../recorder/recorder.ts'
 import { openDriver } from '../runtime/open_driver.ts'
 import { measureLinkNoise } from './noise.ts'
@@ -156,6 +157,18 @@ export class LabSession implements Session {
     }
     this.openHandle = handle
     return handle
+  }
+
+  managementClient(): ManagementClient {
+    if (this.openHandle) throw new Error('the harness port is driven by an engine; close it before managing the DUT')
+    return ManagementClient.open({
+      interface: this.h.ifname,
+      netns: this.h.netns,
+      transport: this.o.transport,
+      domainNumber: this.o.domainNumber,
+      transportSpecific: this.o.profile.sdo.majorSdoId.value,
+      boundaryHops: 1,
+    })
   }
 
   async close(): Promise<void> {

@@ -109,7 +109,7 @@ export async function runConformance(o: RunOptions): Promise<number> {
   const outDir = resolve(o.outDir)
   const writer = new ResultsWriter(outDir)
   let session: Session | undefined
-  const reporter = allureReporter({ outDir, html: o.report, singleFile: o.report })
+  const reporter = allureReporter({ outDir, html: o.report, singleFile: o.report, finalizeAt: 'manual' })
   try {
     console.log(`  building the virtual lab (pair topology) with a ${o.dutImpl} DUT …`)
     try {
@@ -160,7 +160,7 @@ export async function runConformance(o: RunOptions): Promise<number> {
     await session.close()
     session = undefined
     try {
-      console.log((await reporter.finalized).summaryText)
+      console.log((await reporter.finalize()).summaryText)
     } catch (err) {
       console.error(`ptp-conform: the reports could not be written: ${(err as Error).message}`)
     }

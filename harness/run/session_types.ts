@@ -9,6 +9,7 @@ import type { Dut, DutDescription, DutOptions } from '../dut/types.ts'
 import type { Engine } from '../engines/actions.ts'
 import type { HeaderDefaults } from '../engines/message_factory.ts'
 import type { DelayMechanismName, TransportName } from '../profiles/types.ts'
+import type { ManagementClient } from '../management/client.ts'
 import type { Recorder } from '../recorder/recorder.ts'
 import type { PortDriver } from '../runtime/port_driver.ts'
 
@@ -43,6 +44,8 @@ export interface Session {
   ensureDut(role: DutRoleWanted, signal: AbortSignal): Promise<void>
   /** Drive `engine` on the harness port; every frame in and out lands in the handle's recorder. */
   drive(engine: Engine): DriverHandle
+  /** A PTP management client on the harness port (close it when done; not while an engine drives the port). */
+  managementClient(): ManagementClient
   /** Measured harness noise (ns) and how it was measured. */
   readonly noise: { ns: bigint; method: string }
   close(): Promise<void>

@@ -1,0 +1,517 @@
+/**
+ * The test master: an emulated grandmaster that a DUT slave must follow (or a DUT master must
+ * defeat). Sans-IO: it plans Announce and Sync on fixed grids, answers Delay_Req / Pdelay_Req,
+ * and sends Follow_Up / Pdelay_Resp_Follow_Up once the TX timestamp of the event message is
+ * handed back. The time it sends is its TimeBase applied to the timestamp clock, so a DUT slave
+ * can be shown a known offset; `correctionShift` moves part of that time into correctionField
+ * (and shifts the timestamp by the same amount) without changing what a correct slave computes.
+ */
+import type { Engine, EngineAction, ReceivedMessage, Transmitted, Destination } from './actions.ts'
+import type { ClockIdentity, ClockQuality, PortIdentity, PtpMessage, Tlv } from '../codec/types.ts'
+import {
+  FLAG_TWO_STEP,
+  FLAG_UNICAST,
+  LOG_MESSAGE_INTERVAL_UNSPECIFIED,
+  TimeSource,
+} from '../codec/constants.ts'
+import { normalizeClockIdentity } from '../codec/clock_identity.ts'
+import { buildFollowUpInfoTlv } from '../codec/tlvs/follow_up_info.ts'
+import { buildPathTraceTlv } from '../codec/tlvs/path_trace.ts'
+import { logIntervalToNs } from '../stats/percentiles.ts'
+import { nsToScaled } from './delay_arithmetic.ts'
+import { SendEmitter } from './emitter.ts'
+import {
+  buildAnnounceMessage,
+  buildDelayRespMessage,
+  buildFollowUpMessage,
+  buildPdelayRespFollowUpMessage,
+  buildPdelayRespMessage,
+  buildSyncMessage,
+  defaultHeaderDefaults,
+  type HeaderDefaults,
+  samePortIdentity,
+  ts,
+} from './message_factory.ts'
+import { MutationPipeline, type MutationRule, type PlannedSend } from './mutations.ts'
+import { TimeBase } from './time_base.ts'
+import { ZERO_TIMESTAMP } from '../time/timestamp.ts'
+
+/** What the master announces (1588-2019 13.5 body + the time-property flags). */
+export interface AnnounceDataset {
+  grandmasterPriority1: number
+  grandmasterClockQuality: ClockQuality
+  grandmasterPriority2: number
+  /** Default: the master's own clockIdentity. */
+  grandmasterIdentity?: ClockIdentity
+  stepsRemoved: number
+  timeSource: number
+  currentUtcOffset: number
+  /**
+   * flagField of the Announce: octet-1 time properties (leap61, leap59, currentUtcOffsetValid,
+   * ptpTimescale, timeTraceable, frequencyTraceable, synchronizationUncertain) and any octet-0
+   * bits wanted (alternateMasterFlag, profile-specific, unicast).
+   */
+  flagField: number
+}
+
+/**
+ * What ptp4l announces as a free-running grandmaster on CLOCK_REALTIME (default.cfg): class 248,
+ * accuracy unknown, variance 0xFFFF, priorities 128, ARB timescale (linuxptp clears ptpTimescale
+ * when its clock is CLOCK_REALTIME, so a slave applies no UTC offset to the timestamps).
+ */
+export const DEFAULT_ANNOUNCE_DATASET: Readonly<AnnounceDataset> = Object.freeze({
+  grandmasterPriority1: 128,
+  grandmasterClockQuality: Object.freeze({ clockClass: 248, clockAccuracy: 0xfe, offsetScaledLogVariance: 0xffff }),
+  grandmasterPriority2: 128,
+  stepsRemoved: 0,
+  timeSource: TimeSource.INTERNAL_OSCILLATOR,
+  currentUtcOffset: 37,
+  flagField: 0,
+})
+
+export interface CorrectionShift {
+  /** Nanoseconds moved out of the timestamps into correctionField. */
+  ns: bigint
+  /** Which message of the Sync path carries it (a one-step Sync always carries it itself). Default 'Follow_Up'. */
+  syncPath?: 'Sync' | 'Follow_Up'
+  /** Shift Delay_Resp too (receiveTimestamp + ns, correctionField + ns). Default true. */
+  delayResp?: boolean
+}
+
+export interface TestMasterConfig {
+  /** Name in send reasons and recorder entries, e.g. 'gm-a'. */
+  name: string
+  clockIdentity: ClockIdentity
+  portNumber?: number
+  /** Header fields other than sourcePortIdentity (domain, SDO ids, versions, controlField convention). */
+  header?: Partial<Omit<HeaderDefaults, 'sourcePortIdentity'>>
+  dataset?: Partial<AnnounceDataset>
+  /** TLVs appended to every Announce (C37.238, ATOI, ...). */
+  announceTlvs?: Tlv[]
+  /** Append a PATH_TRACE TLV holding this clock's identity (802.1AS). */
+  pathTrace?: boolean
+  logAnnounceInterval: number
+  logSyncInterval: number
+  /** logMessageInterval of multicast Delay_Resp (a linuxptp slave adopts it as its Delay_Req rate). */
+  logMinDelayReqInterval?: number
+  /** Default true. */
+  twoStep?: boolean
+  /** Add the 802.1AS Follow_Up information TLV to every Follow_Up. */
+  followUpInformationTlv?: boolean
+  /** Which requests the master answers. Default 'E2E'. */
+  delayMechanism?: 'E2E' | 'P2P' | 'none'
+  /** Answer Pdelay_Req one-step: Pdelay_Resp with the turnaround in correctionField, sent this long after the request. */
+  oneStepPdelayTurnaroundNs?: bigint
+  /** Send everything unicast to this address with unicastFlag and logMessageInterval 0x7F. */
+  unicastTo?: string
+  /** Answer Delay_Req with a unicast Delay_Resp to its source (hybrid mode). */
+  unicastDelayResp?: boolean
+  timeBase?: TimeBase
+  correctionShift?: CorrectionShift
+  mutations?: MutationRule[]
+  seed?: number
+  sendAnnounce?: boolean
+  sendSync?: boolean
+  /** How long before a planned send the engine wants to be woken (coarse Node timer). Default 20 ms. */
+  prepareLeadNs?: bigint
+  /** First Announce/Sync this long after start (after the prepare lead). Default 0. */
+  startDelayNs?: bigint
+  /** Delay of the Follow_Up sent for a withheld Sync (withholdSync mutation). Default 1 ms. */
+  withheldFollowUpDelayNs?: bigint
+  /** Answer requests from any domain / majorSdoId (default: only our own). */
+  answerForeignDomains?: boolean
+}
+
+interface PendingSync {
+  sequenceId: number
+  plannedAt: bigint
+  /** Message type of the original (a mutation may have changed the message). */
+  twoStep: boolean
+}
+
+interface PendingPdelay {
+  sequenceId: number
+  requester: PortIdentity
+  correctionField: bigint
+  destination?: Destination
+}
+
+const DEFAULT_LEAD = 20_000_000n
+
+export class TestMaster implements Engine {
+  readonly name: string
+  readonly portIdentity: PortIdentity
+  private header: HeaderDefaults
+  private dataset: AnnounceDataset
+  private announceTlvs: Tlv[]
+  private readonly cfg: TestMasterConfig
+  private timeBaseValue: TimeBase
+  private shift: CorrectionShift | undefined
+  private pipeline: MutationPipeline
+  private readonly emitter: SendEmitter
+
+  private announceSeq = 0
+  private syncSeq = 0
+  private nextAnnounceAt: bigint | undefined
+  private nextSyncAt: bigint | undefined
+  private announcing: boolean
+  private syncing: boolean
+  private answering = true
+  private readonly pendingSync = new Map<string, PendingSync>()
+  private readonly pendingPdelay = new Map<string, PendingPdelay>()
+  /** Count of frames planned, by type (for tests and suites). */
+  readonly planned: Record<string, number> = {}
+
+  constructor(config: TestMasterConfig) {
+    this.cfg = config
+    this.name = config.name
+    this.portIdentity = { clockIdentity: normalizeClockIdentity(config.clockIdentity), portNumber: config.portNumber ?? 1 }
+    this.header = { ...defaultHeaderDefaults(this.portIdentity), ...config.header, sourcePortIdentity: this.portIdentity }
+    this.dataset = { ...DEFAULT_ANNOUNCE_DATASET, ...config.dataset }
+    this.announceTlvs = config.announceTlvs ?? []
+    this.timeBaseValue = config.timeBase ?? new TimeBase()
+    this.shift = config.correctionShift
+    this.pipeline = new MutationPipeline(config.mutations ?? [], config.seed ?? 1)
+    this.emitter = new SendEmitter(config.name)
+    this.announcing = config.sendAnnounce ?? true
+    this.syncing = config.sendSync ?? true
+  }
+
+  // ------------------------------------------------------------ control (called between events)
+
+  get timeBase(): TimeBase {
+    return this.timeBaseValue
+  }
+
+  /** The offsetFromMaster a correct slave with a true offset of 0 must report (slave − master). */
+  expectedSlaveOffsetNs(atNs: bigint): bigint {
+    return atNs - this.timeBaseValue.toMaster(atNs)
+  }
+
+  get announceDataset(): Readonly<AnnounceDataset> {
+    return this.dataset
+  }
+
+  setDataset(changes: Partial<AnnounceDataset>): void {
+    this.dataset = { ...this.dataset, ...changes }
+  }
+
+  setAnnounceTlvs(tlvs: Tlv[]): void {
+    this.announceTlvs = tlvs
+  }
+
+  setTimeBase(tb: TimeBase): void {
+    this.timeBaseValue = tb
+  }
+
+  setCorrectionShift(shift: CorrectionShift | undefined): void {
+    this.shift = shift
+  }
+
+  setMutations(rules: MutationRule[], seed = this.cfg.seed ?? 1): void {
+    this.pipeline = new MutationPipeline(rules, seed)
+  }
+
+  /** Stop sending (a grandmaster that dies). By default everything stops, answers included. */
+  silence(what: { announce?: boolean; sync?: boolean; answers?: boolean } = {}): void {
+    if (what.announce ?? true) this.announcing = false
+    if (what.sync ?? true) this.syncing = false
+    if (what.answers ?? true) this.answering = false
+  }
+
+  /** Start sending again; the grids restart at now. */
+  resume(now: bigint, what: { announce?: boolean; sync?: boolean; answers?: boolean } = {}): EngineAction[] {
+    const actions: EngineAction[] = []
+    const lead = this.lead()
+    if ((what.announce ?? true) && !this.announcing) {
+      this.announcing = true
+      this.nextAnnounceAt = now + lead
+      actions.push({ kind: 'timer', at: now, id: 'announce' })
+    }
+    if ((what.sync ?? true) && !this.syncing) {
+      this.syncing = true
+      this.nextSyncAt = now + lead
+      actions.push({ kind: 'timer', at: now, id: 'sync' })
+    }
+    if (what.answers ?? true) this.answering = true
+    return actions
+  }
+
+  get isAnnouncing(): boolean {
+    return this.announcing
+  }
+
+  // ------------------------------------------------------------ Engine
+
+  start(now: bigint): EngineAction[] {
+    const first = now + this.lead() + (this.cfg.startDelayNs ?? 0n)
+    this.nextAnnounceAt = first
+    // Sync half a millisecond after Announce, so the two never compete for the same instant.
+    this.nextSyncAt = first + 500_000n
+    return [
+      { kind: 'timer', at: this.nextAnnounceAt - this.lead(), id: 'announce' },
+      { kind: 'timer', at: this.nextSyncAt - this.lead(), id: 'sync' },
+    ]
+  }
+
+  onTimer(id: string, now: bigint): EngineAction[] {
+    if (id === 'announce') return this.announceTick(now)
+    if (id === 'sync') return this.syncTick(now)
+    return []
+  }
+
+  onMessage(rx: ReceivedMessage, _now: bigint): EngineAction[] {
+    const m = rx.message
+    if (!this.answering) return []
+    if (samePortIdentity(m.header.sourcePortIdentity, this.portIdentity)) return []
+    if (!this.cfg.answerForeignDomains &&
+      (m.header.domainNumber !== this.header.domainNumber || m.header.majorSdoId !== this.header.majorSdoId)) return []
+    const mech = this.cfg.delayMechanism ?? 'E2E'
+    if (m.type === 'Delay_Req' && mech === 'E2E') return this.answerDelayReq(m, rx)
+    if (m.type === 'Pdelay_Req' && mech === 'P2P') return this.answerPdelayReq(m, rx)
+    return []
+  }
+
+  onTransmitted(tx: Transmitted, _now: bigint): EngineAction[] {
+    const sync = this.pendingSync.get(tx.sendId)
+    if (sync) {
+      this.pendingSync.delete(tx.sendId)
+      return this.followUp(sync, tx.txTimestampNs, tx.txTimestampNs, `Follow_Up for Sync #${sync.sequenceId}`)
+    }
+    const pd = this.pendingPdelay.get(tx.sendId)
+    if (pd) {
+      this.pendingPdelay.delete(tx.sendId)
+      const t3 = this.timeBaseValue.toMaster(tx.txTimestampNs)
+      const msg = buildPdelayRespFollowUpMessage(
+        this.header,
+        { sequenceId: pd.sequenceId, correctionField: pd.correctionField, logMessageInterval: LOG_MESSAGE_INTERVAL_UNSPECIFIED },
+        ts(t3),
+        pd.requester,
+      )
+      return this.emit({ message: msg, baseNs: tx.txTimestampNs, mutations: [], role: 'original' },
+        `Pdelay_Resp_Follow_Up #${pd.sequenceId}`, pd.destination ?? { kind: 'pdelay' })
+    }
+    return []
+  }
+
+  // ------------------------------------------------------------ periodic messages
+
+  private lead(): bigint {
+    return this.cfg.prepareLeadNs ?? DEFAULT_LEAD
+  }
+
+  /** Next slot of a grid at or after `now − interval` (late slots are still sent, at once; older ones are dropped). */
+  private catchUp(next: bigint, interval: bigint, now: bigint): bigint {
+    if (next >= now - interval) return next
+    const behind = (now - interval - next) / interval + 1n
+    return next + behind * interval
+  }
+
+  private announceTick(now: bigint): EngineAction[] {
+    if (!this.announcing || this.nextAnnounceAt === undefined) return []
+    const interval = logIntervalToNs(this.cfg.logAnnounceInterval)
+    if (now < this.nextAnnounceAt - this.lead()) return [{ kind: 'timer', at: this.nextAnnounceAt - this.lead(), id: 'announce' }]
+    const at = this.catchUp(this.nextAnnounceAt, interval, now)
+    this.nextAnnounceAt = at + interval
+    const actions = this.emit({ message: this.buildAnnounce(at), at, mutations: [], role: 'original' }, 'Announce')
+    actions.push({ kind: 'timer', at: this.nextAnnounceAt - this.lead(), id: 'announce' })
+    return actions
+  }
+
+  buildAnnounce(at: bigint): PtpMessage {
+    const d = this.dataset
+    const tlvs = [...this.announceTlvs.map((t) => structuredClone(t))]
+    if (this.cfg.pathTrace) tlvs.push(buildPathTraceTlv([this.portIdentity.clockIdentity]))
+    return buildAnnounceMessage(
+      this.header,
+      {
+        sequenceId: this.announceSeq++,
+        flagField: d.flagField | this.unicastFlag(),
+        logMessageInterval: this.intervalField(this.cfg.logAnnounceInterval),
+      },
+      {
+        originTimestamp: ts(this.timeBaseValue.toMaster(at)),
+        currentUtcOffset: d.currentUtcOffset,
+        grandmasterPriority1: d.grandmasterPriority1,
+        grandmasterClockQuality: d.grandmasterClockQuality,
+        grandmasterPriority2: d.grandmasterPriority2,
+        grandmasterIdentity: normalizeClockIdentity(d.grandmasterIdentity ?? this.portIdentity.clockIdentity),
+        stepsRemoved: d.stepsRemoved,
+        timeSource: d.timeSource,
+      },
+      tlvs,
+    )
+  }
+
+  private syncTick(now: bigint): EngineAction[] {
+    if (!this.syncing || this.nextSyncAt === undefined) return []
+    const interval = logIntervalToNs(this.cfg.logSyncInterval)
+    if (now < this.nextSyncAt - this.lead()) return [{ kind: 'timer', at: this.nextSyncAt - this.lead(), id: 'sync' }]
+    const at = this.catchUp(this.nextSyncAt, interval, now)
+    this.nextSyncAt = at + interval
+    const actions = this.planSync(at)
+    actions.push({ kind: 'timer', at: this.nextSyncAt - this.lead(), id: 'sync' })
+    return actions
+  }
+
+  private twoStep(): boolean {
+    return this.cfg.twoStep ?? true
+  }
+
+  private shiftNs(where: 'Sync' | 'Follow_Up'): bigint {
+    if (!this.shift) return 0n
+    const placement = this.twoStep() ? (this.shift.syncPath ?? 'Follow_Up') : 'Sync'
+    return placement === where ? this.shift.ns : 0n
+  }
+
+  private planSync(at: bigint): EngineAction[] {
+    const seq = this.syncSeq++
+    const shiftAll = this.shift?.ns ?? 0n
+    const twoStep = this.twoStep()
+    const msg = buildSyncMessage(
+      this.header,
+      {
+        sequenceId: seq,
+        flagField: (twoStep ? FLAG_TWO_STEP : 0) | this.unicastFlag(),
+        correctionField: nsToScaled(this.shiftNs('Sync')),
+        logMessageInterval: this.intervalField(this.cfg.logSyncInterval),
+      },
+      // One-step: the planned send time is the best a software clock can do; the recorder keeps
+      // the real TX timestamp next to it. Two-step: the Follow_Up carries the precise time.
+      ts(this.timeBaseValue.toMaster(at) - shiftAll),
+    )
+    const plans = this.pipeline.apply({ message: msg, at, mutations: [], role: 'original' })
+    const actions: EngineAction[] = []
+    for (const p of plans) {
+      if (p.withheld) {
+        // Follow_Up without Sync: the Sync stays home, its Follow_Up goes out as if it had left at `at`.
+        actions.push(...this.followUp({ sequenceId: seq, plannedAt: at, twoStep }, at, at + (this.cfg.withheldFollowUpDelayNs ?? 1_000_000n),
+          `Follow_Up for withheld Sync #${seq}`, p.mutations))
+        continue
+      }
+      const action = this.emitter.toAction(p, p.role === 'duplicate' ? `Sync #${seq} (duplicate)` : 'Sync', this.destination())
+      this.count('Sync')
+      if (twoStep && p.role === 'original') this.pendingSync.set(action.sendId, { sequenceId: seq, plannedAt: at, twoStep })
+      actions.push(action)
+    }
+    return actions
+  }
+
+  private followUp(sync: PendingSync, originNs: bigint, baseNs: bigint, step: string, inherited: string[] = []): EngineAction[] {
+    const shiftAll = this.shift?.ns ?? 0n
+    const tlvs: Tlv[] = []
+    if (this.cfg.followUpInformationTlv) {
+      tlvs.push(buildFollowUpInfoTlv({ cumulativeScaledRateOffset: this.timeBaseValue.cumulativeScaledRateOffset() }))
+    }
+    const msg = buildFollowUpMessage(
+      this.header,
+      {
+        sequenceId: sync.sequenceId,
+        flagField: this.unicastFlag(),
+        correctionField: nsToScaled(this.shiftNs('Follow_Up')),
+        logMessageInterval: this.intervalField(this.cfg.logSyncInterval),
+      },
+      ts(this.timeBaseValue.toMaster(originNs) - shiftAll),
+      tlvs,
+    )
+    const plan: PlannedSend = { message: msg, baseNs, mutations: [...inherited], role: 'original' }
+    if (baseNs !== originNs) plan.at = baseNs
+    return this.emit(plan, step)
+  }
+
+  // ------------------------------------------------------------ answers
+
+  private answerDelayReq(req: Extract<PtpMessage, { type: 'Delay_Req' }>, rx: ReceivedMessage): EngineAction[] {
+    const shift = this.shift && (this.shift.delayResp ?? true) ? this.shift.ns : 0n
+    const t4 = this.timeBaseValue.toMaster(rx.rxTimestampNs)
+    const unicast = this.cfg.unicastDelayResp === true || this.cfg.unicastTo !== undefined
+    const msg = buildDelayRespMessage(
+      this.header,
+      {
+        sequenceId: req.header.sequenceId,
+        flagField: unicast ? FLAG_UNICAST : 0,
+        // 1588-2019 11.3.2 c): the Delay_Req's correctionField comes back in the Delay_Resp.
+        correctionField: req.header.correctionField + nsToScaled(shift),
+        logMessageInterval: unicast ? LOG_MESSAGE_INTERVAL_UNSPECIFIED : (this.cfg.logMinDelayReqInterval ?? 0),
+      },
+      // The slave subtracts the Delay_Resp correction from receiveTimestamp: add the shift here.
+      ts(t4 + shift),
+      req.header.sourcePortIdentity,
+    )
+    let dest: Destination | undefined
+    if (this.cfg.unicastTo !== undefined) dest = { kind: 'unicast', address: this.cfg.unicastTo }
+    else if (this.cfg.unicastDelayResp && rx.source) dest = { kind: 'unicast', address: rx.source }
+    return this.emit({ message: msg, baseNs: rx.rxTimestampNs, mutations: [], role: 'original' },
+      `Delay_Resp to ${req.header.sourcePortIdentity.clockIdentity} #${req.header.sequenceId}`, dest)
+  }
+
+  private answerPdelayReq(req: Extract<PtpMessage, { type: 'Pdelay_Req' }>, rx: ReceivedMessage): EngineAction[] {
+    const t2 = this.timeBaseValue.toMaster(rx.rxTimestampNs)
+    const step = `Pdelay_Resp to ${req.header.sourcePortIdentity.clockIdentity} #${req.header.sequenceId}`
+    const dest: Destination = { kind: 'pdelay' }
+    if (this.cfg.oneStepPdelayTurnaroundNs !== undefined) {
+      const at = rx.rxTimestampNs + this.cfg.oneStepPdelayTurnaroundNs
+      const turnaround = this.timeBaseValue.toMaster(at) - t2
+      const msg = buildPdelayRespMessage(
+        this.header,
+        {
+          sequenceId: req.header.sequenceId,
+          correctionField: req.header.correctionField + nsToScaled(turnaround),
+          logMessageInterval: LOG_MESSAGE_INTERVAL_UNSPECIFIED,
+        },
+        ZERO_TIMESTAMP,
+        req.header.sourcePortIdentity,
+      )
+      return this.emit({ message: msg, at, mutations: [], role: 'original' }, step, dest)
+    }
+    const msg = buildPdelayRespMessage(
+      this.header,
+      { sequenceId: req.header.sequenceId, flagField: FLAG_TWO_STEP, logMessageInterval: LOG_MESSAGE_INTERVAL_UNSPECIFIED },
+      ts(t2),
+      req.header.sourcePortIdentity,
+    )
+    const plans = this.pipeline.apply({ message: msg, baseNs: rx.rxTimestampNs, mutations: [], role: 'original' })
+    const actions: EngineAction[] = []
+    for (const p of plans) {
+      const a = this.emitter.toAction(p, step, dest)
+      this.count(p.message.type)
+      if (p.role === 'original') {
+        this.pendingPdelay.set(a.sendId, {
+          sequenceId: req.header.sequenceId,
+          requester: req.header.sourcePortIdentity,
+          correctionField: req.header.correctionField,
+          destination: dest,
+        })
+      }
+      actions.push(a)
+    }
+    return actions
+  }
+
+  // ------------------------------------------------------------ helpers
+
+  private unicastFlag(): number {
+    return this.cfg.unicastTo !== undefined ? FLAG_UNICAST : 0
+  }
+
+  private intervalField(log: number): number {
+    return this.cfg.unicastTo !== undefined ? LOG_MESSAGE_INTERVAL_UNSPECIFIED : log
+  }
+
+  private destination(): Destination | undefined {
+    return this.cfg.unicastTo !== undefined ? { kind: 'unicast', address: this.cfg.unicastTo } : undefined
+  }
+
+  private count(type: string): void {
+    this.planned[type] = (this.planned[type] ?? 0) + 1
+  }
+
+  /** Runs a plan through the mutations and turns the results into send actions. */
+  private emit(plan: PlannedSend, step: string, destination?: Destination): EngineAction[] {
+    const dest = destination ?? this.destination()
+    return this.pipeline.apply(plan).map((p) => {
+      this.count(p.message.type)
+      return this.emitter.toAction(p, p.role === 'duplicate' ? `${step} (duplicate)` : step, dest)
+    })
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * One frame the harness sent or received, with everything a verdict or a report needs about it:
+ * direction, port, timestamp, decoded message, findings, and why it was sent.
+ */
+import type { Finding, PtpMessage } from '../codec/types.ts'
+import type { SendReason } from '../engines/actions.ts'
+
+export type Direction = 'in' | 'out'
+export type RecordedTransport = 'l2' | 'udp4' | 'udp6'
+
+/** Link and network addressing of a frame (what the pcapng export needs to rebuild headers). */
+export interface FrameAddressing {
+  srcMac?: string
+  dstMac?: string
+  srcIp?: string
+  dstIp?: string
+  srcPort?: number
+  dstPort?: number
+  vlan?: { pcp: number; dei?: number; vid: number; tpid?: number }
+}
+
+export interface RecordedFrame extends FrameAddressing {
+  /** Position in the recorder (record order). */
+  index: number
+  direction: Direction
+  /** Name of the harness port ('h0', 'a', an interface name). */
+  port: string
+  transport: RecordedTransport
+  /** TX timestamp (out) or RX timestamp (in) on the timestamp clock; null when none came. */
+  timestampNs: bigint | null
+  /** out: the send time the engine asked for (absent = as soon as possible). */
+  plannedAt?: bigint
+  /** The PTP message octets as on the wire. */
+  bytes: Uint8Array
+  /** The whole link-layer frame, when the transport handed it over. */
+  raw?: Uint8Array
+  /** Decoded message; undefined when the octets could not be decoded (decodeError says why). */
+  message?: PtpMessage
+  decodeError?: string
+  findings: Finding[]
+  /** out: who sent it and why (engine, step, mutations). */
+  reason?: SendReason
+  /** out: the send failed (no TX timestamp, transport error). */
+  sendError?: string
+  /** Free notes added by suites ("DUT switched parent after this Announce"). */
+  notes: string[]
+}

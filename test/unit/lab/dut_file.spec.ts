@@ -1,0 +1,89 @@
+import { test } from '@japa/runner'
+import { DutFileError, parseDutFile } from '../../../harness/dut/remote/dut_file.ts'
+import { parseDutOptions } from '../../../harness/dut/options.ts'
+
+const GOOD = `name: Acme GM-1000, rack 3
+vendor: Acme
+model: GM-1000
+firmware: "2.4.1"
+interface: enp3s0
+mac: 00:11:22:33:44:55
+ipv4: 192.0.2.10
+clockIdentity: 001122.fffe.334455
+capabilities:
+  roles: [master, slave]
+  transports: [l2, udp4]
+  delayMechanisms: [E2E, P2P]
+  oneStep: false
+  twoStep: true
+management:
+  enabled: true
+  transport: l2
+hooks:
+  restart: ssh admin@gm reboot
+  timeoutMs: 30000
+`
+
+function diagnostics(text: string) {
+  try {
+    parseDutFile('dut.yaml', text)
+  } catch (e) {
+    if (e instanceof DutFileError) return e.diagnostics
+    throw e
+  }
+  return []
+}
+
+test.group('dut / DUT file', () => {
+  test('a complete file loads as written', ({ assert }) => {
+    const d = parseDutFile('dut.yaml', GOOD)
+    assert.equal(d.interface, 'enp3s0')
+    assert.deepEqual(d.capabilities.transports, ['l2', 'udp4'])
+    assert.equal(d.hooks?.restart, 'ssh admin@gm reboot')
+    assert.equal(d.file, 'dut.yaml')
+  })
+
+  test('errors point at file:line:col with the path and what was expected', ({ assert }) => {
+    const ds = diagnostics(GOOD.replace('mac: 00:11:22:33:44:55', 'mac: 00:11').replace('roles: [master, slave]', 'roles: [master, boss]') + 'colour: red\n')
+    const byPath = Object.fromEntries(ds.map((d) => [d.path, d]))
+    assert.equal(byPath.mac!.line, 6)
+    assert.equal(byPath.mac!.col, 6)
+    assert.match(byPath.mac!.message, /MAC address/)
+    assert.equal(byPath['capabilities.roles[1]']!.line, 10)
+    assert.match(byPath['capabilities.roles[1]']!.message, /one of: master, slave/)
+    assert.equal(byPath.colour!.line, 21)
+    assert.match(byPath.colour!.message, /unknown key 'colour'/)
+  })
+
+  test('missing required keys and YAML syntax errors are positioned too', ({ assert }) => {
+    const missing = diagnostics('name: x\ninterface: eth0\n')
+    assert.deepEqual(missing.map((d) => d.path), ['capabilities'])
+    const broken = diagnostics('name: [x\n')
+    assert.isAbove(broken.length, 0)
+    assert.match(broken[0]!.message, /YAML/)
+  })
+
+  test('cross-field rules: management transport must be a capability; one- or two-step', ({ assert }) => {
+    const ds = diagnostics(GOOD.replace('  transport: l2\n', '  transport: udp6\n').replace('twoStep: true', 'twoStep: false'))
+    const msgs = ds.map((d) => `${d.path}: ${d.message}`)
+    assert.isTrue(msgs.some((m) => m.startsWith('management.transport') && m.includes('udp6')), msgs.join('\n'))
+    assert.isTrue(msgs.some((m) => m.startsWith('capabilities.twoStep')), msgs.join('\n'))
+  })
+
+  test('the message of the thrown error lists every diagnostic as file:line:col', ({ assert }) => {
+    assert.throws(() => parseDutFile('dut.yaml', GOOD.replace('ipv4: 192.0.2.10', 'ipv4: 300.1.1.1')), /dut\.yaml:7:7 ipv4 must be an IPv4 address/)
+  })
+})
+
+test.group('dut / --dut-option', () => {
+  test('key=value pairs, integers as numbers, anything else as text', ({ assert }) => {
+    assert.deepEqual(parseDutOptions(['masterOnly=1', 'logSyncInterval=-3', 'ptp_dst_mac=01:80:C2:00:00:0E', 'transportSpecific=0x1']), {
+      masterOnly: 1,
+      logSyncInterval: -3,
+      ptp_dst_mac: '01:80:C2:00:00:0E',
+      transportSpecific: '0x1',
+    })
+    assert.throws(() => parseDutOptions(['masterOnly']), /key=value/)
+    assert.throws(() => parseDutOptions(['=1']), /key=value/)
+  })
+})
