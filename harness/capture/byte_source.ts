@@ -67,7 +67,9 @@ export class FileSource implements ByteSource {
   require(n: number): number {
     const have = this.end - this.pos
     if (have >= n || this.eof) return Math.min(n, have)
-    const next = new Uint8Array(Math.max(this.chunkSize, n))
+    // Not zero-filled: every octet handed out below `end` is overwritten by the copy or the read.
+    const raw = Buffer.allocUnsafeSlow(Math.max(this.chunkSize, n))
+    const next = new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength)
     next.set(this.buf.subarray(this.pos, this.end), 0)
     let filled = have
     while (filled < next.length) {

@@ -73,7 +73,9 @@ export class CapturePacket {
 
   /** The captured octets, starting with the link-layer header. */
   get data(): Uint8Array {
-    return this.chunk.subarray(this.dataOffset, this.dataOffset + this.capturedLength)
+    // The constructor is about twice as fast as subarray() (no species lookup).
+    const c = this.chunk
+    return new Uint8Array(c.buffer, c.byteOffset + this.dataOffset, this.capturedLength)
   }
 
   /** Capture time in ns since 1970-01-01 00:00:00 UTC; null for a pcapng Simple Packet Block, which carries no time. */

@@ -88,8 +88,19 @@ export function w32(b: Uint8Array, o: number, v: number): void {
   b[o + 3] = v
 }
 
+const MAX_SAFE_N = 0x1fffffffffffffn
+const TWO_48_N = 1n << 48n
+
 /** UInteger48 from a number or bigint; values are taken modulo 2^48. */
 export function w48(b: Uint8Array, o: number, v: number | bigint): void {
+  if (typeof v === 'bigint' && v >= 0n && v < TWO_48_N) {
+    // Fast path (every valid secondsField): exact in a double, no bigint shifts.
+    const x = Number(v)
+    const hi = Math.floor(x / TWO_32)
+    w16(b, o, hi)
+    w32(b, o + 2, x - hi * TWO_32)
+    return
+  }
   const n = typeof v === 'bigint' ? BigInt.asUintN(48, v) : BigInt.asUintN(48, BigInt(Math.trunc(v)))
   const hi = Number(n >> 32n)
   const lo = Number(n & 0xffffffffn)
@@ -99,6 +110,14 @@ export function w48(b: Uint8Array, o: number, v: number | bigint): void {
 
 /** 64-bit two's complement of v (signed or unsigned input). */
 export function w64(b: Uint8Array, o: number, v: bigint): void {
+  if (v >= -MAX_SAFE_N && v <= MAX_SAFE_N) {
+    // Fast path: |v| < 2^53 is exact as a double; hi is floored so lo stays in [0, 2^32).
+    const x = Number(v)
+    const hi = Math.floor(x / TWO_32)
+    w32(b, o, hi)
+    w32(b, o + 4, x - hi * TWO_32)
+    return
+  }
   const n = BigInt.asUintN(64, v)
   w32(b, o, Number(n >> 32n))
   w32(b, o + 4, Number(n & 0xffffffffn))

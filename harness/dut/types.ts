@@ -47,7 +47,8 @@ export interface DutStartOptions {
 }
 
 /** Where readState() gets its answers. */
-export type StateSource = 'management-uds' | 'status-file' | 'management-wire' | 'passive'
+/** log: the implementation's own log of port transitions (a linuxptp TC answers no management). */
+export type StateSource = 'management-uds' | 'status-file' | 'management-wire' | 'passive' | 'log'
 
 /** Settings a DUT may allow to change; how it applies each is up to the adapter. */
 export type DutSetting =

@@ -30,7 +30,8 @@ export async function waitForPortState(dut: Dut, want: PortStateName | PortState
     }
     if (Date.now() > deadline) {
       const seen = last ? last.ports.map((p) => `port ${p.portNumber} ${p.portState}`).join(', ') || 'no ports' : `no state (${(lastError as Error)?.message ?? 'unknown'})`
-      throw new Error(`DUT did not reach ${wanted.join('/')} within ${o.timeoutMs ?? 30_000} ms; last seen: ${seen}`)
+      const log = (await dut.logs().catch(() => '')).trimEnd().split('\n').slice(-8).join('\n')
+      throw new Error(`DUT did not reach ${wanted.join('/')} within ${o.timeoutMs ?? 30_000} ms; last seen: ${seen}${log ? `\n--- its log ends ---\n${log}` : ''}`)
     }
     await sleep(o.pollMs ?? 100)
   }

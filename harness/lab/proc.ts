@@ -9,6 +9,8 @@
  */
 import { readFileSync } from 'node:fs'
 
+const sleepSync = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)
+
 export interface ProcIdentity {
   pid: number
   /** /proc/PID/stat field 22. */
@@ -64,7 +66,22 @@ export function isOurs(id: ProcIdentity, launched: readonly string[]): boolean {
   return !!p && p.startTime === id.startTime && p.state !== 'Z' && p.state !== 'X' && argvMatches(launched, p.argv)
 }
 
-const sleepSync = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)
+/**
+ * isOurs, tolerating the instant of an exec: while `ip netns exec` or
+ * `setpriv` exec()s into the next program, /proc/PID/cmdline reads empty.
+ * Same start time + empty command line is retried briefly, never assumed.
+ */
+function isOursSettled(id: ProcIdentity, launched: readonly string[]): boolean {
+  for (let i = 0; i < 40; i++) {
+    const p = readProc(id.pid)
+    if (!p || p.startTime !== id.startTime || p.state === 'Z' || p.state === 'X') return false
+    if (argvMatches(launched, p.argv)) return true
+    if (p.argv.length > 0) return false
+    sleepSync(5)
+  }
+  return false
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 /**
@@ -72,7 +89,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
  * Returns false if the process was not ours (nothing was signalled).
  */
 export function killOursSync(id: ProcIdentity, launched: readonly string[], graceMs = 1000): boolean {
-  if (!isOurs(id, launched)) return false
+  if (!isOursSettled(id, launched)) return false
   signal(id.pid, 'SIGTERM')
   const deadline = Date.now() + graceMs
   while (isAlive(id) && Date.now() < deadline) sleepSync(10)
@@ -85,7 +102,7 @@ export function killOursSync(id: ProcIdentity, launched: readonly string[], grac
 }
 
 export async function killOurs(id: ProcIdentity, launched: readonly string[], graceMs = 1000): Promise<boolean> {
-  if (!isOurs(id, launched)) return false
+  if (!isOursSettled(id, launched)) return false
   signal(id.pid, 'SIGTERM')
   const deadline = Date.now() + graceMs
   while (isAlive(id) && Date.now() < deadline) await sleep(10)
@@ -107,7 +124,7 @@ function signal(pid: number, sig: NodeJS.Signals): void {
 
 /** SIGKILL at once, no SIGTERM first (fault injection); waits until the process is gone. */
 export async function killOursHard(id: ProcIdentity, launched: readonly string[]): Promise<boolean> {
-  if (!isOurs(id, launched)) return false
+  if (!isOursSettled(id, launched)) return false
   signal(id.pid, 'SIGKILL')
   const hard = Date.now() + 2000
   while (isAlive(id) && Date.now() < hard) await sleep(5)

@@ -237,7 +237,7 @@ export class ManagementClient {
     const from = f.srcMac ?? f.srcAddress
     let decoded
     try {
-      decoded = decodeMessage(f.data, 0, undefined, { trailerIsPadding: f.transport === 'l2' })
+      decoded = decodeMessage(f.data, 0, undefined, { trailerIsPadding: expectedTrailer(f) })
     } catch (e) {
       const seq = f.data.length >= 32 ? (f.data[30]! << 8) | f.data[31]! : -1
       const p = this.pending.get(seq)
@@ -280,6 +280,18 @@ export class ManagementClient {
     p.answers.push(answer)
     if (p.expect !== undefined && new Set(p.answers.map((a) => a.sourceKey)).size >= p.expect) p.done()
   }
+}
+
+/**
+ * Octets after messageLength that are not the sender's fault: Ethernet
+ * padding to the 60-octet minimum (L2), and the two octets IEEE 1588 Annex E
+ * adds to a UDP/IPv6 payload (so a transparent clock can fix the checksum;
+ * linuxptp appends them to every message).
+ */
+function expectedTrailer(f: ReceivedFrame): boolean {
+  if (f.transport === 'l2') return true
+  if (f.transport === 'udp6' && f.data.length >= 4) return f.data.length - ((f.data[2]! << 8) | f.data[3]!) === 2
+  return false
 }
 
 // ---------------------------------------------------------------- conveniences

@@ -13,7 +13,8 @@ import type { ManagementClient } from '../management/client.ts'
 import type { Recorder } from '../recorder/recorder.ts'
 import type { PortDriver } from '../runtime/port_driver.ts'
 
-export type DutRoleWanted = 'master' | 'slave'
+/** master: grandmaster-only (masterOnly); slave: slave-only; auto: an ordinary clock that may be either. */
+export type DutRoleWanted = 'master' | 'slave' | 'auto'
 
 export interface DriverHandle {
   driver: PortDriver
@@ -42,6 +43,8 @@ export interface Session {
   headerDefaults(): Partial<Omit<HeaderDefaults, 'sourcePortIdentity'>>
   /** Bring the DUT into the role (restarting it if it is in another one or was stopped). */
   ensureDut(role: DutRoleWanted, signal: AbortSignal): Promise<void>
+  /** Restart the DUT in a role with a clean state (no foreign masters, no history). */
+  restartDut(role: DutRoleWanted, signal: AbortSignal): Promise<void>
   /** Drive `engine` on the harness port; every frame in and out lands in the handle's recorder. */
   drive(engine: Engine): DriverHandle
   /** A PTP management client on the harness port (close it when done; not while an engine drives the port). */

@@ -29,10 +29,14 @@ export interface PortOptions {
   ttl?: number
   /** udp4: DSCP (0..63), sent as IP_TOS = dscp << 2. */
   dscp?: number
+  /** udp4: DSCP of general messages (port 320); default: same as `dscp` (linuxptp dscp_general). */
+  dscpGeneral?: number
   /** udp6: hop limit (default 1). */
   hopLimit?: number
   /** udp6: traffic class octet (DSCP << 2 | ECN). */
   trafficClass?: number
+  /** udp6: traffic class of general messages; default: same as `trafficClass`. */
+  trafficClassGeneral?: number
   /** udp6: X of FF0X::181 (default 0xE, as linuxptp). */
   udp6Scope?: number
   /** udp: share 319/320 with other sockets that also set SO_REUSEADDR. Default false (EADDRINUSE instead). */

@@ -195,6 +195,8 @@ PortConfig ReadPortConfig(const Napi::Object& o) {
   c.udp.dscp = IntOpt(o, "dscp", 0);
   c.udp.hopLimit = IntOpt(o, "hopLimit", 1);
   c.udp.trafficClass = IntOpt(o, "trafficClass", 0);
+  c.udp.dscpGeneral = IntOpt(o, "dscpGeneral", -1);
+  c.udp.trafficClassGeneral = IntOpt(o, "trafficClassGeneral", -1);
   c.udp.udp6Scope = IntOpt(o, "udp6Scope", 0xE);
   c.udp.reuseAddress = BoolOpt(o, "reuseAddress", false);
   c.txTimeoutMs = IntOpt(o, "txTimeoutMs", 1000);
@@ -287,7 +289,16 @@ class PortWrap : public Napi::ObjectWrap<PortWrap> {
         if (keep->closed) return;  // close() returned these itself
       }
       if (batch.empty() || env == nullptr || fn.IsEmpty()) return;
-      fn.Call({ToJsArray(env, batch)});
+      try {
+        fn.Call({ToJsArray(env, batch)});
+      } catch (const Napi::Error& e) {
+        // The JS side catches its own listeners' errors, so this is the
+        // environment shutting down (no JS may run): nothing to deliver to.
+        try {
+          e.ThrowAsJavaScriptException();
+        } catch (...) {
+        }
+      }
     });
   }
 

@@ -172,7 +172,9 @@ void Port::CompleteTx(int si, uint32_t kernelKey, int64_t ts, const uint8_t* dat
 }
 
 void Port::Finish(Pending& p, int64_t ts, const char* code, const std::string& message) {
-  if (ts >= 0 && p.sendNs >= 0) AddLatencySample(ts - p.sendNs);
+  // Only scheduled frames teach the scheduler its lead: they leave after a
+  // sleep, with a cold send path, unlike back-to-back sends from JavaScript.
+  if (p.kind == PendingKind::Train && ts >= 0 && p.sendNs >= 0) AddLatencySample(ts - p.sendNs);
   switch (p.kind) {
     case PendingKind::Silent:
     case PendingKind::Load:

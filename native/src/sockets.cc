@@ -159,7 +159,8 @@ int OpenUdpSocket(const InterfaceInfo& itf, Transport t, uint16_t port, const Ud
     SetInt(fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, 0, "clear IPV6_MULTICAST_LOOP");
     SetInt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, o.hopLimit, "set IPV6_MULTICAST_HOPS");
     SetInt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, o.hopLimit, "set IPV6_UNICAST_HOPS");
-    SetInt(fd, IPPROTO_IPV6, IPV6_TCLASS, o.trafficClass, "set IPV6_TCLASS");
+    const int tclass = port == kPtpGeneralPort && o.trafficClassGeneral >= 0 ? o.trafficClassGeneral : o.trafficClass;
+    SetInt(fd, IPPROTO_IPV6, IPV6_TCLASS, tclass, "set IPV6_TCLASS");
     SetInt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1, "set IPV6_RECVPKTINFO");
     SetInt(fd, IPPROTO_IPV6, IPV6_RECVTCLASS, 1, "set IPV6_RECVTCLASS");
     SetInt(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1, "set IPV6_RECVHOPLIMIT");
@@ -188,7 +189,8 @@ int OpenUdpSocket(const InterfaceInfo& itf, Transport t, uint16_t port, const Ud
     SetInt(fd, IPPROTO_IP, IP_MULTICAST_LOOP, 0, "clear IP_MULTICAST_LOOP");
     SetInt(fd, IPPROTO_IP, IP_MULTICAST_TTL, o.ttl, "set IP_MULTICAST_TTL");
     SetInt(fd, IPPROTO_IP, IP_TTL, o.ttl, "set IP_TTL");
-    SetInt(fd, IPPROTO_IP, IP_TOS, (o.dscp & 0x3F) << 2, "set IP_TOS");
+    const int dscp = port == kPtpGeneralPort && o.dscpGeneral >= 0 ? o.dscpGeneral : o.dscp;
+    SetInt(fd, IPPROTO_IP, IP_TOS, (dscp & 0x3F) << 2, "set IP_TOS");
     // Only the groups this socket joined, not every group of the namespace.
     SetInt(fd, IPPROTO_IP, IP_MULTICAST_ALL, 0, "clear IP_MULTICAST_ALL");
     SetInt(fd, IPPROTO_IP, IP_PKTINFO, 1, "set IP_PKTINFO");

@@ -27,8 +27,10 @@ extern const uint8_t kMacPdelay[6];
 struct UdpOptions {
   int ttl = 1;             // IPv4 multicast TTL (224.0.0.107 requires 1)
   int dscp = 0;            // IPv4 DSCP, written as IP_TOS = dscp << 2
+  int dscpGeneral = -1;    // DSCP of the general socket (320); -1: same as dscp (linuxptp: dscp_general)
   int hopLimit = 1;        // IPv6 multicast hop limit
   int trafficClass = 0;    // IPv6 traffic class octet
+  int trafficClassGeneral = -1;  // of the general socket; -1: same as trafficClass
   int udp6Scope = 0xE;     // X in FF0X::181 (linuxptp default: 0xE, global)
   bool reuseAddress = false;
 };

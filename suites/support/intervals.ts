@@ -4,6 +4,7 @@
  * rates inside the allowed range); the nominal interval of a rate test is what the DUT
  * advertises, and MF-07 separately checks that the advertised value is allowed.
  */
+import { profileIntervals } from '../../harness/engines/from_profile.ts'
 import type { IntervalName, Profile } from '../../harness/profiles/types.ts'
 
 const LAB_KEY: Record<IntervalName, string> = {
@@ -15,9 +16,7 @@ const LAB_KEY: Record<IntervalName, string> = {
 
 /** The interval (log2 s) the lab DUT runs with: the lab setting, else the profile default, else 0. */
 export function labInterval(profile: Profile, which: IntervalName): number {
-  const lab = profile.lab.ptp4l[LAB_KEY[which]]
-  if (lab !== undefined && Number.isFinite(Number(lab))) return Number(lab)
-  return profile.intervals[which]?.default.value ?? 0
+  return profileIntervals(profile, 'lab')[which]
 }
 
 /** Most frequent value of a list (the DUT's advertised interval across its messages). */

@@ -34,6 +34,8 @@ import {
 import { generatePtp4lConfig, type Ptp4lConfig } from './config.ts'
 import { checked, pmcRun, pmcSet, PmcError, type PmcTarget } from './pmc.ts'
 import { toCurrentDataSet, toDefaultDataSet, toParentDataSet, toPortDataSet, type PmcReply } from './pmc_text.ts'
+import { portStatesFromLog } from './log_states.ts'
+import { existsSync } from 'node:fs'
 
 export const PTP4L = '/usr/sbin/ptp4l'
 
@@ -132,10 +134,10 @@ export class LinuxptpDut implements Dut {
       implementation: 'linuxptp',
       version: ptp4lVersion(),
       capabilities,
-      stateSource: 'management-uds',
+      stateSource: this.isTransparent ? 'log' : 'management-uds',
       notes: [
         'software time stamping (-S), free_running 1: the DUT never adjusts a clock',
-        'a transparent clock (clock_type E2E_TC/P2P_TC) answers no management on the wire',
+        'a transparent clock (clock_type E2E_TC/P2P_TC) answers no management, not even on UDS: its port states come from its log',
         'priority1/priority2 are set at run time over UDS; other settings regenerate the config and restart ptp4l',
       ],
     }
@@ -194,9 +196,28 @@ export class LinuxptpDut implements Dut {
       config: this.configPath,
       log: this.logPath,
     })
+    if (this.isTransparent) {
+      await this.waitForSocket(this.o.startTimeoutMs ?? 5000)
+      return
+    }
     await this.waitForManagement(this.o.startTimeoutMs ?? 5000)
-    if (this.o.allowSlaveWhileFreeRunning !== false && !o.role.endsWith('-tc')) {
+    if (this.o.allowSlaveWhileFreeRunning !== false) {
       await pmcSet(this.pmcTarget, 'SYNCHRONIZATION_UNCERTAIN_NP', '0')
+    }
+  }
+
+  /** A transparent clock answers no management, even on its UDS socket. */
+  get isTransparent(): boolean {
+    return !!this.startOptions?.role.endsWith('-tc')
+  }
+
+  /** For a TC: ptp4l creates its UDS socket once the configuration is parsed and the ports are open. */
+  private async waitForSocket(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs
+    while (!existsSync(this.udsPath)) {
+      if (!this.proc?.running) throw new DutError(`ptp4l ${this.label} exited during start (${JSON.stringify(this.proc?.exit ?? {})})\n${this.proc?.logTail(20) ?? ''}`)
+      if (Date.now() > deadline) throw new DutError(`ptp4l ${this.label} created no ${this.udsPath} within ${timeoutMs} ms\n${this.proc.logTail(20)}`)
+      await sleep(50)
     }
   }
 
@@ -243,6 +264,7 @@ export class LinuxptpDut implements Dut {
   }
 
   async readState(): Promise<DutState> {
+    if (this.isTransparent) return this.readStateFromLog()
     const t = this.pmcTarget
     const cmds = ['GET DEFAULT_DATA_SET', 'GET CURRENT_DATA_SET', 'GET PARENT_DATA_SET', 'GET PORT_DATA_SET', 'GET PORT_DATA_SET_NP']
     const { perCommand } = await pmcRun(t, cmds)
@@ -303,6 +325,13 @@ export class LinuxptpDut implements Dut {
       throw new PmcError(`ptp4l ${this.label} answered none of ${cmds.join(', ')}`)
     }
     return state
+  }
+
+  private async readStateFromLog(): Promise<DutState> {
+    const states = portStatesFromLog(await this.logs())
+    const ifnames = this.record?.interfaces.map((i) => i.ifname) ?? []
+    const ports = [...states].sort(([a], [b]) => a - b).map(([portNumber, portState]) => ({ portNumber, portState, ...(ifnames[portNumber - 1] ? { ifname: ifnames[portNumber - 1]! } : {}) }))
+    return { source: 'log', readAt: Date.now(), ports }
   }
 
   /** Raw pmc GET over the UDS socket (e.g. for comparisons with the wire client). */

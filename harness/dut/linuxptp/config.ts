@@ -97,6 +97,11 @@ function udp6Scope(group: string): number | undefined {
   return m ? parseInt(m[1]!, 16) : undefined
 }
 
+/** Profiles write MACs with dashes (IEEE style); ptp4l parses only colons. */
+export function ptp4lMac(mac: string): string {
+  return mac.trim().replace(/-/g, ':').toUpperCase()
+}
+
 function profileLayer(L: Layers, p: Profile, input: Ptp4lConfigInput): void {
   const put = (key: string, value: string | number, why: string) => L.set(key, value, 'profile', why)
 
@@ -147,8 +152,8 @@ function profileLayer(L: Layers, p: Profile, input: Ptp4lConfigInput): void {
 
   // Transport mapping.
   if (input.transport === 'l2' && p.transport.l2) {
-    put('ptp_dst_mac', p.transport.l2.primaryMac.value, cite('transport.l2.primaryMac', p.transport.l2.primaryMac))
-    if (p.transport.l2.pdelayMac) put('p2p_dst_mac', p.transport.l2.pdelayMac.value, cite('transport.l2.pdelayMac', p.transport.l2.pdelayMac))
+    put('ptp_dst_mac', ptp4lMac(p.transport.l2.primaryMac.value), cite('transport.l2.primaryMac', p.transport.l2.primaryMac))
+    if (p.transport.l2.pdelayMac) put('p2p_dst_mac', ptp4lMac(p.transport.l2.pdelayMac.value), cite('transport.l2.pdelayMac', p.transport.l2.pdelayMac))
   }
   if (input.transport === 'udp4' && p.transport.udp4?.ttl) put('udp_ttl', p.transport.udp4.ttl.value, cite('transport.udp4.ttl', p.transport.udp4.ttl))
   if (input.transport === 'udp6') {
@@ -231,7 +236,8 @@ export function generatePtp4lConfig(input: Ptp4lConfigInput): Ptp4lConfig {
 
   for (const [key, value] of Object.entries(p.lab.ptp4l)) {
     if (PROTECTED_KEYS[key]) continue // the harness sets these itself
-    L.set(key, value, 'lab', cite('lab.ptp4l', p.lab))
+    const v = (key === 'ptp_dst_mac' || key === 'p2p_dst_mac') && typeof value === 'string' ? ptp4lMac(value) : value
+    L.set(key, v, 'lab', cite(`lab.ptp4l.${key}`, p.lab))
   }
 
   // Decided by the caller (the suite), not by the profile: it may test a non-default transport.

@@ -166,10 +166,8 @@ export class RemoteDut implements Dut {
     })
     try {
       const get = async (id: 'DEFAULT_DATA_SET' | 'CURRENT_DATA_SET' | 'PARENT_DATA_SET' | 'PORT_DATA_SET') => this.mine(await client.get(id))
-      const dds = await get('DEFAULT_DATA_SET')
-      const cds = await get('CURRENT_DATA_SET')
-      const pds = await get('PARENT_DATA_SET')
-      const ports = await get('PORT_DATA_SET')
+      // Four requests in flight at once (told apart by sequenceId): one response window, not four.
+      const [dds, cds, pds, ports] = await Promise.all([get('DEFAULT_DATA_SET'), get('CURRENT_DATA_SET'), get('PARENT_DATA_SET'), get('PORT_DATA_SET')])
       const state: DutState = { source: 'management-wire', readAt: Date.now(), ports: [] }
       const d = dds.find((a) => a.data?.name === 'DEFAULT_DATA_SET')?.data
       if (d?.name === 'DEFAULT_DATA_SET') {

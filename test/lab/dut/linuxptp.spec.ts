@@ -1,8 +1,8 @@
 import { test } from '@japa/runner'
-import { readFileSync, rmSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { Lab, clockIdentityFromMac } from '../../../harness/lab/index.ts'
 import { LinuxptpDut, waitForPortState, type DelayMechanismName, type DutRole, type DutState, type TransportName } from '../../../harness/dut/index.ts'
-import { FAST, isRoot, NEEDS_ROOT, profile, testStateDir } from '../../support/lab/env.ts'
+import { FAST, isRoot, NEEDS_ROOT, profile, removeStateDir, testStateDir } from '../../support/lab/env.ts'
 
 const STATE = testStateDir('linuxptp')
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -53,7 +53,7 @@ async function pair(profileId: string, transport: TransportName, delay: DelayMec
 test.group('dut / linuxptp in the lab', (group) => {
   group.teardown(() => {
     Lab.downById([], { stateDir: STATE, all: true })
-    rmSync(STATE, { recursive: true, force: true })
+    removeStateDir(STATE)
   })
 
   test('two ptp4l reach MASTER and SLAVE over L2, UDPv4 and UDPv6 with E2E and P2P', async ({ assert }) => {
@@ -223,7 +223,7 @@ test.group('dut / linuxptp in the lab', (group) => {
           end.start({ ...common, role: 'slave', interfaces: [lab.port('hb')] }),
         ])
         const s = await waitForPortState(end, 'SLAVE', { timeoutMs: 20_000 })
-        const dutState = role === 'boundary' ? await dut.readState() : undefined
+        const dutState = await dut.readState()
         return { s: s.state, gmId: clockIdentityFromMac(lab.port('ha').mac), dutState, dutId: clockIdentityFromMac(lab.port('d1', 1).mac) }
       } finally {
         await lab.down()
@@ -234,9 +234,13 @@ test.group('dut / linuxptp in the lab', (group) => {
     assert.equal(bc.s.grandmasterIdentity, bc.gmId)
     assert.equal(bc.s.parentPortIdentity!.clockIdentity, bc.dutId)
     assert.equal(bc.s.stepsRemoved, 2)
-    assert.sameMembers(bc.dutState!.ports.map((p) => p.portState), ['SLAVE', 'MASTER'])
+    assert.equal(bc.dutState.source, 'management-uds')
+    assert.sameMembers(bc.dutState.ports.map((p) => p.portState), ['SLAVE', 'MASTER'])
     // Through a transparent clock the far slave sees the grandmaster itself, one step away.
     for (const tc of [e2e, p2p]) {
+      // A linuxptp TC answers no management: its state comes from its log.
+      assert.equal(tc.dutState.source, 'log')
+      assert.lengthOf(tc.dutState.ports, 2)
       assert.equal(tc.s.grandmasterIdentity, tc.gmId)
       assert.equal(tc.s.parentPortIdentity!.clockIdentity, tc.gmId)
       assert.equal(tc.s.stepsRemoved, 1)

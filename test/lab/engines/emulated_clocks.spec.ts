@@ -30,9 +30,15 @@ import {
   TimeBase,
   scaledToNs,
   type AnnounceDataset,
+  ManagementPoller,
+  changeInterval,
+  createSlaveFleet,
+  fleetSlaves,
+  type ManagementObservation,
 } from '../../../harness/engines/index.ts'
 import { predictChoice, predictFailover, type Candidate } from '../../../harness/bmca/index.ts'
-import { pairSyncFollowUp } from '../../../harness/recorder/index.ts'
+import { pairDelayReqResp, pairSyncFollowUp } from '../../../harness/recorder/index.ts'
+import { systemTimeNs } from '../../../harness/transport/index.ts'
 import { summarize } from '../../../harness/stats/percentiles.ts'
 import { formatNs } from '../../../harness/time/format.ts'
 import { abs, readParent, sampleOffsets, waitForGrandmaster } from '../../support/engines/ptp4l_probe.ts'
@@ -69,6 +75,7 @@ test.group('engines (lab) / test masters and a ptp4l slave', (group) => {
   let gmA: TestMaster
   let gmB: TestMaster
   let dut: LinuxptpDut
+  let probe: ManagementPoller
   let noiseP90 = 0n
 
   group.setup(async () => {
@@ -81,7 +88,8 @@ test.group('engines (lab) / test masters and a ptp4l slave', (group) => {
       gmA = new TestMaster({ name: 'gm-a', clockIdentity: GM_A, ...FAST, dataset: { ...BASE, grandmasterPriority1: 100 } })
       gmB = new TestMaster({ name: 'gm-b', clockIdentity: GM_B, ...FAST, dataset: { ...BASE, grandmasterPriority1: 110 } })
       gmB.silence()
-      clocks = new EngineGroup('h', [gmA, gmB])
+      probe = new ManagementPoller({ name: 'probe', clockIdentity: emulatedClockIdentity(0x0f, 0x02_aa_00), managementId: 'PARENT_DATA_SET', periodNs: 10n * MS, active: false })
+      clocks = new EngineGroup('h', [gmA, gmB, probe])
       opened = openDriver({ port: { interface: h.ifname, netns: h.netns, transport: 'udp4' }, engine: clocks, ip: h.ipv4Address, name: 'h' })
       opened.driver.start()
       dut = new LinuxptpDut({ tracker: lab, label: 'slave', node: 'd1' })
@@ -226,16 +234,25 @@ test.group('engines (lab) / test masters and a ptp4l slave', (group) => {
       return gmB.isAnnouncing ? [] : clocks.control<TestMaster>('gm-b', (gm) => gm.resume(now))
     })
     const results: Array<{ lo: bigint; hi: bigint; estimate: bigint }> = []
+    const isB = (o: ManagementObservation) => o.data?.name === 'PARENT_DATA_SET' && o.data.grandmasterIdentity === GM_B
     for (let round = 0; round < 3; round++) {
       await waitForGrandmaster(target, GM_A, 5000)
       await sleep(1500) // both masters qualified and steady
+      // GET PARENT_DATA_SET on the wire every 10 ms: each answer is bracketed by TX and RX timestamps.
+      opened.driver.invoke((now) => clocks.control<ManagementPoller>('probe', (p) => p.setActive(true, now)))
+      await sleep(100)
+      const from = probe.observations.at(-1)?.responseRxNs ?? 0n
       opened.driver.invoke(() => gmA.silence())
-      const { first, previous } = await waitForGrandmaster(target, GM_B, 5000, 15)
+      await waitForGrandmaster(target, GM_B, 5000, 50)
+      await sleep(100)
+      opened.driver.invoke(() => clocks.control<ManagementPoller>('probe', (p) => p.setActive(false, 0n)))
       const last = opened.driver.recorder.last({ direction: 'out', source: 'gm-a', type: 'Announce' })!
       const L = last.timestampNs!
-      // The switch happened after the last poll that still showed gm-a began, and before the first one showing gm-b answered.
-      const lo = (previous?.beforeNs ?? L) - L
-      const hi = first.afterNs - L
+      const change = changeInterval(probe.since(from), isB)
+      assert.exists(change, 'the wire probe saw the parent change')
+      // The switch happened after the last GET still answered gm-a left, and before the first gm-b answer arrived.
+      const lo = change!.afterNs - L
+      const hi = change!.beforeNs - L
       results.push({ lo, hi, estimate: (lo + hi) / 2n })
       opened.driver.invoke((now) => clocks.control<TestMaster>('gm-a', (gm) => gm.resume(now)))
     }
@@ -246,7 +263,7 @@ test.group('engines (lab) / test masters and a ptp4l slave', (group) => {
         `(${prediction.explanation}); with the backup kept qualified ${fmt(strict.earliestNs)} … ${fmt(strict.latestNs)}`,
     )
     for (const r of results) {
-      // The observed interval must overlap the predicted window (poll resolution ~20-40 ms).
+      // Observation windows are a few ms wide (10 ms polling); they must overlap the predicted window.
       assert.isAtMost(Number(r.lo), Number(prediction.latestNs), `switch no later than predicted (${text})`)
       assert.isAtLeast(Number(r.hi), Number(prediction.earliestNs), `switch no earlier than announceReceiptTimeout intervals (${text})`)
     }
@@ -258,6 +275,7 @@ test.group('engines (lab) / the test slave and a ptp4l master', (group) => {
   let opened: OpenedDriver
   let dut: LinuxptpDut
   let slave: TestSlave
+  let engines: EngineGroup
 
   group.setup(async () => {
     if (!canRun) return
@@ -269,7 +287,8 @@ test.group('engines (lab) / the test slave and a ptp4l master', (group) => {
       dut = new LinuxptpDut({ tracker: lab, label: 'master', node: 'd1' })
       await dut.start({ profile, role: 'master', transport: 'udp4', interfaces: [d], options: FAST })
       slave = new TestSlave({ name: 'ts', clockIdentity: emulatedClockIdentity(0x5a, 0x02_bb_00), delayMechanism: 'E2E', logMinDelayReqInterval: FAST.logMinDelayReqInterval, seed: 17 })
-      opened = openDriver({ port: { interface: h.ifname, netns: h.netns, transport: 'udp4' }, engine: slave, ip: h.ipv4Address, name: 'h' })
+      engines = new EngineGroup('h', [slave])
+      opened = openDriver({ port: { interface: h.ifname, netns: h.netns, transport: 'udp4' }, engine: engines, ip: h.ipv4Address, name: 'h' })
       opened.driver.start()
     } catch (err) {
       await opened?.close()
@@ -296,17 +315,41 @@ test.group('engines (lab) / the test slave and a ptp4l master', (group) => {
     const delays = ex.map((x) => scaledToNs(x.meanPathDelay))
     const o = summarize(offsets)
     const oAbs = summarize(offsets.map(abs))
-    const spread = summarize(offsets.map((x) => abs(x - o.p50)))
-    const dly = summarize(delays)
+        const dly = summarize(delays)
     console.log(
       `  test slave vs ptp4l master: offset median ${fmt(o.p50)}, |offset| median ${fmt(oAbs.p50)} p90 ${fmt(oAbs.p90)}; ` +
-        `meanPathDelay median ${fmt(dly.p50)} p10…p90 ${fmt(summarize(delays).min)}…${fmt(dly.p90)} over ${ex.length} exchanges`,
+        `meanPathDelay median ${fmt(dly.p50)} min ${fmt(dly.min)} p90 ${fmt(dly.p90)} over ${ex.length} exchanges`,
     )
-    // True offset is 0: the median stays inside the series' own spread (2 µs floor) ...
-    const bound = spread.p90 > 2_000n ? spread.p90 : 2_000n
-    assert.isAtMost(Number(abs(o.p50)), Number(bound))
-    // ... and the path delay is the kernel's veth latency (1-3 µs typical), not a harness artefact.
+    // One clock for the whole lab: every one-way delay is positive and far below a Sync interval,
+    // so each exchange paired the right Sync / Follow_Up / Delay_Resp with the right timestamps.
+    for (const x of ex) {
+      assert.isTrue(x.t2 > x.t1 && x.t2 - x.t1 < 10n * MS, `master→slave ${x.t2 - x.t1} ns (Sync #${x.syncSequenceId})`)
+      assert.isTrue(x.t4 > x.t3 && x.t4 - x.t3 < 10n * MS, `slave→master ${x.t4 - x.t3} ns (Delay_Req #${x.delayReqSequenceId})`)
+    }
+    // True offset is 0: the median error stays within the path delay (the most an asymmetry can
+    // add) with a 2 µs floor, and the delay is the kernel's veth latency: 1-3 µs on an idle
+    // machine, tens of µs when other work competes for the 2 vCPUs.
+    const bound = dly.p50 > 2_000n ? dly.p50 : 2_000n
+    assert.isAtMost(Number(abs(o.p50)), Number(bound), `median offset ${fmt(o.p50)} vs median path delay ${fmt(dly.p50)}`)
     assert.isAbove(Number(dly.p50), 0)
-    assert.isAtMost(Number(dly.p50), 10_000)
+    assert.isAtMost(Number(dly.p50), 50_000)
+  }).skip(!canRun, 'needs root and ptp4l').timeout(60_000)
+
+  test('a fleet of 16 emulated slaves is served by the ptp4l master', async ({ assert }) => {
+    const fleet = createSlaveFleet({ name: 'load', count: 16, slave: { delayMechanism: 'E2E', logMinDelayReqInterval: FAST.logMinDelayReqInterval }, seed: 3 })
+    const t0 = systemTimeNs()
+    opened.driver.invoke((now) => engines.add(fleet, now))
+    await sleep(4000)
+    const slaves = fleetSlaves(fleet)
+    const counts = slaves.map((s) => s.delayExchanges.length)
+    const pairs = pairDelayReqResp(opened.driver.recorder, { from: t0 })
+    const fleetPairs = pairs.pairs.filter((p) => p.request.reason?.source?.startsWith('load-'))
+    const answered = fleetPairs.filter((p) => p.responses.length === 1).length
+    console.log(`  fleet: ${fleetPairs.length} Delay_Req from 16 slaves in 4 s, ${answered} answered once; exchanges per slave ${Math.min(...counts)}…${Math.max(...counts)}`)
+    assert.isTrue(slaves.every((s) => s.master !== undefined), 'every slave found the master')
+    assert.isAtLeast(Math.min(...counts), 10)
+    // A request sent in the last moments may still be unanswered when we look.
+    assert.isAtLeast(answered, fleetPairs.length - 16)
+    assert.lengthOf(pairs.orphanResponses.filter((f) => f.message?.type === 'Delay_Resp' && f.message.requestingPortIdentity.clockIdentity.startsWith('025e00')), 0)
   }).skip(!canRun, 'needs root and ptp4l').timeout(60_000)
 })

@@ -1,10 +1,10 @@
 import { test } from '@japa/runner'
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { Lab, spawnDut, type TrackedProcess } from '../../../harness/lab/index.ts'
 import { isOurs } from '../../../harness/lab/proc.ts'
-import { isRoot, leftovers, NEEDS_ROOT, rootLinks, testStateDir } from '../../support/lab/env.ts'
+import { isRoot, leftovers, NEEDS_ROOT, rootLinks, removeStateDir, testStateDir } from '../../support/lab/env.ts'
 
 const STATE = testStateDir('lifecycle')
 const HOLDER = fileURLToPath(new URL('../../support/lab/holder.ts', import.meta.url))
@@ -50,7 +50,7 @@ test.group('lab / lifecycle', (group) => {
   group.teardown(() => {
     // Whatever a failed test left: this run's labs only.
     Lab.downById([], { stateDir: STATE, all: true })
-    rmSync(STATE, { recursive: true, force: true })
+    removeStateDir(STATE)
   })
 
   test('pair, dual and lan come up as planned: carrier, addresses without DAD, MACs, bridge options', async ({ assert }) => {

@@ -34,7 +34,7 @@ test.group('transport / scheduled sends', (group) => {
 
   test('sendAt sends at the deadline and reports the TX timestamp', async ({ assert }) => {
     const deadline = systemTimeNs() + 30n * MS
-    const got = collectFrames(b, 1)
+    const got = collectFrames(b, 1, 3000, (f) => sequenceIdOf(f.data) === 42)
     const r = await a.sendAt(ptpMessage(MessageType.DelayReq, 42), deadline)
     assert.equal(r.deadlineNs, deadline)
     // Never early by more than the bounded latency lead (100 µs), and sent at
@@ -52,7 +52,7 @@ test.group('transport / scheduled sends', (group) => {
     const n = 64
     const period = 2n * MS
     const start = systemTimeNs() + 20n * MS
-    const got = collectFrames(b, n)
+    const got = collectFrames(b, n, 3000, (f) => { const s = sequenceIdOf(f.data); return s >= 65530 || s < n - 6 })
     const train = a.startTrain({ message: ptpMessage(MessageType.Sync, 0), startNs: start, periodNs: period, count: n, sequenceIdStart: 65530 })
     const summary = await train.done
     assert.isFalse(summary.stopped)
@@ -119,7 +119,7 @@ test.group('transport / scheduled sends', (group) => {
 
   test('sendBatch sends with one sendmmsg and returns every TX timestamp', async ({ assert }) => {
     const msgs = Array.from({ length: 16 }, (_, i) => ptpMessage(MessageType.DelayReq, 500 + i))
-    const got = collectFrames(b, 16)
+    const got = collectFrames(b, 16, 3000, (f) => sequenceIdOf(f.data) >= 500 && sequenceIdOf(f.data) < 516)
     const results = await a.sendBatch(msgs, { dest: 'pdelay' })
     assert.lengthOf(results, 16)
     for (let i = 1; i < results.length; i++) assert.isTrue(results[i]!.txTimestampNs >= results[i - 1]!.txTimestampNs, 'in send order')

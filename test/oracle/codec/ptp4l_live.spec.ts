@@ -14,7 +14,15 @@ import { join } from 'node:path'
 import type { Finding } from '../../../harness/codec/index.ts'
 import { Comparison, compareFrame } from '../../support/oracle/compare.ts'
 import { decodeCapture } from '../../support/oracle/our_decode.ts'
-import { FAST_INTERVALS, labPrerequisites, LINUXPTP_CONFIGS, recordPtp4l, type LiveConfig, type Recording } from '../../support/oracle/ptp4l_lab.ts'
+import {
+  FAST_INTERVALS,
+  labPrerequisites,
+  LINUXPTP_CONFIGS,
+  recordPtp4l,
+  sweepStaleLabs,
+  type LiveConfig,
+  type Recording,
+} from '../../support/oracle/ptp4l_lab.ts'
 import { tsharkPdml } from '../../support/oracle/tshark.ts'
 
 /** Seconds of traffic per configuration before pmc runs (ptp4l with fast intervals is GM after ~1 s). */
@@ -101,6 +109,7 @@ test.group('codec / live ptp4l traffic against tshark', (group) => {
   let recordings: Recording[] = []
   group.tap((t) => t.skip(missing !== undefined, missing))
   group.setup(() => {
+    if (missing === undefined) sweepStaleLabs()
     dir = mkdtempSync(join(tmpdir(), 'ptp-conform-live-'))
     return () => rmSync(dir, { recursive: true, force: true })
   })

@@ -3,7 +3,8 @@
  * `lab down` in a test never touches a lab someone else left up), the fast
  * lab intervals, and the leak check every lifecycle test ends with.
  */
-import { existsSync, readdirSync } from 'node:fs'
+import { existsSync, readdirSync, rmdirSync, rmSync } from 'node:fs'
+import { dirname } from 'node:path'
 import { join } from 'node:path'
 import { ourNamespaces } from '../../../harness/lab/teardown.ts'
 import { isOurs, readProc } from '../../../harness/lab/proc.ts'
@@ -17,6 +18,18 @@ export const NEEDS_ROOT = 'the virtual lab needs root (network namespaces)'
 /** One directory per test process; each test file may add a subfolder. */
 export function testStateDir(name: string): string {
   return `/run/ptp-conform-test/${process.pid}/${name}`
+}
+
+/** Removes a test state folder and its per-run parents once they are empty. */
+export function removeStateDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true })
+  for (let d = dirname(dir); d.startsWith('/run/ptp-conform-test'); d = dirname(d)) {
+    try {
+      rmdirSync(d)
+    } catch {
+      return // not empty: another test file of this run still uses it
+    }
+  }
 }
 
 /**

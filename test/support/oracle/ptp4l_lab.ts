@@ -56,6 +56,33 @@ export function labPrerequisites(): string | undefined {
   return undefined
 }
 
+/**
+ * Deletes namespaces an earlier run of this helper left behind when its process
+ * was killed: names `ptpconf-<pid>-<n><a|b>` whose PID no longer exists.
+ */
+export function sweepStaleLabs(): string[] {
+  const removed: string[] = []
+  const list = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout ?? ''
+  for (const line of list.split('\n')) {
+    const m = /^(ptpconf-(\d+)-\d+[ab])\b/.exec(line.trim())
+    if (!m) continue
+    const pid = Number(m[2])
+    if (pid === process.pid || alive(pid)) continue
+    spawnSync('ip', ['netns', 'del', m[1]!], { timeout: 10_000 })
+    removed.push(m[1]!)
+  }
+  return removed
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
 function run(cmd: string, args: string[]): string {
   const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 15_000 })
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr || r.error}`)

@@ -143,3 +143,13 @@ test.group('dut / ptp4l configuration from a profile', () => {
     assert.notInclude(gen('g8275-2', { role: 'master' }).text, '[unicast_master_table]')
   })
 })
+
+test.group('dut / ptp4l configuration details', () => {
+  test('profile MACs (IEEE dashes) are written the way ptp4l parses them (colons)', ({ assert }) => {
+    const c = gen('default-e2e', { transport: 'l2' })
+    assert.match(c.text, /^ptp_dst_mac 01:1B:19:00:00:00$/m)
+    const g = gen('gptp')
+    assert.match(g.text, /^p2p_dst_mac 01:80:C2:00:00:0E$/m)
+    assert.notMatch(g.text, /^p2p_dst_mac .*-/m)
+  })
+})

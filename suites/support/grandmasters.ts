@@ -1,0 +1,103 @@
+/**
+ * Emulated grandmasters for a DUT slave: the harness is the master (or several
+ * masters at once, each with its own clockIdentity) and watches what the DUT decides
+ * through its state (management). Used by the tests that need the DUT as a slave:
+ * Delay_Req spacing, announce receipt timeout, the BMCA tests and TE-08.
+ */
+import type { ClockIdentity } from '../../harness/codec/types.ts'
+import type { DutState } from '../../harness/dut/types.ts'
+import type { EngineAction } from '../../harness/engines/actions.ts'
+import { EngineGroup } from '../../harness/engines/engine_group.ts'
+import { testMasterConfigFromProfile } from '../../harness/engines/from_profile.ts'
+import { type AnnounceDataset, TestMaster, type TestMasterConfig } from '../../harness/engines/test_master.ts'
+import type { TestContext } from '../../harness/run/context.ts'
+import type { DriverHandle } from '../../harness/run/session_types.ts'
+import { systemTimeNs } from '../../harness/transport/index.ts'
+
+export interface MasterSpec {
+  name: string
+  /** Index of the harness clock identity to use (distinct per emulated clock). */
+  identity: number
+  dataset?: Partial<AnnounceDataset>
+  extra?: Partial<TestMasterConfig>
+}
+
+export interface Masters {
+  handle: DriverHandle
+  group: EngineGroup
+  master(name: string): TestMaster
+  /** Change a master while it runs (silence, resume, new data set); its actions go through the group. */
+  control(name: string, fn: (gm: TestMaster, now: bigint) => EngineAction[] | void): void
+  close(): Promise<void>
+}
+
+export function masterConfig(ctx: TestContext, spec: MasterSpec): TestMasterConfig {
+  const s = ctx.session
+  return testMasterConfigFromProfile(
+    ctx.profile,
+    { name: spec.name, clockIdentity: s.harnessClockIdentity(spec.identity), intervals: 'lab', dataset: spec.dataset },
+    { header: s.headerDefaults(), ...spec.extra },
+  )
+}
+
+/** Start the DUT as a slave (fresh, when asked) and drive the emulated masters on the harness port. */
+export async function startMasters(ctx: TestContext, specs: MasterSpec[], o: { freshDut?: boolean; role?: 'slave' | 'auto' } = {}): Promise<Masters> {
+  const role = o.role ?? 'slave'
+  if (o.freshDut) await ctx.session.restartDut(role, ctx.signal)
+  else await ctx.session.ensureDut(role, ctx.signal)
+  const group = new EngineGroup('masters', specs.map((spec) => new TestMaster(masterConfig(ctx, spec))))
+  const handle = ctx.session.drive(group)
+  return {
+    handle,
+    group,
+    master: (name) => group.get<TestMaster>(name),
+    control: (name, fn) => handle.driver.invoke((now) => group.control<TestMaster>(name, (gm) => fn(gm, now))),
+    close: () => handle.close(),
+  }
+}
+
+export interface StateWait {
+  /** ms after the wait began when the condition first held; undefined = timed out. */
+  atMs: number | undefined
+  /** The same instant on the timestamp clock (CLOCK_REALTIME ns), for arithmetic with frame timestamps. */
+  atNs: bigint | undefined
+  /** Uncertainty of atMs: the poll interval plus the slowest state read seen. */
+  resolutionMs: number
+  last: DutState | undefined
+}
+
+/** Poll the DUT's state until `cond` holds (or timeout). Management is not protocol timing: polling is fine. */
+export async function waitForState(ctx: TestContext, cond: (s: DutState) => boolean, timeoutMs: number, pollMs = 50): Promise<StateWait> {
+  const t0 = Date.now()
+  let last: DutState | undefined
+  let slowest = 0
+  while (Date.now() - t0 < timeoutMs) {
+    const before = Date.now()
+    try {
+      last = await ctx.session.dut.readState()
+    } catch {
+      last = undefined
+    }
+    const after = Date.now()
+    const afterNs = systemTimeNs()
+    slowest = Math.max(slowest, after - before)
+    if (last && cond(last)) return { atMs: after - t0, atNs: afterNs, resolutionMs: pollMs + slowest, last }
+    await ctx.sleep(pollMs)
+  }
+  return { atMs: undefined, atNs: undefined, resolutionMs: pollMs + slowest, last }
+}
+
+export const isSlaveOf = (gm: ClockIdentity) => (s: DutState) =>
+  s.grandmasterIdentity === gm && s.ports.some((p) => p.portState === 'SLAVE' || p.portState === 'UNCALIBRATED')
+
+export const isSlave = (s: DutState) => s.ports.some((p) => p.portState === 'SLAVE' || p.portState === 'UNCALIBRATED')
+
+/** Time to wait for a DUT to qualify and select a master: a few announce intervals plus start-up. */
+export function lockTimeoutMs(logAnnounceInterval: number, announceReceiptTimeout: number): number {
+  return Math.round((announceReceiptTimeout + 6) * 2 ** logAnnounceInterval * 1000) + 5000
+}
+
+/** A dataset better than a default-configured DUT under every BMCA variant (priority2 is compared by all of them). */
+export function betterThanDefault(ctx: TestContext): Partial<AnnounceDataset> {
+  return { grandmasterPriority2: Math.max(0, ctx.profile.priorities.priority2.default.value - 10) }
+}
