@@ -36,6 +36,8 @@ export interface ChoiceInput {
   dutPort?: number
   /** G.8275.x portDS.localPriority of that port (applies to every candidate). */
   portLocalPriority?: number
+  /** G.8275.x notSlave / linuxptp masterOnly: the port ignores foreign masters and never becomes SLAVE. */
+  portMasterOnly?: boolean
   candidates: readonly Candidate[]
 }
 
@@ -75,7 +77,7 @@ export function predictChoice(x: ChoiceInput): ChoicePrediction {
   const d0 = localDataset(x.dut)
   const lp = x.variant === 'g8275x' ? (x.portLocalPriority ?? 128) : undefined
   if (x.variant === 'g8275x' && d0.localPriority === undefined) d0.localPriority = 128
-  const entries = x.candidates
+  const entries = (x.portMasterOnly ? [] : x.candidates)
     .filter((c) => (c.stepsRemoved ?? 0) < 255)
     .map((c) => ({ c, d: candidateDataset(c, receiver, lp) }))
   const ranked = [...entries].sort((a, b) => -compare(a.d, b.d).result)

@@ -36,3 +36,24 @@ export async function waitForPortState(dut: Dut, want: PortStateName | PortState
     await sleep(o.pollMs ?? 100)
   }
 }
+
+/** Resolves with the first state for which `accept` is true (e.g. a given grandmaster); throws with the last state on timeout. */
+export async function waitForState(dut: Dut, accept: (s: DutState) => boolean, what: string, o: Omit<WaitOptions, 'port'> = {}): Promise<{ state: DutState; elapsedMs: number }> {
+  const t0 = Date.now()
+  const timeoutMs = o.timeoutMs ?? 30_000
+  let last: DutState | undefined
+  let lastError: unknown
+  for (;;) {
+    try {
+      last = await dut.readState()
+      if (accept(last)) return { state: last, elapsedMs: Date.now() - t0 }
+    } catch (e) {
+      lastError = e
+    }
+    if (Date.now() - t0 > timeoutMs) {
+      const seen = last ? JSON.stringify(last, (_k, v) => (typeof v === 'bigint' ? String(v) : v)) : `no state (${(lastError as Error)?.message ?? 'unknown'})`
+      throw new Error(`DUT did not reach "${what}" within ${timeoutMs} ms; last seen: ${seen}`)
+    }
+    await sleep(o.pollMs ?? 100)
+  }
+}

@@ -9,6 +9,7 @@
 import type { Engine, EngineAction, ReceivedMessage, Transmitted, Destination } from './actions.ts'
 import type { ClockIdentity, ClockQuality, PortIdentity, PtpMessage, Tlv } from '../codec/types.ts'
 import {
+  FLAG_PTP_TIMESCALE,
   FLAG_TWO_STEP,
   FLAG_UNICAST,
   LOG_MESSAGE_INTERVAL_UNSPECIFIED,
@@ -120,6 +121,11 @@ export interface TestMasterConfig {
   withheldFollowUpDelayNs?: bigint
   /** Answer requests from any domain / majorSdoId (default: only our own). */
   answerForeignDomains?: boolean
+  /**
+   * The timestamp clock already counts TAI (a PHC disciplined to PTP time). Default false:
+   * software timestamps are CLOCK_REALTIME (UTC), so a ptpTimescale master adds currentUtcOffset.
+   */
+  timestampClockIsTai?: boolean
 }
 
 interface PendingSync {
@@ -281,7 +287,7 @@ export class TestMaster implements Engine {
     const pd = this.pendingPdelay.get(tx.sendId)
     if (pd) {
       this.pendingPdelay.delete(tx.sendId)
-      const t3 = this.timeBaseValue.toMaster(tx.txTimestampNs)
+      const t3 = this.wireTime(tx.txTimestampNs)
       const msg = buildPdelayRespFollowUpMessage(
         this.header,
         { sequenceId: pd.sequenceId, correctionField: pd.correctionField, logMessageInterval: LOG_MESSAGE_INTERVAL_UNSPECIFIED },
@@ -330,7 +336,7 @@ export class TestMaster implements Engine {
         logMessageInterval: this.intervalField(this.cfg.logAnnounceInterval),
       },
       {
-        originTimestamp: ts(this.timeBaseValue.toMaster(at)),
+        originTimestamp: ts(this.wireTime(at)),
         currentUtcOffset: d.currentUtcOffset,
         grandmasterPriority1: d.grandmasterPriority1,
         grandmasterClockQuality: d.grandmasterClockQuality,
@@ -378,7 +384,7 @@ export class TestMaster implements Engine {
       },
       // One-step: the planned send time is the best a software clock can do; the recorder keeps
       // the real TX timestamp next to it. Two-step: the Follow_Up carries the precise time.
-      ts(this.timeBaseValue.toMaster(at) - shiftAll),
+      ts(this.wireTime(at) - shiftAll),
     )
     const plans = this.pipeline.apply({ message: msg, at, mutations: [], role: 'original' })
     const actions: EngineAction[] = []
@@ -411,7 +417,7 @@ export class TestMaster implements Engine {
         correctionField: nsToScaled(this.shiftNs('Follow_Up')),
         logMessageInterval: this.intervalField(this.cfg.logSyncInterval),
       },
-      ts(this.timeBaseValue.toMaster(originNs) - shiftAll),
+      ts(this.wireTime(originNs) - shiftAll),
       tlvs,
     )
     const plan: PlannedSend = { message: msg, baseNs, mutations: [...inherited], role: 'original' }
@@ -423,7 +429,7 @@ export class TestMaster implements Engine {
 
   private answerDelayReq(req: Extract<PtpMessage, { type: 'Delay_Req' }>, rx: ReceivedMessage): EngineAction[] {
     const shift = this.shift && (this.shift.delayResp ?? true) ? this.shift.ns : 0n
-    const t4 = this.timeBaseValue.toMaster(rx.rxTimestampNs)
+    const t4 = this.wireTime(rx.rxTimestampNs)
     const unicast = this.cfg.unicastDelayResp === true || this.cfg.unicastTo !== undefined
     const msg = buildDelayRespMessage(
       this.header,
@@ -446,12 +452,12 @@ export class TestMaster implements Engine {
   }
 
   private answerPdelayReq(req: Extract<PtpMessage, { type: 'Pdelay_Req' }>, rx: ReceivedMessage): EngineAction[] {
-    const t2 = this.timeBaseValue.toMaster(rx.rxTimestampNs)
+    const t2 = this.wireTime(rx.rxTimestampNs)
     const step = `Pdelay_Resp to ${req.header.sourcePortIdentity.clockIdentity} #${req.header.sequenceId}`
     const dest: Destination = { kind: 'pdelay' }
     if (this.cfg.oneStepPdelayTurnaroundNs !== undefined) {
       const at = rx.rxTimestampNs + this.cfg.oneStepPdelayTurnaroundNs
-      const turnaround = this.timeBaseValue.toMaster(at) - t2
+      const turnaround = this.wireTime(at) - t2
       const msg = buildPdelayRespMessage(
         this.header,
         {
@@ -489,6 +495,21 @@ export class TestMaster implements Engine {
   }
 
   // ------------------------------------------------------------ helpers
+
+  /**
+   * The time written into a message for timestamp-clock time t. With ptpTimescale set in the
+   * Announce flags the master claims the PTP (TAI) timescale; the timestamp clock is UTC
+   * (CLOCK_REALTIME), so currentUtcOffset seconds are added, as a real grandmaster's TAI is
+   * ahead of UTC. A slave that applies currentUtcOffset (1588-2019 7.2.3) then sees the time base.
+   */
+  wireTime(t: bigint): bigint {
+    return this.timeBaseValue.toMaster(t) + this.epochOffsetNs()
+  }
+
+  private epochOffsetNs(): bigint {
+    if (this.cfg.timestampClockIsTai || (this.dataset.flagField & FLAG_PTP_TIMESCALE) === 0) return 0n
+    return BigInt(this.dataset.currentUtcOffset) * 1_000_000_000n
+  }
 
   private unicastFlag(): number {
     return this.cfg.unicastTo !== undefined ? FLAG_UNICAST : 0

@@ -8,7 +8,7 @@
  */
 import type { Engine, EngineAction, ReceivedMessage, Transmitted, Destination } from './actions.ts'
 import type { ClockIdentity, PortIdentity, PtpMessage } from '../codec/types.ts'
-import { FLAG_TWO_STEP, LOG_MESSAGE_INTERVAL_UNSPECIFIED } from '../codec/constants.ts'
+import { FLAG_PTP_TIMESCALE, FLAG_TWO_STEP, LOG_MESSAGE_INTERVAL_UNSPECIFIED } from '../codec/constants.ts'
 import { normalizeClockIdentity } from '../codec/clock_identity.ts'
 import { timestampToNs } from '../time/timestamp.ts'
 import { ForeignMasterTable, DEFAULT_QUALIFICATION } from '../bmca/foreign_master.ts'
@@ -23,6 +23,7 @@ import {
   type RateRatio,
   type ScaledNs,
   UNITY_RATE_RATIO,
+  nsToScaled,
 } from './delay_arithmetic.ts'
 import { SendEmitter } from './emitter.ts'
 import {
@@ -65,6 +66,12 @@ export interface TestSlaveConfig {
   firstRequestAfterNs?: bigint
   /** Keep at most this many samples of each kind (oldest dropped). Default 100 000. */
   maxSamples?: number
+  /**
+   * The timestamp clock counts TAI. Default false: software timestamps are CLOCK_REALTIME (UTC),
+   * so against a master announcing ptpTimescale, currentUtcOffset is added to offsetFromMaster
+   * (1588-2019 7.2.3: PTP time = UTC + currentUtcOffset).
+   */
+  timestampClockIsTai?: boolean
 }
 
 /** One Sync (with its Follow_Up when two-step) from the master. */
@@ -150,6 +157,8 @@ export class TestSlave implements Engine {
   private readonly sentIds = new Map<string, { kind: 'Delay_Req' | 'Pdelay_Req'; sequenceId: number }>()
   private readonly pdelays = new Map<number, PendingPdelay>()
   private readonly lastPdelayBy = new Map<string, PdelayExchange>()
+  /** Timescale of each Announce sender (from its latest Announce). */
+  private readonly timeProperties = new Map<string, { ptpTimescale: boolean; currentUtcOffset: number }>()
   private meanDelay: ScaledNs | undefined
   private rateRatio: RateRatio = UNITY_RATE_RATIO
 
@@ -272,6 +281,10 @@ export class TestSlave implements Engine {
   // ------------------------------------------------------------ master selection
 
   private onAnnounce(a: Extract<PtpMessage, { type: 'Announce' }>, rxNs: bigint): void {
+    this.timeProperties.set(portIdentityKey(a.header.sourcePortIdentity), {
+      ptpTimescale: (a.header.flagField & FLAG_PTP_TIMESCALE) !== 0,
+      currentUtcOffset: a.currentUtcOffset,
+    })
     if (this.cfg.master) return
     this.foreign.add(a, rxNs)
     const best = this.foreign.best(rxNs, compareDefault)
@@ -337,7 +350,7 @@ export class TestSlave implements Engine {
     }
     if (this.meanDelay !== undefined) {
       s.meanPathDelay = this.meanDelay
-      s.offsetFromMaster = e2eOffsetFromMaster(s, this.meanDelay)
+      s.offsetFromMaster = e2eOffsetFromMaster(s, this.meanDelay) + this.timescaleCorrection(p.master)
     }
     this.lastSync = s
     this.push(this.syncSamples, s)
@@ -394,7 +407,7 @@ export class TestSlave implements Engine {
       syncSequenceId: sync.sequenceId,
       delayReqSequenceId: seq,
       meanPathDelay,
-      offsetFromMaster: e2eExchangeOffset(x),
+      offsetFromMaster: e2eExchangeOffset(x) + this.timescaleCorrection(sync.master),
     })
   }
 
@@ -456,6 +469,14 @@ export class TestSlave implements Engine {
   }
 
   // ------------------------------------------------------------ helpers
+
+  /** Scaled ns added to offsetFromMaster: currentUtcOffset against a PTP-timescale master when our clock is UTC. */
+  private timescaleCorrection(master: PortIdentity): bigint {
+    if (this.cfg.timestampClockIsTai) return 0n
+    const tp = this.timeProperties.get(portIdentityKey(master))
+    if (!tp?.ptpTimescale) return 0n
+    return nsToScaled(BigInt(tp.currentUtcOffset) * 1_000_000_000n)
+  }
 
   private lead(): bigint {
     return this.cfg.prepareLeadNs ?? DEFAULT_LEAD

@@ -243,28 +243,8 @@ export class Lab implements ProcessTracker {
   // ---------- health ----------
 
   /** What actually exists now, compared with the record. */
-  async health(): Promise<LabHealth> {
-    const namespaces = this.state.namespaces.map((name) => ({ name, present: netnsExists(name) }))
-    const links: LabHealth['links'] = []
-    for (const ns of namespaces.filter((n) => n.present)) {
-      const ours = new Set(this.state.links.flatMap((l) => [l.netns === ns.name ? l.ifname : '', l.peerNetns === ns.name ? l.peer : '']))
-      if (this.state.bridge?.netns === ns.name) ours.add(this.state.bridge.ifname)
-      try {
-        const list = JSON.parse((await run(IP, ['-n', ns.name, '-j', 'link', 'show'])).stdout) as { ifname: string; operstate: string }[]
-        for (const l of list) if (ours.has(l.ifname)) links.push({ netns: ns.name, ifname: l.ifname, operstate: l.operstate })
-      } catch {
-        /* namespace vanished meanwhile */
-      }
-    }
-    const processes = this.state.processes.map((p) => ({ pid: p.pid, label: p.label, alive: isOurs(p, p.argv) }))
-    const expectedLinks = this.state.links.length * 2 + (this.state.bridge ? 1 : 0)
-    const ok =
-      this.state.phase === 'up' &&
-      namespaces.every((n) => n.present) &&
-      links.length === expectedLinks &&
-      links.every((l) => l.operstate === 'UP') &&
-      processes.every((p) => p.alive)
-    return { id: this.id, namespaces, links, processes, ok }
+  health(): Promise<LabHealth> {
+    return labHealth(this.state)
   }
 
   // ---------- teardown ----------
@@ -400,6 +380,31 @@ export class Lab implements ProcessTracker {
       await sleep(25)
     }
   }
+}
+
+/** Compares a lab record with what exists: namespaces, links and their operstate, recorded processes. */
+export async function labHealth(state: LabState): Promise<LabHealth> {
+  const namespaces = state.namespaces.map((name) => ({ name, present: netnsExists(name) }))
+  const links: LabHealth['links'] = []
+  for (const ns of namespaces.filter((n) => n.present)) {
+    const ours = new Set(state.links.flatMap((l) => [l.netns === ns.name ? l.ifname : '', l.peerNetns === ns.name ? l.peer : '']))
+    if (state.bridge?.netns === ns.name) ours.add(state.bridge.ifname)
+    try {
+      const list = JSON.parse((await run(IP, ['-n', ns.name, '-j', 'link', 'show'])).stdout) as { ifname: string; operstate: string }[]
+      for (const l of list) if (ours.has(l.ifname)) links.push({ netns: ns.name, ifname: l.ifname, operstate: l.operstate })
+    } catch {
+      /* namespace vanished meanwhile, or no privilege to enter it */
+    }
+  }
+  const processes = state.processes.map((p) => ({ pid: p.pid, label: p.label, alive: isOurs(p, p.argv) }))
+  const expectedLinks = state.links.length * 2 + (state.bridge ? 1 : 0)
+  const ok =
+    state.phase === 'up' &&
+    namespaces.every((n) => n.present) &&
+    links.length === expectedLinks &&
+    links.every((l) => l.operstate === 'UP') &&
+    processes.every((p) => p.alive)
+  return { id: state.id, namespaces, links, processes, ok }
 }
 
 function same(a: PortPlan, b: PortPlan): boolean {

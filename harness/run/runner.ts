@@ -34,8 +34,10 @@ function pickTransport(profile: Profile, wanted: TransportName | undefined): Tra
   return t
 }
 
-function pickDomain(profile: Profile, wanted: number | undefined): number {
-  const d = wanted ?? profile.domain.default.value
+/** --domain, else (in the lab) the domain the lab DUT is configured with, else the profile's default. */
+function pickDomain(profile: Profile, wanted: number | undefined, mode: RunOptions['mode']): number {
+  const lab = profile.lab.ptp4l.domainNumber
+  const d = wanted ?? (mode === 'lab' && lab !== undefined && lab !== null ? Number(lab) : profile.domain.default.value)
   const [lo, hi] = profile.domain.range.value
   if (d < lo || d > hi) throw new CliError(`domainNumber ${d} is outside profile ${profile.id}'s range ${lo}..${hi}`)
   return d
@@ -57,7 +59,7 @@ export async function runConformance(o: RunOptions): Promise<number> {
     throw err
   }
   const transport = pickTransport(profile, o.transport)
-  const domainNumber = pickDomain(profile, o.domain)
+  const domainNumber = pickDomain(profile, o.domain, o.mode)
 
   const all = await allDefinitions()
   const chosen = all

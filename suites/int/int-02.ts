@@ -33,9 +33,15 @@ export default conformance({
       ctx.step('waiting for the DUT to follow the harness grandmaster')
       const locked = await waitForState(ctx, isSlave, lockTimeoutMs(cfg.logAnnounceInterval, 3))
       if (locked.atMs === undefined) return { checks: [{ name: 'DUT follows the harness grandmaster', measured: 'no', limit: 'SLAVE or UNCALIBRATED', source: 'IEEE 1588-2019 9.2', verdict: 'inconclusive', detail: 'the DUT never became a slave; its Delay_Req cannot be observed' }] }
-      const seconds = Math.ceil(((p.minSamples + 2) * Number(nominal)) / 1e9)
-      ctx.step(`recording the DUT's Delay_Req for ${seconds} s (nominal interval 2^${logDelay} s)`)
-      await ctx.sleep(seconds * 1000)
+      // Record until minSamples + 1 requests have arrived (a DUT starts requesting only after it locks),
+      // giving up after twice the nominal time.
+      const expectedMs = ((p.minSamples + 2) * Number(nominal)) / 1e6
+      ctx.step(`recording the DUT's Delay_Req until ${p.minSamples + 1} have arrived (nominal interval 2^${logDelay} s, ~${Math.ceil(expectedMs / 1000)} s)`)
+      const t0 = Date.now()
+      while (Date.now() - t0 < 2 * expectedMs + 5000) {
+        if (m.handle.recorder.byType('Delay_Req', { direction: 'in' }).length > p.minSamples) break
+        await ctx.sleep(Math.min(1000, Math.max(50, Number(nominal) / 1e6)))
+      }
     } finally {
       await m.close()
     }

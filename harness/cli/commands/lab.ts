@@ -8,7 +8,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { existsSync, readFileSync } from 'node:fs'
 import { CliError, ExitCode } from '../exit_codes.ts'
-import { Lab, defaultStateDir, isOurs, isValidLabId, TOPOLOGIES, type LabState, type TeardownReport, type TopologyName } from '../../lab/index.ts'
+import { Lab, labHealth, defaultStateDir, isOurs, isValidLabId, TOPOLOGIES, type LabState, type TeardownReport, type TopologyName } from '../../lab/index.ts'
 import { LinuxptpDut, PtpdDut, parseDutOptions, parsePtpdStatus, DUT_ROLES, type Dut, type DutRole } from '../../dut/index.ts'
 import { pmcRun } from '../../dut/linuxptp/pmc.ts'
 import { loadProfile, ProfileError } from '../../profiles/index.ts'
@@ -157,8 +157,11 @@ async function status(argv: string[]): Promise<number> {
   }
   const reports = []
   for (const e of entries) {
-    const lab = Lab.attach(e.state.id)
-    const health = await lab.health()
+    if (e.liveness === 'claimed') {
+      console.log(`lab ${e.state.id} (${e.state.topology}): being removed by pid ${e.reaper?.pid}`)
+      continue
+    }
+    const health = await labHealth(e.state)
     const dutStates = await Promise.all(e.state.duts.map((d) => dutPortStates(d)))
     reports.push({ id: e.state.id, liveness: e.liveness, state: e.state, health, duts: e.state.duts.map((d, i) => ({ ...d, ports: dutStates[i] })) })
   }

@@ -1,23 +1,11 @@
 import { test } from '@japa/runner'
 import { readFileSync } from 'node:fs'
 import { Lab, clockIdentityFromMac } from '../../../harness/lab/index.ts'
-import { LinuxptpDut, waitForPortState, type DelayMechanismName, type DutRole, type DutState, type TransportName } from '../../../harness/dut/index.ts'
+import { LinuxptpDut, waitForPortState, waitForState, type DelayMechanismName, type DutRole, type TransportName } from '../../../harness/dut/index.ts'
 import { FAST, isRoot, NEEDS_ROOT, profile, removeStateDir, testStateDir } from '../../support/lab/env.ts'
 
 const STATE = testStateDir('linuxptp')
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-
-/** Waits until `pick(state)` is truthy, returning that state. */
-async function until(dut: LinuxptpDut, pick: (s: DutState) => boolean, timeoutMs: number, what: string): Promise<DutState> {
-  const deadline = Date.now() + timeoutMs
-  let last: DutState | undefined
-  while (Date.now() < deadline) {
-    last = await dut.readState()
-    if (pick(last)) return last
-    await sleep(100)
-  }
-  throw new Error(`${what} not seen within ${timeoutMs} ms; last state ${JSON.stringify(last, (_k, v) => (typeof v === 'bigint' ? String(v) : v))}`)
-}
 
 function capSysTime(pid: number): boolean {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8')
@@ -69,7 +57,7 @@ test.group('dut / linuxptp in the lab', (group) => {
           // Both watched at once: each time is from the moment both ptp4l were running.
           const [m, s] = await Promise.all([waitForPortState(master, 'MASTER', { timeoutMs: 15_000 }), waitForPortState(slave, 'SLAVE', { timeoutMs: 15_000 })])
           // A delay measurement has happened once the path delay is non-zero.
-          const measured = await until(slave, (x) => (delay === 'E2E' ? (x.meanPathDelayNs ?? 0n) > 0n : (x.ports[0]?.peerMeanPathDelayNs ?? 0n) > 0n), 10_000, `${transport}/${delay} path delay`)
+          const { state: measured } = await waitForState(slave, (x) => (delay === 'E2E' ? (x.meanPathDelayNs ?? 0n) > 0n : (x.ports[0]?.peerMeanPathDelayNs ?? 0n) > 0n), `${transport}/${delay} path delay`, { timeoutMs: 10_000 })
           const masterState = await master.readState()
           return { transport, delay, labMs, masterMs: m.elapsedMs, slaveMs: s.elapsedMs, measured, masterState, lab, startedAt }
         } finally {
@@ -222,9 +210,11 @@ test.group('dut / linuxptp in the lab', (group) => {
           dut.start({ ...common, role, interfaces: [lab.port('d1', 1), lab.port('d1', 2)] }),
           end.start({ ...common, role: 'slave', interfaces: [lab.port('hb')] }),
         ])
-        const s = await waitForPortState(end, 'SLAVE', { timeoutMs: 20_000 })
+        const gmId = clockIdentityFromMac(lab.port('ha').mac)
+        // The far slave may first follow the DUT itself (a BC is its own grandmaster until it hears ha): wait for the real one.
+        const s = await waitForState(end, (x) => x.ports[0]?.portState === 'SLAVE' && x.grandmasterIdentity === gmId, `SLAVE to ${gmId}`, { timeoutMs: 20_000 })
         const dutState = await dut.readState()
-        return { s: s.state, gmId: clockIdentityFromMac(lab.port('ha').mac), dutState, dutId: clockIdentityFromMac(lab.port('d1', 1).mac) }
+        return { s: s.state, gmId, dutState, dutId: clockIdentityFromMac(lab.port('d1', 1).mac) }
       } finally {
         await lab.down()
       }

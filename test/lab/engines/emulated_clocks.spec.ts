@@ -17,6 +17,7 @@
  */
 import { test } from '@japa/runner'
 import { existsSync } from 'node:fs'
+import { FLAG_CURRENT_UTC_OFFSET_VALID, FLAG_PTP_TIMESCALE } from '../../../harness/codec/constants.ts'
 import { Lab } from '../../../harness/lab/index.ts'
 import { LinuxptpDut, PTP4L, waitForPortState } from '../../../harness/dut/index.ts'
 import { loadProfile, type Profile } from '../../../harness/profiles/index.ts'
@@ -109,8 +110,9 @@ test.group('engines (lab) / test masters and a ptp4l slave', (group) => {
     await lab?.down()
   })
 
-  test('the slave reports the injected offset, unchanged when time moves into correctionField', async ({ assert }) => {
+  test('the slave reports the injected offset, unchanged when time moves into correctionField or onto the PTP timescale', async ({ assert }) => {
     const target = dut.pmcTarget
+    assert.equal((await readParent(target))?.grandmasterIdentity, GM_A, 'ptp4l follows the test master')
     // Control: nothing injected. The reported offsets are the lab's timestamp noise.
     await sleep(1000)
     const control = await sampleOffsets(target, 32)
@@ -126,27 +128,41 @@ test.group('engines (lab) / test masters and a ptp4l slave', (group) => {
     opened.driver.invoke(() => gmA.setCorrectionShift({ ns: shift }))
     await sleep(500)
     const shifted = (await sampleOffsets(target, 32)).map((r) => r - injected)
+
+    // The PTP timescale: the master sends TAI (UTC + currentUtcOffset); ptp4l on CLOCK_REALTIME
+    // subtracts currentUtcOffset again. Not timeTraceable, so ptp4l does not try to set the kernel's TAI offset.
     opened.driver.invoke(() => {
       gmA.setCorrectionShift(undefined)
+      gmA.setDataset({ flagField: FLAG_PTP_TIMESCALE | FLAG_CURRENT_UTC_OFFSET_VALID, currentUtcOffset: 37 })
+    })
+    await sleep(500)
+    const tai = (await sampleOffsets(target, 32)).map((r) => r - injected)
+    opened.driver.invoke(() => {
+      gmA.setDataset({ flagField: 0 })
       gmA.setTimeBase(new TimeBase())
     })
 
     const e1 = summarize(plain.map(abs))
     const e2 = summarize(shifted.map(abs))
+    const e3 = summarize(tai.map(abs))
     const m1 = summarize(plain).p50
     const m2 = summarize(shifted).p50
+    const m3 = summarize(tai).p50
     console.log(
       `  offset: control |reported| median ${fmt(c.p50)} p90 ${fmt(c.p90)}; ` +
         `injected ${fmt(injected)}: |reported − injected| median ${fmt(e1.p50)} p90 ${fmt(e1.p90)} (median error ${fmt(m1)}); ` +
-        `with ${fmt(shift)} in correctionField: median ${fmt(e2.p50)} p90 ${fmt(e2.p90)} (median error ${fmt(m2)})`,
+        `with ${fmt(shift)} in correctionField: median ${fmt(e2.p50)} p90 ${fmt(e2.p90)} (median error ${fmt(m2)}); ` +
+        `PTP timescale (TAI on the wire): median ${fmt(e3.p50)} p90 ${fmt(e3.p90)} (median error ${fmt(m3)})`,
     )
     // The error with an injected offset is no larger than the noise with none (2 µs floor for
     // quiet runs), and moving time into correctionField does not move the result.
     const bound = noiseP90 > 2_000n ? noiseP90 : 2_000n
     assert.isAtMost(Number(abs(m1)), Number(bound), `median error ${fmt(m1)} vs noise p90 ${fmt(noiseP90)}`)
     assert.isAtMost(Number(abs(m2)), Number(bound), `median error with correctionField ${fmt(m2)} vs noise p90 ${fmt(noiseP90)}`)
+    assert.isAtMost(Number(abs(m3)), Number(bound), `median error with the PTP timescale ${fmt(m3)} vs noise p90 ${fmt(noiseP90)}`)
     assert.isAtMost(Number(e1.p50), Number(bound))
     assert.isAtMost(Number(e2.p50), Number(bound))
+    assert.isAtMost(Number(e3.p50), Number(bound))
 
     // The shift really was on the wire: Follow_Ups of gm-a carried it in correctionField.
     const fus = opened.driver.recorder.query({ direction: 'out', source: 'gm-a', type: 'Follow_Up' })

@@ -165,6 +165,12 @@ test.group('bmca / predictions', () => {
     assert.equal(p.decidedBy, 'clockClass')
   })
 
+  test('a masterOnly (notSlave) port ignores every candidate', ({ assert }) => {
+    const p = predictChoice({ variant: 'g8275x', dut, portMasterOnly: true, candidates: [cand('a', '02aaaa.fffe.000009', { clockQuality: { clockClass: 6, clockAccuracy: 0x21, offsetScaledLogVariance: 0x4e5d } })] })
+    assert.equal(p.state, 'GRAND_MASTER')
+    assert.isUndefined(p.parent)
+  })
+
   test('failover window: (N + U(0,1]) intervals, plus re-qualification when the DUT cleared the backup', ({ assert }) => {
     const q = predictFailover({ announceReceiptTimeout: 3, logAnnounceInterval: -2, backup: { logAnnounceInterval: -2, qualification: 'qualified', threshold: 2 } })
     assert.equal(q.earliestNs, 750n * MS)

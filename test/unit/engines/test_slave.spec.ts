@@ -4,6 +4,7 @@ import { TestSlave } from '../../../harness/engines/test_slave.ts'
 import { TimeBase, timeBaseShowingSlaveOffset } from '../../../harness/engines/time_base.ts'
 import { nsToScaled, rateRatioPpb, scaledToNs } from '../../../harness/engines/delay_arithmetic.ts'
 import { SeededRandom } from '../../../harness/engines/random.ts'
+import { FLAG_CURRENT_UTC_OFFSET_VALID, FLAG_PTP_TIMESCALE } from '../../../harness/codec/constants.ts'
 import { nextRequestInterval } from '../../../harness/engines/request_spacing.ts'
 import { logIntervalToNs, summarize } from '../../../harness/stats/percentiles.ts'
 import { SimulatedLink } from '../../support/engines/simulated_link.ts'
@@ -90,6 +91,24 @@ test.group('engines / test slave (E2E)', () => {
     }
     const s = summarize(late)
     assert.closeTo(Number(s.mean), Number(T), Number(T) * 0.08)
+  })
+
+  test('a PTP-timescale master sends TAI (UTC + currentUtcOffset); the slave corrects for it', ({ assert }) => {
+    const link = new SimulatedLink({ delay: () => 1_000n })
+    const gm = new TestMaster({
+      name: 'gm', clockIdentity: GM, logAnnounceInterval: -2, logSyncInterval: -3, logMinDelayReqInterval: -3,
+      dataset: { flagField: FLAG_PTP_TIMESCALE | FLAG_CURRENT_UTC_OFFSET_VALID, currentUtcOffset: 37 },
+      timeBase: timeBaseShowingSlaveOffset(2_000n),
+    })
+    const slave = new TestSlave({ name: 'slave', clockIdentity: SL, delayMechanism: 'E2E', logMinDelayReqInterval: -3 })
+    link.add('gm', gm)
+    link.add('slave', slave)
+    link.start()
+    link.advance(2n * SECOND)
+    const x = slave.delayExchanges.at(-1)!
+    assert.equal(x.t1 - (x.t2 - 1_000n), 37n * SECOND - 2_000n) // the wire carries TAI
+    assert.equal(x.meanPathDelay, nsToScaled(1_000n))
+    assert.equal(x.offsetFromMaster, nsToScaled(2_000n))
   })
 
   test('follows the better of two masters by the default BMCA', ({ assert }) => {

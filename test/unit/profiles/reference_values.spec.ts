@@ -191,7 +191,7 @@ const EXPECTED: Record<string, Expected> = {
     clockClassDefault: 248,
     clockClassAllowed: P1588_CLASSES,
     bmca: 'default-1588',
-    required: { Announce: ['IEEE_C37_238_2017'] },
+    required: { Announce: ['IEEE_C37_238_2017', 'ALTERNATE_TIME_OFFSET_INDICATOR'] },
     unused: ['Delay_Req', 'Delay_Resp'],
     accuracy: { meanPathDelayError: 100 },
     unconfirmed: [
@@ -207,8 +207,7 @@ const EXPECTED: Record<string, Expected> = {
       'intervals.sync.range',
       'tlvs.Announce.required[0].lengthField.accept',
       'tlvs.Announce.required[0].lengthField.send',
-      'tlvs.Announce.allowed[0]',
-      'suites.overrides.TLV-PWR-02',
+      'tlvs.Announce.required[1]',
     ],
   },
   gptp: {

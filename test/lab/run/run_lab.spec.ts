@@ -1,0 +1,107 @@
+/**
+ * `ptp-conform run` against ptp4l in the virtual lab, as CI runs it: a fast subset of
+ * the default profile passes; the verdicts that must fail (G.8275.1 Delay_Req spacing,
+ * power-2017 C37.238 TLVs from ptp4l 3.1.1) fail; results, evidence and reports are
+ * written; Ctrl-C still leaves a record for every selected test and no lab behind.
+ */
+import { test } from '@japa/runner'
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { readResults, runCli, verdicts } from '../../support/run/cli.ts'
+
+const isRoot = process.getuid?.() === 0
+
+/** The lab this run built, from the line that names the harness port's namespace. */
+function labPrefixOf(stdout: string): string {
+  const m = /\(netns (pcl-[a-z0-9]+)-h\)/.exec(stdout)
+  if (!m) throw new Error(`the run did not name its lab:\n${stdout}`)
+  return `${m[1]}-`
+}
+
+/** Namespaces of that lab still present (other labs may come and go in parallel). */
+function leftovers(prefix: string): string[] {
+  return execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })
+    .split('\n')
+    .map((l) => l.split(' ')[0]!)
+    .filter((n) => n.startsWith(prefix))
+}
+
+function out(): string {
+  return mkdtempSync(join(tmpdir(), 'ptpc-run-lab-'))
+}
+
+test.group('run / virtual lab', () => {
+  test('default profile, fast subset: passes or is inconclusive with a reason, with evidence and reports', async ({ assert }) => {
+    const dir = out()
+    const r = await runCli(['run', '--profile', 'default', '--lab', '--tests', 'MF-01,MF-05,MF-07,INT-01,E2E-01,MGT-01,BMCA-02', '--out', dir], { timeoutMs: 240_000 })
+    assert.equal(r.code, 0, r.stdout + r.stderr)
+    const results = readResults(dir)
+    assert.sameMembers(results.map((x) => x.id), ['MF-01', 'MF-05', 'MF-07', 'INT-01', 'E2E-01', 'MGT-01', 'BMCA-02'])
+    for (const x of results) {
+      assert.oneOf(x.verdict, ['pass', 'inconclusive'], `${x.id}: ${x.reason}`)
+      assert.isAbove(x.checks.length, 0, x.id)
+      if (x.verdict === 'inconclusive') assert.isAbove(x.reason.length, 10)
+      // Every check names where its limit comes from.
+      for (const c of x.checks) assert.isAbove(c.source.length, 0, `${x.id} / ${c.name}`)
+    }
+    const mf01 = results.find((x) => x.id === 'MF-01')!
+    assert.include(JSON.stringify(mf01.measurements), '1588-2008', 'the edition ptp4l 3.1.1 speaks is reported')
+    // The evidence opens in tshark, with our per-frame comments on what the harness sent.
+    const pcap = join(dir, results.find((x) => x.id === 'E2E-01')!.evidence.pcapng!)
+    const comments = execFileSync('tshark', ['-r', pcap, '-T', 'fields', '-e', 'frame.comment'], { encoding: 'utf8' })
+    assert.match(comments, /sent by test-slave: Delay_Req/)
+    const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'))
+    assert.equal(summary.ending, 'completed')
+    assert.isTrue(existsSync(join(dir, 'junit.xml')))
+    assert.isTrue(existsSync(join(dir, 'report', 'index.html')))
+    assert.include(readFileSync(join(dir, 'environment.json'), 'utf8'), 'linuxptp')
+    assert.deepEqual(leftovers(labPrefixOf(r.stdout)), [], 'the lab is torn down')
+  })
+    .skip(!isRoot, 'needs root for network namespaces')
+    .timeout(300_000)
+
+  test('G.8275.1: ptp4l spaces Delay_Req uniformly, so INT-02 fails (exit 1)', async ({ assert }) => {
+    const dir = out()
+    const r = await runCli(['run', '--profile', 'telecom', '--lab', '--tests', 'INT-02', '--out', dir, '--no-report'], { timeoutMs: 180_000 })
+    const res = readResults(dir)[0]!
+    assert.equal(res.verdict, 'fail', res.reason)
+    assert.match(res.reason, /±30 %/)
+    assert.equal(r.code, 1)
+  })
+    .skip(!isRoot, 'needs root for network namespaces')
+    .timeout(240_000)
+
+  test('power-2017: ptp4l 3.1.1 sends no C37.238 or ATOI TLV, so TLV-PWR-01 and TLV-PWR-02 fail', async ({ assert }) => {
+    const dir = out()
+    const r = await runCli(['run', '--profile', 'power', '--lab', '--tests', 'TLV-PWR-01,TLV-PWR-02', '--out', dir, '--no-report'], { timeoutMs: 180_000 })
+    assert.deepEqual(verdicts(dir), { 'TLV-PWR-01': 'fail', 'TLV-PWR-02': 'fail' })
+    assert.equal(r.code, 1)
+  })
+    .skip(!isRoot, 'needs root for network namespaces')
+    .timeout(240_000)
+
+  test('Ctrl-C: results for every selected test, summary marked interrupted, lab torn down', async ({ assert }) => {
+    const dir = out()
+    let sent = false
+    const r = await runCli(['run', '--profile', 'default', '--lab', '--tests', 'BMCA-01,INT-03', '--out', dir, '--no-report'], {
+      timeoutMs: 180_000,
+      onStderr: (chunk, child) => {
+        if (!sent && /BMCA-01: .*two grandmasters/.test(chunk)) {
+          sent = true
+          child.kill('SIGINT')
+        }
+      },
+    })
+    assert.isTrue(sent, 'the run reached BMCA-01')
+    assert.equal(r.code, 130)
+    const results = readResults(dir)
+    assert.sameMembers(results.map((x) => x.id), ['BMCA-01', 'INT-03'])
+    for (const x of results) assert.equal(x.harnessError, 'interrupted', x.id)
+    assert.equal(JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')).ending, 'interrupted')
+    assert.deepEqual(leftovers(labPrefixOf(r.stdout)), [], 'the lab is torn down')
+  })
+    .skip(!isRoot, 'needs root for network namespaces')
+    .timeout(240_000)
+})
