@@ -98,7 +98,8 @@ export class Lab implements ProcessTracker {
       id,
       topology: plan.topology,
       createdAt: new Date().toISOString(),
-      owner: o.persistent ? null : { ...self, argv: process.argv },
+      // Owned during the build even when persistent, so a crash mid-build is recovered by the next `lab up`.
+      owner: { ...self, argv: process.argv },
       phase: 'creating',
       plan,
       runDir: join(stateDir, id),
@@ -117,7 +118,11 @@ export class Lab implements ProcessTracker {
       await lab.down().catch(() => undefined)
       throw e
     }
-    if (o.persistent) unguard(lab.id)
+    if (o.persistent) {
+      lab.state.owner = null
+      lab.save()
+      unguard(lab.id)
+    }
     return lab
   }
 

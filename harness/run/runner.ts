@@ -15,6 +15,7 @@ import { allureReporter } from '../../reports/index.ts'
 import { type ConformanceTest, profileApplies, selected } from './definition.ts'
 import { describeEnvironment, unconfirmedValues } from './environment.ts'
 import { runWithJapa } from './japa_bridge.ts'
+import { DeviceSession } from './device_session.ts'
 import { LabSession } from './lab_session.ts'
 import type { RunOptions } from './options.ts'
 import { Progress } from './progress.ts'
@@ -79,9 +80,10 @@ export async function runConformance(o: RunOptions): Promise<number> {
   console.log(`ptp-conform run: profile ${profile.id} (${profile.name}), transport ${transport}, domain ${domainNumber}`)
   console.log(`  ${chosen.length} tests selected; ${unconfirmed.length} profile values are marked unconfirmed (listed in the report)`)
 
+  let deviceFacts: ReturnType<typeof gatherInterfaceFacts> | undefined
   if (o.mode === 'device') {
-    const facts = gatherInterfaceFacts(o.interface!)
-    const verdict = assessInterface(facts, o.allowNets, o.acknowledgeTestNetwork)
+    deviceFacts = gatherInterfaceFacts(o.interface!)
+    const verdict = assessInterface(deviceFacts, o.allowNets, o.acknowledgeTestNetwork)
     for (const r of verdict.reasons) console.log(`  safety: ${r}`)
     if (!verdict.ok) {
       throw new CliError(
@@ -89,9 +91,7 @@ export async function runConformance(o: RunOptions): Promise<number> {
         ExitCode.usage,
       )
     }
-    // Real devices are described by a DUT file and driven through the remote adapter;
-    // that session type is not built yet, and we will not pretend otherwise.
-    throw new CliError('runs on a real interface are not available in this version; use --lab', ExitCode.harness)
+    console.log(`  transmitting only on ${o.interface}, domain ${domainNumber}`)
   }
 
   const abort = new AbortController()
@@ -113,11 +113,17 @@ export async function runConformance(o: RunOptions): Promise<number> {
   let session: Session | undefined
   const reporter = allureReporter({ outDir, html: o.report, singleFile: o.report, finalizeAt: 'manual' })
   try {
-    console.log(`  building the virtual lab (pair topology) with a ${o.dutImpl} DUT …`)
     try {
-      session = await LabSession.create({ profile, transport, domainNumber, dutImpl: o.dutImpl, dutOptions: o.dutOptions })
+      if (o.mode === 'lab') {
+        console.log(`  building the virtual lab (pair topology) with a ${o.dutImpl} DUT …`)
+        session = await LabSession.create({ profile, transport, domainNumber, dutImpl: o.dutImpl, dutOptions: o.dutOptions })
+      } else {
+        const addr = (v6: boolean) => deviceFacts?.addresses.find((a) => a.includes(':') === v6)?.split('/')[0]
+        session = await DeviceSession.create({ profile, transport, domainNumber, dutOptions: o.dutOptions, interface: o.interface!, dutFile: o.dutFile!, ipv4: addr(false), ipv6: addr(true) })
+      }
     } catch (err) {
-      throw new CliError(`the virtual lab could not be built: ${(err as Error).message}`, ExitCode.harness)
+      if ((err as { name?: string }).name === 'DutFileError') throw new CliError((err as Error).message, ExitCode.usage)
+      throw new CliError(`the session could not be set up: ${(err as Error).message}`, ExitCode.harness)
     }
     console.log(`  harness port ${session.harnessInterface}, timestamping ${session.timestamping}`)
     console.log(`  harness noise ${session.noise.ns} ns: ${session.noise.method}`)

@@ -31,13 +31,21 @@ export interface Masters {
   close(): Promise<void>
 }
 
-export function masterConfig(ctx: TestContext, spec: MasterSpec): TestMasterConfig {
+export function masterConfig(ctx: TestContext, spec: MasterSpec, force: Partial<TestMasterConfig> = {}): TestMasterConfig {
   const s = ctx.session
   return testMasterConfigFromProfile(
     ctx.profile,
     { name: spec.name, clockIdentity: s.harnessClockIdentity(spec.identity), intervals: 'lab', dataset: spec.dataset },
-    { header: s.headerDefaults(), ...spec.extra },
+    { header: s.headerDefaults(), ...spec.extra, ...force },
   )
+}
+
+/**
+ * The harness as the DUT's link partner on a peer-delay link: it answers Pdelay_Req and sends
+ * nothing else. Without it an 802.1AS DUT never becomes asCapable and stays silent.
+ */
+export function linkPeer(ctx: TestContext): TestMaster {
+  return new TestMaster(masterConfig(ctx, { name: 'link-peer', identity: 0, extra: { sendAnnounce: false, sendSync: false, delayMechanism: 'P2P' } }))
 }
 
 /** Start the DUT as a slave (fresh, when asked) and drive the emulated masters on the harness port. */
@@ -45,7 +53,14 @@ export async function startMasters(ctx: TestContext, specs: MasterSpec[], o: { f
   const role = o.role ?? 'slave'
   if (o.freshDut) await ctx.session.restartDut(role, ctx.signal)
   else await ctx.session.ensureDut(role, ctx.signal)
-  const group = new EngineGroup('masters', specs.map((spec) => new TestMaster(masterConfig(ctx, spec))))
+  const engines = specs.map((spec) => new TestMaster(masterConfig(ctx, spec, ctx.session.delayMechanism === 'P2P' ? { delayMechanism: 'none' } : {})))
+  if (ctx.session.delayMechanism === 'P2P') {
+    // One link, one peer: a single responder answers the DUT's Pdelay_Req for every emulated
+    // grandmaster (as a P2P transparent clock would), so silencing a grandmaster never takes the
+    // link's peer delay away, and the DUT never sees several responders.
+    engines.push(linkPeer(ctx))
+  }
+  const group = new EngineGroup('masters', engines)
   const handle = ctx.session.drive(group)
   return {
     handle,

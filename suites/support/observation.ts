@@ -17,6 +17,7 @@ import type { Recorder } from '../../harness/recorder/recorder.ts'
 import type { TestContext } from '../../harness/run/context.ts'
 import type { Session } from '../../harness/run/session_types.ts'
 import { labInterval } from './intervals.ts'
+import { linkPeer } from './grandmasters.ts'
 
 export interface Observation {
   recorder: Recorder
@@ -70,21 +71,8 @@ async function record(ctx: TestContext, intervalsWanted: number): Promise<Observ
     adoptDelayRespInterval: true,
   })
   const engines: (TestSlave | TestMaster)[] = [slave]
-  if (mechanism === 'P2P') {
-    // The same clock answers the DUT's peer-delay requests: one neighbour, one identity.
-    engines.push(
-      new TestMaster({
-        name: 'peer-responder',
-        clockIdentity: s.harnessClockIdentity(0),
-        header,
-        logAnnounceInterval: labInterval(profile, 'announce'),
-        logSyncInterval: labInterval(profile, 'sync'),
-        delayMechanism: 'P2P',
-        sendAnnounce: false,
-        sendSync: false,
-      }),
-    )
-  }
+  // The same clock (identity 0) answers the DUT's peer-delay requests: one neighbour, one identity.
+  if (mechanism === 'P2P') engines.push(linkPeer(ctx))
   const handle = s.drive(new EngineGroup('observer', engines))
   const seconds = observationSeconds(ctx, intervalsWanted)
   const t0 = Date.now()

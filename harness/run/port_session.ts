@@ -1,0 +1,175 @@
+/**
+ * What every session shares, wherever the DUT is: one harness port (an interface,
+ * possibly inside a lab namespace) on the profile's transport and domain, engines
+ * driven on it one at a time, and a management client on the same interface. The lab
+ * and device sessions differ only in how the DUT is brought up and how the harness
+ * noise is measured.
+ */
+import { clockIdentityFromMac } from '../codec/clock_identity.ts'
+import type { ClockIdentity, PortIdentity } from '../codec/types.ts'
+import type { Dut, DutDescription, DutOptions } from '../dut/types.ts'
+import type { Engine } from '../engines/actions.ts'
+import type { HeaderDefaults } from '../engines/message_factory.ts'
+import { ManagementClient } from '../management/client.ts'
+import type { DelayMechanismName, Profile, TransportName } from '../profiles/types.ts'
+import { Recorder } from '../recorder/recorder.ts'
+import { openDriver } from '../runtime/open_driver.ts'
+import type { DriverHandle, DutRoleWanted, Session } from './session_types.ts'
+
+export interface SessionOptions {
+  profile: Profile
+  transport: TransportName
+  domainNumber: number
+  dutOptions: DutOptions
+}
+
+/** Where the harness port is. */
+export interface HarnessPortLocation {
+  ifname: string
+  netns?: string
+  mac: string
+  ipv4?: string
+  ipv6?: string
+}
+
+/** Emulated clock identities: the port's EUI-64 with the last octet varied, so several clocks differ. */
+export function harnessIdentity(mac: string, n: number): ClockIdentity {
+  const base = clockIdentityFromMac(mac)
+  const last = (parseInt(base.slice(-2), 16) + 0x40 + n) & 0xff
+  return base.slice(0, -2) + last.toString(16).padStart(2, '0')
+}
+
+export abstract class PortSession implements Session {
+  abstract readonly mode: 'lab' | 'device'
+  abstract readonly timestamping: string
+  readonly delayMechanism: DelayMechanismName
+  private role: DutRoleWanted | undefined
+  private openHandle: DriverHandle | undefined
+
+  protected constructor(
+    readonly dut: Dut,
+    protected readonly h: HarnessPortLocation,
+    protected readonly o: SessionOptions,
+    readonly noise: { ns: bigint; method: string },
+  ) {
+    this.delayMechanism = o.profile.delayMechanism.default
+  }
+
+  get transport(): TransportName {
+    return this.o.transport
+  }
+  get domainNumber(): number {
+    return this.o.domainNumber
+  }
+  get dutOptions(): DutOptions {
+    return this.o.dutOptions
+  }
+  get harnessInterface(): string {
+    return this.h.netns ? `${this.h.ifname} (netns ${this.h.netns})` : this.h.ifname
+  }
+
+  harnessClockIdentity(n: number): ClockIdentity {
+    return harnessIdentity(this.h.mac, n)
+  }
+
+  abstract dutPortIdentity(): PortIdentity | undefined
+
+  dutDescription(): Promise<DutDescription> {
+    return this.dut.describe()
+  }
+
+  headerDefaults(): Partial<Omit<HeaderDefaults, 'sourcePortIdentity'>> {
+    const p = this.o.profile
+    return {
+      domainNumber: this.o.domainNumber,
+      majorSdoId: p.sdo.majorSdoId.value,
+      minorSdoId: p.sdo.minorSdoId.value,
+      versionPTP: 2,
+      // Speak the oldest edition the profile accepts: a 2008 receiver may reject minorVersionPTP 1.
+      minorVersionPTP: Math.min(...p.version.minorVersionsAccepted),
+      controlField: p.version.controlFieldAccepted.includes('legacy') ? 'legacy' : 'zero',
+    }
+  }
+
+  /** Whether the DUT is still up in the role it was put in (a lab process may have died). */
+  protected dutAlive(): boolean {
+    return (this.dut as { running?: boolean }).running !== false
+  }
+
+  async ensureDut(role: DutRoleWanted, signal: AbortSignal): Promise<void> {
+    if (signal.aborted) throw signal.reason ?? new Error('aborted')
+    if (this.role === role && this.dutAlive()) return
+    if (this.role !== undefined) await this.dut.stop()
+    this.role = undefined
+    await this.dut.start({
+      profile: this.o.profile,
+      role,
+      transport: this.o.transport,
+      interfaces: this.dutInterfaces(),
+      options: { domainNumber: this.o.domainNumber, ...this.o.dutOptions },
+    })
+    this.role = role
+  }
+
+  protected abstract dutInterfaces(): { ifname: string; netns?: string; mac?: string }[]
+
+  async restartDut(role: DutRoleWanted, signal: AbortSignal): Promise<void> {
+    this.role = undefined
+    await this.dut.stop()
+    await this.ensureDut(role, signal)
+  }
+
+  drive(engine: Engine): DriverHandle {
+    if (this.openHandle) throw new Error('the harness port is already driven by another engine; close it first')
+    const recorder = new Recorder()
+    const udp4 = this.o.profile.transport.udp4
+    const udp6 = this.o.profile.transport.udp6
+    const opened = openDriver({
+      port: {
+        interface: this.h.ifname,
+        ...(this.h.netns ? { netns: this.h.netns } : {}),
+        transport: this.o.transport,
+        timestamping: 'auto',
+        ttl: udp4?.ttl?.value ?? 1,
+        hopLimit: udp6?.ttl?.value ?? 1,
+        ...(this.o.profile.transport.vlan.rule === 'required' && this.o.profile.transport.vlan.priority
+          ? { vlan: { pcp: this.o.profile.transport.vlan.priority.value, vid: this.o.profile.transport.vlan.vid?.value ?? 0 } }
+          : {}),
+      },
+      engine,
+      recorder,
+      name: 'h',
+      ip: this.o.transport === 'udp6' ? this.h.ipv6 : this.h.ipv4,
+      // gPTP and G.8275.1 on Ethernet send every message to the peer-delay MAC.
+      defaultDestination: this.o.profile.transport.l2?.primaryMac.value.toLowerCase() === '01-80-c2-00-00-0e' ? () => ({ kind: 'pdelay' }) : undefined,
+    })
+    opened.driver.start()
+    const handle: DriverHandle = {
+      driver: opened.driver,
+      recorder,
+      close: async () => {
+        if (this.openHandle === handle) this.openHandle = undefined
+        await opened.close()
+      },
+    }
+    this.openHandle = handle
+    return handle
+  }
+
+  managementClient(): ManagementClient {
+    if (this.openHandle) throw new Error('the harness port is driven by an engine; close it before managing the DUT')
+    return ManagementClient.open({
+      interface: this.h.ifname,
+      ...(this.h.netns ? { netns: this.h.netns } : {}),
+      transport: this.o.transport,
+      domainNumber: this.o.domainNumber,
+      transportSpecific: this.o.profile.sdo.majorSdoId.value,
+      boundaryHops: 1,
+    })
+  }
+
+  async close(): Promise<void> {
+    await this.openHandle?.close().catch(() => undefined)
+    await this.dut.stop().catch(() => undefined)
+  }
+}

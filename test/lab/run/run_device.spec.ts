@@ -1,0 +1,86 @@
+/**
+ * `ptp-conform run --interface IF --dut FILE`, the real-device path, proven in the
+ * lab: a ptp4l the test starts itself plays the "device", described only by a DUT
+ * file; the run is made from inside the harness node's namespace as an engineer would
+ * on a test bench. The safety check refuses the interface until its addresses are on
+ * the allow-list.
+ */
+import { test } from '@japa/runner'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { LinuxptpDut } from '../../../harness/dut/index.ts'
+import { clockIdentityFromMac, Lab } from '../../../harness/lab/index.ts'
+import { loadProfile } from '../../../harness/profiles/index.ts'
+import { readResults, runCli } from '../../support/run/cli.ts'
+
+const isRoot = process.getuid?.() === 0
+
+async function withDevice(fn: (o: { lab: Lab; dutFile: string; hIf: string; hNs: string }) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'ptpc-device-'))
+  const lab = await Lab.up({ topology: 'pair', stateDir: join(dir, 'state') })
+  const dut = new LinuxptpDut({ tracker: lab, node: 'd1' })
+  try {
+    const h = lab.port('h')
+    const d = lab.port('d1')
+    await dut.start({ profile: loadProfile('default-e2e'), role: 'auto', interfaces: [{ ifname: d.ifname, netns: d.netns, mac: d.mac }] })
+    const dutFile = join(dir, 'device.yaml')
+    writeFileSync(
+      dutFile,
+      [
+        'name: lab ptp4l playing a device',
+        'vendor: linuxptp',
+        'model: ptp4l',
+        'firmware: "3.1.1"',
+        `interface: ${h.ifname}`,
+        `mac: ${d.mac}`,
+        `ipv4: ${d.ipv4Address}`,
+        `clockIdentity: ${clockIdentityFromMac(d.mac)}`,
+        'capabilities:',
+        '  roles: [master, slave, auto]',
+        '  transports: [udp4]',
+        '  delayMechanisms: [E2E]',
+        '  oneStep: false',
+        '  twoStep: true',
+        'management:',
+        '  enabled: true',
+        '  transport: udp4',
+        '',
+      ].join('\n'),
+    )
+    await fn({ lab, dutFile, hIf: h.ifname, hNs: h.netns })
+  } finally {
+    await dut.stop().catch(() => undefined)
+    await lab.down()
+  }
+}
+
+test.group('run / real-device path (a lab ptp4l described by a DUT file)', () => {
+  test('refuses an interface whose addresses are not on the allow-list (exit 2)', async ({ assert }) => {
+    await withDevice(async ({ dutFile, hIf, hNs }) => {
+      const r = await runCli(['run', '--profile', 'default', '--interface', hIf, '--dut', dutFile, '--tests', 'MF-01', '--no-report', '--out', mkdtempSync(join(tmpdir(), 'ptpc-dev-out-'))], { netns: hNs, timeoutMs: 60_000 })
+      assert.equal(r.code, 2, r.stdout + r.stderr)
+      assert.include(r.stdout, 'outside the allow-list')
+      assert.include(r.stderr, 'refusing to transmit')
+    })
+  })
+    .skip(!isRoot, 'needs root for network namespaces')
+    .timeout(120_000)
+
+  test('with the test network allowed, it certifies the device through its DUT file', async ({ assert }) => {
+    await withDevice(async ({ dutFile, hIf, hNs }) => {
+      const out = mkdtempSync(join(tmpdir(), 'ptpc-dev-out-'))
+      const r = await runCli(
+        ['run', '--profile', 'default', '--interface', hIf, '--dut', dutFile, '--allow-net', '192.0.2.0/24', '--allow-net', '2001:db8::/32', '--tests', 'MF-01,MF-05,INT-01,MGT-01', '--no-report', '--out', out],
+        { netns: hNs, timeoutMs: 180_000 },
+      )
+      assert.equal(r.code, 0, r.stdout + r.stderr)
+      const results = readResults(out)
+      assert.sameMembers(results.map((x) => x.id), ['MF-01', 'MF-05', 'INT-01', 'MGT-01'])
+      for (const x of results) assert.oneOf(x.verdict, ['pass', 'inconclusive'], `${x.id}: ${x.reason}`)
+      assert.include(r.stdout, `transmitting only on ${hIf}`)
+    })
+  })
+    .skip(!isRoot, 'needs root for network namespaces')
+    .timeout(240_000)
+})
