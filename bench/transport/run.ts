@@ -18,8 +18,9 @@ import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { openPort, systemTimeNs, type Port } from '../../harness/transport/index.ts'
+import { openPort, systemTimeNs } from '../../harness/transport/index.ts'
 import type { ReceivedFrame } from '../../harness/transport/types.ts'
+import { collectFrames } from '../../test/support/transport/collect.ts'
 import { createVethPair, type VethPair } from '../../test/support/transport/veth_pair.ts'
 import { MessageType, ptpMessage } from '../../test/support/transport/ptp_message.ts'
 
@@ -54,32 +55,11 @@ function intervalErrors(ts: bigint[], period: bigint): bigint[] {
   return out
 }
 
-/** Waits until `count` frames matching `filter` arrived (or `timeoutMs`, a watchdog only). */
-function receive(port: Port, count: number, timeoutMs: number, filter: (f: ReceivedFrame) => boolean): Promise<ReceivedFrame[]> {
-  const got: ReceivedFrame[] = []
-  return new Promise((resolve) => {
-    let off = () => {}
-    const watchdog = setTimeout(() => {
-      off()
-      resolve(got)
-    }, timeoutMs)
-    off = port.onReceive((f) => {
-      if (!filter(f)) return
-      got.push(f)
-      if (got.length >= count) {
-        clearTimeout(watchdog)
-        off()
-        resolve(got)
-      }
-    })
-  })
-}
-
 async function harnessTrain(pair: VethPair) {
   const a = openPort({ interface: pair.a.ifname, netns: pair.a.netns, transport: 'l2' })
   const b = openPort({ interface: pair.b.ifname, netns: pair.b.netns, transport: 'l2' })
   try {
-    const rx = receive(b, FRAMES, 20_000, () => true)
+    const rx = collectFrames(b, FRAMES, 20_000)
     const start = (systemTimeNs() / SECOND + 1n) * SECOND
     const train = a.startTrain({ message: ptpMessage(MessageType.Sync, 0), startNs: start, periodNs: PERIOD, count: FRAMES })
     const summary = await train.done
@@ -143,9 +123,9 @@ async function ptp4lSync(pair: VethPair) {
   try {
     // First Sync, then 10 s of them.
     const isSync = (f: ReceivedFrame) => (f.data[0]! & 0x0f) === MessageType.Sync
-    const first = await receive(b, 1, 30_000, isSync)
+    const first = await collectFrames(b, 1, 30_000, isSync)
     if (first.length === 0) throw new Error(`ptp4l sent no Sync within 30 s: ${stderr}`)
-    const frames = await receive(b, FRAMES + 1, 30_000, isSync)
+    const frames = await collectFrames(b, FRAMES + 1, 30_000, isSync)
     const rxTs = frames.map((f) => f.rxTimestampNs!)
     return { received: frames.length, rxInterval: stats(intervalErrors(rxTs, PERIOD).map(abs)), rxIntervalSigned: stats(intervalErrors(rxTs, PERIOD)) }
   } finally {

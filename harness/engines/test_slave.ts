@@ -19,6 +19,7 @@ import {
   e2eOffsetFromMaster,
   neighborRateRatio,
   p2pMeanLinkDelay,
+  type E2eTimestamps,
   type PdelayTimestamps,
   type RateRatio,
   type ScaledNs,
@@ -88,17 +89,10 @@ export interface SyncSample {
   meanPathDelay?: ScaledNs
 }
 
-/** One complete delay request-response exchange with the Sync it was computed against. */
-export interface DelayExchange {
+/** One complete delay request-response exchange (the equations' inputs) with the Sync it was computed against. */
+export interface DelayExchange extends E2eTimestamps {
   syncSequenceId: number
   delayReqSequenceId: number
-  t1: bigint
-  t2: bigint
-  t3: bigint
-  t4: bigint
-  cSync: ScaledNs
-  cFollowUp: ScaledNs
-  cDelayResp: ScaledNs
   meanPathDelay: ScaledNs
   /** offsetFromMaster of this exchange alone: [(t2 − t1 − c) − (t4 − t3 − cDelayResp)] / 2. */
   offsetFromMaster: ScaledNs

@@ -14,6 +14,7 @@
  * This file is the contract with the lab (ptp4l config generator), the suites
  * (limits) and the reports. Additions are fine; renames are not.
  */
+import type { MessageTypeName } from '../codec/types.ts'
 
 /** A value with its citation. `unconfirmed` = no primary or implementation source confirmed it. */
 export interface Cited<T> {
@@ -39,18 +40,8 @@ export type StepRule = 'allowed' | 'required' | 'forbidden'
 /** For VLAN tagging, multicast, unicast and unicast negotiation. */
 export type UsageRule = 'required' | 'optional' | 'forbidden'
 
-/** IEEE 1588 message names, spelled as in the standard. */
-export type MessageName =
-  | 'Sync'
-  | 'Delay_Req'
-  | 'Pdelay_Req'
-  | 'Pdelay_Resp'
-  | 'Follow_Up'
-  | 'Delay_Resp'
-  | 'Pdelay_Resp_Follow_Up'
-  | 'Announce'
-  | 'Signaling'
-  | 'Management'
+/** IEEE 1588 message names, spelled as in the standard: the codec's names, so a profile's TLV rules key on what decoded messages carry. */
+export type MessageName = MessageTypeName
 
 /** A numeric parameter with a default and its permitted range (inclusive). */
 export interface ValueSpec {

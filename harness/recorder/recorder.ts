@@ -7,23 +7,16 @@ import type { ClockIdentity, Finding, MessageTypeName, PortIdentity, PtpMessage 
 import { decodeMessage } from '../codec/message.ts'
 import { CodecError } from '../codec/errors.ts'
 import { normalizeClockIdentity } from '../codec/clock_identity.ts'
-import type { SendReason } from '../engines/actions.ts'
 import { intervals } from '../stats/percentiles.ts'
-import type { Direction, FrameAddressing, RecordedFrame, RecordedTransport } from './frame.ts'
+import type { Direction, FrameAddressing, RecordedFrame } from './frame.ts'
 
-export interface RecordInput extends FrameAddressing {
-  direction: Direction
-  port: string
-  transport: RecordedTransport
-  timestampNs: bigint | null
-  plannedAt?: bigint
-  bytes: Uint8Array
-  raw?: Uint8Array
+/** A frame as the runtime hands it over: what the recorder adds (index, decoding, notes) is left out. */
+export interface RecordInput
+  extends Pick<RecordedFrame, keyof FrameAddressing | 'direction' | 'port' | 'transport' | 'timestampNs' | 'plannedAt' | 'bytes' | 'raw' | 'reason' | 'sendError'> {
   /** Already decoded (the recorder decodes `bytes` when absent). */
   message?: PtpMessage
+  /** Findings found before recording; the recorder adds its decoder's. */
   findings?: Finding[]
-  reason?: SendReason
-  sendError?: string
 }
 
 export interface FrameQuery {

@@ -7,27 +7,20 @@ import { createRequire } from 'node:module'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { TransportError } from './errors.ts'
+import type { ReceivedFrame, SchedulerInfo, TimestampingInfo } from './types.ts'
 
 export const ADDON_PATH = resolve(dirname(fileURLToPath(import.meta.url)), '../../native/build/Release/ptp_native.node')
 
-/** One event from the native threads; see toPublic* in port.ts for the fields. */
+/**
+ * One event from the native threads; see dispatchOne in port.ts for the fields.
+ * An 'rx' event carries these ReceivedFrame fields as they are; the Port adds
+ * what it knows itself (interface, transport, timestamp clock).
+ */
 export type NativeEvent =
-  | {
-      type: 'rx'
-      socket: 'event' | 'general'
-      data: Uint8Array
-      rxTimestampNs: bigint | null
-      raw?: Uint8Array
-      srcMac?: string
-      dstMac?: string
-      vlan?: { pcp: number; dei: number; vid: number; tpid: number }
-      srcAddress?: string
-      srcPort?: number
-      dstAddress?: string
-      dstPort?: number
-      tos?: number
-      ttl?: number
-    }
+  | ({ type: 'rx' } & Pick<
+      ReceivedFrame,
+      'socket' | 'data' | 'rxTimestampNs' | 'raw' | 'srcMac' | 'dstMac' | 'vlan' | 'srcAddress' | 'srcPort' | 'dstAddress' | 'dstPort' | 'tos' | 'ttl'
+    >)
   | { type: 'tx' | 'txerror'; id: number; txTimestampNs: bigint | null; sendNs: bigint | null; code?: string; message?: string }
   | {
       type: 'train'
@@ -69,20 +62,9 @@ export interface NativePortInfo {
   ifindex: number
   mac: string
   mtu: number
-  timestamping: {
-    mode: 'software' | 'hardware'
-    clock: 'system' | 'phc'
-    requested: 'auto' | 'software' | 'hardware'
-    phcIndex: number | null
-    interfacePhcIndex: number | null
-    soTimestampingCaps: number
-    txTypes: number
-    rxFilters: number
-    ethtoolAnswered: boolean
-    rxFilter?: string
-    reason: string
-  }
-  scheduler: { policy: string; priority: number; memoryLocked: boolean; note: string }
+  // The addon reports these in their public shape; Port hands them on as they are.
+  timestamping: TimestampingInfo
+  scheduler: SchedulerInfo
   latencyLeadNs: bigint
   unmatchedTxTimestamps: number
   closed: boolean

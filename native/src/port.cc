@@ -46,6 +46,20 @@ bool ParseMac(const std::string& s, uint8_t out[6]) {
 
 }  // namespace
 
+void PrepareMmsg(std::vector<Wire>& wires, mmsghdr* mm, iovec* iov) {
+  for (size_t i = 0; i < wires.size(); i++) {
+    iov[i].iov_base = wires[i].bytes.data();
+    iov[i].iov_len = wires[i].bytes.size();
+    memset(&mm[i], 0, sizeof mm[i]);
+    mm[i].msg_hdr.msg_iov = &iov[i];
+    mm[i].msg_hdr.msg_iovlen = 1;
+    if (wires[i].addrLen) {
+      mm[i].msg_hdr.msg_name = &wires[i].addr;
+      mm[i].msg_hdr.msg_namelen = wires[i].addrLen;
+    }
+  }
+}
+
 Port::Port(const PortConfig& cfg, EventSink sink) : cfg_(cfg), sink_(std::move(sink)) {
   try {
     RunInNetns(cfg_.netns, [this] {
@@ -308,17 +322,7 @@ std::vector<uint64_t> Port::SendBatch(const std::vector<std::vector<uint8_t>>& m
         s.pending[key0 + static_cast<uint32_t>(i)] = std::move(p);
       }
     }
-    for (size_t i = 0; i < wires.size(); i++) {
-      iov[i].iov_base = wires[i].bytes.data();
-      iov[i].iov_len = wires[i].bytes.size();
-      memset(&mm[i], 0, sizeof mm[i]);
-      mm[i].msg_hdr.msg_iov = &iov[i];
-      mm[i].msg_hdr.msg_iovlen = 1;
-      if (wires[i].addrLen) {
-        mm[i].msg_hdr.msg_name = &wires[i].addr;
-        mm[i].msg_hdr.msg_namelen = wires[i].addrLen;
-      }
-    }
+    PrepareMmsg(wires, mm.data(), iov.data());
     size_t done = 0;
     while (done < wires.size()) {
       const int r = sendmmsg(s.fd, mm.data() + done, static_cast<unsigned>(wires.size() - done), 0);

@@ -60,6 +60,10 @@ struct Wire {
   socklen_t addrLen = 0;
 };
 
+// Points mm[i], through iov[i], at wires[i]: its bytes and, when it has one,
+// its destination address. Every sendmmsg caller needs exactly this setup.
+void PrepareMmsg(std::vector<Wire>& wires, mmsghdr* mm, iovec* iov);
+
 struct FollowUpSpec {
   std::vector<uint8_t> message;
   int sequenceIdOffset = 30;

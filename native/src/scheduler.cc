@@ -303,17 +303,7 @@ void Scheduler::LoadLoop(LoadJob* job) {
   const int sock = wires[0].sock;
   std::vector<mmsghdr> mm(b);
   std::vector<iovec> iov(b);
-  for (int i = 0; i < b; i++) {
-    iov[i].iov_base = wires[i].bytes.data();
-    iov[i].iov_len = wires[i].bytes.size();
-    memset(&mm[i], 0, sizeof mm[i]);
-    mm[i].msg_hdr.msg_iov = &iov[i];
-    mm[i].msg_hdr.msg_iovlen = 1;
-    if (wires[i].addrLen) {
-      mm[i].msg_hdr.msg_name = &wires[i].addr;
-      mm[i].msg_hdr.msg_namelen = wires[i].addrLen;
-    }
-  }
+  PrepareMmsg(wires, mm.data(), iov.data());
   const int seqOff = s.sequenceIdOffset >= 0 && static_cast<size_t>(s.sequenceIdOffset) + 2 <= s.message.size()
                          ? static_cast<int>(wires[0].msgOffset) + s.sequenceIdOffset
                          : -1;

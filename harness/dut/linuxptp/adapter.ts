@@ -10,22 +10,18 @@
  * local time is not in doubt and it moves to SLAVE at the next Sync, without
  * touching any clock.
  */
-import { execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import type { ProcessTracker } from '../../lab/spawn.ts'
-import { ManagedProcess } from '../managed_process.ts'
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { applyCurrentDataSet, applyDefaultDataSet, applyParentDataSet, portStateFromDataSet } from '../data_set_state.ts'
+import { ProcessDut, type ProcessDutOptions } from '../process_dut.ts'
+import { versionOnce } from '../program_version.ts'
 import {
   DutError,
-  portStateName,
   type DelayMechanismName,
   type Dut,
   type DutCapabilities,
   type DutDescription,
   type DutPortState,
   type DutSetting,
-  type DutSettingsRecord,
   type DutStartOptions,
   type DutState,
   type SetResult,
@@ -35,23 +31,12 @@ import { generatePtp4lConfig, type Ptp4lConfig } from './config.ts'
 import { checked, pmcRun, pmcSet, PmcError, type PmcTarget } from './pmc.ts'
 import { toCurrentDataSet, toDefaultDataSet, toParentDataSet, toPortDataSet, type PmcReply } from './pmc_text.ts'
 import { portStatesFromLog } from './log_states.ts'
-import { existsSync } from 'node:fs'
 
 export const PTP4L = '/usr/sbin/ptp4l'
 
-export interface LinuxptpDutOptions {
-  /** Where the process is recorded (a Lab). */
-  tracker?: ProcessTracker
-  /** Unique per lab; names the config, socket and log files. Default 'ptp4l'. */
-  label?: string
-  /** Lab node the DUT runs on (for the record). */
-  node?: string
-  /** Directory for config, socket and log; default the tracker's run dir, else a new temp dir. */
-  runDir?: string
+export interface LinuxptpDutOptions extends ProcessDutOptions {
   /** Send SET SYNCHRONIZATION_UNCERTAIN_NP 0 after start so a free-running slave reaches SLAVE (default true). */
   allowSlaveWhileFreeRunning?: boolean
-  /** How long start() waits for the UDS socket to answer. */
-  startTimeoutMs?: number
 }
 
 /** Settings ptp4l 3.1.1 accepts as a management SET at run time; the others need a restart. */
@@ -67,50 +52,18 @@ const CONFIG_KEY: Record<DutSetting, string> = {
   announceReceiptTimeout: 'announceReceiptTimeout',
 }
 
-const DELAY_MECHANISM_CODE: Record<number, DutPortState['delayMechanism']> = { 1: 'E2E', 2: 'P2P', 3: 'COMMON_P2P', 0xfe: 'DISABLED' }
+/** ptp4l -v prints the bare version ('3.1.1'). */
+export const ptp4lVersion = versionOnce(PTP4L, (printed, exitedOk) => (exitedOk ? printed.trim() : 'unknown'))
 
-let cachedVersion: string | undefined
-export function ptp4lVersion(): string {
-  if (cachedVersion === undefined) {
-    try {
-      cachedVersion = execFileSync(PTP4L, ['-v'], { encoding: 'utf8' }).trim()
-    } catch {
-      cachedVersion = 'unknown'
-    }
-  }
-  return cachedVersion
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-
-export class LinuxptpDut implements Dut {
-  readonly label: string
-  private readonly runDir: string
-  private proc: ManagedProcess | undefined
-  private startOptions: DutStartOptions | undefined
+export class LinuxptpDut extends ProcessDut<LinuxptpDutOptions> implements Dut {
   private config: Ptp4lConfig | undefined
-  private record: DutSettingsRecord | undefined
 
-  constructor(private readonly o: LinuxptpDutOptions = {}) {
-    this.label = o.label ?? 'ptp4l'
-    if (!/^[A-Za-z0-9_.-]+$/.test(this.label)) throw new DutError(`label '${this.label}' must be a plain file name`)
-    this.runDir = o.runDir ?? o.tracker?.runDir ?? mkdtempSync(join(tmpdir(), 'ptp-conform-dut-'))
+  constructor(o: LinuxptpDutOptions = {}) {
+    super(o, { implementation: 'linuxptp', name: 'ptp4l', configExtension: 'cfg', version: ptp4lVersion })
   }
 
   get udsPath(): string {
-    return join(this.runDir, `${this.label}.ptp4l.sock`)
-  }
-  get configPath(): string {
-    return join(this.runDir, `${this.label}.ptp4l.cfg`)
-  }
-  get logPath(): string {
-    return join(this.runDir, `${this.label}.ptp4l.log`)
-  }
-  get pid(): number | undefined {
-    return this.proc?.pid
-  }
-  get running(): boolean {
-    return !!this.proc?.running
+    return this.runFile('sock')
   }
 
   /** What pmc needs to reach this ptp4l. */
@@ -166,41 +119,21 @@ export class LinuxptpDut implements Dut {
     mkdirSync(this.runDir, { recursive: true })
     writeFileSync(this.configPath, config.text)
     this.config = config
-    this.startOptions = o
 
     // -S software time stamping, -m log to stdout (our log file), -q not to syslog.
-    const program = [PTP4L, '-f', this.configPath, '-S', '-m', '-q']
-    const proc = new ManagedProcess({ label: this.label, node: this.o.node ?? netns ?? 'local', netns, program, logPath: this.logPath, tracker: this.o.tracker })
-    this.proc = proc
-    await proc.start()
-    this.record = {
-      implementation: 'linuxptp',
-      version: ptp4lVersion(),
-      role: o.role,
+    await this.launch(o, [PTP4L, '-f', this.configPath, '-S', '-m', '-q'], {
       transport,
       delayMechanism,
-      interfaces: o.interfaces.map((i) => ({ ...i })),
-      options: { ...(o.options ?? {}) },
-      argv: proc.argv,
       config: config.text,
-    }
-    this.o.tracker?.registerDut({
-      label: this.label,
-      implementation: 'linuxptp',
-      node: this.o.node ?? netns ?? 'local',
-      interfaces: o.interfaces.map((i) => i.ifname),
-      pid: proc.pid!,
-      uds: this.udsPath,
-      transportSpecific: config.transportSpecific,
-      domainNumber: config.domainNumber,
-      config: this.configPath,
-      log: this.logPath,
+      registration: { uds: this.udsPath, transportSpecific: config.transportSpecific, domainNumber: config.domainNumber },
     })
     if (this.isTransparent) {
-      await this.waitForSocket(this.o.startTimeoutMs ?? 5000)
+      // A TC: ptp4l creates its UDS socket once the configuration is parsed and the ports are open.
+      await this.waitUntilReady(() => existsSync(this.udsPath), `created no ${this.udsPath}`, 50)
       return
     }
-    await this.waitForManagement(this.o.startTimeoutMs ?? 5000)
+    // Until the UDS socket answers (ptp4l creates it after parsing the config and opening ports).
+    await this.waitUntilReady(() => this.answersManagement(), `did not answer on ${this.udsPath}`, 50)
     if (this.o.allowSlaveWhileFreeRunning !== false) {
       await pmcSet(this.pmcTarget, 'SYNCHRONIZATION_UNCERTAIN_NP', '0')
     }
@@ -211,56 +144,13 @@ export class LinuxptpDut implements Dut {
     return !!this.startOptions?.role.endsWith('-tc')
   }
 
-  /** For a TC: ptp4l creates its UDS socket once the configuration is parsed and the ports are open. */
-  private async waitForSocket(timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs
-    while (!existsSync(this.udsPath)) {
-      if (!this.proc?.running) throw new DutError(`ptp4l ${this.label} exited during start (${JSON.stringify(this.proc?.exit ?? {})})\n${this.proc?.logTail(20) ?? ''}`)
-      if (Date.now() > deadline) throw new DutError(`ptp4l ${this.label} created no ${this.udsPath} within ${timeoutMs} ms\n${this.proc.logTail(20)}`)
-      await sleep(50)
+  private async answersManagement(): Promise<boolean> {
+    try {
+      const { perCommand } = await pmcRun(this.pmcTarget, ['GET DEFAULT_DATA_SET'])
+      return perCommand[0]!.length > 0
+    } catch {
+      return false // not yet
     }
-  }
-
-  /** Until the UDS socket answers (ptp4l creates it after parsing the config and opening ports). */
-  private async waitForManagement(timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs
-    for (;;) {
-      if (!this.proc?.running) {
-        throw new DutError(`ptp4l ${this.label} exited during start (${JSON.stringify(this.proc?.exit ?? {})})\n${this.proc?.logTail(20) ?? ''}`)
-      }
-      try {
-        const { perCommand } = await pmcRun(this.pmcTarget, ['GET DEFAULT_DATA_SET'])
-        if (perCommand[0]!.length) return
-      } catch {
-        /* not yet */
-      }
-      if (Date.now() > deadline) throw new DutError(`ptp4l ${this.label} did not answer on ${this.udsPath} within ${timeoutMs} ms\n${this.proc.logTail(20)}`)
-      await sleep(50)
-    }
-  }
-
-  async stop(): Promise<void> {
-    await this.proc?.stop()
-    this.o.tracker?.unregisterDut(this.label)
-  }
-
-  async restart(): Promise<void> {
-    if (!this.startOptions) throw new DutError(`${this.label} was never started`)
-    const o = this.startOptions
-    await this.stop()
-    await this.start(o)
-  }
-
-  async kill(): Promise<void> {
-    await this.proc?.kill()
-  }
-
-  /** SIGSTOP: ptp4l freezes with its datasets as they are (no messages, no timeouts). */
-  suspend(): void {
-    this.requireProc().suspend()
-  }
-  resume(): void {
-    this.requireProc().resume()
   }
 
   async readState(): Promise<DutState> {
@@ -273,48 +163,13 @@ export class LinuxptpDut implements Dut {
     const ifnames = this.record?.interfaces.map((i) => i.ifname) ?? []
 
     // A transparent clock answers only some GETs; what is missing stays undefined.
-    if (dds.length && !dds[0]!.error) {
-      const d = toDefaultDataSet(dds[0]!)
-      Object.assign(state, {
-        clockIdentity: d.clockIdentity,
-        domainNumber: d.domainNumber,
-        priority1: d.priority1,
-        priority2: d.priority2,
-        clockQuality: d.clockQuality,
-        slaveOnly: (d.flags & 2) !== 0,
-      })
-    }
-    if (cds.length && !cds[0]!.error) {
-      const c = toCurrentDataSet(cds[0]!)
-      state.stepsRemoved = c.stepsRemoved
-      state.offsetFromMasterNs = c.offsetFromMaster / 65536n
-      state.meanPathDelayNs = c.meanPathDelay / 65536n
-    }
-    if (pds.length && !pds[0]!.error) {
-      const p = toParentDataSet(pds[0]!)
-      Object.assign(state, {
-        parentPortIdentity: p.parentPortIdentity,
-        grandmasterIdentity: p.grandmasterIdentity,
-        grandmasterPriority1: p.grandmasterPriority1,
-        grandmasterPriority2: p.grandmasterPriority2,
-        grandmasterClockQuality: p.grandmasterClockQuality,
-      })
-    }
+    if (dds.length && !dds[0]!.error) applyDefaultDataSet(state, toDefaultDataSet(dds[0]!))
+    if (cds.length && !cds[0]!.error) applyCurrentDataSet(state, toCurrentDataSet(cds[0]!))
+    if (pds.length && !pds[0]!.error) applyParentDataSet(state, toParentDataSet(pds[0]!))
     for (const r of ports.filter((x) => !x.error && x.managementId === 'PORT_DATA_SET')) {
       const p = toPortDataSet(r)
       const np = portsNp.find((x) => !x.error && x.sourcePortIdentity.portNumber === p.portIdentity.portNumber)
-      const ps: DutPortState = {
-        portNumber: p.portIdentity.portNumber,
-        portIdentity: p.portIdentity,
-        portState: portStateName(p.portState) ?? 'FAULTY',
-        delayMechanism: DELAY_MECHANISM_CODE[p.delayMechanism],
-        peerMeanPathDelayNs: p.peerMeanPathDelay >> 16n,
-        logAnnounceInterval: p.logAnnounceInterval,
-        logSyncInterval: p.logSyncInterval,
-        logMinDelayReqInterval: p.logMinDelayReqInterval,
-        logMinPdelayReqInterval: p.logMinPdelayReqInterval,
-        announceReceiptTimeout: p.announceReceiptTimeout,
-      }
+      const ps: DutPortState = portStateFromDataSet(p)
       const ifname = ifnames[p.portIdentity.portNumber - 1]
       if (ifname) ps.ifname = ifname
       if (np?.fields.asCapable !== undefined) ps.asCapable = np.fields.asCapable === '1'
@@ -342,12 +197,8 @@ export class LinuxptpDut implements Dut {
   }
 
   async set(setting: DutSetting, value: number): Promise<SetResult> {
-    if (!this.startOptions || !this.record) throw new DutError(`${this.label} has not been started`)
-    if (!Number.isInteger(value)) throw new DutError(`${setting} must be an integer, not ${value}`)
-    const key = CONFIG_KEY[setting]
-    if (!key) throw new DutError(`ptp4l has no setting '${setting}'`)
-    // Remembered as an option so a restart keeps it and the results show it.
-    this.startOptions = { ...this.startOptions, options: { ...(this.startOptions.options ?? {}), [key]: value } }
+    if (!this.record) throw new DutError(`${this.label} has not been started`)
+    const key = this.keepSetting(setting, value, CONFIG_KEY)
     const id = RUNTIME_SET[setting]
     if (id && this.running) {
       await pmcSet(this.pmcTarget, id, String(value))
@@ -356,18 +207,5 @@ export class LinuxptpDut implements Dut {
     }
     await this.restart()
     return { setting, value, applied: 'restart' }
-  }
-
-  async logs(): Promise<string> {
-    return this.proc?.logs() ?? ''
-  }
-
-  settings(): DutSettingsRecord | undefined {
-    return this.record ? { ...this.record, options: { ...this.record.options } } : undefined
-  }
-
-  private requireProc(): ManagedProcess {
-    if (!this.proc?.running) throw new DutError(`${this.label} is not running`)
-    return this.proc
   }
 }

@@ -10,19 +10,15 @@
  * second; ptpd's management is off by default, so nothing is set at run time:
  * set() changes the config and restarts.
  */
-import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import type { ProcessTracker } from '../../lab/spawn.ts'
-import { ManagedProcess } from '../managed_process.ts'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { ProcessDut, type ProcessDutOptions } from '../process_dut.ts'
+import { versionOnce } from '../program_version.ts'
 import {
   DutError,
   type DelayMechanismName,
   type Dut,
   type DutDescription,
   type DutSetting,
-  type DutSettingsRecord,
   type DutStartOptions,
   type DutState,
   type SetResult,
@@ -33,14 +29,8 @@ import { parsePtpdStatus, ptpdStatusToState } from './status.ts'
 
 export const PTPD = '/usr/sbin/ptpd'
 
-export interface PtpdDutOptions {
-  tracker?: ProcessTracker
-  label?: string
-  node?: string
-  runDir?: string
-  /** How long start() waits for the first status file. */
-  startTimeoutMs?: number
-}
+/** startTimeoutMs: how long start() waits for the first status file. */
+export type PtpdDutOptions = ProcessDutOptions
 
 const CONFIG_KEY: Record<DutSetting, string> = {
   priority1: 'ptpengine:priority1',
@@ -53,52 +43,19 @@ const CONFIG_KEY: Record<DutSetting, string> = {
   announceReceiptTimeout: 'ptpengine:announce_receipt_timeout',
 }
 
-let cachedVersion: string | undefined
-export function ptpdVersion(): string {
-  if (cachedVersion === undefined) {
-    try {
-      const out = execFileSync(PTPD, ['-v'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
-      cachedVersion = /(\d+\.\d+\.\d+)/.exec(out)?.[1] ?? out.trim()
-    } catch (e) {
-      const out = String((e as { stdout?: string; stderr?: string }).stdout ?? '') + String((e as { stderr?: string }).stderr ?? '')
-      cachedVersion = /(\d+\.\d+\.\d+)/.exec(out)?.[1] ?? 'unknown'
-    }
-  }
-  return cachedVersion
-}
+/** ptpd -v prints 'ptpd2 version 2.3.1'; the number is what results record. */
+export const ptpdVersion = versionOnce(PTPD, (printed, exitedOk) => /(\d+\.\d+\.\d+)/.exec(printed)?.[1] ?? (exitedOk ? printed.trim() : 'unknown'))
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-
-export class PtpdDut implements Dut {
-  readonly label: string
-  private readonly runDir: string
-  private proc: ManagedProcess | undefined
-  private startOptions: DutStartOptions | undefined
-  private record: DutSettingsRecord | undefined
-
-  constructor(private readonly o: PtpdDutOptions = {}) {
-    this.label = o.label ?? 'ptpd'
-    if (!/^[A-Za-z0-9_.-]+$/.test(this.label)) throw new DutError(`label '${this.label}' must be a plain file name`)
-    this.runDir = o.runDir ?? o.tracker?.runDir ?? mkdtempSync(join(tmpdir(), 'ptp-conform-dut-'))
+export class PtpdDut extends ProcessDut implements Dut {
+  constructor(o: PtpdDutOptions = {}) {
+    super(o, { implementation: 'ptpd', name: 'ptpd', configExtension: 'conf', version: ptpdVersion })
   }
 
-  get configPath(): string {
-    return join(this.runDir, `${this.label}.ptpd.conf`)
-  }
   get statusPath(): string {
-    return join(this.runDir, `${this.label}.ptpd.status`)
+    return this.runFile('status')
   }
   get lockPath(): string {
-    return join(this.runDir, `${this.label}.ptpd.lock`)
-  }
-  get logPath(): string {
-    return join(this.runDir, `${this.label}.ptpd.log`)
-  }
-  get pid(): number | undefined {
-    return this.proc?.pid
-  }
-  get running(): boolean {
-    return !!this.proc?.running
+    return this.runFile('lock')
   }
 
   async describe(): Promise<DutDescription> {
@@ -154,70 +111,17 @@ export class PtpdDut implements Dut {
     writeFileSync(this.configPath, config.text)
     // A status file from an earlier run would be read as the new one's state.
     writeFileSync(this.statusPath, '')
-    this.startOptions = o
 
     // -C: stay in the foreground, so the PID we hold is ptpd's.
-    const program = [PTPD, '-C', '-c', this.configPath, '-i', iface.ifname, ...this.safetyArgs()]
-    const proc = new ManagedProcess({ label: this.label, node: this.o.node ?? iface.netns ?? 'local', netns: iface.netns, program, logPath: this.logPath, tracker: this.o.tracker })
-    this.proc = proc
-    await proc.start()
-    this.record = {
-      implementation: 'ptpd',
-      version: ptpdVersion(),
-      role: o.role,
+    await this.launch(o, [PTPD, '-C', '-c', this.configPath, '-i', iface.ifname, ...this.safetyArgs()], {
       transport,
       delayMechanism,
-      interfaces: [{ ...iface }],
-      options: { ...(o.options ?? {}) },
-      argv: proc.argv,
       config: config.text,
-    }
-    this.o.tracker?.registerDut({
-      label: this.label,
-      implementation: 'ptpd',
-      node: this.o.node ?? iface.netns ?? 'local',
-      interfaces: [iface.ifname],
-      pid: proc.pid!,
-      statusFile: this.statusPath,
-      config: this.configPath,
-      log: this.logPath,
+      registration: { statusFile: this.statusPath },
     })
-    await this.waitForStatus(this.o.startTimeoutMs ?? 5000)
-  }
-
-  private async waitForStatus(timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs
-    for (;;) {
-      if (!this.proc?.running) throw new DutError(`ptpd ${this.label} exited during start (${JSON.stringify(this.proc?.exit ?? {})})\n${this.proc?.logTail(20) ?? ''}`)
-      if (existsSync(this.statusPath) && parsePtpdStatus(readFileSync(this.statusPath, 'utf8')).portState) return
-      if (Date.now() > deadline) throw new DutError(`ptpd ${this.label} wrote no status within ${timeoutMs} ms\n${this.proc.logTail(20)}`)
-      await sleep(100)
-    }
-  }
-
-  async stop(): Promise<void> {
-    await this.proc?.stop()
-    this.o.tracker?.unregisterDut(this.label)
-  }
-
-  async restart(): Promise<void> {
-    if (!this.startOptions) throw new DutError(`${this.label} was never started`)
-    const o = this.startOptions
-    await this.stop()
-    await this.start(o)
-  }
-
-  async kill(): Promise<void> {
-    await this.proc?.kill()
-  }
-
-  suspend(): void {
-    if (!this.proc?.running) throw new DutError(`${this.label} is not running`)
-    this.proc.suspend()
-  }
-  resume(): void {
-    if (!this.proc) throw new DutError(`${this.label} was never started`)
-    this.proc.resume()
+    // Ready once the status file names a port state (ptpd rewrites it once a second).
+    const hasPortState = () => existsSync(this.statusPath) && !!parsePtpdStatus(readFileSync(this.statusPath, 'utf8')).portState
+    await this.waitUntilReady(hasPortState, 'wrote no status', 100)
   }
 
   async readState(): Promise<DutState> {
@@ -227,20 +131,8 @@ export class PtpdDut implements Dut {
   }
 
   async set(setting: DutSetting, value: number): Promise<SetResult> {
-    if (!this.startOptions) throw new DutError(`${this.label} has not been started`)
-    if (!Number.isInteger(value)) throw new DutError(`${setting} must be an integer, not ${value}`)
-    const key = CONFIG_KEY[setting]
-    if (!key) throw new DutError(`ptpd has no setting '${setting}'`)
-    this.startOptions = { ...this.startOptions, options: { ...(this.startOptions.options ?? {}), [key]: value } }
+    this.keepSetting(setting, value, CONFIG_KEY)
     await this.restart()
     return { setting, value, applied: 'restart' }
-  }
-
-  async logs(): Promise<string> {
-    return this.proc?.logs() ?? ''
-  }
-
-  settings(): DutSettingsRecord | undefined {
-    return this.record ? { ...this.record, options: { ...this.record.options } } : undefined
   }
 }

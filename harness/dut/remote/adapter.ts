@@ -15,12 +15,11 @@
 import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { ManagementClient, type ManagementResult } from '../../management/client.ts'
+import { applyCurrentDataSet, applyDefaultDataSet, applyParentDataSet, portStateFromDataSet } from '../data_set_state.ts'
 import {
   DutError,
-  portStateName,
   type Dut,
   type DutDescription,
-  type DutPortState,
   type DutSetting,
   type DutSettingsRecord,
   type DutStartOptions,
@@ -38,8 +37,6 @@ export interface RemoteDutOptions {
   /** Passive state source (e.g. the recorder's view of the device's Announce/Sync). */
   observer?: PassiveObserver
 }
-
-const DELAY_MECHANISM_CODE: Record<number, DutPortState['delayMechanism']> = { 1: 'E2E', 2: 'P2P', 3: 'COMMON_P2P', 0xfe: 'DISABLED' }
 
 export class RemoteDut implements Dut {
   readonly file: DutFile
@@ -170,40 +167,13 @@ export class RemoteDut implements Dut {
       const [dds, cds, pds, ports] = await Promise.all([get('DEFAULT_DATA_SET'), get('CURRENT_DATA_SET'), get('PARENT_DATA_SET'), get('PORT_DATA_SET')])
       const state: DutState = { source: 'management-wire', readAt: Date.now(), ports: [] }
       const d = dds.find((a) => a.data?.name === 'DEFAULT_DATA_SET')?.data
-      if (d?.name === 'DEFAULT_DATA_SET') {
-        Object.assign(state, { clockIdentity: d.clockIdentity, domainNumber: d.domainNumber, priority1: d.priority1, priority2: d.priority2, clockQuality: d.clockQuality, slaveOnly: (d.flags & 2) !== 0 })
-      }
+      if (d?.name === 'DEFAULT_DATA_SET') applyDefaultDataSet(state, d)
       const c = cds.find((a) => a.data?.name === 'CURRENT_DATA_SET')?.data
-      if (c?.name === 'CURRENT_DATA_SET') {
-        state.stepsRemoved = c.stepsRemoved
-        state.offsetFromMasterNs = c.offsetFromMaster / 65536n
-        state.meanPathDelayNs = c.meanPathDelay / 65536n
-      }
+      if (c?.name === 'CURRENT_DATA_SET') applyCurrentDataSet(state, c)
       const p = pds.find((a) => a.data?.name === 'PARENT_DATA_SET')?.data
-      if (p?.name === 'PARENT_DATA_SET') {
-        Object.assign(state, {
-          parentPortIdentity: p.parentPortIdentity,
-          grandmasterIdentity: p.grandmasterIdentity,
-          grandmasterPriority1: p.grandmasterPriority1,
-          grandmasterPriority2: p.grandmasterPriority2,
-          grandmasterClockQuality: p.grandmasterClockQuality,
-        })
-      }
+      if (p?.name === 'PARENT_DATA_SET') applyParentDataSet(state, p)
       for (const a of ports) {
-        if (a.data?.name !== 'PORT_DATA_SET') continue
-        const x = a.data
-        state.ports.push({
-          portNumber: x.portIdentity.portNumber,
-          portIdentity: x.portIdentity,
-          portState: portStateName(x.portState) ?? 'FAULTY',
-          delayMechanism: DELAY_MECHANISM_CODE[x.delayMechanism],
-          peerMeanPathDelayNs: x.peerMeanPathDelay >> 16n,
-          logAnnounceInterval: x.logAnnounceInterval,
-          logSyncInterval: x.logSyncInterval,
-          logMinDelayReqInterval: x.logMinDelayReqInterval,
-          logMinPdelayReqInterval: x.logMinPdelayReqInterval,
-          announceReceiptTimeout: x.announceReceiptTimeout,
-        })
+        if (a.data?.name === 'PORT_DATA_SET') state.ports.push(portStateFromDataSet(a.data))
       }
       state.ports.sort((a, b) => a.portNumber - b.portNumber)
       if (!state.clockIdentity && state.ports.length === 0) throw new DutError(`${this.file.name} answered no management GET on ${this.file.interface}`)

@@ -1,27 +1,14 @@
-/** mulberry32: a small, fast, seeded PRNG so fuzz runs are reproducible from their seed. */
-export class Prng {
-  private state: number
+/**
+ * The fuzzer's random source: the engines' seeded mulberry32 stream
+ * (harness/engines/random.ts), so fuzz runs are reproducible from their seed,
+ * with the integer draws and picks a mutator needs.
+ */
+import { SeededRandom } from '../../../harness/engines/random.ts'
 
-  constructor(seed: number) {
-    this.state = seed >>> 0
-  }
-
-  /** Uniform uint32. */
-  next(): number {
-    let t = (this.state = (this.state + 0x6d2b79f5) >>> 0)
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return (t ^ (t >>> 14)) >>> 0
-  }
-
-  /** Uniform integer in [0, n). */
+export class Prng extends SeededRandom {
+  /** Uniform integer in [0, n) (modulo bias is harmless for fuzzing). */
   int(n: number): number {
-    return n <= 0 ? 0 : this.next() % n
-  }
-
-  /** true with probability p. */
-  chance(p: number): boolean {
-    return this.next() < p * 4294967296
+    return n <= 0 ? 0 : this.nextUint32() % n
   }
 
   pick<T>(items: readonly T[]): T {

@@ -1,11 +1,10 @@
-/** mulberry32: a tiny seeded PRNG so statistical tests are reproducible. */
+/**
+ * The engines' seeded stream (harness/engines/random.ts) as a plain function,
+ * so statistical tests are reproducible: each call is the next value in [0, 1).
+ */
+import { SeededRandom } from '../../../harness/engines/random.ts'
+
 export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
+  const stream = new SeededRandom(seed)
+  return () => stream.next()
 }
