@@ -59,6 +59,8 @@ export interface RunEnvironment {
   dut: { implementation: string; version: string; settings: Record<string, string>; mode: string }
   /** The harness's own measured timestamp noise, ns (p99 of a self-loop). */
   harnessNoiseNs?: number
+  /** The harness's time-error floor, ns (where a software timestamp may sit from the wire). */
+  harnessTimeErrorFloorNs?: number
   startedAt: string
 }
 

@@ -11,6 +11,7 @@ import type { PortIdentity } from '../codec/types.ts'
 import { normalizeClockIdentity } from '../codec/clock_identity.ts'
 import { summarize } from '../stats/percentiles.ts'
 import { PortSession, type SessionOptions } from './port_session.ts'
+import type { HarnessNoise } from './session_types.ts'
 
 export interface DeviceSessionOptions extends SessionOptions {
   interface: string
@@ -26,7 +27,7 @@ export interface DeviceSessionOptions extends SessionOptions {
  * timestamp, over probes that no PTP stack takes for its own (majorSdoId 15, domain 255).
  * It bounds the harness's own timestamping jitter, not the wire's.
  */
-async function measureTxNoise(port: Port, count = 100): Promise<{ ns: bigint; method: string }> {
+async function measureTxNoise(port: Port, count = 100): Promise<HarnessNoise> {
   const probe = new Uint8Array(44)
   probe[0] = 0xf0
   probe[1] = 0x02
@@ -43,6 +44,7 @@ async function measureTxNoise(port: Port, count = 100): Promise<{ ns: bigint; me
   const spread = s.p99 - s.p50
   return {
     ns: spread > 1000n ? spread : 1000n,
+    timeErrorFloorNs: s.p99,
     method: `TX-path spread (p99 − p50) of ${count} probes on ${port.interface} (${port.timestamping.mode} timestamps); p50 ${s.p50} ns, p99 ${s.p99} ns`,
   }
 }
@@ -54,7 +56,7 @@ export class DeviceSession extends PortSession {
     private readonly file: DutFile,
     mac: string,
     o: DeviceSessionOptions,
-    noise: { ns: bigint; method: string },
+    noise: HarnessNoise,
     readonly timestamping: string,
   ) {
     super(dut, { ifname: o.interface, ...(file.netns ? { netns: file.netns } : {}), mac, ipv4: o.ipv4, ipv6: o.ipv6 }, o, noise)

@@ -46,6 +46,7 @@ export async function describeEnvironment(profile: Profile, session: Session): P
       },
     },
     harnessNoiseNs: Number(session.noise.ns),
+    harnessTimeErrorFloorNs: Number(session.noise.timeErrorFloorNs),
     startedAt: new Date().toISOString(),
   }
 }

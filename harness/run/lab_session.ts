@@ -9,6 +9,7 @@ import { LinuxptpDut, PtpdDut, type Dut } from '../dut/index.ts'
 import type { PortIdentity } from '../codec/types.ts'
 import { measureLinkNoise } from './noise.ts'
 import { PortSession, type SessionOptions } from './port_session.ts'
+import type { HarnessNoise } from './session_types.ts'
 
 export interface LabSessionOptions extends SessionOptions {
   dutImpl: 'ptp4l' | 'ptpd'
@@ -24,7 +25,7 @@ export class LabSession extends PortSession {
     h: LabPort,
     private readonly d: LabPort,
     o: LabSessionOptions,
-    noise: { ns: bigint; method: string },
+    noise: HarnessNoise,
   ) {
     super(dut, { ifname: h.ifname, netns: h.netns, mac: h.mac, ipv4: h.ipv4Address, ipv6: h.ipv6Address }, o, noise)
   }
@@ -36,7 +37,7 @@ export class LabSession extends PortSession {
       const d = lab.port('d1')
       const noise = await measureLinkNoise({ ifname: d.ifname, netns: d.netns }, { ifname: h.ifname, netns: h.netns })
       const dut: Dut = o.dutImpl === 'ptpd' ? new PtpdDut({ tracker: lab, node: 'd1' }) : new LinuxptpDut({ tracker: lab, node: 'd1' })
-      return new LabSession(lab, dut, h, d, o, { ns: noise.ns, method: noise.method })
+      return new LabSession(lab, dut, h, d, o, { ns: noise.ns, timeErrorFloorNs: noise.latencyP99Ns, method: noise.method })
     } catch (e) {
       await lab.down().catch(() => undefined)
       throw e

@@ -14,7 +14,7 @@ import { ManagementClient } from '../management/client.ts'
 import type { DelayMechanismName, Profile, TransportName } from '../profiles/types.ts'
 import { Recorder } from '../recorder/recorder.ts'
 import { openDriver } from '../runtime/open_driver.ts'
-import type { DriverHandle, DutRoleWanted, Session } from './session_types.ts'
+import type { DriverHandle, DutRoleWanted, HarnessNoise, Session } from './session_types.ts'
 
 export interface SessionOptions {
   profile: Profile
@@ -50,7 +50,7 @@ export abstract class PortSession implements Session {
     readonly dut: Dut,
     protected readonly h: HarnessPortLocation,
     protected readonly o: SessionOptions,
-    readonly noise: { ns: bigint; method: string },
+    readonly noise: HarnessNoise,
   ) {
     this.delayMechanism = o.profile.delayMechanism.default
   }

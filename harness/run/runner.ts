@@ -126,7 +126,7 @@ export async function runConformance(o: RunOptions): Promise<number> {
       throw new CliError(`the session could not be set up: ${(err as Error).message}`, ExitCode.harness)
     }
     console.log(`  harness port ${session.harnessInterface}, timestamping ${session.timestamping}`)
-    console.log(`  harness noise ${session.noise.ns} ns: ${session.noise.method}`)
+    console.log(`  harness noise ±${session.noise.ns} ns per timestamp, time-error floor ±${session.noise.timeErrorFloorNs} ns: ${session.noise.method}`)
     console.log(`  emulated clocks use identities ${session.harnessClockIdentity(0)} … ${session.harnessClockIdentity(3)} in domain ${domainNumber}`)
     const live: Session = session
     const env = await describeEnvironment(profile, live)

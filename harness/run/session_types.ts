@@ -14,6 +14,19 @@ import type { Recorder } from '../recorder/recorder.ts'
 import type { PortDriver } from '../runtime/port_driver.ts'
 
 /** master: grandmaster-only (masterOnly); slave: slave-only; auto: an ordinary clock that may be either. */
+/** The harness's own measurement uncertainty, measured at session start. */
+export interface HarnessNoise {
+  /** Per-timestamp spread (p99 − p50 of a self-check): the ± on one interval or one margin. */
+  ns: bigint
+  /**
+   * How far a timestamp may sit from the frame's true passage, for time-error measurements:
+   * with software timestamps the stamp is taken somewhere in the stack, so the floor is the
+   * p99 of the one-way latency through it (hardware timestamps would make it far smaller).
+   */
+  timeErrorFloorNs: bigint
+  method: string
+}
+
 export type DutRoleWanted = 'master' | 'slave' | 'auto'
 
 export interface DriverHandle {
@@ -49,7 +62,7 @@ export interface Session {
   drive(engine: Engine): DriverHandle
   /** A PTP management client on the harness port (close it when done; not while an engine drives the port). */
   managementClient(): ManagementClient
-  /** Measured harness noise (ns) and how it was measured. */
-  readonly noise: { ns: bigint; method: string }
+  /** Measured harness noise and how it was measured. */
+  readonly noise: HarnessNoise
   close(): Promise<void>
 }

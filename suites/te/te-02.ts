@@ -1,9 +1,10 @@
 /**
  * TE-02 — time error of a DUT grandmaster as the harness's test slave measures it
  * with the two-way exchange (offsetFromMaster from t1…t4 and correctionField),
- * against the profile's time-error limit. Where the harness's own timestamp noise is
- * larger than the margin (software timestamps on a virtual link), the verdict is
- * inconclusive, never pass.
+ * against the profile's time-error limit. The judged figure is the median |TE| (a
+ * VM stall can put any single sample milliseconds off; max and p99 are reported),
+ * with the harness's time-error floor as its uncertainty: where that floor is larger
+ * than the margin (software timestamps), the verdict is inconclusive, never pass.
  */
 import { scaledToNs } from '../../harness/engines/delay_arithmetic.ts'
 import type { AccuracyLimit } from '../../harness/profiles/types.ts'
@@ -42,13 +43,14 @@ export default conformance({
       return { checks: [{ name: 'two-way exchanges', measured: series.length, limit: `≥ ${params.minSamples}`, source: 'harness', verdict: 'inconclusive', detail: 'too few complete exchanges to measure time error' }] }
     }
     const abs = summarize(series.map(([, te]) => (te < 0n ? -te : te)))
-    const noise = Number(ctx.noiseNs)
-    const verdict = judgeBound(Number(abs.max), limit.limit.value, noise, 'max')
+    const floor = ctx.session.noise.timeErrorFloorNs
+    const noise = Number(floor)
+    const verdict = judgeBound(Number(abs.p50), limit.limit.value, noise, 'max')
     return {
       checks: [
         {
-          name: `max |TE| over ${series.length} exchanges (${key}: ${limit.appliesTo})`,
-          measured: Number(abs.max),
+          name: `median |TE| over ${series.length} exchanges (${key}: ${limit.appliesTo})`,
+          measured: Number(abs.p50),
           unit: 'ns',
           limit: `≤ ${limit.limit.value} ns`,
           noise,
@@ -57,11 +59,11 @@ export default conformance({
           verdict,
           detail:
             verdict === 'inconclusive'
-              ? `harness noise ±${formatNs(ctx.noiseNs)} (${ctx.session.noise.method}) is larger than the margin to the ${limit.limit.value} ns limit: software timestamps cannot decide this`
-              : `median |TE| ${formatNs(abs.p50)}, p90 ${formatNs(abs.p90)}`,
+              ? `the harness's time-error floor ±${formatNs(floor)} (${ctx.session.timestamping}) is larger than the margin to the ${limit.limit.value} ns limit; p99 |TE| ${formatNs(abs.p99)}, max ${formatNs(abs.max)}`
+              : `p90 |TE| ${formatNs(abs.p90)}, p99 ${formatNs(abs.p99)}, max ${formatNs(abs.max)}; harness time-error floor ±${formatNs(floor)}`,
         },
       ],
-      measurements: { timeErrorSeriesNs: series.map(([t, v]) => [String(t), String(v)]), timeErrorSeriesNsLimits: { limitNs: String(limit.limit.value) }, medianAbsNs: String(abs.p50) },
+      measurements: { timeErrorSeriesNs: series.map(([t, v]) => [String(t), String(v)]), timeErrorSeriesNsLimits: { limitNs: String(limit.limit.value) }, medianAbsNs: String(abs.p50), p99AbsNs: String(abs.p99), maxAbsNs: String(abs.max), timeErrorFloorNs: String(floor) },
     }
   },
 })
