@@ -56,10 +56,17 @@ export class CapturePacket {
     private readonly dataOffset: number,
     /** Number of octets captured (the length of `data`). */
     readonly capturedLength: number,
-    private readonly tsHigh: number,
-    private readonly tsLow: number,
+    tsHigh: number,
+    tsLow: number,
     private readonly hasTimestamp: boolean,
-  ) {}
+  ) {
+    // Kept as int32: a uint32 above 2^31 would be a heap-allocated double in every packet.
+    this.tsHigh = tsHigh | 0
+    this.tsLow = tsLow | 0
+  }
+
+  private readonly tsHigh: number
+  private readonly tsLow: number
 
   /** LINKTYPE_* of the packet's interface. */
   get linkType(): number {
@@ -80,7 +87,7 @@ export class CapturePacket {
 
   /** Capture time in ns since 1970-01-01 00:00:00 UTC; null for a pcapng Simple Packet Block, which carries no time. */
   get timestampNs(): bigint | null {
-    return this.hasTimestamp ? this.iface.timestampToNs(this.tsHigh, this.tsLow) : null
+    return this.hasTimestamp ? this.iface.timestampToNs(this.tsHigh >>> 0, this.tsLow >>> 0) : null
   }
 
   static readonly noComments = NO_COMMENTS

@@ -49,6 +49,8 @@ export function u48n(b: Uint8Array, o: number): bigint {
 export function i64(b: Uint8Array, o: number): bigint {
   const hi = i32(b, o)
   const lo = u32(b, o + 4)
+  // Zero (most correctionFields) is a constant: no bigint allocated.
+  if ((hi | lo) === 0) return 0n
   if (hi > -SAFE_HI && hi < SAFE_HI) return BigInt(hi * TWO_32 + lo)
   return (BigInt(hi) << 32n) | BigInt(lo)
 }

@@ -45,6 +45,17 @@ export const BODY_LENGTH: Readonly<Record<MessageTypeName, number>> = {
   Management: 48,
 }
 
+/**
+ * BODY_LENGTH by messageType nibble (0 for reserved values): the decoder's per-message lookup,
+ * an indexed load instead of a property lookup by a computed name.
+ */
+export const BODY_LENGTH_BY_MESSAGE_TYPE: readonly number[] = byMessageType(BODY_LENGTH)
+
+/** A Record<MessageTypeName, number> as a 16-entry array indexed by messageType (0 for reserved values). */
+export function byMessageType(values: Readonly<Record<MessageTypeName, number>>): number[] {
+  return MESSAGE_TYPE_NAMES.map((name) => (name === undefined ? 0 : values[name]))
+}
+
 /** Legacy controlField values (1588-2008 Table 23; 1588-2019 13.3.2.13 wants 0 but accepts these). */
 export const CONTROL_FIELD_LEGACY: Readonly<Record<MessageTypeName, number>> = {
   Sync: 0,

@@ -27,8 +27,17 @@ export function readTimestamp(
       error(`${field}.nanosecondsField`, o + 6 - base, `nanosecondsField ${nanosecondsField} is not below 10^9`, Clause.timestamp),
     )
   }
-  return { secondsField: BigInt(u48(b, o)), nanosecondsField }
+  const seconds = u48(b, o)
+  // Consecutive messages mostly carry the same secondsField: reuse its (immutable) bigint.
+  if (seconds !== lastSeconds) {
+    lastSeconds = seconds
+    lastSecondsBig = BigInt(seconds)
+  }
+  return { secondsField: lastSecondsBig, nanosecondsField }
 }
+
+let lastSeconds = 0
+let lastSecondsBig = 0n
 
 export function writeTimestamp(b: Uint8Array, o: number, ts: PtpTimestamp): void {
   w48(b, o, ts.secondsField)

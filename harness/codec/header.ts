@@ -6,12 +6,14 @@ import type { Finding, Header, MessageTypeName } from './types.ts'
 import { i64, i8, u16, u32, w16, w32, w64 } from './bytes.ts'
 import { readPortIdentity, writePortIdentity } from './fields.ts'
 import {
+  byMessageType,
   CONTROL_FIELD_LEGACY,
   FLAG_ALTERNATE_MASTER,
   FLAG_SECURITY,
   FLAG_TWO_STEP,
   HEADER_LENGTH,
   LOG_MESSAGE_INTERVAL_UNSPECIFIED,
+  MESSAGE_TYPE_NAMES,
   MessageType,
 } from './constants.ts'
 import { Clause } from './findings/clauses.ts'
@@ -76,6 +78,8 @@ export const ALLOWED_FLAGS: Readonly<Record<MessageTypeName, number>> = {
   Signaling: COMMON_FLAGS,
   Management: COMMON_FLAGS,
 }
+const ALLOWED_FLAGS_BY_MESSAGE_TYPE = byMessageType(ALLOWED_FLAGS)
+const CONTROL_FIELD_LEGACY_BY_MESSAGE_TYPE = byMessageType(CONTROL_FIELD_LEGACY)
 /** Bits reserved in every message: octet 0 bits 3, 4, 7 and octet 1 bit 7. */
 const RESERVED_FLAGS = FLAG_SECURITY | 0x1800 | 0x0080
 
@@ -96,6 +100,8 @@ const FLAG_NAMES: Record<number, string> = {
 
 /** Findings on header fields that need the message type. Cheap when the header is clean. */
 export function checkHeader(h: Header, type: MessageTypeName, findings: Finding[]): void {
+  // Per-type values come from arrays indexed by messageType (the decoder's case: it names the type from it).
+  const t = MESSAGE_TYPE_NAMES[h.messageType & 0xf] === type ? h.messageType & 0xf : MessageType[type]
   if (h.versionPTP !== 2) {
     findings.push(error('versionPTP', 1, `versionPTP is ${h.versionPTP}, expected 2`, Clause.versionPTP))
   }
@@ -111,7 +117,7 @@ export function checkHeader(h: Header, type: MessageTypeName, findings: Finding[
       error('flagField', reserved & 0xff00 ? 6 : 7, `reserved flag bits ${hex(reserved, 4)} are set`, Clause.flagField),
     )
   }
-  const notAllowed = flags & ~ALLOWED_FLAGS[type] & ~RESERVED_FLAGS & 0xffff
+  const notAllowed = flags & ~ALLOWED_FLAGS_BY_MESSAGE_TYPE[t]! & ~RESERVED_FLAGS & 0xffff
   if (notAllowed !== 0) {
     for (let bit = 0x4000; bit !== 0; bit >>>= 1) {
       if (notAllowed & bit) {
@@ -127,7 +133,7 @@ export function checkHeader(h: Header, type: MessageTypeName, findings: Finding[
     )
   }
   // 1588-2019 sends 0; 1588-2008 receivers expect the legacy code. Either is accepted.
-  if (h.controlField !== 0 && h.controlField !== CONTROL_FIELD_LEGACY[type]) {
+  if (h.controlField !== 0 && h.controlField !== CONTROL_FIELD_LEGACY_BY_MESSAGE_TYPE[t]) {
     findings.push(
       warning('controlField', 32, `controlField ${h.controlField} is neither 0 nor the legacy value ${CONTROL_FIELD_LEGACY[type]} for ${type}`, Clause.controlField),
     )

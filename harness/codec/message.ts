@@ -6,7 +6,7 @@
  * becomes a Finding; only input that cannot be decoded at all raises CodecError.
  */
 import type { DecodeResult, EncodeOptions, Finding, MessageTypeName, PtpMessage, Tlv } from './types.ts'
-import { BODY_LENGTH, HEADER_LENGTH, MESSAGE_TYPE_NAMES, MessageType } from './constants.ts'
+import { BODY_LENGTH, BODY_LENGTH_BY_MESSAGE_TYPE, HEADER_LENGTH, MESSAGE_TYPE_NAMES, MessageType } from './constants.ts'
 import { CodecError } from './errors.ts'
 import { checkHeader, decodeHeader, encodeHeader } from './header.ts'
 import { Clause } from './findings/clauses.ts'
@@ -58,7 +58,7 @@ export function decodeMessage(bytes: Uint8Array, offset = 0, length?: number, op
   if (type === undefined) {
     throw new CodecError(`messageType ${hex(messageType, 1)} is reserved`, 0, 'messageType')
   }
-  const bodyLength = BODY_LENGTH[type]
+  const bodyLength = BODY_LENGTH_BY_MESSAGE_TYPE[messageType]!
   if (avail < bodyLength) {
     throw new CodecError(`${type} needs ${bodyLength} octets, only ${avail} present`, avail, fieldAt(type, avail))
   }

@@ -124,6 +124,9 @@ export interface FrameDecodeOptions {
   checksumFindings?: boolean
 }
 
+/** decodeFrame runs to completion without calling out, so one cursor serves every call. */
+const CURSOR = newCursor()
+
 /** Decodes a frame of the given link type; `bytes` is exactly one captured frame. */
 export function decodeFrame(bytes: Uint8Array, linkType: LinkType, options?: FrameDecodeOptions): FrameDecode {
   const checksums = options?.checksumFindings === true
@@ -142,7 +145,7 @@ export function decodeFrame(bytes: Uint8Array, linkType: LinkType, options?: Fra
     findings: [],
   }
   const end = bytes.length
-  const cur = newCursor()
+  const cur = CURSOR
   let p = 0
   let etherType: number
   switch (linkType) {
