@@ -48,6 +48,15 @@ export class LabSession extends PortSession {
     return { clockIdentity: clockIdentityFromMac(this.d.mac), portNumber: 1 }
   }
 
+  /**
+   * The lab's DUT runs on a plain veth and its packet socket takes only untagged PTP frames
+   * (a priority-tagged frame arrives as EtherType 0x8100), so in the lab the harness sends
+   * untagged even where the profile requires a tag; MF-05 still judges the DUT's own tagging.
+   */
+  protected override vlanTag(): undefined {
+    return undefined
+  }
+
   protected dutInterfaces() {
     return [{ ifname: this.d.ifname, netns: this.d.netns, mac: this.d.mac }]
   }

@@ -132,9 +132,7 @@ export abstract class PortSession implements Session {
         timestamping: 'auto',
         ttl: udp4?.ttl?.value ?? 1,
         hopLimit: udp6?.ttl?.value ?? 1,
-        ...(this.o.profile.transport.vlan.rule === 'required' && this.o.profile.transport.vlan.priority
-          ? { vlan: { pcp: this.o.profile.transport.vlan.priority.value, vid: this.o.profile.transport.vlan.vid?.value ?? 0 } }
-          : {}),
+        ...(this.vlanTag() ? { vlan: this.vlanTag()! } : {}),
       },
       engine,
       recorder,
@@ -154,6 +152,12 @@ export abstract class PortSession implements Session {
     }
     this.openHandle = handle
     return handle
+  }
+
+  /** The 802.1Q tag the harness puts on what it sends: the profile's, where it requires one. */
+  protected vlanTag(): { pcp: number; vid: number } | undefined {
+    const v = this.o.profile.transport.vlan
+    return v.rule === 'required' && v.priority ? { pcp: v.priority.value, vid: v.vid?.value ?? 0 } : undefined
   }
 
   managementClient(): ManagementClient {

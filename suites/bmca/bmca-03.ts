@@ -36,7 +36,14 @@ export default conformance({
       spread: 'standard',
       backup: { logAnnounceInterval: cfgB.logAnnounceInterval, qualification: 'requalify', threshold: ctx.profile.bmca.foreignMasterThreshold.value },
     })
-    const loMs = Number(BigInt(n - w.earlyIntervals.value) * tNs) / 1e6
+    // 802.1AS also ages a master whose Sync stops (syncReceiptTimeout × sync interval, 10.7.3.1):
+    // with both silenced, that timer may fire first, so the earliest switch is the sooner of the two.
+    const sync = ctx.profile.timeouts.syncReceiptTimeout
+    const labSync = ctx.profile.lab.ptp4l.syncReceiptTimeout
+    const ns = sync ? (labSync !== undefined ? Number(labSync) : sync.default.value) : undefined
+    const announceLoMs = Number(BigInt(n - w.earlyIntervals.value) * tNs) / 1e6
+    const syncLoMs = ns !== undefined ? (ns - 1) * 2 ** cfgA.logSyncInterval * 1000 : Infinity
+    const loMs = Math.min(announceLoMs, syncLoMs)
     const hiMs = Number(BigInt(n + w.lateIntervals.value) * tNs + prediction.qualificationNs) / 1e6
     const m = await startMasters(ctx, [a, b], { freshDut: true })
     let elapsedMs: number | undefined
@@ -56,7 +63,7 @@ export default conformance({
       await m.close()
       ctx.attach('failover.pcapng', recordingToPcapng(m.handle.recorder), 'pcapng')
     }
-    const source = `${ctx.profile.timeouts.announceReceiptTimeout.default.source}; ${ctx.profile.bmca.foreignMasterThreshold.source}`
+    const source = [ctx.profile.timeouts.announceReceiptTimeout.default.source, sync?.default.source, ctx.profile.bmca.foreignMasterThreshold.source].filter(Boolean).join('; ')
     return {
       checks: [
         {
@@ -68,7 +75,7 @@ export default conformance({
           source,
           unconfirmed: w.lateIntervals.unconfirmed || ctx.profile.bmca.foreignMasterThreshold.unconfirmed,
           verdict: elapsedMs === undefined ? 'fail' : judgeRange(elapsedMs, loMs, hiMs, resolutionMs),
-          detail: `${prediction.explanation}; DUT state polled every 20 ms, resolution ±${resolutionMs} ms`,
+          detail: `${prediction.explanation}${ns !== undefined ? `; or syncReceiptTimeout ${ns} × ${2 ** cfgA.logSyncInterval * 1000} ms after the last Sync` : ''}; DUT state polled every 20 ms, resolution ±${resolutionMs} ms`,
         },
       ],
       measurements: { elapsedMs, predictedLoMs: loMs, predictedHiMs: hiMs, resolutionMs },

@@ -41,6 +41,18 @@ export function masterConfig(ctx: TestContext, spec: MasterSpec, force: Partial<
 }
 
 /**
+ * The emulated clocks serve multicast only: a profile whose messages flow only after unicast
+ * negotiation (G.8275.2: REQUEST/GRANT_UNICAST_TRANSMISSION) cannot be exercised yet, and a
+ * test must say so at once instead of waiting for traffic that will never come.
+ */
+export function assertMulticastService(ctx: TestContext): void {
+  const t = ctx.profile.transport
+  if (t.unicastNegotiation === 'required' || t.multicast === 'forbidden') {
+    throw new Error(`profile ${ctx.profile.id} needs unicast negotiation, which the harness's emulated clocks do not perform yet`)
+  }
+}
+
+/**
  * The harness as the DUT's link partner on a peer-delay link: it answers Pdelay_Req and sends
  * nothing else. Without it an 802.1AS DUT never becomes asCapable and stays silent.
  */
@@ -50,6 +62,7 @@ export function linkPeer(ctx: TestContext): TestMaster {
 
 /** Start the DUT as a slave (fresh, when asked) and drive the emulated masters on the harness port. */
 export async function startMasters(ctx: TestContext, specs: MasterSpec[], o: { freshDut?: boolean; role?: 'slave' | 'auto' } = {}): Promise<Masters> {
+  assertMulticastService(ctx)
   const role = o.role ?? 'slave'
   if (o.freshDut) await ctx.session.restartDut(role, ctx.signal)
   else await ctx.session.ensureDut(role, ctx.signal)

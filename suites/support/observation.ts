@@ -17,7 +17,7 @@ import type { Recorder } from '../../harness/recorder/recorder.ts'
 import type { TestContext } from '../../harness/run/context.ts'
 import type { Session } from '../../harness/run/session_types.ts'
 import { labInterval } from './intervals.ts'
-import { linkPeer } from './grandmasters.ts'
+import { assertMulticastService, linkPeer } from './grandmasters.ts'
 
 export interface Observation {
   recorder: Recorder
@@ -55,6 +55,7 @@ export function observeDutMaster(ctx: TestContext, intervalsWanted = 20): Promis
 }
 
 async function record(ctx: TestContext, intervalsWanted: number): Promise<Observation> {
+  assertMulticastService(ctx)
   const s = ctx.session
   const profile = ctx.profile
   ctx.step('starting the DUT as grandmaster')
