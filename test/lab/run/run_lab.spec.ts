@@ -6,7 +6,7 @@
  */
 import { test } from '@japa/runner'
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { readResults, runCli, verdicts } from '../../support/run/cli.ts'
@@ -54,7 +54,10 @@ test.group('run / virtual lab', () => {
     assert.match(comments, /sent by test-slave: Delay_Req/)
     const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'))
     assert.equal(summary.ending, 'completed')
-    assert.isTrue(existsSync(join(dir, 'junit.xml')))
+    // JUnit that a schema validator accepts, one Allure result per test, and the HTML report.
+    execFileSync('xmllint', ['--noout', '--schema', join(process.cwd(), 'test/support/reports/junit-jenkins.xsd'), join(dir, 'junit.xml')], { stdio: 'pipe' })
+    const allure = readdirSync(join(dir, 'allure-results')).filter((f) => f.endsWith('-result.json'))
+    assert.lengthOf(allure, results.length)
     assert.isTrue(existsSync(join(dir, 'report', 'index.html')))
     assert.include(readFileSync(join(dir, 'environment.json'), 'utf8'), 'linuxptp')
     assert.deepEqual(leftovers(labPrefixOf(r.stdout)), [], 'the lab is torn down')

@@ -162,6 +162,7 @@ const EXPECTED: Record<string, Expected> = {
       'timeouts.announceReceiptTimeout.default',
       'timeouts.announceReceiptTimeout.range',
       'tlvs.Announce.required[0].lengthField.accept',
+      'tlvs.Announce.required[0].lengthField.send',
       'accuracy.gmTimeInaccuracy.limit',
       'accuracy.networkTimeInaccuracy.limit',
       'accuracy.endToEndTimeError.limit',
@@ -448,11 +449,11 @@ test.group('profiles / shipped values match the reference tables', () => {
     })
   }
 
-  test('C37.238 lengthField conventions: both accepted, 2011 sends 12, 2017 sends 18', ({ assert }) => {
+  test('C37.238 lengthField conventions: both accepted, both editions send 18', ({ assert }) => {
     const t2011 = loadProfile('power-2011').tlvs.Announce!.required[0]!
     const t2017 = loadProfile('power-2017').tlvs.Announce!.required[0]!
     assert.deepEqual(t2011.lengthField?.accept.value, [12, 18])
-    assert.equal(t2011.lengthField?.send.value, 12)
+    assert.equal(t2011.lengthField?.send.value, 18)
     assert.deepEqual(t2017.lengthField?.accept.value, [12, 18])
     assert.equal(t2017.lengthField?.send.value, 18)
   })
