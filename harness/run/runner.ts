@@ -139,8 +139,9 @@ export async function runConformance(o: RunOptions): Promise<number> {
         counts[r.verdict as Verdict]++
         if (r.harnessError) counts.harnessErrors++
       }
-      const finalEnv = await describeEnvironment(profile, live).catch(() => env)
-      writer.environment({ ...finalEnv, startedAt: env.startedAt })
+      // The DUT's settings are only known once it ran; the start time stays the run's.
+      const finalEnv = { ...(await describeEnvironment(profile, live).catch(() => env)), startedAt: env.startedAt }
+      writer.environment(finalEnv)
       writer.summary({
         environment: finalEnv,
         counts,
