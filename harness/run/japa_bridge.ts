@@ -5,8 +5,7 @@
  * TestResult. A conformance `fail` also fails the Japa test so Japa's own summary
  * and any Japa reporter agree with the verdicts.
  */
-import { configure, processCLIArgs, run } from '@japa/runner'
-import { test } from '@japa/runner'
+import { configure, processCLIArgs, run, test } from '@japa/runner'
 import type { NamedReporterContract } from '@japa/runner/types'
 import { pathToFileURL } from 'node:url'
 import type { ConformanceTest } from './definition.ts'

@@ -74,7 +74,6 @@ export function parseRunOptions(argv: string[]): RunOptions | 'help' {
         'allow-net': { type: 'string', multiple: true },
         'i-know-this-is-a-test-network': { type: 'boolean', default: false },
         list: { type: 'boolean', default: false },
-        report: { type: 'boolean', default: true },
         'no-report': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
