@@ -45,6 +45,29 @@ export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
   })
 }
 
+/** The record of a test that never ran because the harness could not start (lab not built, interface gone). */
+export function notRunResult(def: ConformanceTest, profile: Profile, why: string): TestResult {
+  return {
+    id: def.id,
+    title: def.title,
+    area: def.area,
+    clause: def.clause,
+    mapsTo: def.mapsTo,
+    tags: def.tags ?? [],
+    severity: def.severity ?? 'normal',
+    profile: profile.id,
+    startedAt: new Date().toISOString(),
+    durationMs: 0,
+    verdict: 'inconclusive',
+    reason: `not run: ${why}`,
+    checks: [],
+    measurements: {},
+    steps: [],
+    evidence: {},
+    harnessError: why,
+  }
+}
+
 export async function executeTest(def: ConformanceTest, o: ExecuteOptions): Promise<TestResult> {
   const started = Date.now()
   const steps: TestResult['steps'] = []

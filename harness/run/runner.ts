@@ -14,6 +14,7 @@ import type { Verdict } from '../verdict/verdict.ts'
 import { allureReporter } from '../../reports/index.ts'
 import { type ConformanceTest, profileApplies, selected } from './definition.ts'
 import { describeEnvironment, unconfirmedValues } from './environment.ts'
+import { notRunResult } from './execute.ts'
 import { runWithJapa } from './japa_bridge.ts'
 import { DeviceSession } from './device_session.ts'
 import { LabSession } from './lab_session.ts'
@@ -123,7 +124,10 @@ export async function runConformance(o: RunOptions): Promise<number> {
       }
     } catch (err) {
       if ((err as { name?: string }).name === 'DutFileError') throw new CliError((err as Error).message, ExitCode.usage)
-      throw new CliError(`the session could not be set up: ${(err as Error).message}`, ExitCode.harness)
+      // Nothing ran, but every selected test still gets its record saying why.
+      const why = `the session could not be set up: ${(err as Error).message}`
+      for (const { def } of chosen) writer.result(notRunResult(def, profile, why))
+      throw new CliError(why, ExitCode.harness)
     }
     console.log(`  harness port ${session.harnessInterface}, timestamping ${session.timestamping}`)
     console.log(`  harness noise ±${session.noise.ns} ns per timestamp, time-error floor ±${session.noise.timeErrorFloorNs} ns: ${session.noise.method}`)

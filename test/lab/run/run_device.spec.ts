@@ -83,4 +83,22 @@ test.group('run / real-device path (a lab ptp4l described by a DUT file)', () =>
   })
     .skip(!isRoot, 'needs root for network namespaces')
     .timeout(240_000)
+
+  test('a session that cannot be set up exits 3 and still records every selected test', async ({ assert }) => {
+    const dir = mkdtempSync(join(tmpdir(), 'ptpc-dev-broken-'))
+    const dutFile = join(dir, 'gone.yaml')
+    // The DUT file names a namespace that does not exist: the harness port cannot open.
+    writeFileSync(dutFile, ['name: device behind a vanished namespace', 'interface: lo', 'netns: pcl-gone-0', 'capabilities:', '  roles: [master]', '  transports: [l2]', '  delayMechanisms: [E2E]', '  oneStep: false', '  twoStep: true', ''].join('\n'))
+    const out = join(dir, 'out')
+    const r = await runCli(['run', '--profile', 'default', '--interface', 'lo', '--dut', dutFile, '--transport', 'l2', '--tests', 'MF-01,INT-01', '--no-report', '--out', out], { timeoutMs: 60_000 })
+    assert.equal(r.code, 3, r.stdout + r.stderr)
+    const results = readResults(out)
+    assert.sameMembers(results.map((x) => x.id), ['MF-01', 'INT-01'])
+    for (const x of results) {
+      assert.equal(x.verdict, 'inconclusive')
+      assert.match(x.reason, /^not run: the session could not be set up/)
+    }
+  })
+    .skip(!isRoot, 'needs root for network namespaces')
+    .timeout(90_000)
 })
