@@ -7,6 +7,7 @@
  * interface's routes and addresses is the I/O edge below it.
  */
 import { execFileSync } from 'node:child_process'
+import { parseIpv4, parseIpv6 } from '../codec/framing/address.ts'
 
 export interface InterfaceFacts {
   name: string
@@ -22,40 +23,28 @@ export interface SafetyAssessment {
   reasons: string[]
 }
 
-function ipv4ToInt(a: string): number | undefined {
-  const p = a.split('.').map(Number)
-  if (p.length !== 4 || p.some((x) => !Number.isInteger(x) || x < 0 || x > 255)) return undefined
-  return ((p[0]! << 24) | (p[1]! << 16) | (p[2]! << 8) | p[3]!) >>> 0
-}
-
-function expandIpv6(a: string): bigint | undefined {
-  const [head, tail] = a.split('::') as [string, string | undefined]
-  const h = head ? head.split(':') : []
-  const t = tail !== undefined ? (tail ? tail.split(':') : []) : []
-  const fill = a.includes('::') ? 8 - h.length - t.length : 0
-  const groups = [...h, ...Array(fill).fill('0'), ...t]
-  if (groups.length !== 8 || groups.some((g) => !/^[0-9a-f]{1,4}$/i.test(g))) return undefined
-  return groups.reduce((acc, g) => (acc << 16n) | BigInt(parseInt(g, 16)), 0n)
+/** An address as one unsigned integer of its bits (parsed by the codec's address parsers), or undefined. */
+function addressBits(addr: string): bigint | undefined {
+  try {
+    const bytes = addr.includes(':') ? parseIpv6(addr) : parseIpv4(addr)
+    return bytes.reduce((acc, b) => (acc << 8n) | BigInt(b), 0n)
+  } catch {
+    return undefined
+  }
 }
 
 /** Is address `addr` (no prefix) inside `cidr`? Works for IPv4 and IPv6. */
 export function inCidr(addr: string, cidr: string): boolean {
   const [net, lenText] = cidr.split('/') as [string, string | undefined]
-  if (addr.includes(':') !== net.includes(':')) return false
-  if (addr.includes(':')) {
-    const a = expandIpv6(addr)
-    const n = expandIpv6(net)
-    const len = BigInt(lenText ?? 128)
-    if (a === undefined || n === undefined) return false
-    const mask = len === 0n ? 0n : ((1n << len) - 1n) << (128n - len)
-    return (a & mask) === (n & mask)
-  }
-  const a = ipv4ToInt(addr)
-  const n = ipv4ToInt(net)
-  const len = Number(lenText ?? 32)
-  if (a === undefined || n === undefined) return false
-  const mask = len === 0 ? 0 : (0xffffffff << (32 - len)) >>> 0
-  return ((a & mask) >>> 0) === ((n & mask) >>> 0)
+  const v6 = addr.includes(':')
+  if (v6 !== net.includes(':')) return false
+  const width = v6 ? 128n : 32n
+  const len = BigInt(lenText ?? width)
+  const a = addressBits(addr)
+  const n = addressBits(net)
+  if (a === undefined || n === undefined || len < 0n || len > width) return false
+  const mask = ((1n << len) - 1n) << (width - len)
+  return (a & mask) === (n & mask)
 }
 
 export function assessInterface(facts: InterfaceFacts, allowList: string[], acknowledged: boolean): SafetyAssessment {
