@@ -5,11 +5,11 @@
  * wire, else passive observation of what it sends). Nothing is created or torn down
  * on the network; only the harness port is opened and closed.
  */
-import { openPort, type Port } from '../transport/index.ts'
+import { openPort } from '../transport/index.ts'
 import { RemoteDut, type DutFile, loadDutFile } from '../dut/index.ts'
 import type { PortIdentity } from '../codec/types.ts'
 import { normalizeClockIdentity } from '../codec/clock_identity.ts'
-import { summarize } from '../stats/percentiles.ts'
+import { measureTxNoise } from './noise.ts'
 import { PortSession, type SessionOptions } from './port_session.ts'
 import type { HarnessNoise } from './session_types.ts'
 
@@ -19,34 +19,6 @@ export interface DeviceSessionOptions extends SessionOptions {
   /** The harness interface's own addresses (for the UDP headers of recorded frames). */
   ipv4?: string
   ipv6?: string
-}
-
-/**
- * Harness noise on a real interface, where there is no second port of ours to send to:
- * the spread (p99 − p50) of the delay between handing a frame to the kernel and its TX
- * timestamp, over probes that no PTP stack takes for its own (majorSdoId 15, domain 255).
- * It bounds the harness's own timestamping jitter, not the wire's.
- */
-async function measureTxNoise(port: Port, count = 100): Promise<HarnessNoise> {
-  const probe = new Uint8Array(44)
-  probe[0] = 0xf0
-  probe[1] = 0x02
-  probe[3] = 44
-  probe[4] = 0xff
-  const lat: bigint[] = []
-  for (let i = 0; i < count; i++) {
-    probe[31] = i & 0xff
-    const r = await port.send(probe, { dest: 'primary', event: true })
-    lat.push(r.txTimestampNs - r.sendNs)
-    await new Promise((res) => setTimeout(res, 5))
-  }
-  const s = summarize(lat)
-  const spread = s.p99 - s.p50
-  return {
-    ns: spread > 1000n ? spread : 1000n,
-    timeErrorFloorNs: s.p99,
-    method: `TX-path spread (p99 − p50) of ${count} probes on ${port.interface} (${port.timestamping.mode} timestamps); p50 ${s.p50} ns, p99 ${s.p99} ns`,
-  }
 }
 
 export class DeviceSession extends PortSession {

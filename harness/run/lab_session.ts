@@ -37,7 +37,7 @@ export class LabSession extends PortSession {
       const d = lab.port('d1')
       const noise = await measureLinkNoise({ ifname: d.ifname, netns: d.netns }, { ifname: h.ifname, netns: h.netns })
       const dut: Dut = o.dutImpl === 'ptpd' ? new PtpdDut({ tracker: lab, node: 'd1' }) : new LinuxptpDut({ tracker: lab, node: 'd1' })
-      return new LabSession(lab, dut, h, d, o, { ns: noise.ns, timeErrorFloorNs: noise.latencyP99Ns, method: noise.method })
+      return new LabSession(lab, dut, h, d, o, noise)
     } catch (e) {
       await lab.down().catch(() => undefined)
       throw e

@@ -6,18 +6,25 @@
  * be from the frame's true arrival, VM stalls included.
  */
 import { summarize } from '../stats/percentiles.ts'
-import { openPort, type ReceivedFrame } from '../transport/index.ts'
+import { openPort, type Port, type ReceivedFrame } from '../transport/index.ts'
+import type { HarnessNoise } from './session_types.ts'
 
-export interface NoiseMeasurement {
-  ns: bigint
-  method: string
-  latencyP50Ns: bigint
-  latencyP99Ns: bigint
-  samples: number
+/**
+ * The harness noise from a series of latencies: the per-timestamp ± is their spread
+ * (p99 − p50), never claimed below 1 µs (software timestamps are taken in the kernel's
+ * stack, not on the wire); the time-error floor is their p99.
+ */
+export function noiseFromLatencies(latencies: readonly bigint[], describe: (p50: bigint, p99: bigint) => string): HarnessNoise {
+  const s = summarize(latencies)
+  const spread = s.p99 - s.p50
+  return { ns: spread > 1000n ? spread : 1000n, timeErrorFloorNs: s.p99, method: describe(s.p50, s.p99) }
 }
 
-/** Build a minimal PTP-shaped probe (majorSdoId 0xF so no PTP stack takes it for its own). */
-function probe(seq: number): Uint8Array {
+/**
+ * A minimal PTP-shaped probe for noise self-checks: majorSdoId 15 and domain 255, so no PTP
+ * stack takes it for its own; the sequence number lets arrivals be matched to sends.
+ */
+export function noiseProbe(seq: number): Uint8Array {
   const b = new Uint8Array(44)
   b[0] = 0xf0 // majorSdoId 15, messageType Sync
   b[1] = 0x02
@@ -33,7 +40,7 @@ export async function measureLinkNoise(
   from: { ifname: string; netns: string },
   to: { ifname: string; netns: string },
   count = 200,
-): Promise<NoiseMeasurement> {
+): Promise<HarnessNoise> {
   const tx = openPort({ interface: from.ifname, netns: from.netns, transport: 'l2', timestamping: 'software' })
   const rx = openPort({ interface: to.ifname, netns: to.netns, transport: 'l2', timestamping: 'software' })
   const arrivals = new Map<number, bigint>()
@@ -45,7 +52,7 @@ export async function measureLinkNoise(
   const sent = new Map<number, bigint>()
   try {
     for (let i = 0; i < count; i++) {
-      const r = await tx.send(probe(i), { dest: 'primary' })
+      const r = await tx.send(noiseProbe(i), { dest: 'primary' })
       sent.set(i, r.txTimestampNs)
       // Spread the burst over ~1 s so a vCPU stall shows up as it would in a test.
       await new Promise((res) => setTimeout(res, 5))
@@ -62,15 +69,26 @@ export async function measureLinkNoise(
     if (a !== undefined) lat.push(a - t)
   }
   if (lat.length < count / 2) throw new Error(`noise self-check: only ${lat.length} of ${count} probe frames arrived`)
-  const s = summarize(lat)
-  // Never claim better than 1 µs: software timestamps are taken in the kernel's stack, not on the wire.
-  const spread = s.p99 - s.p50
-  const ns = spread > 1000n ? spread : 1000n
-  return {
-    ns,
-    method: `one-way latency spread (p99 − p50) of ${lat.length} software-timestamped L2 frames across the lab link; p50 ${s.p50} ns, p99 ${s.p99} ns`,
-    latencyP50Ns: s.p50,
-    latencyP99Ns: s.p99,
-    samples: lat.length,
+  return noiseFromLatencies(
+    lat,
+    (p50, p99) => `one-way latency spread (p99 − p50) of ${lat.length} software-timestamped L2 frames across the lab link; p50 ${p50} ns, p99 ${p99} ns`,
+  )
+}
+
+/**
+ * Noise on a real interface, where there is no second port of ours to send to: the spread of
+ * the delay between handing a probe to the kernel and its TX timestamp. It bounds the harness's
+ * own timestamping jitter, not the wire's.
+ */
+export async function measureTxNoise(port: Port, count = 100): Promise<HarnessNoise> {
+  const lat: bigint[] = []
+  for (let i = 0; i < count; i++) {
+    const r = await port.send(noiseProbe(i), { dest: 'primary', event: true })
+    lat.push(r.txTimestampNs - r.sendNs)
+    await new Promise((res) => setTimeout(res, 5))
   }
+  return noiseFromLatencies(
+    lat,
+    (p50, p99) => `TX-path spread (p99 − p50) of ${count} probes on ${port.interface} (${port.timestamping.mode} timestamps); p50 ${p50} ns, p99 ${p99} ns`,
+  )
 }
