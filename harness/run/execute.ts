@@ -45,8 +45,8 @@ export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
   })
 }
 
-/** The record of a test that never ran because the harness could not start (lab not built, interface gone). */
-export function notRunResult(def: ConformanceTest, profile: Profile, why: string): TestResult {
+/** The identity half of a result record: what the test is and where it ran. */
+function identityOf(def: ConformanceTest, profile: Profile, startedMs: number) {
   return {
     id: def.id,
     title: def.title,
@@ -56,7 +56,14 @@ export function notRunResult(def: ConformanceTest, profile: Profile, why: string
     tags: def.tags ?? [],
     severity: def.severity ?? 'normal',
     profile: profile.id,
-    startedAt: new Date().toISOString(),
+    startedAt: new Date(startedMs).toISOString(),
+  }
+}
+
+/** The record of a test that never ran because the harness could not start (lab not built, interface gone). */
+export function notRunResult(def: ConformanceTest, profile: Profile, why: string): TestResult {
+  return {
+    ...identityOf(def, profile, Date.now()),
     durationMs: 0,
     verdict: 'inconclusive',
     reason: `not run: ${why}`,
@@ -72,17 +79,7 @@ export async function executeTest(def: ConformanceTest, o: ExecuteOptions): Prom
   const started = Date.now()
   const steps: TestResult['steps'] = []
   const evidence: TestResult['evidence'] = {}
-  const base = {
-    id: def.id,
-    title: def.title,
-    area: def.area,
-    clause: def.clause,
-    mapsTo: def.mapsTo,
-    tags: def.tags ?? [],
-    severity: def.severity ?? 'normal',
-    profile: o.profile.id,
-    startedAt: new Date(started).toISOString(),
-  }
+  const base = identityOf(def, o.profile, started)
   const finish = async (r: Omit<TestResult, keyof typeof base | 'durationMs' | 'steps' | 'evidence'>): Promise<TestResult> => {
     const result: TestResult = { ...base, ...r, steps, evidence, durationMs: Date.now() - started }
     o.writer.result(result)

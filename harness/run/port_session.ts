@@ -124,6 +124,7 @@ export abstract class PortSession implements Session {
     const recorder = new Recorder()
     const udp4 = this.o.profile.transport.udp4
     const udp6 = this.o.profile.transport.udp6
+    const vlan = this.vlanTag()
     const opened = openDriver({
       port: {
         interface: this.h.ifname,
@@ -132,7 +133,7 @@ export abstract class PortSession implements Session {
         timestamping: 'auto',
         ttl: udp4?.ttl?.value ?? 1,
         hopLimit: udp6?.ttl?.value ?? 1,
-        ...(this.vlanTag() ? { vlan: this.vlanTag()! } : {}),
+        ...(vlan ? { vlan } : {}),
       },
       engine,
       recorder,

@@ -10,7 +10,6 @@ import type { Check } from '../../harness/verdict/verdict.ts'
 import { recordingToPcapng } from '../../harness/recorder/pcapng_export.ts'
 import { attributeCases } from '../support/bmca_cases.ts'
 import { isSlaveOf, lockTimeoutMs, masterConfig, startMasters, waitForState } from '../support/grandmasters.ts'
-import { joinPcapngSections } from '../support/evidence.ts'
 
 export default conformance({
   id: 'BMCA-01',
@@ -81,7 +80,8 @@ export default conformance({
         captures.push(recordingToPcapng(m.handle.recorder))
       }
     }
-    ctx.attach('bmca-cases.pcapng', joinPcapngSections(captures), 'pcapng')
+    // A pcapng file may hold several sections, so one capture per case concatenated is valid pcapng.
+    ctx.attach('bmca-cases.pcapng', Buffer.concat(captures), 'pcapng')
     return { checks, measurements: { choices } }
   },
 })

@@ -12,7 +12,7 @@ import { scoreIntervalRule, type IntervalRule } from '../../harness/stats/interv
 import { intervals, logIntervalToNs } from '../../harness/stats/percentiles.ts'
 import type { Check } from '../../harness/verdict/verdict.ts'
 import { attachObservation, observeDutMaster } from '../support/observation.ts'
-import { mode } from '../support/intervals.ts'
+import { dutInterval, mode } from '../support/intervals.ts'
 import { pctWindow } from '../../harness/stats/interval_rule.ts'
 
 const SERIES: { type: MessageTypeName; interval: IntervalName }[] = [
@@ -55,8 +55,8 @@ export default conformance({
       if (s.type === 'Pdelay_Req' && ctx.session.delayMechanism !== 'P2P') continue
       const frames = o.fromDut.filter((f) => f.message?.type === s.type && f.timestampNs !== null)
       const advertised = mode(frames.map((f) => f.message!.header.logMessageInterval))
-      // Pdelay_Req carries 0x7F under 1588 (13.3.2.14): its rate is the profile's / lab's logMinPdelayReqInterval.
-      const log = advertised === undefined || advertised === 0x7f ? (ctx.profile.lab.ptp4l.logMinPdelayReqInterval !== undefined ? Number(ctx.profile.lab.ptp4l.logMinPdelayReqInterval) : ctx.profile.intervals[s.interval]?.default.value) : advertised
+      // Pdelay_Req carries 0x7F under 1588 (13.3.2.14): its nominal rate is the one the DUT is configured with.
+      const log = advertised === undefined || advertised === 0x7f ? dutInterval(ctx, s.interval) : advertised
       if (log === undefined) continue
       const nominal = logIntervalToNs(log)
       const series = intervals(frames.map((f) => f.timestampNs!))

@@ -6,6 +6,7 @@
  */
 import { profileIntervals } from '../../harness/engines/from_profile.ts'
 import type { IntervalName, Profile } from '../../harness/profiles/types.ts'
+import type { TestContext } from '../../harness/run/context.ts'
 
 const LAB_KEY: Record<IntervalName, string> = {
   announce: 'logAnnounceInterval',
@@ -31,4 +32,19 @@ export function mode(values: number[]): number | undefined {
 
 export function labKeyOf(which: IntervalName): string {
   return LAB_KEY[which]
+}
+
+/**
+ * What the DUT is configured with, where a test needs to know it: in the lab, the value the
+ * profile's lab section gives ptp4l; on a real device (configured by its owner), the profile's
+ * default.
+ */
+export function dutInterval(ctx: TestContext, which: IntervalName): number | undefined {
+  return ctx.session.mode === 'lab' ? labInterval(ctx.profile, which) : ctx.profile.intervals[which]?.default.value
+}
+
+export function dutReceiptTimeout(ctx: TestContext, which: 'announceReceiptTimeout' | 'syncReceiptTimeout'): number | undefined {
+  const lab = ctx.profile.lab.ptp4l[which]
+  if (ctx.session.mode === 'lab' && lab !== undefined && lab !== null) return Number(lab)
+  return ctx.profile.timeouts[which]?.default.value
 }

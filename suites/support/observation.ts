@@ -11,6 +11,7 @@ import type { PortIdentity } from '../../harness/codec/types.ts'
 import { EngineGroup } from '../../harness/engines/engine_group.ts'
 import { TestMaster } from '../../harness/engines/test_master.ts'
 import { TestSlave } from '../../harness/engines/test_slave.ts'
+import { testSlaveConfigFromProfile } from '../../harness/engines/from_profile.ts'
 import type { RecordedFrame } from '../../harness/recorder/frame.ts'
 import { recordingToPcapng } from '../../harness/recorder/pcapng_export.ts'
 import type { Recorder } from '../../harness/recorder/recorder.ts'
@@ -62,15 +63,10 @@ async function record(ctx: TestContext, intervalsWanted: number): Promise<Observ
   await s.ensureDut('master', ctx.signal)
   const header = s.headerDefaults()
   const mechanism = s.delayMechanism
-  const slave = new TestSlave({
-    name: 'test-slave',
-    clockIdentity: s.harnessClockIdentity(0),
-    header,
-    delayMechanism: mechanism,
-    logMinDelayReqInterval: labInterval(profile, 'delayReq'),
-    logMinPdelayReqInterval: labInterval(profile, 'pdelayReq'),
-    adoptDelayRespInterval: true,
-  })
+  // A conformant slave of the profile (its request rate and spacing rule), in the session's domain.
+  const slave = new TestSlave(
+    testSlaveConfigFromProfile(profile, { name: 'test-slave', clockIdentity: s.harnessClockIdentity(0), intervals: 'lab' }, { header, delayMechanism: mechanism, adoptDelayRespInterval: true }),
+  )
   const engines: (TestSlave | TestMaster)[] = [slave]
   // The same clock (identity 0) answers the DUT's peer-delay requests: one neighbour, one identity.
   if (mechanism === 'P2P') engines.push(linkPeer(ctx))
