@@ -45,3 +45,8 @@ export interface RecordedFrame extends FrameAddressing {
   /** Free notes added by suites ("DUT switched parent after this Announce"). */
   notes: string[]
 }
+
+/** An Ethernet frame padded to its 60-octet minimum carries up to 2 octets after a 44-octet message. */
+export function isEthernetPadding(transport: RecordedTransport, messageOctets: number): boolean {
+  return transport === 'l2' && messageOctets <= 46
+}

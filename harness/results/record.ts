@@ -22,6 +22,8 @@ export interface TestIdentity {
 export interface Evidence {
   /** pcapng of the test's traffic, relative to the results folder. */
   pcapng?: string
+  /** The test's evidence (JSON, evidence_codec), what `rejudge` judges again. */
+  json?: string
   /** SVG plots, relative to the results folder. */
   plots?: { name: string; file: string }[]
 }

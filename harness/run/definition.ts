@@ -1,15 +1,17 @@
 /**
- * How a conformance test is written: a definition (identity, clause, applicability)
- * and one async function that measures and returns checks. A suite file
- * (`suites/<area>/<id>.ts`) default-exports one or more definitions; the Japa bridge
- * turns each into a Japa test. The test function never decides a limit itself:
- * every limit comes from the profile handed in.
+ * How a conformance test is written: a definition (identity, clause, applicability), an
+ * `acquire` that drives the network and returns evidence, and a pure `judge` that turns
+ * evidence and profile into checks. The same judge runs live, on stored evidence
+ * (`ptp-conform rejudge`) and in unit tests on evidence built without a network. A suite
+ * file (`suites/<area>/<id>-<what>.ts`) default-exports one or more definitions; the Japa
+ * bridge turns each into a Japa test. Every limit comes from the profile handed to judge.
  */
 import { testIdMatches } from '../profiles/rules.ts'
 import type { Profile } from '../profiles/types.ts'
 import type { TestIdentity } from '../results/record.ts'
 import type { Check } from '../verdict/verdict.ts'
 import type { TestContext } from './context.ts'
+import type { Evidence } from './evidence.ts'
 
 /** What the test needs the DUT to be doing while it runs. */
 export type Fixture =
@@ -25,7 +27,8 @@ export interface Outcome {
   reason?: string
 }
 
-export interface ConformanceTest extends Omit<TestIdentity, 'tags' | 'severity'> {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export interface ConformanceTest<D = any> extends Omit<TestIdentity, 'tags' | 'severity'> {
   tags?: string[]
   severity?: TestIdentity['severity']
   fixture: Fixture
@@ -33,10 +36,15 @@ export interface ConformanceTest extends Omit<TestIdentity, 'tags' | 'severity'>
   estimatedSeconds: number
   /** `true`, or the reason the test does not apply to this profile. */
   appliesTo(profile: Profile): true | string
-  run(ctx: TestContext): Promise<Outcome>
+  /** Drive the network and record what happened; never judges. Evidence is JSON-serialisable (evidence_codec). */
+  acquire(ctx: TestContext): Promise<D>
+  /** Pure: the same evidence and profile always give the same checks. */
+  judge(evidence: Evidence<D>, profile: Profile): Outcome
+  /** What passes and what fails, in a sentence each, for docs/TESTS.md. */
+  criteria: { pass: string; fail: string }
 }
 
-export function conformance(def: ConformanceTest): ConformanceTest {
+export function conformance<D>(def: ConformanceTest<D>): ConformanceTest<D> {
   if (!/^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*-\d{2}$/.test(def.id)) throw new Error(`malformed test ID '${def.id}'`)
   return def
 }
@@ -68,7 +76,7 @@ export function profileApplies(def: ConformanceTest, profile: Profile): true | s
   return def.appliesTo(profile)
 }
 
-/** Per-test parameters: the test's defaults overridden by the profile's suites.overrides. */
+/** Per-test parameters: the test's defaults overridden by the profile's suites.overrides (IDs compared case-insensitively). */
 export function testParams<T extends Record<string, unknown>>(profile: Profile, id: string, defaults: T): T {
   return { ...defaults, ...(profile.suites.overrides[id] ?? {}) } as T
 }

@@ -46,6 +46,10 @@ export class DeviceSession extends PortSession {
     }
   }
 
+  protected modeOf() {
+    return 'device' as const
+  }
+
   dutPortIdentity(): PortIdentity | undefined {
     return this.file.clockIdentity ? { clockIdentity: normalizeClockIdentity(this.file.clockIdentity), portNumber: 1 } : undefined
   }

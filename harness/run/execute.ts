@@ -10,6 +10,10 @@ import { type Check, combineChecks, type Verdict } from '../verdict/verdict.ts'
 import type { TestContext } from './context.ts'
 import { type ConformanceTest, profileApplies, testParams } from './definition.ts'
 import { resultBus } from './result_bus.ts'
+import { EVIDENCE_FORMAT, type Evidence, sessionFacts } from './evidence.ts'
+import { encodeEvidence } from './evidence_codec.ts'
+import { Recorder } from '../recorder/recorder.ts'
+import { recordingToPcapng } from '../recorder/pcapng_export.ts'
 import type { Session } from './session_types.ts'
 
 export interface ExecuteOptions {
@@ -75,6 +79,25 @@ export function notRunResult(def: ConformanceTest, profile: Profile, why: string
   }
 }
 
+/** Judge evidence into the verdict half of a result record (also what `rejudge` calls). */
+export function judged(def: ConformanceTest, ev: Evidence, profile: Profile): Pick<TestResult, 'verdict' | 'reason' | 'checks' | 'measurements'> {
+  const outcome = def.judge(ev, profile)
+  const verdict = outcome.checks.length ? combineChecks(outcome.checks) : 'inconclusive'
+  const reason = outcome.reason ?? (outcome.checks.length ? reasonFrom(verdict, outcome.checks) : 'the test produced no checks')
+  return { verdict, reason, checks: outcome.checks, measurements: outcome.measurements ?? {} }
+}
+
+/** Every Recorder in the evidence data (top level and one level into arrays and objects). */
+function recordingsIn(data: unknown): Recorder[] {
+  const out: Recorder[] = []
+  const visit = (v: unknown, depth: number) => {
+    if (v instanceof Recorder) out.push(v)
+    else if (depth < 3 && v && typeof v === 'object') for (const x of Array.isArray(v) ? v : Object.values(v)) visit(x, depth + 1)
+  }
+  visit(data, 0)
+  return out
+}
+
 export async function executeTest(def: ConformanceTest, o: ExecuteOptions): Promise<TestResult> {
   const started = Date.now()
   const steps: TestResult['steps'] = []
@@ -115,10 +138,24 @@ export async function executeTest(def: ConformanceTest, o: ExecuteOptions): Prom
   }
 
   try {
-    const outcome = await def.run(ctx)
-    const verdict = outcome.checks.length ? combineChecks(outcome.checks) : 'inconclusive'
-    const reason = outcome.reason ?? (outcome.checks.length ? reasonFrom(verdict, outcome.checks) : 'the test produced no checks')
-    return await finish({ verdict, reason, checks: outcome.checks, measurements: outcome.measurements ?? {} })
+    const data = await def.acquire(ctx)
+    const ev: Evidence = {
+      format: EVIDENCE_FORMAT,
+      test: def.id,
+      profile: o.profile.id,
+      session: sessionFacts(o.session),
+      dut: o.session.dutSettings,
+      noise: o.session.noise,
+      steps: [...steps],
+      data,
+    }
+    evidence.json = o.writer.evidence(`${o.profile.id}.${def.id}.evidence.json`, encodeEvidence(ev))
+    // A test that attached no capture still leaves its recordings as pcapng, one section each.
+    if (!evidence.pcapng) {
+      const recs = recordingsIn(data)
+      if (recs.length) evidence.pcapng = o.writer.evidence(`${o.profile.id}.${def.id}.pcapng`, Buffer.concat(recs.map((r) => recordingToPcapng(r))))
+    }
+    return await finish(judged(def, ev, o.profile))
   } catch (err) {
     const interrupted = o.signal.aborted
     const message = err instanceof Error ? err.message : String(err)

@@ -44,6 +44,10 @@ export class LabSession extends PortSession {
     }
   }
 
+  protected modeOf() {
+    return 'lab' as const
+  }
+
   dutPortIdentity(): PortIdentity {
     return { clockIdentity: clockIdentityFromMac(this.d.mac), portNumber: 1 }
   }

@@ -8,6 +8,7 @@
 import { clockIdentityFromMac } from '../codec/clock_identity.ts'
 import type { ClockIdentity, PortIdentity } from '../codec/types.ts'
 import type { Dut, DutDescription, DutOptions } from '../dut/types.ts'
+import { type DutSettings, resolveDutSettings } from '../dut/settings.ts'
 import type { Engine } from '../engines/actions.ts'
 import type { HeaderDefaults } from '../engines/message_factory.ts'
 import { ManagementClient } from '../management/client.ts'
@@ -21,6 +22,8 @@ export interface SessionOptions {
   transport: TransportName
   domainNumber: number
   dutOptions: DutOptions
+  /** Settings the DUT file states for a real device. */
+  declaredSettings?: Parameters<typeof resolveDutSettings>[0]['declared']
 }
 
 /** Where the harness port is. */
@@ -43,6 +46,7 @@ export abstract class PortSession implements Session {
   abstract readonly mode: 'lab' | 'device'
   abstract readonly timestamping: string
   readonly delayMechanism: DelayMechanismName
+  readonly dutSettings: DutSettings
   private role: DutRoleWanted | undefined
   private openHandle: DriverHandle | undefined
 
@@ -53,7 +57,19 @@ export abstract class PortSession implements Session {
     readonly noise: HarnessNoise,
   ) {
     this.delayMechanism = o.profile.delayMechanism.default
+    this.dutSettings = resolveDutSettings({
+      profile: o.profile,
+      mode: this.modeOf(),
+      transport: o.transport,
+      delayMechanism: this.delayMechanism,
+      domainNumber: o.domainNumber,
+      options: o.dutOptions,
+      ...(o.declaredSettings ? { declared: o.declaredSettings } : {}),
+    })
   }
+
+  /** The session kind, known before the subclass's fields are set. */
+  protected abstract modeOf(): 'lab' | 'device'
 
   get transport(): TransportName {
     return this.o.transport

@@ -6,6 +6,7 @@
  */
 import type { ClockIdentity, PortIdentity } from '../codec/types.ts'
 import type { Dut, DutDescription, DutOptions } from '../dut/types.ts'
+import type { DutSettings } from '../dut/settings.ts'
 import type { Engine } from '../engines/actions.ts'
 import type { HeaderDefaults } from '../engines/message_factory.ts'
 import type { DelayMechanismName, TransportName } from '../profiles/types.ts'
@@ -50,6 +51,8 @@ export interface Session {
   dutPortIdentity(): PortIdentity | undefined
   readonly dut: Dut
   dutDescription(): Promise<DutDescription>
+  /** What the DUT is configured to do: what tests judge its behaviour against. */
+  readonly dutSettings: DutSettings
   /** Extra DUT settings in force (passed through to the implementation). */
   readonly dutOptions: DutOptions
   /** Header defaults every emulated clock uses (domain, SDO ids, versions) for this profile. */

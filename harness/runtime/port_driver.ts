@@ -17,7 +17,7 @@ import { CodecError } from '../codec/errors.ts'
 import { isPeerDelayMessage } from '../codec/constants.ts'
 import type { Finding, PtpMessage } from '../codec/types.ts'
 import { Recorder } from '../recorder/recorder.ts'
-import type { FrameAddressing, RecordedFrame } from '../recorder/frame.ts'
+import { type FrameAddressing, isEthernetPadding, type RecordedFrame } from '../recorder/frame.ts'
 
 /** What the driver needs of a port (harness/transport Port satisfies it). */
 export interface DriverPort {
@@ -187,9 +187,7 @@ export class PortDriver {
     let findings: Finding[] = []
     let decodeError: string | undefined
     try {
-      // An Ethernet frame padded to its 60-octet minimum carries up to 2 octets after a 44-octet message.
-      const padded = this.port.transport === 'l2' && frame.data.length <= 46
-      const r = decodeMessage(frame.data, 0, undefined, { trailerIsPadding: padded })
+      const r = decodeMessage(frame.data, 0, undefined, { trailerIsPadding: isEthernetPadding(this.port.transport, frame.data.length) })
       message = r.message
       findings = r.findings
     } catch (err) {

@@ -10,7 +10,8 @@
  */
 import { type Check, judgeBound, judgeRange } from '../verdict/verdict.ts'
 import { countWithin, judgeFraction, pctWindow } from './interval_rule.ts'
-import { formatNs, summarize } from './percentiles.ts'
+import { summarize } from './percentiles.ts'
+import { formatNs } from '../time/format.ts'
 
 export type DelayReqSpacingRule =
   | { rule: 'uniform-0-2x'; source: string; minSamples: number; unconfirmed?: boolean }

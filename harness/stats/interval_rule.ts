@@ -6,7 +6,8 @@
  * timestamp noise, so a borderline series is inconclusive rather than passed.
  */
 import { type Check, judgeBound, judgeRange } from '../verdict/verdict.ts'
-import { formatNs, summarize } from './percentiles.ts'
+import { summarize } from './percentiles.ts'
+import { formatNs } from '../time/format.ts'
 
 export interface IntervalRule {
   /** Allowed deviation of the mean interval, percent of nominal (30 in 1588-2019 9.5.8). */

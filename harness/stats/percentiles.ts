@@ -55,13 +55,3 @@ export function logIntervalToNs(logInterval: number): bigint {
   }
   return logInterval >= 0 ? 1_000_000_000n << BigInt(logInterval) : 1_000_000_000n >> BigInt(-logInterval)
 }
-
-/** Nanoseconds as a human string with a sensible unit (for check texts, not arithmetic). */
-export function formatNs(ns: bigint | number): string {
-  const v = Number(ns)
-  const a = Math.abs(v)
-  if (a >= 1e9) return `${(v / 1e9).toFixed(3)} s`
-  if (a >= 1e6) return `${(v / 1e6).toFixed(3)} ms`
-  if (a >= 1e3) return `${(v / 1e3).toFixed(3)} µs`
-  return `${v} ns`
-}

@@ -11,7 +11,9 @@ const UNITS: ReadonlyArray<readonly [bigint, string, number]> = [
  * A duration in the largest unit that keeps the integer part non-zero, with the exact fraction:
  * 1500n -> '1.500 µs', -2_000_000_123n -> '-2.000000123 s', 999n -> '999 ns'.
  */
-export function formatNs(ns: bigint): string {
+export function formatNs(value: bigint | number): string {
+  // Reported statistics may be floats; they are shown to the nanosecond.
+  const ns = typeof value === 'bigint' ? value : BigInt(Math.round(value))
   const negative = ns < 0n
   const abs = negative ? -ns : ns
   const sign = negative ? '-' : ''

@@ -8,7 +8,7 @@ import { predictFailover } from '../../harness/bmca/predictor.ts'
 import { conformance } from '../../harness/run/definition.ts'
 import { judgeRange } from '../../harness/verdict/verdict.ts'
 import { recordingToPcapng } from '../../harness/recorder/pcapng_export.ts'
-import { dutReceiptTimeout } from '../support/intervals.ts'
+
 import { betterThanDefault, isSlaveOf, lockTimeoutMs, masterConfig, startMasters, waitForState } from '../support/grandmasters.ts'
 
 export default conformance({
@@ -27,7 +27,7 @@ export default conformance({
     const b = { name: 'gm-b', identity: 2 }
     const cfgA = masterConfig(ctx, a)
     const cfgB = masterConfig(ctx, b)
-    const n = dutReceiptTimeout(ctx, 'announceReceiptTimeout')!
+    const n = ctx.session.dutSettings.announceReceiptTimeout.value
     const w = ctx.profile.tolerances.receiptTimeoutWindow
     const tNs = BigInt(Math.round(2 ** cfgA.logAnnounceInterval * 1e9))
     const prediction = predictFailover({
@@ -39,7 +39,7 @@ export default conformance({
     // 802.1AS also ages a master whose Sync stops (syncReceiptTimeout × sync interval, 10.7.3.1):
     // with both silenced, that timer may fire first, so the earliest switch is the sooner of the two.
     const sync = ctx.profile.timeouts.syncReceiptTimeout
-    const ns = dutReceiptTimeout(ctx, 'syncReceiptTimeout')
+    const ns = ctx.session.dutSettings.syncReceiptTimeout?.value
     const announceLoMs = Number(BigInt(n - w.earlyIntervals.value) * tNs) / 1e6
     const syncLoMs = ns !== undefined ? (ns - 1) * 2 ** cfgA.logSyncInterval * 1000 : Infinity
     const loMs = Math.min(announceLoMs, syncLoMs)

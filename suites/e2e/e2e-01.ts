@@ -11,7 +11,7 @@ import { pairDelayReqResp } from '../../harness/recorder/pairing.ts'
 import { conformance } from '../../harness/run/definition.ts'
 import { type Check, exactCheck, judgeBound } from '../../harness/verdict/verdict.ts'
 import { attachObservation, observeDutMaster } from '../support/observation.ts'
-import { formatNs } from '../../harness/stats/percentiles.ts'
+import { formatNs } from '../../harness/time/format.ts'
 
 export default conformance({
   id: 'E2E-01',

@@ -10,7 +10,7 @@
 import { conformance } from '../../harness/run/definition.ts'
 import { judgeRange } from '../../harness/verdict/verdict.ts'
 import { recordingToPcapng } from '../../harness/recorder/pcapng_export.ts'
-import { dutReceiptTimeout } from '../support/intervals.ts'
+
 import { betterThanDefault, isSlave, lockTimeoutMs, masterConfig, startMasters, waitForState } from '../support/grandmasters.ts'
 
 export default conformance({
@@ -26,7 +26,7 @@ export default conformance({
   appliesTo: () => true,
   async run(ctx) {
     const cfg = masterConfig(ctx, { name: 'gm', identity: 1 })
-    const n = dutReceiptTimeout(ctx, 'announceReceiptTimeout')!
+    const n = ctx.session.dutSettings.announceReceiptTimeout.value
     const tIntervalMs = 2 ** cfg.logAnnounceInterval * 1000
     const w = ctx.profile.tolerances.receiptTimeoutWindow
     const m = await startMasters(ctx, [{ name: 'gm', identity: 1, dataset: betterThanDefault(ctx) }], { freshDut: true, role: 'auto' })

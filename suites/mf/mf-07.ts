@@ -9,7 +9,7 @@ import { conformance } from '../../harness/run/definition.ts'
 import type { IntervalName, IntervalSpec } from '../../harness/profiles/types.ts'
 import type { Check } from '../../harness/verdict/verdict.ts'
 import { attachObservation, observeDutMaster } from '../support/observation.ts'
-import { labKeyOf } from '../support/intervals.ts'
+import { LAB_INTERVAL_KEY } from '../support/intervals.ts'
 
 const UNSPECIFIED = 0x7f
 
@@ -39,7 +39,7 @@ export default conformance({
       if (!spec || values.length === 0) return
       const [lo, hi] = spec.range.value
       const bad = values.filter((v) => (spec.fixed ? v !== spec.default.value : v < lo || v > hi))
-      const outside = profile.lab.outsideProfile.find((x) => x.key === labKeyOf(which))
+      const outside = profile.lab.outsideProfile.find((x) => x.key === LAB_INTERVAL_KEY[which])
       checks.push({
         name: `${type} logMessageInterval`,
         measured: values.join(', '),

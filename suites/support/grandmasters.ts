@@ -13,6 +13,7 @@ import { type AnnounceDataset, TestMaster, type TestMasterConfig } from '../../h
 import type { TestContext } from '../../harness/run/context.ts'
 import type { DriverHandle } from '../../harness/run/session_types.ts'
 import { systemTimeNs } from '../../harness/transport/index.ts'
+import { configuredIntervals } from '../../harness/dut/settings.ts'
 
 export interface MasterSpec {
   name: string
@@ -35,7 +36,7 @@ export function masterConfig(ctx: TestContext, spec: MasterSpec, force: Partial<
   const s = ctx.session
   return testMasterConfigFromProfile(
     ctx.profile,
-    { name: spec.name, clockIdentity: s.harnessClockIdentity(spec.identity), intervals: 'lab', dataset: spec.dataset },
+    { name: spec.name, clockIdentity: s.harnessClockIdentity(spec.identity), intervals: configuredIntervals(s.dutSettings), dataset: spec.dataset },
     { header: s.headerDefaults(), ...spec.extra, ...force },
   )
 }
@@ -92,6 +93,8 @@ export interface StateWait {
   /** Uncertainty of atMs: the poll interval plus the slowest state read seen. */
   resolutionMs: number
   last: DutState | undefined
+  /** Every read, in order: evidence of what the DUT said and when (timestamp clock, ns). */
+  history: { atNs: bigint; state?: DutState; error?: string }[]
 }
 
 /** Poll the DUT's state until `cond` holds (or timeout). Management is not protocol timing: polling is fine. */
@@ -99,20 +102,24 @@ export async function waitForState(ctx: TestContext, cond: (s: DutState) => bool
   const t0 = Date.now()
   let last: DutState | undefined
   let slowest = 0
+  const history: StateWait['history'] = []
   while (Date.now() - t0 < timeoutMs) {
     const before = Date.now()
+    let error: string | undefined
     try {
       last = await ctx.session.dut.readState()
-    } catch {
+    } catch (err) {
       last = undefined
+      error = (err as Error).message
     }
     const after = Date.now()
     const afterNs = systemTimeNs()
+    history.push(last ? { atNs: afterNs, state: last } : { atNs: afterNs, error: error ?? 'no answer' })
     slowest = Math.max(slowest, after - before)
-    if (last && cond(last)) return { atMs: after - t0, atNs: afterNs, resolutionMs: pollMs + slowest, last }
+    if (last && cond(last)) return { atMs: after - t0, atNs: afterNs, resolutionMs: pollMs + slowest, last, history }
     await ctx.sleep(pollMs)
   }
-  return { atMs: undefined, atNs: undefined, resolutionMs: pollMs + slowest, last }
+  return { atMs: undefined, atNs: undefined, resolutionMs: pollMs + slowest, last, history }
 }
 
 export const isSlaveOf = (gm: ClockIdentity) => (s: DutState) =>

@@ -4,44 +4,47 @@
  * Pdelay_Resp behaviour, time error). The harness runs a test slave that sends the
  * profile's delay requests — and, on P2P links, answers the DUT's Pdelay_Req as a
  * neighbour must, or an 802.1AS DUT would never become asCapable and stay silent.
- * The recording is made once per session and reused; each test attaches it as its
- * pcapng evidence.
+ * The recording is made once per session and reused: it is each test's evidence.
+ *
+ * A DUT that sends nothing usable is not a harness error: the evidence says what came
+ * (or that nothing did) and `observationFault` turns that into a FAIL naming it.
  */
 import type { PortIdentity } from '../../harness/codec/types.ts'
+import { normalizeClockIdentity } from '../../harness/codec/clock_identity.ts'
 import { EngineGroup } from '../../harness/engines/engine_group.ts'
 import { TestMaster } from '../../harness/engines/test_master.ts'
 import { TestSlave } from '../../harness/engines/test_slave.ts'
 import { testSlaveConfigFromProfile } from '../../harness/engines/from_profile.ts'
 import type { RecordedFrame } from '../../harness/recorder/frame.ts'
-import { recordingToPcapng } from '../../harness/recorder/pcapng_export.ts'
 import type { Recorder } from '../../harness/recorder/recorder.ts'
 import type { TestContext } from '../../harness/run/context.ts'
+import type { Evidence } from '../../harness/run/evidence.ts'
 import type { Session } from '../../harness/run/session_types.ts'
-import { labInterval } from './intervals.ts'
+import type { Profile } from '../../harness/profiles/types.ts'
+import type { Check } from '../../harness/verdict/verdict.ts'
 import { assertMulticastService, linkPeer } from './grandmasters.ts'
+import { configuredIntervals } from '../../harness/dut/settings.ts'
+
+/** How long the observation waits for the DUT's first Sync before it records what it has. */
+export const FIRST_SYNC_WAIT_MS = 30_000
 
 export interface Observation {
   recorder: Recorder
-  slave: TestSlave
   /** The harness's own port identity (what requestingPortIdentity must echo). */
   harnessPort: PortIdentity
-  /** The DUT's port identity, from the first message it sent. */
-  dutPort: PortIdentity | undefined
-  /** Frames the DUT sent, in arrival order. */
-  fromDut: RecordedFrame[]
-  startNs: bigint
-  endNs: bigint
-  /** How long the DUT took to send its first Sync after the observation began. */
-  firstSyncAfterMs: number | undefined
-  pcapng: Uint8Array
+  /** ms after the observation began when the DUT's first Sync in the run's domain arrived; absent = none came. */
+  firstSyncAfterMs?: number
+  /** How long the observation lasted, ms. */
+  durationMs: number
 }
 
 const cache = new WeakMap<Session, Promise<Observation>>()
 
-/** Seconds to watch: enough intervals of the slowest message for the interval rule. */
+/** Seconds to watch: enough intervals of the DUT's slowest configured message for the interval rule. */
 export function observationSeconds(ctx: TestContext, intervalsWanted: number): number {
-  const slowest = Math.max(labInterval(ctx.profile, 'announce'), labInterval(ctx.profile, 'sync'))
-  return Math.min(120, Math.max(10, Math.ceil(intervalsWanted * 2 ** slowest) + 1))
+  const i = ctx.session.dutSettings.intervals
+  const slowest = Math.max(i.announce.value, i.sync.value)
+  return Math.min(600, Math.max(5, Math.ceil(intervalsWanted * 2 ** slowest) + 1))
 }
 
 export function observeDutMaster(ctx: TestContext, intervalsWanted = 20): Promise<Observation> {
@@ -58,14 +61,13 @@ export function observeDutMaster(ctx: TestContext, intervalsWanted = 20): Promis
 async function record(ctx: TestContext, intervalsWanted: number): Promise<Observation> {
   assertMulticastService(ctx)
   const s = ctx.session
-  const profile = ctx.profile
   ctx.step('starting the DUT as grandmaster')
   await s.ensureDut('master', ctx.signal)
   const header = s.headerDefaults()
   const mechanism = s.delayMechanism
   // A conformant slave of the profile (its request rate and spacing rule), in the session's domain.
   const slave = new TestSlave(
-    testSlaveConfigFromProfile(profile, { name: 'test-slave', clockIdentity: s.harnessClockIdentity(0), intervals: 'lab' }, { header, delayMechanism: mechanism, adoptDelayRespInterval: true }),
+    testSlaveConfigFromProfile(ctx.profile, { name: 'test-slave', clockIdentity: s.harnessClockIdentity(0), intervals: configuredIntervals(s.dutSettings) }, { header, delayMechanism: mechanism, adoptDelayRespInterval: true }),
   )
   const engines: (TestSlave | TestMaster)[] = [slave]
   // The same clock (identity 0) answers the DUT's peer-delay requests: one neighbour, one identity.
@@ -75,39 +77,99 @@ async function record(ctx: TestContext, intervalsWanted: number): Promise<Observ
   const t0 = Date.now()
   let firstSyncAfterMs: number | undefined
   try {
-    ctx.step(`waiting for the DUT's first Sync (up to 30 s)`)
-    while (Date.now() - t0 < 30_000) {
-      if (handle.recorder.byType('Sync', { direction: 'in' }).length) {
+    ctx.step(`waiting for the DUT's first Sync in domain ${s.domainNumber} (up to ${FIRST_SYNC_WAIT_MS / 1000} s)`)
+    while (Date.now() - t0 < FIRST_SYNC_WAIT_MS) {
+      if (handle.recorder.byType('Sync', { direction: 'in', domainNumber: s.domainNumber }).length) {
         firstSyncAfterMs = Date.now() - t0
         break
       }
       await ctx.sleep(100)
     }
-    if (firstSyncAfterMs === undefined) throw new Error('the DUT sent no Sync within 30 s of starting as grandmaster')
-    ctx.step(`observing the DUT as grandmaster for ${seconds} s`)
-    await ctx.sleep(seconds * 1000)
+    if (firstSyncAfterMs !== undefined) {
+      ctx.step(`observing the DUT as grandmaster for ${seconds} s`)
+      await ctx.sleep(seconds * 1000)
+    } else {
+      ctx.step(`no Sync in domain ${s.domainNumber} within ${FIRST_SYNC_WAIT_MS / 1000} s; keeping what arrived as evidence`)
+    }
   } finally {
     await handle.close()
   }
-  const recorder = handle.recorder
-  const inbound = recorder.query({ direction: 'in' })
-  const dutPort = inbound.find((f) => f.message)?.message?.header.sourcePortIdentity
-  const fromDut = dutPort ? inbound.filter((f) => f.message?.header.sourcePortIdentity.clockIdentity === dutPort.clockIdentity || !f.message) : inbound
-  const frames = recorder.frames
   return {
-    recorder,
-    slave,
+    recorder: handle.recorder,
     harnessPort: { clockIdentity: s.harnessClockIdentity(0), portNumber: 1 },
-    dutPort,
-    fromDut,
-    startNs: frames[0]?.timestampNs ?? 0n,
-    endNs: frames[frames.length - 1]?.timestampNs ?? 0n,
-    firstSyncAfterMs,
-    pcapng: recordingToPcapng(recorder),
+    ...(firstSyncAfterMs !== undefined ? { firstSyncAfterMs } : {}),
+    durationMs: Date.now() - t0,
   }
 }
 
-/** Attach the observation's pcapng to the current test. */
-export function attachObservation(ctx: TestContext, o: Observation): void {
-  ctx.attach('observation.pcapng', o.pcapng, 'pcapng')
+// ------------------------------------------------------------------ judge side (pure)
+
+/** The DUT's port identity: the sender of the first Sync in the run's domain (else of the first message received). */
+export function dutPortOf(o: Observation, domainNumber: number): PortIdentity | undefined {
+  const inbound = o.recorder.query({ direction: 'in' })
+  const sync = inbound.find((f) => f.message?.type === 'Sync' && f.message.header.domainNumber === domainNumber)
+  return (sync ?? inbound.find((f) => f.message))?.message?.header.sourcePortIdentity
+}
+
+/** Frames the DUT sent (and undecodable frames, which only the DUT can have sent), in arrival order. */
+export function dutFrames(o: Observation, domainNumber: number): RecordedFrame[] {
+  const inbound = o.recorder.query({ direction: 'in' })
+  const dut = dutPortOf(o, domainNumber)
+  if (!dut) return inbound
+  const id = normalizeClockIdentity(dut.clockIdentity)
+  return inbound.filter((f) => !f.message || normalizeClockIdentity(f.message.header.sourcePortIdentity.clockIdentity) === id)
+}
+
+/** "214 Sync, 27 Announce in domain 4 majorSdoId 0 versionPTP 2 from 02:…; 3 undecodable" — what arrived. */
+export function describeArrivals(frames: readonly RecordedFrame[]): string {
+  if (!frames.length) return 'nothing at all'
+  const groups = new Map<string, number>()
+  let undecodable = 0
+  for (const f of frames) {
+    const m = f.message
+    if (!m) {
+      undecodable++
+      continue
+    }
+    const h = m.header
+    const key = `${m.type} in domain ${h.domainNumber}, majorSdoId ${h.majorSdoId}, versionPTP ${h.versionPTP}.${h.minorVersionPTP} over ${f.transport} from ${h.sourcePortIdentity.clockIdentity}`
+    groups.set(key, (groups.get(key) ?? 0) + 1)
+  }
+  const parts = [...groups].map(([k, n]) => `${n} ${k}`)
+  if (undecodable) parts.push(`${undecodable} undecodable`)
+  return parts.join('; ')
+}
+
+/**
+ * The DUT fault that makes every observation test fail: no Sync in the run's domain, or Syncs
+ * that carry another majorSdoId or versionPTP than the profile's. Undefined when the DUT served.
+ */
+export function observationFault(ev: Evidence<{ observation: Observation }>, profile: Profile): Check | undefined {
+  const o = ev.data.observation
+  const domain = ev.session.domainNumber
+  const inbound = o.recorder.query({ direction: 'in' })
+  if (o.firstSyncAfterMs === undefined) {
+    return {
+      name: `the DUT sends Sync as grandmaster in domain ${domain}`,
+      measured: 0,
+      limit: '≥ 1 Sync',
+      source: 'IEEE 1588-2019 9.2.5 (a MASTER port sends Sync), 7.1 (domains)',
+      verdict: 'fail',
+      detail: `no Sync in domain ${domain} within ${FIRST_SYNC_WAIT_MS / 1000} s; received: ${describeArrivals(inbound)}`,
+    }
+  }
+  const sdo = profile.sdo.majorSdoId.value
+  const syncs = inbound.filter((f) => f.message?.type === 'Sync' && f.message.header.domainNumber === domain)
+  const wrongSdo = syncs.filter((f) => f.message!.header.majorSdoId !== sdo)
+  if (wrongSdo.length) {
+    return {
+      name: `Sync carries the profile's majorSdoId ${sdo}`,
+      measured: wrongSdo.length,
+      limit: `0 of ${syncs.length}`,
+      source: `${profile.sdo.majorSdoId.source}; IEEE 1588-2019 7.1.4, 13.3.2.1`,
+      verdict: 'fail',
+      detail: `${wrongSdo.length} Sync with majorSdoId ${wrongSdo[0]!.message!.header.majorSdoId} from ${wrongSdo[0]!.message!.header.sourcePortIdentity.clockIdentity}; the profile requires ${sdo}`,
+    }
+  }
+  return undefined
 }

@@ -9,7 +9,8 @@
 import { scaledToNs } from '../../harness/engines/delay_arithmetic.ts'
 import type { AccuracyLimit } from '../../harness/profiles/types.ts'
 import { conformance } from '../../harness/run/definition.ts'
-import { formatNs, summarize } from '../../harness/stats/percentiles.ts'
+import { summarize } from '../../harness/stats/percentiles.ts'
+import { formatNs } from '../../harness/time/format.ts'
 import { judgeBound } from '../../harness/verdict/verdict.ts'
 import { attachObservation, observeDutMaster } from '../support/observation.ts'
 

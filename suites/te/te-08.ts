@@ -9,7 +9,8 @@
  */
 import { TimeBase } from '../../harness/engines/time_base.ts'
 import { conformance } from '../../harness/run/definition.ts'
-import { formatNs, summarize } from '../../harness/stats/percentiles.ts'
+import { summarize } from '../../harness/stats/percentiles.ts'
+import { formatNs } from '../../harness/time/format.ts'
 import type { Check } from '../../harness/verdict/verdict.ts'
 import { recordingToPcapng } from '../../harness/recorder/pcapng_export.ts'
 import type { TestContext } from '../../harness/run/context.ts'
