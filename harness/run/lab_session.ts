@@ -44,6 +44,12 @@ export class LabSession extends PortSession {
     }
   }
 
+  /** 100 probes over ~0.5 s on the lab link, just before a test: its own noise, not the run's. */
+  measureNoise(): Promise<HarnessNoise> {
+    const h = this.lab.port('h')
+    return measureLinkNoise({ ifname: this.d.ifname, netns: this.d.netns }, { ifname: h.ifname, netns: h.netns }, 100)
+  }
+
   protected modeOf() {
     return 'lab' as const
   }

@@ -9,15 +9,36 @@ import { summarize } from '../stats/percentiles.ts'
 import { openPort, type Port, type ReceivedFrame } from '../transport/index.ts'
 import type { HarnessNoise } from './session_types.ts'
 
+/** Gaussian consistency factor of the MAD (σ ≈ 1.4826 × MAD) and the coverage used (±3σ ≈ 99.7 %). */
+const MAD_TO_SIGMA = 1.4826
+const COVERAGE_SIGMAS = 3
+/** A probe whose latency exceeds the median by this many scales is a stall, not noise. */
+const STALL_SCALES = 10
+/** Software timestamps are taken in the kernel's stack, not on the wire: never claim better than 1 µs. */
+const FLOOR_NS = 1000n
+
 /**
- * The harness noise from a series of latencies: the per-timestamp ± is their spread
- * (p99 − p50), never claimed below 1 µs (software timestamps are taken in the kernel's
- * stack, not on the wire); the time-error floor is their p99.
+ * The harness noise from a series of latencies, robustly: the per-timestamp ± is 3 σ where σ
+ * is estimated from the median absolute deviation, so a handful of probes delayed by a vCPU
+ * stall (ms) cannot inflate it a hundredfold as a p99 would; those probes are counted as
+ * stalls and reported. The time-error floor is the median latency plus that ±: where a
+ * software timestamp may sit from the frame's true passage.
  */
 export function noiseFromLatencies(latencies: readonly bigint[], describe: (p50: bigint, p99: bigint) => string): HarnessNoise {
   const s = summarize(latencies)
-  const spread = s.p99 - s.p50
-  return { ns: spread > 1000n ? spread : 1000n, timeErrorFloorNs: s.p99, method: describe(s.p50, s.p99) }
+  const deviations = latencies.map((l) => (l > s.p50 ? l - s.p50 : s.p50 - l))
+  const mad = summarize(deviations).p50
+  const sigma = BigInt(Math.ceil(Number(mad) * MAD_TO_SIGMA))
+  const spread = BigInt(COVERAGE_SIGMAS) * sigma
+  const ns = spread > FLOOR_NS ? spread : FLOOR_NS
+  const stallAbove = s.p50 + BigInt(STALL_SCALES) * (sigma > FLOOR_NS / 3n ? sigma : FLOOR_NS / 3n)
+  const stalls = latencies.filter((l) => l > stallAbove).length
+  return {
+    ns,
+    timeErrorFloorNs: s.p50 + ns,
+    method: `${describe(s.p50, s.p99)}; ± = 3 × 1.4826 × MAD (MAD ${mad} ns)${stalls ? `; ${stalls} of ${latencies.length} probes stalled (> ${stallAbove} ns) and were not counted as noise` : ''}`,
+    stalls,
+  }
 }
 
 /**

@@ -162,7 +162,6 @@ export async function runConformance(o: RunOptions): Promise<number> {
         session,
         writer,
         signal: abort.signal,
-        noiseNs: session.noise.ns,
         onStep: (def, text) => progress.phase(def.id, text),
       },
       reporters: [reporter],

@@ -17,7 +17,7 @@ import type { PortDriver } from '../runtime/port_driver.ts'
 /** master: grandmaster-only (masterOnly); slave: slave-only; auto: an ordinary clock that may be either. */
 /** The harness's own measurement uncertainty, measured at session start. */
 export interface HarnessNoise {
-  /** Per-timestamp spread (p99 − p50 of a self-check): the ± on one interval or one margin. */
+  /** Per-timestamp ± (3 σ from the MAD of a self-check): the ± on one timestamp, interval or margin. */
   ns: bigint
   /**
    * How far a timestamp may sit from the frame's true passage, for time-error measurements:
@@ -26,6 +26,8 @@ export interface HarnessNoise {
    */
   timeErrorFloorNs: bigint
   method: string
+  /** Probes delayed far beyond the noise (vCPU stalls) during the measurement. */
+  stalls?: number
 }
 
 export type DutRoleWanted = 'master' | 'slave' | 'auto'
@@ -65,7 +67,9 @@ export interface Session {
   drive(engine: Engine): DriverHandle
   /** A PTP management client on the harness port (close it when done; not while an engine drives the port). */
   managementClient(): ManagementClient
-  /** Measured harness noise and how it was measured. */
+  /** Measured harness noise at session start and how it was measured. */
   readonly noise: HarnessNoise
+  /** Measure the noise again, now (before each test), where the session can. */
+  measureNoise?(): Promise<HarnessNoise>
   close(): Promise<void>
 }
