@@ -23,6 +23,9 @@ export interface ManagedProcessOptions {
 export class ManagedProcess {
   private spawned: Spawned | undefined
   private exitInfo: { code: number | null; signal: NodeJS.Signals | null } | undefined
+  /** Set when we stop or kill it: an exit we asked for is not the DUT's fault. */
+  private stopRequested = false
+  private exitedAtMs: number | undefined
 
   constructor(readonly o: ManagedProcessOptions) {}
 
@@ -44,13 +47,22 @@ export class ManagedProcess {
     return this.exitInfo
   }
 
+  /** How it ended when nobody asked it to (crash, SIGKILL from outside, exit on its own). */
+  get unexpectedExit(): { code: number | null; signal: NodeJS.Signals | null; atMs: number } | undefined {
+    return this.exitInfo && !this.stopRequested ? { ...this.exitInfo, atMs: this.exitedAtMs ?? Date.now() } : undefined
+  }
+
   async start(): Promise<void> {
     if (this.running) throw new Error(`${this.o.label} is already running (pid ${this.pid})`)
     this.exitInfo = undefined
+    this.exitedAtMs = undefined
+    this.stopRequested = false
     const s = spawnDut({ netns: this.o.netns, program: this.o.program, logPath: this.o.logPath, label: this.o.label, node: this.o.node, tracker: this.o.tracker })
     this.spawned = s
     void s.exited.then((e) => {
-      if (this.spawned === s) this.exitInfo = e
+      if (this.spawned !== s) return
+      this.exitInfo = e
+      this.exitedAtMs = Date.now()
     })
     if (!this.o.tracker) guard({ id: `proc-${s.record.pid}`, teardownSync: () => killOursSync(s.record, s.record.argv, 500) })
     try {
@@ -65,6 +77,7 @@ export class ManagedProcess {
   async stop(graceMs = 2000): Promise<void> {
     const s = this.spawned
     if (!s) return
+    this.stopRequested = true
     await killOurs(s.record, s.record.argv, graceMs)
     await this.settle(s)
   }
@@ -73,6 +86,7 @@ export class ManagedProcess {
   async kill(): Promise<void> {
     const s = this.spawned
     if (!s) return
+    this.stopRequested = true
     await killOursHard(s.record, s.record.argv)
     await this.settle(s)
   }

@@ -14,7 +14,7 @@ import { join } from 'node:path'
 import type { DutRecord } from '../lab/state.ts'
 import type { ProcessTracker } from '../lab/spawn.ts'
 import { ManagedProcess } from './managed_process.ts'
-import { DutError, type DelayMechanismName, type DutSetting, type DutSettingsRecord, type DutStartOptions, type TransportName } from './types.ts'
+import { DutError, type DutExit, type DelayMechanismName, type DutSetting, type DutSettingsRecord, type DutStartOptions, type TransportName } from './types.ts'
 
 export interface ProcessDutOptions {
   /** Where the process is recorded (a Lab). */
@@ -83,6 +83,11 @@ export abstract class ProcessDut<O extends ProcessDutOptions = ProcessDutOptions
   }
   get running(): boolean {
     return !!this.proc?.running
+  }
+  /** The program's exit that the harness did not ask for, with the end of its log: a DUT fault. */
+  unexpectedExit(): DutExit | undefined {
+    const e = this.proc?.unexpectedExit
+    return e && { ...e, program: this.program.name, logTail: this.proc!.logTail(10) }
   }
 
   /** `<runDir>/<label>.<program>.<ext>`: unique per lab because labels are. */

@@ -159,6 +159,16 @@ export interface Dut {
   settings(): DutSettingsRecord | undefined
 }
 
+/** A DUT process that ended without the harness asking: when, how, and what it printed last. */
+export interface DutExit {
+  program: string
+  code: number | null
+  signal: string | null
+  /** Wall-clock ms (Date.now()) when the harness saw it exit. */
+  atMs: number
+  logTail: string
+}
+
 /** A DUT adapter refuses what it cannot do with this error, naming the reason. */
 export class DutError extends Error {
   constructor(message: string) {

@@ -29,8 +29,12 @@ export interface Evidence<D = unknown> {
   noise: HarnessNoise
   /** What the test did and when (ms from its start): the narrative a reader follows. */
   steps: { atMs: number; text: string }[]
-  /** The test's own acquisition. */
+  /** The test's own acquisition (absent when the acquisition broke off because the DUT died). */
   data: D
+  /** The DUT process ended during the test without the harness asking: a DUT fault, judged as FAIL. */
+  dutExit?: { program: string; code: number | null; signal: string | null; atMs: number; logTail: string }
+  /** What the acquisition was doing when it broke off, if it did. */
+  acquisitionError?: string
 }
 
 export function sessionFacts(s: Session): SessionFacts {

@@ -78,12 +78,29 @@ export function notRunResult(def: ConformanceTest, profile: Profile, why: string
   }
 }
 
+/** The DUT's unrequested exit as a check: a crash is the DUT's failure, whatever the test was measuring. */
+export function dutExitCheck(e: NonNullable<Evidence['dutExit']>): Check {
+  const how = e.signal ? `killed by ${e.signal}` : `exited with code ${e.code}`
+  return {
+    name: 'the DUT kept running through the test',
+    verdict: 'fail',
+    measured: `${e.program} ${how} at ${new Date(e.atMs).toISOString()}`,
+    limit: 'runs until the harness stops it',
+    source: 'a clock must keep its port states and messages (IEEE 1588-2019 9.2)',
+    detail: e.logTail,
+  }
+}
+
 /** Judge evidence into the verdict half of a result record (also what `rejudge` calls). */
 export function judged(def: ConformanceTest, ev: Evidence, profile: Profile): Pick<TestResult, 'verdict' | 'reason' | 'checks' | 'measurements'> {
-  const outcome = def.judge(ev, profile)
-  const verdict = outcome.checks.length ? combineChecks(outcome.checks) : 'inconclusive'
-  const reason = outcome.reason ?? (outcome.checks.length ? reasonFrom(verdict, outcome.checks) : 'the test produced no checks')
-  return { verdict, reason, checks: outcome.checks, measurements: outcome.measurements ?? {} }
+  // An acquisition the DUT's death broke off has no data to judge; the death is the verdict.
+  const outcome = ev.acquisitionError === undefined ? def.judge(ev, profile) : { checks: [] as Check[], measurements: {}, reason: undefined }
+  const checks = ev.dutExit ? [dutExitCheck(ev.dutExit), ...outcome.checks] : outcome.checks
+  const verdict = checks.length ? combineChecks(checks) : 'inconclusive'
+  const reason = ev.dutExit
+    ? `${reasonFrom('fail', checks)}${ev.acquisitionError ? `; the test broke off: ${ev.acquisitionError}` : ''}`
+    : (outcome.reason ?? (checks.length ? reasonFrom(verdict, checks) : 'the test produced no checks'))
+  return { verdict, reason, checks, measurements: outcome.measurements ?? {} }
 }
 
 /** Every Recorder in the evidence data (top level and one level into arrays and objects). */
@@ -145,28 +162,43 @@ export async function executeTest(def: ConformanceTest, o: ExecuteOptions): Prom
     sleep: (ms) => abortableSleep(ms, o.signal),
   }
 
-  try {
-    const data = await def.acquire(ctx)
-    const ev: Evidence = {
-      format: EVIDENCE_FORMAT,
-      test: def.id,
-      profile: o.profile.id,
-      session: sessionFacts(o.session),
-      dut: o.session.dutSettings,
-      noise,
-      steps: [...steps],
-      data,
-    }
+  const envelope = (data: unknown, extra: Pick<Evidence, 'dutExit' | 'acquisitionError'> = {}): Evidence => ({
+    format: EVIDENCE_FORMAT,
+    test: def.id,
+    profile: o.profile.id,
+    session: sessionFacts(o.session),
+    dut: o.session.dutSettings,
+    noise,
+    steps: [...steps],
+    data,
+    ...extra,
+  })
+  const store = (ev: Evidence) => {
     evidence.json = o.writer.evidence(`${o.profile.id}.${def.id}.evidence.json`, encodeEvidence(ev))
     // A test that attached no capture still leaves its recordings as pcapng, one section each.
     if (!evidence.pcapng) {
-      const recs = recordingsIn(data)
+      const recs = recordingsIn(ev.data)
       if (recs.length) evidence.pcapng = o.writer.evidence(`${o.profile.id}.${def.id}.pcapng`, Buffer.concat(recs.map((r) => recordingToPcapng(r))))
     }
+  }
+
+  try {
+    const data = await def.acquire(ctx)
+    const dutExit = o.session.dutExit?.()
+    const ev = envelope(data, dutExit ? { dutExit } : {})
+    store(ev)
     return await finish(judged(def, ev, o.profile))
   } catch (err) {
     const interrupted = o.signal.aborted
     const message = err instanceof Error ? err.message : String(err)
+    // The DUT died under the test: that is the DUT's failure, not the harness's.
+    const dutExit = interrupted ? undefined : o.session.dutExit?.()
+    if (dutExit) {
+      steps.push({ atMs: Date.now() - started, text: `the DUT exited (${dutExit.signal ?? `code ${dutExit.code}`}); the test broke off: ${message}` })
+      const ev = envelope(null, { dutExit, acquisitionError: message })
+      store(ev)
+      return finish(judged(def, ev, o.profile))
+    }
     steps.push({ atMs: Date.now() - started, text: interrupted ? 'interrupted' : `harness error: ${message}` })
     return finish({
       verdict: 'inconclusive',

@@ -7,7 +7,7 @@
  */
 import { clockIdentityFromMac } from '../codec/clock_identity.ts'
 import type { ClockIdentity, PortIdentity } from '../codec/types.ts'
-import type { Dut, DutDescription, DutOptions } from '../dut/types.ts'
+import type { Dut, DutDescription, DutExit, DutOptions } from '../dut/types.ts'
 import { type DutSettings, resolveDutSettings } from '../dut/settings.ts'
 import type { Engine } from '../engines/actions.ts'
 import type { HeaderDefaults } from '../engines/message_factory.ts'
@@ -105,6 +105,10 @@ export abstract class PortSession implements Session {
       minorVersionPTP: Math.min(...p.version.minorVersionsAccepted),
       controlField: p.version.controlFieldAccepted.includes('legacy') ? 'legacy' : 'zero',
     }
+  }
+
+  dutExit(): DutExit | undefined {
+    return (this.dut as { unexpectedExit?: () => DutExit | undefined }).unexpectedExit?.()
   }
 
   /** Whether the DUT is still up in the role it was put in (a lab process may have died). */

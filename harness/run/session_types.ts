@@ -5,7 +5,7 @@
  * what lets the same test run in the virtual lab and against a real device.
  */
 import type { ClockIdentity, PortIdentity } from '../codec/types.ts'
-import type { Dut, DutDescription, DutOptions } from '../dut/types.ts'
+import type { Dut, DutDescription, DutExit, DutOptions } from '../dut/types.ts'
 import type { DutSettings } from '../dut/settings.ts'
 import type { Engine } from '../engines/actions.ts'
 import type { HeaderDefaults } from '../engines/message_factory.ts'
@@ -71,5 +71,7 @@ export interface Session {
   readonly noise: HarnessNoise
   /** Measure the noise again, now (before each test), where the session can. */
   measureNoise?(): Promise<HarnessNoise>
+  /** The DUT process's exit the harness did not ask for (lab DUTs we started), if it happened. */
+  dutExit?(): DutExit | undefined
   close(): Promise<void>
 }

@@ -88,7 +88,7 @@ export class RemoteDut implements Dut {
 
   async start(o: DutStartOptions): Promise<void> {
     const caps = this.file.capabilities
-    if (!caps.roles.includes(o.role)) throw new DutError(`${this.file.name} cannot act as ${o.role} (its DUT file lists ${caps.roles.join(', ')})`)
+    if (!canActAs(caps.roles, o.role)) throw new DutError(`${this.file.name} cannot act as ${o.role} (its DUT file lists ${caps.roles.join(', ')})`)
     const transport = o.transport ?? o.profile.transport.default
     if (!caps.transports.includes(transport)) throw new DutError(`${this.file.name} does not speak ${transport} (its DUT file lists ${caps.transports.join(', ')})`)
     const delayMechanism = o.delayMechanism ?? o.profile.delayMechanism.default
@@ -233,4 +233,14 @@ function safeRead(path: string): string {
   } catch {
     return ''
   }
+}
+
+/**
+ * Whether a device with these DUT-file roles can take `wanted`. A device whose role its BMCA
+ * decides (`auto`, e.g. a stock ptp4l) becomes master when nothing better is heard and slave of
+ * a better harness grandmaster, so it serves both; `auto` itself needs a device that can be both.
+ */
+export function canActAs(roles: readonly string[], wanted: string): boolean {
+  if (roles.includes(wanted)) return true
+  return (wanted === 'master' || wanted === 'slave') && roles.includes('auto')
 }

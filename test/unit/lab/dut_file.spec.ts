@@ -1,6 +1,7 @@
 import { test } from '@japa/runner'
 import { DutFileError, parseDutFile } from '../../../harness/dut/remote/dut_file.ts'
 import { parseDutOptions } from '../../../harness/dut/options.ts'
+import { canActAs } from '../../../harness/dut/remote/adapter.ts'
 
 const GOOD = `name: Acme GM-1000, rack 3
 vendor: Acme
@@ -85,5 +86,18 @@ test.group('dut / --dut-option', () => {
     })
     assert.throws(() => parseDutOptions(['masterOnly']), /key=value/)
     assert.throws(() => parseDutOptions(['=1']), /key=value/)
+  })
+})
+
+test.group('dut / roles a DUT file allows', () => {
+  test('a device whose BMCA decides its role (auto) serves tests that need it as master or slave', ({ assert }) => {
+    assert.isTrue(canActAs(['auto'], 'master'))
+    assert.isTrue(canActAs(['auto'], 'slave'))
+    assert.isTrue(canActAs(['auto'], 'auto'))
+  })
+  test('a device configured by hooks as master or slave is not a BMCA-decided clock', ({ assert }) => {
+    assert.isTrue(canActAs(['master', 'slave'], 'slave'))
+    assert.isFalse(canActAs(['master', 'slave'], 'auto'))
+    assert.isFalse(canActAs(['master'], 'slave'))
   })
 })
