@@ -24,7 +24,11 @@ export interface RunOptions {
   acknowledgeTestNetwork: boolean
   listOnly: boolean
   report: boolean
+  /** Verdicts besides fail that make the exit code 1 (`--fail-on inconclusive`). */
+  failOn?: FailOn[]
 }
+
+export type FailOn = 'inconclusive'
 
 export const RUN_USAGE = `usage: ptp-conform run --profile ID (--lab [--dut-impl ptp4l|ptpd] | --interface IF --dut FILE) [options]
 
@@ -44,7 +48,8 @@ export const RUN_USAGE = `usage: ptp-conform run --profile ID (--lab [--dut-impl
   --allow-net CIDR        addresses a real test interface may carry, repeatable
   --i-know-this-is-a-test-network  run on an interface that looks like production
   --list                  print the selected tests and exit
-  --no-report             write results but skip the HTML report`
+  --no-report             write results but skip the HTML report
+  --fail-on inconclusive  exit 1 also when a test is inconclusive (for CI gates)`
 
 function list(v: string | string[] | undefined): string[] {
   const arr = v === undefined ? [] : Array.isArray(v) ? v : [v]
@@ -75,6 +80,7 @@ export function parseRunOptions(argv: string[]): RunOptions | 'help' {
         'i-know-this-is-a-test-network': { type: 'boolean', default: false },
         list: { type: 'boolean', default: false },
         'no-report': { type: 'boolean', default: false },
+        'fail-on': { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h', default: false },
       },
     })
@@ -100,6 +106,8 @@ export function parseRunOptions(argv: string[]): RunOptions | 'help' {
     domain = Number(v.domain)
     if (!Number.isInteger(domain) || domain < 0 || domain > 255) throw new CliError(`--domain must be an integer 0..255, not '${v.domain}'`)
   }
+  const failOn = list(v['fail-on'])
+  for (const f of failOn) if (f !== 'inconclusive') throw new CliError(`--fail-on takes 'inconclusive' (fail always fails), not '${f}'`)
   const transport = v.transport as TransportName | undefined
   if (transport !== undefined && !['l2', 'udp4', 'udp6'].includes(transport)) throw new CliError(`--transport must be l2, udp4 or udp6, not '${transport}'`)
   return {
@@ -120,5 +128,6 @@ export function parseRunOptions(argv: string[]): RunOptions | 'help' {
     acknowledgeTestNetwork: v['i-know-this-is-a-test-network']!,
     listOnly: v.list!,
     report: !v['no-report'],
+    failOn: failOn as FailOn[],
   }
 }

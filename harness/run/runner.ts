@@ -18,7 +18,7 @@ import { notRunResult } from './execute.ts'
 import { runWithJapa } from './japa_bridge.ts'
 import { DeviceSession } from './device_session.ts'
 import { LabSession } from './lab_session.ts'
-import type { RunOptions } from './options.ts'
+import type { FailOn, RunOptions } from './options.ts'
 import { Progress } from './progress.ts'
 import { resultBus } from './result_bus.ts'
 import { assessInterface, gatherInterfaceFacts } from './safety.ts'
@@ -45,10 +45,15 @@ function pickDomain(profile: Profile, wanted: number | undefined, mode: RunOptio
   return d
 }
 
-export function exitCodeFor(results: TestResult[], interrupted: boolean): number {
+/**
+ * The process's exit code. `failOn: ['inconclusive']` (`--fail-on inconclusive`) makes a CI
+ * gate red when the harness could not decide a test: "not proven" is not "conformant".
+ */
+export function exitCodeFor(results: TestResult[], interrupted: boolean, failOn: readonly FailOn[] = []): number {
   if (interrupted) return 130
   if (results.some((r) => r.harnessError && r.harnessError !== 'interrupted')) return ExitCode.harness
   if (results.some((r) => r.verdict === 'fail')) return ExitCode.fail
+  if (failOn.includes('inconclusive') && results.some((r) => r.verdict === 'inconclusive')) return ExitCode.fail
   return ExitCode.ok
 }
 
@@ -177,7 +182,7 @@ export async function runConformance(o: RunOptions): Promise<number> {
       console.error(`ptp-conform: the reports could not be written: ${(err as Error).message}`)
     }
     console.log(`results: ${outDir}`)
-    return exitCodeFor(results, interrupted)
+    return exitCodeFor(results, interrupted, o.failOn ?? [])
   } finally {
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)
