@@ -44,6 +44,11 @@ export function summaryText(input: SummaryInput): string {
       lines.push(`  ${verdictWord[v].padEnd(width)}  ${r.profile} ${r.id} ${r.title}: ${whyLine(r)}`)
     }
   }
+  const n = input.summary?.noise
+  if (n) {
+    const us = (x: number) => `${(x / 1000).toFixed(1)} µs`
+    lines.push(`harness noise per test: ±${us(n.minNs)} … ±${us(n.maxNs)} (median ±${us(n.medianNs)}, ${n.tests} tests${n.stalls ? `, ${n.stalls} stalled probes set aside` : ''})`)
+  }
   if (input.summary) {
     if (input.summary.ending !== 'completed') lines.push(`run ended: ${input.summary.ending}`)
   } else if (!input.live) {

@@ -43,6 +43,8 @@ export interface TestResult extends TestIdentity {
   evidence: Evidence
   /** Set when the harness, not the DUT, failed (exit code 3 territory). */
   harnessError?: string
+  /** The harness noise measured for this test and used by its judge. */
+  noise?: { ns: number; timeErrorFloorNs: number; stalls?: number; method: string }
 }
 
 /** What the whole run ran against; the same for every test of the run. */
@@ -59,7 +61,7 @@ export interface RunEnvironment {
   kernel: string
   node: string
   dut: { implementation: string; version: string; settings: Record<string, string>; mode: string }
-  /** The harness's own measured timestamp noise, ns (p99 of a self-loop). */
+  /** The harness's timestamp noise at session start, ns (3σ from the MAD of a self-loop); tests re-measure. */
   harnessNoiseNs?: number
   /** The harness's time-error floor, ns (where a software timestamp may sit from the wire). */
   harnessTimeErrorFloorNs?: number
@@ -70,6 +72,8 @@ export interface RunSummary {
   environment: RunEnvironment
   counts: Record<Verdict, number> & { harnessErrors: number }
   tests: { id: string; verdict: Verdict; reason: string; durationMs: number }[]
+  /** The per-test noise figures across the run (ns): their spread says how steady the harness was. */
+  noise?: { tests: number; minNs: number; medianNs: number; maxNs: number; stalls: number }
   finishedAt: string
   /** How the run ended: normally, by Ctrl-C, or by a harness error. */
   ending: 'completed' | 'interrupted' | 'harness-error'

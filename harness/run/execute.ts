@@ -119,8 +119,9 @@ export async function executeTest(def: ConformanceTest, o: ExecuteOptions): Prom
   const steps: TestResult['steps'] = []
   const evidence: TestResult['evidence'] = {}
   const base = identityOf(def, o.profile, started)
+  let noiseUsed: TestResult['noise']
   const finish = async (r: Omit<TestResult, keyof typeof base | 'durationMs' | 'steps' | 'evidence'>): Promise<TestResult> => {
-    const result: TestResult = { ...base, ...r, steps, evidence, durationMs: Date.now() - started }
+    const result: TestResult = { ...base, ...r, steps, evidence, durationMs: Date.now() - started, ...(noiseUsed ? { noise: noiseUsed } : {}) }
     o.writer.result(result)
     await resultBus.publishResult(result)
     return result
@@ -143,6 +144,7 @@ export async function executeTest(def: ConformanceTest, o: ExecuteOptions): Prom
       // A failed re-measurement keeps the session's figure; the evidence says which was used.
     }
   }
+  noiseUsed = { ns: Number(noise.ns), timeErrorFloorNs: Number(noise.timeErrorFloorNs), method: noise.method, ...(noise.stalls ? { stalls: noise.stalls } : {}) }
   const ctx: TestContext = {
     profile: o.profile,
     session: o.session,

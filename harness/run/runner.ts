@@ -8,9 +8,9 @@ import { resolve } from 'node:path'
 import { CliError, ExitCode } from '../cli/exit_codes.ts'
 import { loadProfile, ProfileError } from '../profiles/index.ts'
 import type { Profile, TransportName } from '../profiles/types.ts'
-import type { RunSummary, TestResult } from '../results/record.ts'
+import type { TestResult } from '../results/record.ts'
 import { ResultsWriter } from '../results/writer.ts'
-import type { Verdict } from '../verdict/verdict.ts'
+import { summarize } from '../results/summary.ts'
 import { allureReporter } from '../../reports/index.ts'
 import { type ConformanceTest, profileApplies, selected } from './definition.ts'
 import { describeEnvironment, unconfirmedValues } from './environment.ts'
@@ -18,6 +18,7 @@ import { notRunResult } from './execute.ts'
 import { runWithJapa } from './japa_bridge.ts'
 import { DeviceSession } from './device_session.ts'
 import { LabSession } from './lab_session.ts'
+import { ptpdSupports } from '../dut/ptpd/supports.ts'
 import type { FailOn, RunOptions } from './options.ts'
 import { Progress } from './progress.ts'
 import { resultBus } from './result_bus.ts'
@@ -67,6 +68,10 @@ export async function runConformance(o: RunOptions): Promise<number> {
   }
   const transport = pickTransport(profile, o.transport)
   const domainNumber = pickDomain(profile, o.domain, o.mode)
+  if (o.mode === 'lab' && o.dutImpl === 'ptpd') {
+    const ptpd = ptpdSupports(profile, transport, { domainNumber, options: o.dutOptions })
+    if (ptpd !== true) throw new CliError(ptpd, ExitCode.usage)
+  }
 
   const all = await allDefinitions()
   const chosen = all
@@ -143,21 +148,10 @@ export async function runConformance(o: RunOptions): Promise<number> {
     await resultBus.publishEnvironment(env, outDir)
 
     const writeSummary = async (done: TestResult[]) => {
-      const counts = { pass: 0, fail: 0, inconclusive: 0, 'not-applicable': 0, harnessErrors: 0 } as RunSummary['counts']
-      for (const r of done) {
-        counts[r.verdict as Verdict]++
-        if (r.harnessError) counts.harnessErrors++
-      }
       // The DUT's settings are only known once it ran; the start time stays the run's.
       const finalEnv = { ...(await describeEnvironment(profile, live).catch(() => env)), startedAt: env.startedAt }
       writer.environment(finalEnv)
-      writer.summary({
-        environment: finalEnv,
-        counts,
-        tests: done.map((r) => ({ id: r.id, verdict: r.verdict, reason: r.reason, durationMs: r.durationMs })),
-        finishedAt: new Date().toISOString(),
-        ending: interrupted ? 'interrupted' : counts.harnessErrors ? 'harness-error' : 'completed',
-      })
+      writer.summary(summarize(finalEnv, done, interrupted))
     }
     const progress = new Progress(chosen.length, chosen.reduce((s, t) => s + t.def.estimatedSeconds, 0))
     const results = await runWithJapa({

@@ -24,7 +24,7 @@ export function environmentInfo(env: RunEnvironment): Record<string, string> {
     'Harness version': `ptp-conform ${env.harnessVersion}`,
     'Run started': env.startedAt,
   }
-  if (env.harnessNoiseNs !== undefined) info['Harness timestamp noise (p99)'] = `${env.harnessNoiseNs} ns`
+  if (env.harnessNoiseNs !== undefined) info['Harness timestamp noise at start (3σ, MAD)'] = `${env.harnessNoiseNs} ns`
   info['Unconfirmed profile values'] = env.unconfirmedValues.length ? env.unconfirmedValues.join('; ') : 'none'
   for (const [k, v] of Object.entries(env.dut.settings ?? {})) info[`DUT setting ${k}`] = String(v)
   return info
