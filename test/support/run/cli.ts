@@ -13,7 +13,7 @@ export interface CliRun {
   stderr: string
 }
 
-export function runCli(args: string[], o: { timeoutMs?: number; onStderr?: (chunk: string, child: ChildProcess) => void; netns?: string } = {}): Promise<CliRun> {
+export function runCli(args: string[], o: { timeoutMs?: number; onStderr?: (chunk: string, child: ChildProcess, stdoutSoFar: string) => void; netns?: string } = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const argv = o.netns ? ['ip', ['netns', 'exec', o.netns, process.execPath, CLI, ...args]] as const : [process.execPath, [CLI, ...args]] as const
     const child = spawn(argv[0], [...argv[1]], { stdio: ['ignore', 'pipe', 'pipe'] })
@@ -22,7 +22,7 @@ export function runCli(args: string[], o: { timeoutMs?: number; onStderr?: (chun
     child.stdout.on('data', (d) => (stdout += d))
     child.stderr.on('data', (d) => {
       stderr += d
-      o.onStderr?.(String(d), child)
+      o.onStderr?.(String(d), child, stdout)
     })
     const timer = setTimeout(() => {
       child.kill('SIGKILL')
