@@ -11,7 +11,7 @@ import type { BmcaVariant, DelayMechanismName, IntervalName, Profile, TransportN
 import type { DutOptions } from './types.ts'
 
 /** Where a setting's value came from, shown next to every verdict that rests on it. */
-export type SettingOrigin = 'lab configuration' | 'dut option' | 'DUT file' | 'profile default'
+export type SettingOrigin = 'lab configuration' | 'dut option' | 'DUT file' | 'DUT management' | 'profile default'
 
 export interface DutSetting<T = number> {
   value: T
@@ -31,10 +31,12 @@ export interface DutSettings {
   priority2: DutSetting
   clockClass: DutSetting
   bmcaVariant: BmcaVariant
+  /** Where the DUT file and the device's own management answers disagree (device mode). */
+  disagreements?: string[]
 }
 
 /** The configuration names a DUT's settings are given under (1588 data-set member names). */
-const KEYS = {
+export const SETTING_KEYS = {
   domainNumber: 'domainNumber',
   announce: 'logAnnounceInterval',
   sync: 'logSyncInterval',
@@ -47,6 +49,8 @@ const KEYS = {
   clockClass: 'clockClass',
 } as const
 
+export type SettingKey = keyof typeof SETTING_KEYS
+
 export interface ResolveInput {
   profile: Profile
   mode: 'lab' | 'device'
@@ -55,8 +59,9 @@ export interface ResolveInput {
   domainNumber: number
   /** Pass-through options (`--dut-option`), which win over the lab configuration. */
   options?: DutOptions
-  /** Values the DUT file states for a real device. */
-  declared?: Partial<Record<keyof typeof KEYS, number>>
+  /** Values a real device is known to be configured with: its management answers, else its DUT file. */
+  declared?: Partial<Record<SettingKey, DutSetting>>
+  disagreements?: string[]
 }
 
 function num(v: unknown): number | undefined {
@@ -67,18 +72,18 @@ function num(v: unknown): number | undefined {
 
 export function resolveDutSettings(i: ResolveInput): DutSettings {
   const p = i.profile
-  const pick = (key: keyof typeof KEYS, profileDefault: number | undefined): DutSetting | undefined => {
-    const opt = num(i.options?.[KEYS[key]])
+  const pick = (key: SettingKey, profileDefault: number | undefined): DutSetting | undefined => {
+    const opt = num(i.options?.[SETTING_KEYS[key]])
     if (opt !== undefined) return { value: opt, origin: 'dut option' }
     if (i.mode === 'lab') {
-      const lab = num(p.lab.ptp4l[KEYS[key]])
+      const lab = num(p.lab.ptp4l[SETTING_KEYS[key]])
       if (lab !== undefined) return { value: lab, origin: 'lab configuration' }
     } else if (i.declared?.[key] !== undefined) {
-      return { value: i.declared[key]!, origin: 'DUT file' }
+      return { ...i.declared[key]! }
     }
     return profileDefault === undefined ? undefined : { value: profileDefault, origin: 'profile default' }
   }
-  const must = (key: keyof typeof KEYS, profileDefault: number): DutSetting => pick(key, profileDefault)!
+  const must = (key: SettingKey, profileDefault: number): DutSetting => pick(key, profileDefault)!
   const syncTimeout = pick('syncReceiptTimeout', p.timeouts.syncReceiptTimeout?.default.value)
   return {
     mode: i.mode,
@@ -98,7 +103,30 @@ export function resolveDutSettings(i: ResolveInput): DutSettings {
     priority2: must('priority2', p.priorities.priority2.default.value),
     clockClass: must('clockClass', p.clockClass.default.value),
     bmcaVariant: p.bmca.variant,
+    ...(i.disagreements?.length ? { disagreements: [...i.disagreements] } : {}),
   }
+}
+
+/**
+ * A device's configured values from its DUT file (`settings:`) and from its management
+ * answers (DEFAULT_DATA_SET, PORT_DATA_SET) read at session start: the device's own answer
+ * is what it runs with, so it wins; every value where the two differ is reported.
+ */
+export function declaredDeviceSettings(
+  file: Partial<Record<string, number>> | undefined,
+  managed: Partial<Record<SettingKey, number>> | undefined,
+): { declared: Partial<Record<SettingKey, DutSetting>>; disagreements: string[] } {
+  const declared: Partial<Record<SettingKey, DutSetting>> = {}
+  const disagreements: string[] = []
+  for (const key of Object.keys(SETTING_KEYS) as SettingKey[]) {
+    const name = SETTING_KEYS[key]
+    const f = file?.[name]
+    const m = managed?.[key]
+    if (m !== undefined) declared[key] = { value: m, origin: 'DUT management' }
+    else if (f !== undefined) declared[key] = { value: f, origin: 'DUT file' }
+    if (f !== undefined && m !== undefined && f !== m) disagreements.push(`${name}: the DUT file says ${f}, the device answers ${m}`)
+  }
+  return { declared, disagreements }
 }
 
 /** "2^-3 s (lab configuration)" — how a setting is quoted in a check's detail. */
@@ -109,4 +137,23 @@ export function describeSetting(name: string, s: DutSetting, unit = ''): string 
 /** The configured log intervals as plain numbers (what emulated peers of the DUT run with). */
 export function configuredIntervals(s: DutSettings): Record<IntervalName, number> {
   return { announce: s.intervals.announce.value, sync: s.intervals.sync.value, delayReq: s.intervals.delayReq.value, pdelayReq: s.intervals.pdelayReq.value }
+}
+
+/** The settings as "value (origin)" lines under their 1588 names: what the report shows the DUT was judged against. */
+export function settingsTable(s: DutSettings): Record<string, string> {
+  const row = (d: DutSetting | undefined) => (d ? `${d.value} (${d.origin})` : undefined)
+  const out: Record<string, string | undefined> = {
+    domainNumber: row(s.domainNumber),
+    logAnnounceInterval: row(s.intervals.announce),
+    logSyncInterval: row(s.intervals.sync),
+    ...(s.delayMechanism === 'E2E' ? { logMinDelayReqInterval: row(s.intervals.delayReq) } : { logMinPdelayReqInterval: row(s.intervals.pdelayReq) }),
+    announceReceiptTimeout: row(s.announceReceiptTimeout),
+    syncReceiptTimeout: row(s.syncReceiptTimeout),
+    priority1: row(s.priority1),
+    priority2: row(s.priority2),
+    clockClass: row(s.clockClass),
+    bmca: s.bmcaVariant,
+    ...(s.disagreements?.length ? { 'DUT file vs management': s.disagreements.join('; ') } : {}),
+  }
+  return Object.fromEntries(Object.entries(out).filter((e): e is [string, string] => e[1] !== undefined))
 }

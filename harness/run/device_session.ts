@@ -12,6 +12,36 @@ import { normalizeClockIdentity } from '../codec/clock_identity.ts'
 import { measureTxNoise } from './noise.ts'
 import { PortSession, type SessionOptions } from './port_session.ts'
 import type { HarnessNoise } from './session_types.ts'
+import { declaredDeviceSettings, type SettingKey } from '../dut/settings.ts'
+import type { DutState } from '../dut/types.ts'
+
+/** The settings a device reports about itself over management before any test (none if it does not answer). */
+async function managedSettings(dut: RemoteDut): Promise<Partial<Record<SettingKey, number>> | undefined> {
+  let st: DutState
+  try {
+    st = await dut.readState()
+  } catch {
+    return undefined
+  }
+  return settingsFromState(st)
+}
+
+/** DEFAULT_DATA_SET and the first PORT_DATA_SET as configured values. */
+export function settingsFromState(st: DutState): Partial<Record<SettingKey, number>> {
+  const port = st.ports[0]
+  const out: Partial<Record<SettingKey, number>> = {
+    priority1: st.priority1,
+    priority2: st.priority2,
+    clockClass: st.clockQuality?.clockClass,
+    announce: port?.logAnnounceInterval,
+    sync: port?.logSyncInterval,
+    delayReq: port?.logMinDelayReqInterval,
+    pdelayReq: port?.logMinPdelayReqInterval,
+    announceReceiptTimeout: port?.announceReceiptTimeout,
+  }
+  for (const k of Object.keys(out) as SettingKey[]) if (out[k] === undefined) delete out[k]
+  return out
+}
 
 export interface DeviceSessionOptions extends SessionOptions {
   interface: string
@@ -40,7 +70,9 @@ export class DeviceSession extends PortSession {
     try {
       const noise = await measureTxNoise(port)
       const ts = `${port.timestamping.mode} (${port.timestamping.reason})`
-      return new DeviceSession(new RemoteDut({ dut: file }), file, port.mac, o, noise, ts)
+      const dut = new RemoteDut({ dut: file })
+      const declaredSettings = declaredDeviceSettings(file.settings, file.management?.enabled ? await managedSettings(dut) : undefined)
+      return new DeviceSession(dut, file, port.mac, { ...o, declaredSettings }, noise, ts)
     } finally {
       port.close()
     }

@@ -1,4 +1,5 @@
 /** What a run ran against, for the results and the report's environment panel. */
+import { settingsTable } from '../dut/settings.ts'
 import { readFileSync } from 'node:fs'
 import { release } from 'node:os'
 import type { Profile } from '../profiles/types.ts'
@@ -41,6 +42,7 @@ export async function describeEnvironment(profile: Profile, session: Session): P
       version: dut.version,
       mode: session.mode === 'lab' ? `virtual lab (${dut.stateSource})` : `real device (${dut.stateSource})`,
       settings: {
+        ...Object.fromEntries(Object.entries(settingsTable(session.dutSettings)).map(([k, v]) => [`configured ${k}`, v])),
         ...Object.fromEntries(Object.entries(session.dutOptions).map(([k, v]) => [k, String(v)])),
         ...(settings ? { role: settings.role, argv: settings.argv.join(' '), config: settings.config } : {}),
       },

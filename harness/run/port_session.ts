@@ -8,7 +8,7 @@
 import { clockIdentityFromMac } from '../codec/clock_identity.ts'
 import type { ClockIdentity, PortIdentity } from '../codec/types.ts'
 import type { Dut, DutDescription, DutExit, DutOptions } from '../dut/types.ts'
-import { type DutSettings, resolveDutSettings } from '../dut/settings.ts'
+import { type DutSettings, declaredDeviceSettings, resolveDutSettings } from '../dut/settings.ts'
 import type { Engine } from '../engines/actions.ts'
 import type { HeaderDefaults } from '../engines/message_factory.ts'
 import { ManagementClient } from '../management/client.ts'
@@ -23,7 +23,8 @@ export interface SessionOptions {
   domainNumber: number
   dutOptions: DutOptions
   /** Settings the DUT file states for a real device. */
-  declaredSettings?: Parameters<typeof resolveDutSettings>[0]['declared']
+  /** A real device's known configuration (`declaredDeviceSettings`). */
+  declaredSettings?: ReturnType<typeof declaredDeviceSettings>
 }
 
 /** Where the harness port is. */
@@ -64,7 +65,7 @@ export abstract class PortSession implements Session {
       delayMechanism: this.delayMechanism,
       domainNumber: o.domainNumber,
       options: o.dutOptions,
-      ...(o.declaredSettings ? { declared: o.declaredSettings } : {}),
+      ...(o.declaredSettings ? { declared: o.declaredSettings.declared, disagreements: o.declaredSettings.disagreements } : {}),
     })
   }
 

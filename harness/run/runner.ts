@@ -140,6 +140,7 @@ export async function runConformance(o: RunOptions): Promise<number> {
       throw new CliError(why, ExitCode.harness)
     }
     console.log(`  harness port ${session.harnessInterface}, timestamping ${session.timestamping}`)
+    for (const d of session.dutSettings.disagreements ?? []) console.log(`  warning: ${d} (judged against the device's answer)`)
     console.log(`  harness noise ±${session.noise.ns} ns per timestamp, time-error floor ±${session.noise.timeErrorFloorNs} ns: ${session.noise.method}`)
     console.log(`  emulated clocks use identities ${session.harnessClockIdentity(0)} … ${session.harnessClockIdentity(3)} in domain ${domainNumber}`)
     const live: Session = session

@@ -37,6 +37,19 @@ import type { DelayMechanismName, DutRole, TransportName } from '../types.ts'
 const Ajv2020 = _Ajv2020.default
 const addFormats = _addFormats.default
 
+export const DEVICE_SETTING_NAMES = [
+  'logAnnounceInterval',
+  'logSyncInterval',
+  'logMinDelayReqInterval',
+  'logMinPdelayReqInterval',
+  'announceReceiptTimeout',
+  'syncReceiptTimeout',
+  'priority1',
+  'priority2',
+  'clockClass',
+] as const
+export type DeviceSettingName = (typeof DEVICE_SETTING_NAMES)[number]
+
 export type HookName = 'start' | 'stop' | 'restart' | 'kill' | 'configure'
 
 export interface DutFile {
@@ -67,6 +80,8 @@ export interface DutFile {
     timeoutMs?: number
   }
   hooks?: Partial<Record<HookName, string>> & { timeoutMs?: number }
+  /** What the device is configured with (1588 data-set member names); its management answers win. */
+  settings?: Partial<Record<DeviceSettingName, number>>
   notes?: string[]
   /** Filled by the loader. */
   file?: string
@@ -125,6 +140,11 @@ export const DUT_FILE_SCHEMA = {
         twoStep: { type: 'boolean' },
         profiles: { type: 'array', uniqueItems: true, items: str },
       },
+    },
+    settings: {
+      type: 'object',
+      additionalProperties: false,
+      properties: Object.fromEntries(DEVICE_SETTING_NAMES.map((n) => [n, { type: 'integer', minimum: n.startsWith('log') ? -128 : 0, maximum: 255 }])),
     },
     management: {
       type: 'object',
