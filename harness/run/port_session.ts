@@ -155,6 +155,9 @@ export abstract class PortSession implements Session {
         ttl: udp4?.ttl?.value ?? 1,
         hopLimit: udp6?.ttl?.value ?? 1,
         ...(vlan ? { vlan } : {}),
+        // A device's state is read by management on the wire while emulated clocks run:
+        // both sockets share 319/320 (multicast reaches each).
+        ...(this.modeOf() === 'device' ? { reuseAddress: true } : {}),
       },
       engine,
       recorder,

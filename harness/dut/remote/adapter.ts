@@ -160,6 +160,8 @@ export class RemoteDut implements Dut {
       domainNumber: this.file.domainNumber ?? this.startOptions?.profile.domain.default.value ?? 0,
       transportSpecific: m.transportSpecific ?? this.startOptions?.profile.sdo.majorSdoId.value ?? 0,
       timeoutMs: m.timeoutMs ?? 500,
+      // Shares 319/320 with the harness's emulated clocks on the same interface.
+      reuseAddress: true,
     })
     try {
       const get = async (id: 'DEFAULT_DATA_SET' | 'CURRENT_DATA_SET' | 'PARENT_DATA_SET' | 'PORT_DATA_SET') => this.mine(await client.get(id))
