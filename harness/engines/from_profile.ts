@@ -162,6 +162,8 @@ export function testSlaveConfigFromProfile(profile: Profile, o: Omit<ProfileCloc
     logMinDelayReqInterval: iv.delayReq,
     logMinPdelayReqInterval: iv.pdelayReq,
     spacing: mech === 'E2E' ? spacingFromProfileRule(profile.tolerances.delayReqSpacing) : { rule: 'fixed' },
+    // Pdelay_Req's logMessageInterval: 0x7F under IEEE 1588 (Table 42), currentLogPdelayReqInterval under 802.1AS.
+    pdelayReqLogMessageInterval: profile.bmca.variant === '802.1as' ? 'current' : 'unspecified',
     ...extra,
   }
 }

@@ -6,7 +6,7 @@
  * a seeded random one-way delay, so a "noisy" case is reproducible.
  */
 import { EngineGroup } from '../../../harness/engines/engine_group.ts'
-import { testMasterConfigFromProfile, testSlaveConfigFromProfile } from '../../../harness/engines/from_profile.ts'
+import { profileHeader, testMasterConfigFromProfile, testSlaveConfigFromProfile } from '../../../harness/engines/from_profile.ts'
 import { TestMaster, type TestMasterConfig } from '../../../harness/engines/test_master.ts'
 import { TestSlave } from '../../../harness/engines/test_slave.ts'
 import { configuredIntervals, type DutSettings, resolveDutSettings } from '../../../harness/dut/settings.ts'
@@ -103,14 +103,14 @@ export function dutMasterConfig(profile: Profile, o: EnvelopeOptions = {}, fault
   return testMasterConfigFromProfile(
     profile,
     { name: 'dut', clockIdentity: DUT_IDENTITY, intervals: iv, dataset: { grandmasterPriority1: s.priority1.value, grandmasterPriority2: s.priority2.value } },
-    { header: { domainNumber: s.domainNumber.value }, ...fault },
+    { header: { ...profileHeader(profile), domainNumber: s.domainNumber.value }, ...fault },
   )
 }
 
 /** The harness side of the passive observation: a conformant slave (and link peer on P2P). */
 export function observerEngine(profile: Profile, o: EnvelopeOptions = {}): Engine {
   const s = dutSettingsFor(profile, o)
-  const header = { domainNumber: s.domainNumber.value }
+  const header = { ...profileHeader(profile), domainNumber: s.domainNumber.value }
   const engines: (TestSlave | TestMaster)[] = [
     new TestSlave(testSlaveConfigFromProfile(profile, { name: 'test-slave', clockIdentity: HARNESS_IDENTITY(0), intervals: configuredIntervals(s) }, { header, delayMechanism: s.delayMechanism, adoptDelayRespInterval: true })),
   ]
