@@ -11,7 +11,13 @@ import type { BmcaVariant, DelayMechanismName, IntervalName, Profile, TransportN
 import type { DutOptions } from './types.ts'
 
 /** Where a setting's value came from, shown next to every verdict that rests on it. */
-export type SettingOrigin = 'lab configuration' | 'dut option' | 'DUT file' | 'DUT management' | 'profile default'
+export type SettingOrigin = 'lab configuration' | 'dut option' | 'DUT file' | 'DUT management' | 'advertised in the capture' | 'profile default'
+
+/**
+ * A capture does not say what the DUT was configured to do; `analyze` stands in what it
+ * advertised, and a judge's "advertises its configured value" check cannot decide then.
+ */
+export const FROM_CAPTURE: SettingOrigin = 'advertised in the capture'
 
 export interface DutSetting<T = number> {
   value: T

@@ -42,6 +42,11 @@ export interface ConformanceTest<D = any> extends Omit<TestIdentity, 'tags' | 's
   judge(evidence: Evidence<D>, profile: Profile): Outcome
   /** What passes and what fails, in a sentence each, for docs/TESTS.md. */
   criteria: { pass: string; fail: string }
+  /**
+   * The judge needs only the DUT's own frames (its data is `{ observation }` and nothing the
+   * harness sent decides it), so it also runs on a capture from any network (`analyze`).
+   */
+  capturable?: boolean
 }
 
 export function conformance<D>(def: ConformanceTest<D>): ConformanceTest<D> {

@@ -6,7 +6,7 @@
  * ±30 %, no Announce gap above 2×). The value the DUT advertises is checked against the
  * configured one separately: a DUT that doubles its rate and says so still fails.
  */
-import { type Check, conformance, describeSetting, dutFrames, intervalRuleOf, intervals, type IntervalName, logIntervalToNs, mode, type Observation, observationFault, observeDutMaster, pctWindow, scoreIntervalRule, testParams } from '../kit.ts'
+import { type Check, conformance, describeSetting, dutFrames, FROM_CAPTURE, intervalRuleOf, intervals, type IntervalName, logIntervalToNs, mode, type Observation, observationFault, observeDutMaster, pctWindow, scoreIntervalRule, testParams } from '../kit.ts'
 
 const SERIES: { type: 'Announce' | 'Sync' | 'Pdelay_Req'; interval: IntervalName }[] = [
   { type: 'Announce', interval: 'announce' },
@@ -25,6 +25,7 @@ export default conformance<{ observation: Observation }>({
   clause: 'IEEE 1588-2019 9.5.8, 7.7.2.1',
   mapsTo: ['UNH PWR.c.1.1', 'UNH PWR.c.1.2', 'Avnu gPTP.com.c.13.x'],
   tags: ['passive', 'intervals', 'fast'],
+  capturable: true,
   severity: 'critical',
   fixture: 'dut-master',
   estimatedSeconds: 25,
@@ -70,8 +71,9 @@ export default conformance<{ observation: Observation }>({
         measured: advertised,
         limit: `= ${configured.value}`,
         source: 'IEEE 1588-2019 13.3.2.14 (logMessageInterval carries the port\'s configured value), 7.7.2',
-        verdict: advertised === configured.value ? 'pass' : 'fail',
-        detail: describeSetting('configured', configured),
+        // On a capture the configuration is unknown and the advertised value stands in for it.
+        verdict: configured.origin === FROM_CAPTURE ? 'not-applicable' : advertised === configured.value ? 'pass' : 'fail',
+        detail: configured.origin === FROM_CAPTURE ? 'the DUT\'s configuration is unknown: the capture shows only what it advertises' : describeSetting('configured', configured),
       })
     }
     return { checks, measurements: { intervalsNs, intervalsNsLimits, configuredLog, harnessNoiseNs: String(ev.noise.ns) } }

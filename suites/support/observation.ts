@@ -36,6 +36,8 @@ export interface Observation {
   firstSyncAfterMs?: number
   /** How long the observation lasted, ms. */
   durationMs: number
+  /** The DUT's port when known beforehand (a capture analysed for a chosen clock); else the first Sync's sender. */
+  dut?: PortIdentity
 }
 
 const cache = new WeakMap<Session, Promise<Observation>>()
@@ -106,6 +108,7 @@ async function record(ctx: TestContext, intervalsWanted: number): Promise<Observ
 
 /** The DUT's port identity: the sender of the first Sync in the run's domain (else of the first message received). */
 export function dutPortOf(o: Observation, domainNumber: number): PortIdentity | undefined {
+  if (o.dut) return o.dut
   const inbound = o.recorder.query({ direction: 'in' })
   const sync = inbound.find((f) => f.message?.type === 'Sync' && f.message.header.domainNumber === domainNumber)
   return (sync ?? inbound.find((f) => f.message))?.message?.header.sourcePortIdentity
