@@ -12,6 +12,7 @@ import type { PtpMessage } from '../codec/types.ts'
 import { FROM_CAPTURE, resolveDutSettings, settingsTable, type DutSetting, type SettingKey } from '../dut/settings.ts'
 import type { DutOptions } from '../dut/types.ts'
 import type { Profile } from '../profiles/types.ts'
+import { profileL2Destinations } from '../profiles/l2_destinations.ts'
 import type { RunEnvironment, TestResult } from '../results/record.ts'
 import { Recorder } from '../recorder/recorder.ts'
 import { profileApplies, type ConformanceTest } from '../run/definition.ts'
@@ -42,8 +43,9 @@ export interface AnalyzeOutcome {
 }
 
 /** One recording of every capture, in timestamp order when there are several. */
-export function readCaptures(files: string[], onProgress?: AnalyzeInput['onProgress']): CaptureRecording {
-  const parts = files.map((f) => recordCapture(openCapture(f), { onProgress: (n, off) => onProgress?.(f, n, off) }))
+export function readCaptures(files: string[], onProgress?: AnalyzeInput['onProgress'], profile?: Profile): CaptureRecording {
+  const l2Destinations = profile && profileL2Destinations(profile)
+  const parts = files.map((f) => recordCapture(openCapture(f), { onProgress: (n, off) => onProgress?.(f, n, off), ...(l2Destinations ? { decode: { l2Destinations } } : {}) }))
   if (parts.length === 1) return parts[0]!
   const all = parts.flatMap((p, i) => p.recorder.query().map((f) => ({ f, n: p.frameNumbers[f.index]!, file: i })))
   all.sort((a, b) => (a.f.timestampNs ?? 0n) < (b.f.timestampNs ?? 0n) ? -1 : (a.f.timestampNs ?? 0n) > (b.f.timestampNs ?? 0n) ? 1 : 0)
@@ -99,7 +101,7 @@ export function advertisedSettings(messages: PtpMessage[], profile: Profile): Pa
 }
 
 export function analyze(input: AnalyzeInput): AnalyzeOutcome | { error: string; clocks: ClockSeen[]; recording: CaptureRecording } {
-  const recording = readCaptures(input.captures, input.onProgress)
+  const recording = readCaptures(input.captures, input.onProgress, input.profile)
   const clocks = clocksIn(recording.recorder)
   const dut = chooseDut(clocks, input.dut)
   if (typeof dut === 'string') return { error: dut, clocks, recording }

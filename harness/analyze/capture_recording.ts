@@ -5,7 +5,7 @@
  * first damage and says where; frames that are not PTP are counted, not recorded.
  */
 import { CaptureError, type CaptureReader } from '../capture/index.ts'
-import { decodeFrame, linkTypeFromPcap } from '../codec/framing/frame.ts'
+import { decodeFrame, linkTypeFromPcap, type FrameDecodeOptions } from '../codec/framing/frame.ts'
 import type { FrameAddressing, RecordedTransport } from '../recorder/frame.ts'
 import { Recorder } from '../recorder/recorder.ts'
 
@@ -29,7 +29,7 @@ const resolutionNs = (r: { base: 2 | 10; exponent: number }): bigint => {
   return BigInt(Math.max(1, Math.ceil(ns)))
 }
 
-export function recordCapture(reader: CaptureReader, o: { onProgress?: (frames: number, offset: number) => void } = {}): CaptureRecording {
+export function recordCapture(reader: CaptureReader, o: { onProgress?: (frames: number, offset: number) => void; decode?: FrameDecodeOptions } = {}): CaptureRecording {
   const rec: CaptureRecording = { recorder: new Recorder(), frameNumbers: [], frames: 0, notPtp: 0, unsupportedLink: 0, resolutionNs: 1n }
   try {
     for (const packet of reader) {
@@ -40,7 +40,7 @@ export function recordCapture(reader: CaptureReader, o: { onProgress?: (frames: 
         rec.unsupportedLink++
         continue
       }
-      const frame = decodeFrame(packet.data, linkType)
+      const frame = decodeFrame(packet.data, linkType, o.decode)
       if (frame.ptpOffset < 0) {
         rec.notPtp++
         continue

@@ -20,16 +20,20 @@ import {
 } from '../../codec/index.ts'
 import { formatTimestamp } from '../../time/index.ts'
 import { CliError, ExitCode } from '../exit_codes.ts'
+import { loadProfile } from '../../profiles/index.ts'
+import { profileL2Destinations } from '../../profiles/l2_destinations.ts'
 
 export const describe = 'print the PTP frames of a pcap/pcapng capture, decoded, with findings'
 
-const USAGE = `usage: ptp-conform decode FILE [--json]
+const USAGE = `usage: ptp-conform decode FILE [--json] [--profile ID]
 
 Decodes every PTP frame (Ethernet, 802.1Q VLAN, UDP/IPv4, UDP/IPv6) of a pcap or
 pcapng capture and prints it with its findings. Non-PTP frames are counted and skipped.
 
   --json   one JSON object per frame (JSON Lines), IEEE 1588 field names;
            64-bit values as decimal strings, octet strings as hex
+  --profile ID  judge addressing findings under that profile (e.g. G.8275.1's
+           non-forwardable address) instead of IEEE 1588 Annex F
   --help   this text
 
 Exit codes: 0 the whole file was read; 2 the file cannot be opened, is not a
@@ -84,8 +88,14 @@ class Output {
 export async function run(argv: string[]): Promise<number> {
   let file: string | undefined
   let json = false
-  for (const a of argv) {
+  let profileId: string | undefined
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!
     if (a === '--json') json = true
+    else if (a === '--profile') {
+      profileId = argv[++i]
+      if (!profileId) throw new CliError(`--profile needs an ID\n${USAGE}`, ExitCode.usage)
+    } else if (a.startsWith('--profile=')) profileId = a.slice('--profile='.length)
     else if (a === '--help' || a === '-h') {
       console.log(USAGE)
       return ExitCode.ok
@@ -94,6 +104,15 @@ export async function run(argv: string[]): Promise<number> {
     else throw new CliError(`only one FILE is accepted\n${USAGE}`, ExitCode.usage)
   }
   if (file === undefined) throw new CliError(`missing FILE\n${USAGE}`, ExitCode.usage)
+
+  let l2Destinations: ReturnType<typeof profileL2Destinations>
+  if (profileId) {
+    try {
+      l2Destinations = profileL2Destinations(loadProfile(profileId))
+    } catch (e) {
+      throw new CliError((e as Error).message, ExitCode.usage)
+    }
+  }
 
   let reader: CaptureReader
   try {
@@ -113,7 +132,7 @@ export async function run(argv: string[]): Promise<number> {
         tally.unsupportedLink++
         continue
       }
-      const frame = decodeFrame(packet.data, linkType)
+      const frame = decodeFrame(packet.data, linkType, l2Destinations ? { l2Destinations } : undefined)
       if (frame.notPtp !== undefined) {
         tally.notPtp++
         continue

@@ -122,7 +122,16 @@ export interface FrameDecodeOptions {
    * headerChecksumOk are computed either way. A zero UDP checksum over IPv6 is always reported.
    */
   checksumFindings?: boolean
+  /**
+   * The destination MACs a profile gives Ethernet messages (e.g. G.8275.1 accepts the
+   * non-forwardable 01-80-C2-00-00-0E for every message). Absent: IEEE 1588 Annex F, with
+   * 802.1AS's all-peer-delay rule for majorSdoId 1.
+   */
+  l2Destinations?: { primary: string; pdelay: string; accepted?: readonly string[] }
 }
+
+const macText = (b: Uint8Array): string => Array.from(b.subarray(0, 6), (x) => x.toString(16).padStart(2, '0')).join(':')
+const normMac = (m: string): string => m.toLowerCase().replace(/-/g, ':')
 
 /** decodeFrame runs to completion without calling out, so one cursor serves every call. */
 const CURSOR = newCursor()
@@ -161,7 +170,7 @@ export function decodeFrame(bytes: Uint8Array, linkType: LinkType, options?: Fra
       if (etherType === ETHERTYPE_PTP) {
         // Short L2 frames are padded to 60 octets; octets after messageLength are then padding.
         decodePtp(r, bytes, p, end, end <= ETHERNET_MIN_FRAME + 4 ? PADDING : undefined)
-        checkL2Destination(r, bytes)
+        checkL2Destination(r, bytes, options?.l2Destinations)
         return r
       }
       break
@@ -236,11 +245,19 @@ export function decodeFrame(bytes: Uint8Array, linkType: LinkType, options?: Fra
 }
 
 /** Annex F: peer-delay messages to 01-80-C2-00-00-0E, others to 01-1B-19-00-00-00 (802.1AS: all to 01-80-C2-00-00-0E). */
-function checkL2Destination(r: FrameDecode, b: Uint8Array): void {
+function checkL2Destination(r: FrameDecode, b: Uint8Array, profile: FrameDecodeOptions['l2Destinations']): void {
   const m = r.ptp?.message
   if (!m || (b[0]! & 1) === 0) return // unicast destinations are not judged here
-  const gptp = m.header.majorSdoId === 1
   const pdelay = isPeerDelayMessage(m.header.messageType)
+  if (profile) {
+    const want = normMac(pdelay ? profile.pdelay : profile.primary)
+    const dst = macText(b)
+    if (dst !== want && !(profile.accepted ?? []).some((a) => normMac(a) === dst)) {
+      r.findings.push(warning('eth.dst', 0, `${m.type} sent to ${r.eth!.dst}, the profile gives ${want}`, Clause.ethernet))
+    }
+    return
+  }
+  const gptp = m.header.majorSdoId === 1
   const wantPdelay = gptp || pdelay
   const ok = wantPdelay ? macIs(b, 0, MAC_PDELAY) : macIs(b, 0, MAC_PRIMARY)
   if (!ok) {

@@ -20,6 +20,8 @@ import {
   udpPortFor,
 } from '../../../harness/codec/index.ts'
 import { hex, toHex } from '../../support/codec/hex.ts'
+import { loadProfile } from '../../../harness/profiles/index.ts'
+import { profileL2Destinations } from '../../../harness/profiles/l2_destinations.ts'
 
 const header = (sequenceId: number, flagField = 0) => ({ sourcePortIdentity: { clockIdentity: '001b19.fffe.000001', portNumber: 1 }, sequenceId, flagField })
 const sync = () => encodeMessage(buildSync({ header: header(5, 0x200) }))
@@ -113,6 +115,17 @@ test.group('codec / framing', () => {
     const gptp = encodePtpFrame(gptpSync, { transport: 'l2', srcMac: MAC })
     assert.equal(decodeFrame(gptp, 'ethernet').eth!.dst, '01:80:c2:00:00:0e')
     assert.deepEqual(decodeFrame(gptp, 'ethernet').findings, [])
+  })
+
+  test('under a profile (decode --profile), its addresses decide: G.8275.1 sends Sync to the non-forwardable MAC', ({ assert }) => {
+    const g82751 = profileL2Destinations(loadProfile('g8275-1'))!
+    const nonForwardable = encodePtpFrame(sync(), { transport: 'l2', srcMac: MAC, dstMac: '01:80:c2:00:00:0e' })
+    assert.deepEqual(decodeFrame(nonForwardable, 'ethernet').findings.map((f) => f.field), ['eth.dst'], 'Annex F: Sync belongs on 01-1B-19-00-00-00')
+    assert.deepEqual(decodeFrame(nonForwardable, 'ethernet', { l2Destinations: g82751 }).findings, [])
+    const forwardable = encodePtpFrame(sync(), { transport: 'l2', srcMac: MAC, dstMac: '01:1b:19:00:00:00' })
+    assert.deepEqual(decodeFrame(forwardable, 'ethernet', { l2Destinations: g82751 }).findings, [], 'G.8275.1 accepts both')
+    const other = encodePtpFrame(sync(), { transport: 'l2', srcMac: MAC, dstMac: '01:00:5e:00:01:81' })
+    assert.match(decodeFrame(other, 'ethernet', { l2Destinations: g82751 }).findings[0]!.message, /the profile gives 01:80:c2:00:00:0e/)
   })
 
   test('2 octets after the message over UDP (linuxptp\'s checksum fix-up room) are no finding; 3 are', ({ assert }) => {

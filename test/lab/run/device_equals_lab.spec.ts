@@ -1,0 +1,83 @@
+/**
+ * The real-device path gives the lab's verdicts. A ptp4l started by the test is from then on
+ * treated only as a device: a DUT file with role `auto` (its BMCA decides), management on the
+ * wire, no hooks. The full default-e2e suite run through `--interface` must give the same
+ * verdict as a lab run of the same stack, test by test; a test that needs control only the
+ * lab has may differ only as "not applicable" with its reason.
+ */
+import { test } from '@japa/runner'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { LinuxptpDut } from '../../../harness/dut/index.ts'
+import { clockIdentityFromMac, Lab } from '../../../harness/lab/index.ts'
+import { loadProfile } from '../../../harness/profiles/index.ts'
+import { readResults, runCli } from '../../support/run/cli.ts'
+
+const isRoot = process.getuid?.() === 0
+
+function deviceFile(dir: string, h: { ifname: string }, d: { mac: string; ipv4Address?: string }): string {
+  const file = join(dir, 'device.yaml')
+  writeFileSync(
+    file,
+    [
+      'name: ptp4l treated as a device',
+      'vendor: linuxptp',
+      'model: ptp4l',
+      `interface: ${h.ifname}`,
+      `mac: ${d.mac}`,
+      `ipv4: ${d.ipv4Address}`,
+      `clockIdentity: ${clockIdentityFromMac(d.mac)}`,
+      'capabilities:',
+      '  roles: [auto]',
+      '  transports: [udp4]',
+      '  delayMechanisms: [E2E]',
+      '  oneStep: false',
+      '  twoStep: true',
+      'management:',
+      '  enabled: true',
+      '  transport: udp4',
+      '',
+    ].join('\n'),
+  )
+  return file
+}
+
+test.group('run / the device path equals the lab', () => {
+  test('default-e2e: ptp4l as a device earns the verdicts it earns in the lab', async ({ assert }) => {
+    const dir = mkdtempSync(join(tmpdir(), 'ptpc-dev-eq-'))
+    const labOut = join(dir, 'lab')
+    const lab = await runCli(['run', '--profile', 'default', '--lab', '--no-report', '--out', labOut], { timeoutMs: 600_000 })
+    assert.oneOf(lab.code, [0, 1], lab.stdout + lab.stderr)
+
+    const net = await Lab.up({ topology: 'pair', stateDir: join(dir, 'state') })
+    const dut = new LinuxptpDut({ tracker: net, node: 'd1' })
+    const devOut = join(dir, 'device')
+    try {
+      const h = net.port('h')
+      const d = net.port('d1')
+      await dut.start({ profile: loadProfile('default-e2e'), role: 'auto', interfaces: [{ ifname: d.ifname, netns: d.netns, mac: d.mac }] })
+      const r = await runCli(
+        ['run', '--profile', 'default', '--interface', h.ifname, '--dut', deviceFile(dir, h, d), '--allow-net', '192.0.2.0/24', '--allow-net', '2001:db8::/32', '--no-report', '--out', devOut],
+        { netns: h.netns, timeoutMs: 600_000 },
+      )
+      assert.oneOf(r.code, [0, 1], r.stdout + r.stderr)
+    } finally {
+      await dut.stop().catch(() => undefined)
+      await net.down()
+    }
+
+    const inLab = new Map(readResults(labOut).map((x) => [x.id, x]))
+    const differences: string[] = []
+    for (const x of readResults(devOut)) {
+      assert.isUndefined(x.harnessError, `${x.id}: ${x.reason}`)
+      const l = inLab.get(x.id)!
+      if (x.verdict === l.verdict) continue
+      if (x.verdict === 'not-applicable') continue
+      differences.push(`${x.id}: lab ${l.verdict} (${l.reason}) / device ${x.verdict} (${x.reason})`)
+    }
+    assert.deepEqual(differences, [])
+  })
+    .skip(!isRoot, 'needs root for network namespaces')
+    .timeout(1_300_000)
+})
