@@ -2,11 +2,19 @@
  * Spacing of a slave's Delay_Req messages, under the two rules profiles use:
  *
  * - `uniform-0-2x` (IEEE 1588-2008 9.5.11.2, default profiles): each interval drawn
- *   uniformly from (0, 2·T], T = 2^logMinDelayReqInterval. Checked as: no interval
- *   above 2·T, mean within ±30 % of T, and a Kolmogorov–Smirnov test against U(0, 2T)
- *   at α = 0.001 (so a conformant DUT fails it about once in a thousand runs).
- * - `pct-of-nominal` (ITU-T G.8275.1 6.2.8): intervals within ±pct % of T, judged by
- *   the same fraction rule as the message-interval rule.
+ *   uniformly from (0, 2·T], T = 2^logMinDelayReqInterval. Checked as: no interval above
+ *   2·T; the mean interval (the request rate) within T ± z·σ/√n, σ = T/√3 being the
+ *   standard deviation of U(0, 2T]; and a Kolmogorov–Smirnov test of the shape against
+ *   U(0, 2T) (catches fixed or clustered spacing).
+ * - `pct-of-nominal` (ITU-T G.8275.1 6.2.8): intervals within ±pct % of T, judged by the
+ *   same fraction rule as the message-interval rule.
+ *
+ * Sample counts and error rates (seeded Monte-Carlo in test/unit/stats/interval_rule.spec.ts):
+ * the mean test's two-sided α is 0.005 and the KS test's 0.001, so a conformant slave fails
+ * at most ~0.6 % of runs. A slave requesting 20 % too fast (mean T/1.2) shifts the mean by
+ * T/6; with n = 256 that is 4.6 σ of the mean, 1.8 σ beyond the 2.807 σ limit: it fails
+ * ≥ 95 % of runs. Under ±30 %, a slave 20 % fast keeps only ~77 % of its intervals in the
+ * window, so 100 intervals and the 90 % rule fail it in practically every run.
  */
 import { type Check, judgeBound, judgeRange } from '../verdict/verdict.ts'
 import { countWithin, judgeFraction, pctWindow } from './interval_rule.ts'
@@ -16,6 +24,12 @@ import { formatNs } from '../time/format.ts'
 export type DelayReqSpacingRule =
   | { rule: 'uniform-0-2x'; source: string; minSamples: number; unconfirmed?: boolean }
   | { rule: 'pct-of-nominal'; pct: number; fractionWithin: number; source: string; minSamples: number; unconfirmed?: boolean }
+
+/** Intervals each rule needs for the error rates above. */
+export const DELAY_REQ_SAMPLES: Record<DelayReqSpacingRule['rule'], number> = { 'uniform-0-2x': 256, 'pct-of-nominal': 100 }
+
+/** Two-sided α = 0.005 normal quantile: the mean test's limit in standard errors. */
+export const MEAN_Z = 2.807
 
 /** KS critical value for α = 0.001, large-sample form. */
 const KS_C_ALPHA_0_001 = 1.949
@@ -31,6 +45,12 @@ export function ksUniform(values: readonly bigint[], upperNs: bigint): number {
     d = Math.max(d, (i + 1) / n - f, f - i / n)
   }
   return d
+}
+
+/** The band a conformant uniform (0, 2T] slave's mean of n intervals stays in (1 − α = 0.995). */
+export function uniformMeanWindow(nominalNs: bigint, n: number): { lo: number; hi: number; halfWidth: number } {
+  const halfWidth = (MEAN_Z * Number(nominalNs)) / Math.sqrt(3 * n)
+  return { lo: Number(nominalNs) - halfWidth, hi: Number(nominalNs) + halfWidth, halfWidth }
 }
 
 export function scoreDelayReqSpacing(intervalsNs: readonly bigint[], nominalNs: bigint, rule: DelayReqSpacingRule, noiseNs: bigint): Check[] {
@@ -53,7 +73,7 @@ export function scoreDelayReqSpacing(intervalsNs: readonly bigint[], nominalNs: 
   const noise = Number(noiseNs)
   if (rule.rule === 'uniform-0-2x') {
     const upper = 2n * nominalNs
-    const meanWin = pctWindow(nominalNs, 30)
+    const meanWin = uniformMeanWindow(nominalNs, n)
     const d = ksUniform(intervalsNs, upper)
     const crit = KS_C_ALPHA_0_001 / Math.sqrt(n)
     return [
@@ -68,12 +88,13 @@ export function scoreDelayReqSpacing(intervalsNs: readonly bigint[], nominalNs: 
       },
       {
         ...base,
-        name: 'Delay_Req spacing: mean interval',
+        name: 'Delay_Req spacing: mean interval (request rate)',
         measured: Number(s.mean),
         unit: 'ns',
-        limit: `${formatNs(meanWin.lo)} … ${formatNs(meanWin.hi)} (uniform (0, 2T] has mean T)`,
+        limit: `${formatNs(BigInt(Math.round(meanWin.lo)))} … ${formatNs(BigInt(Math.round(meanWin.hi)))} (T ± ${MEAN_Z}·T/√(3n), n = ${n}: U(0, 2T] has mean T, σ T/√3; two-sided α = 0.005)`,
         noise,
-        verdict: judgeRange(Number(s.mean), Number(meanWin.lo), Number(meanWin.hi), noise),
+        verdict: judgeRange(Number(s.mean), meanWin.lo, meanWin.hi, noise),
+        detail: `mean ${((Number(s.mean) / Number(nominalNs)) * 100).toFixed(1)} % of T = ${formatNs(nominalNs)}`,
       },
       {
         ...base,
@@ -95,7 +116,7 @@ export function scoreDelayReqSpacing(intervalsNs: readonly bigint[], nominalNs: 
       unit: 'fraction',
       limit: `≥ ${rule.fractionWithin} of ${n} intervals in ${formatNs(win.lo)} … ${formatNs(win.hi)}`,
       verdict: judgeFraction(c.sure, c.possible, n, rule.fractionWithin),
-      detail: `${c.sure} surely inside, ${c.possible} possibly inside; min ${formatNs(s.min)}, max ${formatNs(s.max)}`,
+      detail: `${c.sure} surely inside, ${c.possible} possibly inside; min ${formatNs(s.min)}, max ${formatNs(s.max)}, mean ${formatNs(s.mean)}`,
     },
   ]
 }

@@ -1,0 +1,128 @@
+/**
+ * INT-02's judge on evidence made by the engines: the harness grandmaster and a simulated DUT
+ * slave on a simulated link. A conformant slave passes; each fault fails; timestamp noise
+ * larger than the margins makes it inconclusive. (The statistic's error rates are shown by the
+ * Monte-Carlo in test/unit/stats/interval_rule.spec.ts.)
+ */
+import { test } from '@japa/runner'
+import { loadProfile } from '../../../harness/profiles/index.ts'
+import { combineChecks } from '../../../harness/verdict/verdict.ts'
+import INT02, { type DelayReqSpacingData } from '../../../suites/int/int-02-delay-req-spacing.ts'
+import { DELAY_REQ_SAMPLES } from '../../../harness/stats/delay_req_spacing.ts'
+import { Recorder } from '../../../harness/recorder/recorder.ts'
+import { envelope, type EnvelopeOptions } from '../../support/evidence/simulate.ts'
+import { type DutSlaveOptions, historyOf, pollReads, simulateDutSlave, timeline } from '../../support/evidence/dut_slave.ts'
+import { roundTrip } from '../../support/evidence/round_trip.ts'
+
+const e2e = loadProfile('default-e2e')
+const telecom = loadProfile('g8275-1')
+type Profile = typeof e2e
+
+/** T of the profile's lab DUT, seconds. */
+const periodS = (profile: Profile, o: EnvelopeOptions = {}) => 2 ** envelope('INT-02', profile, {}, o).dut.intervals.delayReq.value
+
+/** Evidence as the acquisition leaves it: recorded until enough requests, or until its timeout. */
+function evidence(profile: Profile, sim: Omit<DutSlaveOptions, 'seconds'> & { seconds?: number }, o: EnvelopeOptions = {}) {
+  const T = periodS(profile, o)
+  const wanted = DELAY_REQ_SAMPLES[profile.tolerances.delayReqSpacing!.rule]
+  const timeoutMs = Math.ceil(1.5 * (wanted + 1) * T * 1000) + 5000
+  const seconds = sim.seconds ?? (wanted + 20) * T * 1.4
+  const run = simulateDutSlave(profile, { seed: 1, ...sim, ...o, seconds })
+  const count = run.recorder.byType('Delay_Req', { direction: 'in' }).length
+  const lockAt = run.startNs
+  const data: DelayReqSpacingData = {
+    recorder: run.recorder,
+    lock: historyOf(pollReads({ fromNs: lockAt, toNs: lockAt + 200_000_000n, pollMs: 50, stateAt: timeline([{ atNs: 0n, portState: 'LISTENING' }, { atNs: lockAt + 100_000_000n, portState: 'SLAVE' }]), until: (s) => s.ports[0]!.portState === 'SLAVE' })),
+    wanted,
+    recordedMs: seconds * 1000,
+    timeoutMs,
+    endedBy: count > wanted ? 'enough' : 'timeout',
+  }
+  return envelope('INT-02', profile, data, o)
+}
+
+const verdictOf = (ev: ReturnType<typeof evidence>, profile: Profile) => {
+  const checks = INT02.judge(ev, profile).checks
+  return { verdict: combineChecks(checks), checks }
+}
+
+test.group('judge INT-02 Delay_Req spacing', () => {
+  test('a conformant DUT slave passes: uniform (0, 2T] under the default profile, ±30 % under G.8275.1', ({ assert }) => {
+    assert.equal(verdictOf(evidence(e2e, {}), e2e).verdict, 'pass')
+    assert.equal(verdictOf(evidence(telecom, {}), telecom).verdict, 'pass')
+  })
+
+  test('the judge gives the same verdict on evidence stored and loaded again', ({ assert }) => {
+    const ev = evidence(telecom, { seed: 4 })
+    assert.deepEqual(INT02.judge(roundTrip(ev), telecom).checks, INT02.judge(ev, telecom).checks)
+  })
+
+  test('a DUT configured with another logMinDelayReqInterval is judged against its configured T', ({ assert }) => {
+    const o = { dutOptions: { logMinDelayReqInterval: -2 } }
+    assert.equal(verdictOf(evidence(e2e, {}, o), e2e).verdict, 'pass')
+  })
+
+  test('fault: a slave requesting 20 % too fast (rate × 1.2) fails the rate check', ({ assert }) => {
+    const r = verdictOf(evidence(e2e, { clockRate: 1.2, seed: 2 }), e2e)
+    assert.equal(r.verdict, 'fail')
+    assert.equal(r.checks.find((c) => c.name.includes('mean interval'))!.verdict, 'fail')
+  })
+
+  test('fault: 20 % too fast under G.8275.1 (±30 % around a short T) fails the fraction rule', ({ assert }) => {
+    const r = verdictOf(evidence(telecom, { clockRate: 1.2, seed: 3 }), telecom)
+    assert.equal(r.verdict, 'fail')
+  })
+
+  test('fault: a slave requesting 20 % too slow (rate × 0.8) fails (largest interval above 2T, mean)', ({ assert }) => {
+    const r = verdictOf(evidence(e2e, { clockRate: 0.8, seed: 5 }), e2e)
+    assert.equal(r.verdict, 'fail')
+    assert.equal(r.checks.find((c) => c.name.includes('largest interval'))!.verdict, 'fail')
+  })
+
+  test('fault: fixed spacing where the default profile requires uniform randomisation fails the KS check', ({ assert }) => {
+    const r = verdictOf(evidence(e2e, { slave: { spacing: { rule: 'fixed' } } }), e2e)
+    assert.equal(r.verdict, 'fail')
+    assert.equal(r.checks.find((c) => c.name.includes('Kolmogorov'))!.verdict, 'fail')
+  })
+
+  test('fault: uniform (0, 2T] spacing (ptp4l 3.1.1) under G.8275.1 ±30 % fails', ({ assert }) => {
+    const r = verdictOf(evidence(telecom, { slave: { spacing: { rule: 'uniform-0-2x' } } }), telecom)
+    assert.equal(r.verdict, 'fail')
+  })
+
+  test('fault: too few Delay_Req within the timeout (half the rate) fails naming the count', ({ assert }) => {
+    const T = periodS(e2e)
+    const wanted = DELAY_REQ_SAMPLES['uniform-0-2x']
+    const ev = evidence(e2e, { clockRate: 0.5, seconds: 1.5 * (wanted + 1) * T + 5 })
+    const r = verdictOf(ev, e2e)
+    assert.equal(r.verdict, 'fail')
+    assert.equal(r.checks.length, 1)
+    assert.isBelow(r.checks[0]!.measured as number, wanted + 1)
+    assert.match(r.checks[0]!.detail!, /\d+ Delay_Req \(in domain 0\) arrived in \d+\.\d s/)
+  })
+
+  test('fault: a DUT that never becomes a slave fails naming its states', ({ assert }) => {
+    const t0 = 1_700_000_000_000_000_000n
+    const reads = pollReads({ fromNs: t0, toNs: t0 + 20_000_000_000n, pollMs: 50, stateAt: timeline([{ atNs: t0, portState: 'LISTENING' }, { atNs: t0 + 7_000_000_000n, portState: 'MASTER' }]) })
+    const ev = envelope('INT-02', e2e, { recorder: new Recorder(), lock: historyOf(reads), wanted: 256, recordedMs: 0, timeoutMs: 390_000, endedBy: 'not-slave' } satisfies DelayReqSpacingData)
+    const r = verdictOf(ev, e2e)
+    assert.equal(r.verdict, 'fail')
+    assert.match(r.checks[0]!.detail!, /never became a slave.*0\.0 s LISTENING ×\d+ → 7\.\d s MASTER ×\d+/)
+  })
+
+  test('noisy: timestamp noise of 60 ms on a 1 s interval is inconclusive with the noise on the check', ({ assert }) => {
+    const noisy = { ns: 60_000_000n, timeErrorFloorNs: 60_000_000n, method: 'simulated stall-ridden link' }
+    const r = verdictOf(evidence(e2e, { jitterNs: 30_000_000, seed: 6 }, { noise: noisy }), e2e)
+    assert.equal(r.verdict, 'inconclusive')
+    const c = r.checks.find((x) => x.verdict === 'inconclusive')!
+    assert.equal(c.noise, 60_000_000)
+  })
+
+  test('stored evidence with fewer intervals than today\'s judge needs is inconclusive, not a DUT fault', ({ assert }) => {
+    const ev = evidence(telecom, { seconds: 4 })
+    ev.data.endedBy = 'enough'
+    const r = verdictOf(ev, telecom)
+    assert.equal(r.verdict, 'inconclusive')
+    assert.match(r.checks[0]!.detail!, /stored evidence holds/)
+  })
+})
