@@ -24,6 +24,7 @@ import {
   testParams,
   waitForState,
 } from '../kit.ts'
+import { describeStates } from '../support/state_history.ts'
 import { DELAY_REQ_SAMPLES, type DelayReqSpacingRule, scoreDelayReqSpacing, uniformMeanWindow } from '../../harness/stats/delay_req_spacing.ts'
 import { pctWindow } from '../../harness/stats/interval_rule.ts'
 
@@ -58,21 +59,6 @@ function spacingRule(profile: Profile): DelayReqSpacingRule | undefined {
     minSamples,
     unconfirmed: s.unconfirmed || s.pct?.unconfirmed || s.fractionWithin?.unconfirmed,
   }
-}
-
-/** The DUT's states over time, run-length compressed: "0.0 s LISTENING ×40 → 9.8 s MASTER ×12". */
-function describeStates(reads: readonly StateRead[]): string {
-  if (!reads.length) return 'no state was read'
-  const t0 = reads[0]!.atNs
-  const label = (r: StateRead) => (r.state ? r.state.ports.map((p) => p.portState).join('/') || 'no ports' : `no answer (${r.error ?? '?'})`)
-  const runs: { at: bigint; what: string; count: number }[] = []
-  for (const r of reads) {
-    const what = label(r)
-    const last = runs[runs.length - 1]
-    if (last?.what === what) last.count++
-    else runs.push({ at: r.atNs, what, count: 1 })
-  }
-  return runs.map((r) => `${(Number(r.at - t0) / 1e9).toFixed(1)} s ${r.what} ×${r.count}`).join(' → ')
 }
 
 export default conformance<DelayReqSpacingData>({

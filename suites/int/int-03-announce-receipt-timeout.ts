@@ -9,6 +9,7 @@
  * window is widened only by that bracket and the harness's timestamp noise.
  */
 import { type Check, conformance, describeSetting, type DutState, type Evidence, formatNs, isSlave, lockTimeoutMs, logIntervalToNs, Recorder, betterThanDefault, startMasters, judgeRange, type TestContext, waitForState } from '../kit.ts'
+import { describeStates, portStates } from '../support/state_history.ts'
 import { systemTimeNs } from '../../harness/transport/index.ts'
 
 /** One management read of the DUT's state, bracketed on the timestamp clock. */
@@ -50,21 +51,6 @@ async function watchState(ctx: TestContext, timeoutMs: number): Promise<PolledSt
     await ctx.sleep(POLL_MS)
   }
   return reads
-}
-
-const portStates = (s: DutState | undefined) => (s ? s.ports.map((p) => p.portState).join('/') || 'no ports' : 'no answer')
-
-function describeStates(reads: readonly { atNs: bigint; state?: DutState; error?: string }[]): string {
-  if (!reads.length) return 'no state was read'
-  const t0 = reads[0]!.atNs
-  const runs: { at: bigint; what: string; count: number }[] = []
-  for (const r of reads) {
-    const what = r.state ? portStates(r.state) : `no answer (${r.error ?? '?'})`
-    const last = runs[runs.length - 1]
-    if (last?.what === what) last.count++
-    else runs.push({ at: r.atNs, what, count: 1 })
-  }
-  return runs.map((r) => `${(Number(r.at - t0) / 1e9).toFixed(1)} s ${r.what} ×${r.count}`).join(' → ')
 }
 
 const ms = (ns: bigint | number) => Number(ns) / 1e6
