@@ -1,0 +1,150 @@
+/**
+ * TE-08 — the DUT slave's self-reported offsetFromMaster agrees with the offset the harness
+ * grandmaster injects. The emulated grandmaster runs its time base ahead of the timestamp
+ * clock by a known offset, so a conformant slave reports offsetFromMaster = −offset; a second
+ * phase moves part of that time into correctionField (timestamps shifted by the same amount),
+ * which a correct slave subtracts, reporting the same offset.
+ *
+ * Agreement: |median(reported − expected)| ≤ harness noise + 3 × the standard error of the
+ * median (√(π/2) × 1.4826 × MAD / √n for near-normal reports), a tolerance that shrinks as
+ * reports accumulate. Where that tolerance reaches half the injected offset (or half the
+ * correction shift) the harness could not tell a faulty DUT apart: inconclusive, with numbers.
+ */
+import { type Check, conformance, formatNs, isSlave, lockTimeoutMs, masterConfig, startMasters, TimeBase, waitForState, type Recorder, type TestContext, type Masters } from '../kit.ts'
+import type { StateRead } from '../support/grandmasters.ts'
+import { describeStates } from '../support/state_history.ts'
+import { systemTimeNs } from '../../harness/transport/clocks.ts'
+
+/** One offsetFromMaster the DUT reported, when it was read, and what it should have been then. */
+export interface OffsetReport {
+  readNs: bigint
+  reportedNs: bigint
+  expectedNs: bigint
+}
+
+export interface ReportedOffsetData {
+  injectedOffsetNs: bigint
+  correctionShiftNs: bigint
+  lock: StateRead[]
+  locked: boolean
+  plain: OffsetReport[]
+  shifted: OffsetReport[]
+  /** State reads during sampling that gave no offset (error, not a slave). */
+  missedReads: number
+  recorder: Recorder
+}
+
+const SOURCE = 'IEEE 1588-2019 11.2, 11.3.2 (offsetFromMaster = t2 − t1 − meanPathDelay − corrections)'
+/** √(π/2): the standard error of a normal sample's median is this × σ/√n. */
+const MEDIAN_SE_FACTOR = 1.2533
+const MAD_TO_SIGMA = 1.4826
+const COVERAGE = 3
+const MIN_REPORTS = 5
+
+async function sampleOffsets(ctx: TestContext, m: Masters, seconds: number): Promise<{ reports: OffsetReport[]; missed: number }> {
+  const reports: OffsetReport[] = []
+  let missed = 0
+  const end = Date.now() + seconds * 1000
+  while (Date.now() < end) {
+    const s = await ctx.session.dut.readState().catch(() => undefined)
+    const readNs = systemTimeNs()
+    if (s?.offsetFromMasterNs !== undefined && isSlave(s)) reports.push({ readNs, reportedNs: s.offsetFromMasterNs, expectedNs: m.master('gm').expectedSlaveOffsetNs(readNs) })
+    else missed++
+    await ctx.sleep(250)
+  }
+  return { reports, missed }
+}
+
+const median = (v: readonly bigint[]): bigint => {
+  const s = [...v].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+  return s[Math.floor(s.length / 2)]!
+}
+const abs = (v: bigint) => (v < 0n ? -v : v)
+
+/** The agreement check of one phase: median error against noise + a shrinking spread term. */
+export function agreementCheck(label: string, reports: readonly OffsetReport[], noiseNs: bigint, distinguishNs: bigint, what: string): Check {
+  const name = `${label}: |median reported − expected offsetFromMaster|`
+  if (reports.length < MIN_REPORTS) {
+    return { name, measured: reports.length, limit: `≥ ${MIN_REPORTS} reports while a slave`, source: SOURCE, verdict: 'fail', detail: `the DUT reported its offsetFromMaster ${reports.length} times while a slave` }
+  }
+  const errors = reports.map((r) => r.reportedNs - r.expectedNs)
+  const med = median(errors)
+  const mad = median(errors.map((e) => abs(e - med)))
+  const se = (MEDIAN_SE_FACTOR * MAD_TO_SIGMA * Number(mad)) / Math.sqrt(errors.length)
+  const tolerance = Number(noiseNs) + COVERAGE * se
+  const err = Number(abs(med))
+  const base = {
+    name,
+    measured: err,
+    unit: 'ns',
+    limit: `≤ ${formatNs(BigInt(Math.ceil(tolerance)))} (harness noise + 3 × standard error of the median)`,
+    noise: tolerance,
+    source: SOURCE,
+  }
+  const detail = `expected ${formatNs(reports[0]!.expectedNs)}; median reported ${formatNs(median(reports.map((r) => r.reportedNs)))}; n ${errors.length}, MAD ${formatNs(mad)}, standard error of the median ${formatNs(BigInt(Math.round(se)))}, harness noise ${formatNs(noiseNs)}`
+  if (tolerance * 2 >= Number(distinguishNs)) {
+    return { ...base, verdict: 'inconclusive', detail: `${detail}; a tolerance this wide cannot tell ${what} (${formatNs(distinguishNs)}) apart` }
+  }
+  return { ...base, verdict: err <= tolerance ? 'pass' : 'fail', detail }
+}
+
+export default conformance<ReportedOffsetData>({
+  id: 'TE-08',
+  title: "The DUT's self-reported offset agrees with the injected offset",
+  area: 'TE',
+  clause: 'IEEE 1588-2019 11.2, 11.3 (offsetFromMaster), 13.3.2.9 (correctionField)',
+  mapsTo: ['Meinberg self-report vs measured'],
+  tags: ['active', 'time-error', 'management'],
+  severity: 'normal',
+  fixture: 'dut-slave',
+  estimatedSeconds: 30,
+  criteria: {
+    pass: 'the median reported offsetFromMaster equals −injected offset within the harness noise plus 3 standard errors, also with part of it carried in correctionField',
+    fail: 'the DUT never follows the grandmaster, reports too rarely, or its median report is off: 0, the wrong sign, or correctionField ignored',
+  },
+  appliesTo: () => true,
+  async acquire(ctx) {
+    const p = ctx.params({ injectedOffsetNs: 1_000_000, correctionShiftNs: 250_000, sampleSeconds: 6 })
+    const injected = BigInt(p.injectedOffsetNs)
+    const spec = { name: 'gm', identity: 1, extra: { timeBase: new TimeBase({ offsetNs: injected }) } }
+    const cfg = masterConfig(ctx, spec)
+    const m = await startMasters(ctx, [spec], { freshDut: true })
+    const data: Omit<ReportedOffsetData, 'recorder'> = { injectedOffsetNs: injected, correctionShiftNs: BigInt(p.correctionShiftNs), lock: [], locked: false, plain: [], shifted: [], missedReads: 0 }
+    try {
+      ctx.step(`grandmaster time base ahead by ${formatNs(injected)}; waiting for the DUT to lock`)
+      const locked = await waitForState(ctx, (s) => isSlave(s) && s.offsetFromMasterNs !== undefined, lockTimeoutMs(cfg.logAnnounceInterval, ctx.session.dutSettings.announceReceiptTimeout.value))
+      data.lock = locked.history
+      data.locked = locked.atMs !== undefined
+      if (data.locked) {
+        // Let the DUT's delay measurement settle (it needs a few Delay_Req exchanges).
+        await ctx.sleep(4 * 2 ** Math.max(cfg.logSyncInterval, cfg.logMinDelayReqInterval ?? 0) * 1000 + 1000)
+        ctx.step(`sampling the DUT's offsetFromMaster for ${p.sampleSeconds} s`)
+        const plain = await sampleOffsets(ctx, m, p.sampleSeconds)
+        ctx.step(`moving ${formatNs(data.correctionShiftNs)} into correctionField`)
+        m.control('gm', (gm) => gm.setCorrectionShift({ ns: data.correctionShiftNs }))
+        await ctx.sleep(2 * 2 ** cfg.logSyncInterval * 1000 + 500)
+        const shifted = await sampleOffsets(ctx, m, p.sampleSeconds)
+        Object.assign(data, { plain: plain.reports, shifted: shifted.reports, missedReads: plain.missed + shifted.missed })
+      }
+    } finally {
+      await m.close()
+    }
+    return { ...data, recorder: m.handle.recorder }
+  },
+  judge(ev) {
+    const d = ev.data
+    if (!d.locked) {
+      return {
+        checks: [{ name: 'DUT follows the harness grandmaster', measured: 'never', limit: 'SLAVE or UNCALIBRATED, with an offsetFromMaster', source: 'IEEE 1588-2019 9.2.5 (state decision)', verdict: 'fail', detail: `its states: ${describeStates(d.lock)}` }],
+      }
+    }
+    const checks = [
+      agreementCheck('injected offset', d.plain, ev.noise.ns, abs(d.injectedOffsetNs), 'a DUT reporting 0 or the wrong sign'),
+      agreementCheck('with the offset partly in correctionField', d.shifted, ev.noise.ns, abs(d.correctionShiftNs), 'a DUT ignoring correctionField'),
+    ]
+    return {
+      checks,
+      measurements: { injectedOffsetNs: String(d.injectedOffsetNs), reportedPlainNs: d.plain.map((r) => String(r.reportedNs)), reportedShiftedNs: d.shifted.map((r) => String(r.reportedNs)), missedReads: d.missedReads },
+    }
+  },
+})
