@@ -69,8 +69,10 @@ export function envelope<D>(test: string, profile: Profile, data: D, o: Envelope
 
 export interface SimulationOptions extends EnvelopeOptions {
   seconds: number
-  /** ± one-way delay jitter (uniform), ns; 0 = a fixed 1 µs. */
+  /** ± one-way delay jitter (uniform), ns; 0 = a fixed delay. */
   jitterNs?: number
+  /** The link's fixed one-way delay, ns (default 1 µs). */
+  linkDelayNs?: number
   seed?: number
   /** Start the simulation at this time (default 1.7e18 ns). */
   startNs?: bigint
@@ -82,7 +84,7 @@ export function simulate(dutEngine: Engine, harnessEngine: Engine, o: Simulation
   const jitter = BigInt(Math.round(o.jitterNs ?? 0))
   const link = new SimulatedLink({
     ...(o.startNs !== undefined ? { startNs: o.startNs } : {}),
-    delay: () => 1_000n + (jitter ? BigInt(Math.round((rand() * 2 - 1) * Number(jitter))) + jitter : 0n),
+    delay: () => BigInt(o.linkDelayNs ?? 1_000) + (jitter ? BigInt(Math.round((rand() * 2 - 1) * Number(jitter))) + jitter : 0n),
   })
   link.add('dut', dutEngine)
   link.add('harness', harnessEngine)
