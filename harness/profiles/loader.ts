@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url'
 import { aliasesOf, resolveAlias } from './aliases.ts'
 import { ProfileError } from './errors.ts'
 import { mergeLayers, type Layer } from './merge.ts'
-import { checkRules } from './rules.ts'
+import { checkOverrides, checkRules, type KnownTest } from './rules.ts'
 import { checkSchema } from './schema_check.ts'
 import { diagnosticAt, readProfileFile, type Located } from './yaml_source.ts'
 import type { MessageName, Profile, ProfileDiagnostic } from './types.ts'
@@ -138,6 +138,8 @@ export function validateProfileFile(file: string, opts: LoadOptions = {}): Valid
   const profile = normalise(data as Profile)
   const ruleDiags = checkRules(profile, positions)
   if (ruleDiags.length) return { file: abs, diagnostics: ruleDiags }
+  // Tests read overrides by their canonical (upper-case) ID; selection compares IDs case-insensitively.
+  profile.suites.overrides = Object.fromEntries(Object.entries(profile.suites.overrides).map(([k, v]) => [k.toUpperCase(), v]))
   profile.origin = { file: abs, chain: r.chain, files: r.files }
   return { file: abs, profile, diagnostics: [] }
 }
@@ -218,6 +220,29 @@ export function listProfiles(opts: LoadOptions | string[] = {}): ProfileListing[
     }
   }
   return [...byId.values()].sort((a, b) => a.id.localeCompare(b.id))
+}
+
+/**
+ * suites.overrides of a loaded profile against the tests that exist (see rules.ts
+ * checkOverrides): positioned diagnostics in the file that wrote each override.
+ */
+export function checkProfileOverrides(profile: Profile, tests: readonly KnownTest[], opts: LoadOptions = {}): ProfileDiagnostic[] {
+  if (!profile.origin) return checkOverrides(profile, new Map(), tests)
+  // Re-read the files for positions and the override keys as written (the loader upper-cases them).
+  const r = resolveFile(profile.origin.file, searchDirs(opts), [])
+  if (!r.layer || !isObj(r.layer.data)) return checkOverrides(profile, new Map(), tests)
+  return checkOverrides(r.layer.data as unknown as Profile, r.layer.positions, tests)
+}
+
+/**
+ * Validation a run adds to loadProfile: every override names an existing test and only
+ * parameters it reads. The suites are imported lazily (they import the profiles area).
+ * Throws ProfileError (the CLI's exit 2) with file:line:col diagnostics.
+ */
+export async function validateProfileForRun(profile: Profile, opts: LoadOptions = {}, tests?: readonly KnownTest[]): Promise<void> {
+  const known = tests ?? (await import('../run/suite_files.ts').then((m) => m.allDefinitions())).map(({ def }) => ({ id: def.id, params: (def as { params?: Record<string, unknown> }).params }))
+  const diagnostics = checkProfileOverrides(profile, known, opts)
+  if (diagnostics.length) throw new ProfileError(`profile ${profile.id} is invalid`, diagnostics)
 }
 
 /** Messages the profile does not use. */

@@ -270,15 +270,58 @@ export function testIdMatches(pattern: string, id: string): boolean {
   return re.test(id)
 }
 
+/** Case-insensitive, as test selection (--tests, suites.apply) compares IDs. */
+function idMatches(pattern: string, id: string): boolean {
+  return testIdMatches(pattern.toUpperCase(), id.toUpperCase())
+}
+
 function suites(p: Profile, report: Report): void {
   for (const id of Object.keys(p.suites.overrides ?? {})) {
-    if (!p.suites.apply.some((pat) => testIdMatches(pat, id))) {
+    if (id.includes('*')) {
+      report(['suites', 'overrides', id], `'${id}' is a glob; an override names one test ID`, 'key')
+      continue
+    }
+    if (!p.suites.apply.some((pat) => idMatches(pat, id))) {
       report(['suites', 'overrides', id], `overrides test ${id}, which suites.apply does not select`, 'key')
     }
-    if ((p.suites.skip ?? []).some((pat) => testIdMatches(pat, id))) {
+    if ((p.suites.skip ?? []).some((pat) => idMatches(pat, id))) {
       report(['suites', 'overrides', id], `overrides test ${id}, which suites.skip removes`, 'key')
     }
   }
+}
+
+/** A test as the override check knows it: its ID and the parameters it reads (its defaults object). */
+export interface KnownTest {
+  id: string
+  params?: Readonly<Record<string, unknown>>
+}
+
+/** Keys every override may carry besides parameters: the citation of its values. */
+const OVERRIDE_CITATION_KEYS = new Set(['source', 'unconfirmed', 'note'])
+
+/**
+ * suites.overrides against the tests that exist: an entry naming no test, or a parameter
+ * the named test does not read (its `params` defaults), would silently do nothing.
+ */
+export function checkOverrides(p: Profile, positions: Map<string, Located>, tests: readonly KnownTest[]): ProfileDiagnostic[] {
+  const out: ProfileDiagnostic[] = []
+  const ids = tests.map((t) => t.id)
+  for (const [key, entry] of Object.entries(p.suites.overrides ?? {})) {
+    const test = tests.find((t) => idMatches(key, t.id))
+    if (!test) {
+      const hint = closest(key.toUpperCase(), ids)
+      out.push(diagnosticAt(positions, ['suites', 'overrides', key], `names no test: there is no test ${key}${hint ? ` (did you mean '${hint}'?)` : ''}`, 'key'))
+      continue
+    }
+    const reads = Object.keys(test.params ?? {})
+    for (const param of Object.keys(entry ?? {})) {
+      if (OVERRIDE_CITATION_KEYS.has(param) || reads.includes(param)) continue
+      const hint = closest(param, reads)
+      const what = reads.length ? `it reads ${reads.join(', ')}` : 'it reads no parameters'
+      out.push(diagnosticAt(positions, ['suites', 'overrides', key, param], `'${param}' is not a parameter of ${test.id} (${what})${hint ? `; did you mean '${hint}'?` : ''}`, 'key'))
+    }
+  }
+  return out.sort((a, b) => a.line - b.line || a.col - b.col)
 }
 
 function lab(p: Profile, report: Report): void {

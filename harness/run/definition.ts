@@ -47,6 +47,11 @@ export interface ConformanceTest<D = any> extends Omit<TestIdentity, 'tags' | 's
    * harness sent decides it), so it also runs on a capture from any network (`analyze`).
    */
   capturable?: boolean
+  /**
+   * The parameters a profile may override (`suites.overrides[ID]`), with their defaults: the
+   * one owner of their names, read through `testParams` and checked when a profile is loaded.
+   */
+  params?: Record<string, unknown>
 }
 
 export function conformance<D>(def: ConformanceTest<D>): ConformanceTest<D> {

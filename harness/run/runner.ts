@@ -7,6 +7,7 @@
 import { resolve } from 'node:path'
 import { CliError, ExitCode } from '../cli/exit_codes.ts'
 import { loadProfile, ProfileError } from '../profiles/index.ts'
+import { validateProfileForRun } from '../profiles/loader.ts'
 import type { Profile, TransportName } from '../profiles/types.ts'
 import type { TestResult } from '../results/record.ts'
 import { ResultsWriter } from '../results/writer.ts'
@@ -62,6 +63,8 @@ export async function runConformance(o: RunOptions): Promise<number> {
   let profile: Profile
   try {
     profile = loadProfile(o.profile, { profileDirs: o.profileDirs })
+    // Overrides must name real tests and parameters those tests read (file:line:col, exit 2).
+    await validateProfileForRun(profile, { profileDirs: o.profileDirs })
   } catch (err) {
     if (err instanceof ProfileError) throw new CliError(err.message, ExitCode.usage)
     throw err
@@ -127,7 +130,7 @@ export async function runConformance(o: RunOptions): Promise<number> {
     try {
       if (o.mode === 'lab') {
         console.log(`  building the virtual lab (pair topology) with a ${o.dutImpl} DUT …`)
-        session = await LabSession.create({ profile, transport, domainNumber, dutImpl: o.dutImpl, dutOptions: o.dutOptions })
+        session = await LabSession.create({ profile, transport, domainNumber, dutImpl: o.dutImpl, dutFaults: o.dutFaults, dutOptions: o.dutOptions })
       } else {
         const addr = (v6: boolean) => deviceFacts?.addresses.find((a) => a.includes(':') === v6)?.split('/')[0]
         session = await DeviceSession.create({ profile, transport, domainNumber, dutOptions: o.dutOptions, interface: o.interface!, dutFile: o.dutFile!, ipv4: addr(false), ipv6: addr(true) })

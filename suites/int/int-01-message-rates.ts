@@ -28,6 +28,7 @@ export default conformance<{ observation: Observation }>({
   capturable: true,
   severity: 'critical',
   fixture: 'dut-master',
+  params: DEFAULTS,
   estimatedSeconds: 25,
   criteria: {
     pass: 'each message stream keeps its configured interval (mean ±30 %, 90 % of intervals within ±30 %, no Announce gap above 2×) and advertises the configured logMessageInterval',

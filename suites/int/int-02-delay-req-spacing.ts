@@ -70,6 +70,8 @@ export default conformance<DelayReqSpacingData>({
   tags: ['active', 'intervals'],
   severity: 'normal',
   fixture: 'dut-slave',
+  // The sample count a profile may override; its default depends on the spacing rule (DELAY_REQ_SAMPLES).
+  params: { minSamples: DELAY_REQ_SAMPLES['uniform-0-2x'] },
   estimatedSeconds: 290,
   criteria: {
     pass: "the DUT slave's Delay_Req intervals follow the profile's rule at its configured logMinDelayReqInterval (uniform (0, 2T]: none above 2T, mean within the 99.5 % band of T, KS-uniform; G.8275.1: 90 % within ±30 %)",

@@ -85,6 +85,16 @@ export async function startMasters(ctx: TestContext, specs: MasterSpec[], o: { f
   }
 }
 
+/** One read of the DUT's state (timestamp clock, ns): what it said, or why it did not answer. */
+export interface StateRead {
+  /** When the answer was in (the state was sampled between startNs and atNs). */
+  atNs: bigint
+  /** When the read was sent (absent in older evidence: then only atNs is known). */
+  startNs?: bigint
+  state?: DutState
+  error?: string
+}
+
 export interface StateWait {
   /** ms after the wait began when the condition first held; undefined = timed out. */
   atMs: number | undefined
@@ -94,7 +104,7 @@ export interface StateWait {
   resolutionMs: number
   last: DutState | undefined
   /** Every read, in order: evidence of what the DUT said and when (timestamp clock, ns). */
-  history: { atNs: bigint; state?: DutState; error?: string }[]
+  history: StateRead[]
 }
 
 /** Poll the DUT's state until `cond` holds (or timeout). Management is not protocol timing: polling is fine. */
@@ -105,6 +115,7 @@ export async function waitForState(ctx: TestContext, cond: (s: DutState) => bool
   const history: StateWait['history'] = []
   while (Date.now() - t0 < timeoutMs) {
     const before = Date.now()
+    const startNs = systemTimeNs()
     let error: string | undefined
     try {
       last = await ctx.session.dut.readState()
@@ -114,12 +125,17 @@ export async function waitForState(ctx: TestContext, cond: (s: DutState) => bool
     }
     const after = Date.now()
     const afterNs = systemTimeNs()
-    history.push(last ? { atNs: afterNs, state: last } : { atNs: afterNs, error: error ?? 'no answer' })
+    history.push(last ? { atNs: afterNs, startNs, state: last } : { atNs: afterNs, startNs, error: error ?? 'no answer' })
     slowest = Math.max(slowest, after - before)
     if (last && cond(last)) return { atMs: after - t0, atNs: afterNs, resolutionMs: pollMs + slowest, last, history }
     await ctx.sleep(pollMs)
   }
   return { atMs: undefined, atNs: undefined, resolutionMs: pollMs + slowest, last, history }
+}
+
+/** Poll the DUT's state for `ms` and keep every read: evidence that a choice held (or did not). */
+export async function watchState(ctx: TestContext, ms: number, pollMs = 50): Promise<StateRead[]> {
+  return (await waitForState(ctx, () => false, ms, pollMs)).history
 }
 
 export const isSlaveOf = (gm: ClockIdentity) => (s: DutState) =>

@@ -34,6 +34,7 @@ export interface ReportedOffsetData {
   recorder: Recorder
 }
 
+const PARAMS = { injectedOffsetNs: 1_000_000, correctionShiftNs: 250_000, sampleSeconds: 6 }
 const SOURCE = 'IEEE 1588-2019 11.2, 11.3.2 (offsetFromMaster = t2 − t1 − meanPathDelay − corrections)'
 /** √(π/2): the standard error of a normal sample's median is this × σ/√n. */
 const MEDIAN_SE_FACTOR = 1.2533
@@ -97,6 +98,7 @@ export default conformance<ReportedOffsetData>({
   tags: ['active', 'time-error', 'management'],
   severity: 'normal',
   fixture: 'dut-slave',
+  params: PARAMS,
   estimatedSeconds: 30,
   criteria: {
     pass: 'the median reported offsetFromMaster equals −injected offset within the harness noise plus 3 standard errors, also with part of it carried in correctionField',
@@ -104,7 +106,7 @@ export default conformance<ReportedOffsetData>({
   },
   appliesTo: () => true,
   async acquire(ctx) {
-    const p = ctx.params({ injectedOffsetNs: 1_000_000, correctionShiftNs: 250_000, sampleSeconds: 6 })
+    const p = ctx.params(PARAMS)
     const injected = BigInt(p.injectedOffsetNs)
     const spec = { name: 'gm', identity: 1, extra: { timeBase: new TimeBase({ offsetNs: injected }) } }
     const cfg = masterConfig(ctx, spec)

@@ -192,7 +192,8 @@ const EXPECTED: Record<string, Expected> = {
     clockClassDefault: 248,
     clockClassAllowed: P1588_CLASSES,
     bmca: 'default-1588',
-    required: { Announce: ['IEEE_C37_238_2017', 'ALTERNATE_TIME_OFFSET_INDICATOR'] },
+    // Local time (ATOI) is optional in 2017: allowed, not required (reference addendum 2026-12).
+    required: { Announce: ['IEEE_C37_238_2017'] },
     unused: ['Delay_Req', 'Delay_Resp'],
     accuracy: { meanPathDelayError: 100 },
     unconfirmed: [
@@ -208,7 +209,7 @@ const EXPECTED: Record<string, Expected> = {
       'intervals.sync.range',
       'tlvs.Announce.required[0].lengthField.accept',
       'tlvs.Announce.required[0].lengthField.send',
-      'tlvs.Announce.required[1]',
+      'tlvs.Announce.allowed[1]',
     ],
   },
   gptp: {

@@ -1,0 +1,139 @@
+/**
+ * TLV-GPTP-01 — every Follow_Up of an 802.1AS grandmaster carries the Follow_Up information
+ * TLV (organizationId 00-80-C2, subtype 1, lengthField 28) and its contents hold together:
+ * the rate ratio it states (cumulativeScaledRateOffset) is the one the harness measures
+ * between the DUT's preciseOriginTimestamps and its own clock, and lastGmPhaseChange /
+ * scaledLastGmFreqChange change only with gmTimeBaseIndicator (a new time base).
+ * In the lab both clocks read CLOCK_REALTIME, so the measured rate offset is ≈ 0.
+ */
+import type { FollowUpInfoTlv, FollowUpMessage, SyncMessage } from '../../harness/codec/types.ts'
+import { conformance, dutFrames, judgeBound, type Observation, observationFault, observeDutMaster, timestampToNs } from '../kit.ts'
+import { orgIdentityChecks, presenceChecks, requiredTlv, watchOf } from '../support/tlv.ts'
+
+const NAME = 'IEEE_802_1AS_FOLLOW_UP_INFO'
+const SOURCE = 'IEEE 802.1AS-2020 11.4.4.3'
+/** cumulativeScaledRateOffset = (rateRatio − 1) × 2^41 (802.1AS-2020 11.4.4.3.6). */
+const SCALE = 2 ** 41
+/** 802.1AS-2020 B.2.4: rate-ratio measurement error at most 0.1 ppm. */
+const RATE_LIMIT = 0.1e-6
+const RATE_SOURCE = 'IEEE 802.1AS-2020 11.4.4.3.6 ((rateRatio − 1)·2^41), B.2.4 (rate ratio within 0.1 ppm)'
+
+export interface RateMeasurement {
+  pairs: number
+  spanS: number
+  /** GM time rate relative to the harness clock, minus 1. */
+  offset: number
+  /** 3 × the least-squares standard error of the slope. */
+  uncertainty: number
+}
+
+/** Least-squares rate of the DUT's time (Follow_Up origin + correction) against the harness's arrival times of the Syncs. */
+export function measureRate(syncs: readonly { seq: number; rxNs: bigint }[], fups: readonly { seq: number; originNs: bigint }[]): RateMeasurement | undefined {
+  const rx = new Map(syncs.map((s) => [s.seq, s.rxNs]))
+  const pts = fups.filter((f) => rx.has(f.seq)).map((f) => ({ x: rx.get(f.seq)!, y: f.originNs }))
+  if (pts.length < 3) return undefined
+  const x0 = pts[0]!.x
+  const y0 = pts[0]!.y
+  // Deviations in ns relative to the first pair: exact bigint differences, then floats for the statistics.
+  const xs = pts.map((p) => Number(p.x - x0))
+  const ds = pts.map((p, i) => Number(p.y - y0) - xs[i]!)
+  const n = xs.length
+  const mx = xs.reduce((a, b) => a + b, 0) / n
+  const md = ds.reduce((a, b) => a + b, 0) / n
+  let sxx = 0
+  let sxd = 0
+  for (let i = 0; i < n; i++) {
+    sxx += (xs[i]! - mx) ** 2
+    sxd += (xs[i]! - mx) * (ds[i]! - md)
+  }
+  if (sxx === 0) return undefined
+  const slope = sxd / sxx
+  let ssr = 0
+  for (let i = 0; i < n; i++) ssr += (ds[i]! - md - slope * (xs[i]! - mx)) ** 2
+  const se = Math.sqrt(ssr / Math.max(1, n - 2) / sxx)
+  return { pairs: n, spanS: (xs.at(-1)! - xs[0]!) / 1e9, offset: slope, uncertainty: 3 * se }
+}
+
+export default conformance<{ observation: Observation }>({
+  id: 'TLV-GPTP-01',
+  title: 'Follow_Up information TLV in every Follow_Up, with consistent contents',
+  area: 'TLV',
+  clause: 'IEEE 802.1AS-2020 11.4.4.3',
+  mapsTo: ['Avnu gPTP.com.c.11.x'],
+  tags: ['passive', 'tlv', 'gptp', 'fast'],
+  severity: 'critical',
+  fixture: 'dut-master',
+  estimatedSeconds: 25,
+  criteria: {
+    pass: 'every Follow_Up carries 00-80-C2/1 with lengthField 28, a cumulativeScaledRateOffset matching the measured rate ratio, and time-base fields that change only with gmTimeBaseIndicator',
+    fail: 'a Follow_Up lacks the TLV, carries another OUI/subtype/length, states a rate ratio off the measured one, or changes phase/frequency-change fields without a new gmTimeBaseIndicator',
+  },
+  appliesTo: (p) => (requiredTlv(p, 'Follow_Up', NAME) ? true : `profile ${p.id} does not require the Follow_Up information TLV`),
+  async acquire(ctx) {
+    return { observation: await observeDutMaster(ctx) }
+  },
+  judge(ev, profile) {
+    const fault = observationFault(ev, profile)
+    if (fault) return { checks: [fault] }
+    const ref = requiredTlv(profile, 'Follow_Up', NAME)
+    const frames = dutFrames(ev.data.observation, ev.session.domainNumber)
+    const { checks, found } = presenceChecks(frames, 'Follow_Up', NAME, ref?.source ?? SOURCE, watchOf(ev, 'Follow_Up'), ref?.unconfirmed)
+    checks.push(...orgIdentityChecks(found.map((x) => x.frame.message!), 'Follow_Up information TLV', { organizationId: 0x0080c2, organizationSubType: 1, lengthFields: [28], source: `${SOURCE}.1–3` }))
+    const withTlv = found.filter((x) => x.tlvs.length).map((x) => ({ m: x.frame.message as FollowUpMessage, t: x.tlvs[0] as FollowUpInfoTlv }))
+    if (!withTlv.length) return { checks, measurements: { followUps: found.length, withTlv: 0 } }
+
+    // Rate: what the TLV states against what the DUT's timestamps show.
+    const syncs = frames.filter((f) => f.message?.type === 'Sync' && f.timestampNs !== null).map((f) => ({ seq: (f.message as SyncMessage).header.sequenceId, rxNs: f.timestampNs! }))
+    const fups = withTlv.map(({ m }) => ({ seq: m.header.sequenceId, originNs: timestampToNs(m.preciseOriginTimestamp) + (m.header.correctionField >> 16n) }))
+    const rate = measureRate(syncs, fups)
+    const stated = withTlv.map(({ t }) => t.cumulativeScaledRateOffset / SCALE)
+    const worst = stated.reduce((w, s) => (rate && Math.abs(s - rate.offset) > Math.abs(w - rate.offset) ? s : w), stated[0]!)
+    if (!rate) {
+      checks.push({ name: 'cumulativeScaledRateOffset agrees with the measured rate ratio', measured: null, limit: `|stated − measured| ≤ ${RATE_LIMIT * 1e6} ppm`, source: RATE_SOURCE, verdict: 'inconclusive', detail: `only ${Math.min(syncs.length, fups.length)} Sync/Follow_Up pairs with arrival times; 3 are needed to measure a rate` })
+    } else {
+      const diff = Math.abs(worst - rate.offset)
+      const verdict = judgeBound(diff, RATE_LIMIT, rate.uncertainty, 'max')
+      checks.push({
+        name: 'cumulativeScaledRateOffset agrees with the measured rate ratio',
+        measured: +(diff * 1e6).toFixed(4),
+        unit: 'ppm',
+        limit: `≤ ${RATE_LIMIT * 1e6} ppm`,
+        noise: +(rate.uncertainty * 1e6).toFixed(4),
+        source: RATE_SOURCE,
+        unconfirmed: true,
+        verdict,
+        detail: `stated ${(worst * 1e6).toFixed(4)} ppm (cumulativeScaledRateOffset ${Math.round(worst * SCALE)}), measured ${(rate.offset * 1e6).toFixed(4)} ppm ± ${(rate.uncertainty * 1e6).toFixed(4)} ppm (3σ least-squares slope of preciseOriginTimestamp against harness arrival over ${rate.pairs} pairs, ${rate.spanS.toFixed(1)} s)${verdict === 'inconclusive' ? '; the harness cannot resolve the rate finely enough to decide' : ''}`,
+      })
+    }
+
+    // Time-base fields: a phase or frequency change is reported together with a new gmTimeBaseIndicator.
+    let silentChanges = 0
+    let example = ''
+    for (let i = 1; i < withTlv.length; i++) {
+      const a = withTlv[i - 1]!.t
+      const b = withTlv[i]!.t
+      if (a.gmTimeBaseIndicator !== b.gmTimeBaseIndicator) continue
+      if (a.lastGmPhaseChange !== b.lastGmPhaseChange || a.scaledLastGmFreqChange !== b.scaledLastGmFreqChange) {
+        silentChanges++
+        example ||= `Follow_Up #${withTlv[i]!.m.header.sequenceId}: lastGmPhaseChange ${a.lastGmPhaseChange}→${b.lastGmPhaseChange}, scaledLastGmFreqChange ${a.scaledLastGmFreqChange}→${b.scaledLastGmFreqChange} with gmTimeBaseIndicator ${b.gmTimeBaseIndicator}`
+      }
+    }
+    checks.push({
+      name: 'lastGmPhaseChange / scaledLastGmFreqChange change only with gmTimeBaseIndicator',
+      measured: silentChanges,
+      limit: `0 of ${withTlv.length - 1} consecutive pairs`,
+      source: 'IEEE 802.1AS-2020 11.4.4.3.7–11.4.4.3.9, 9.2.2 (a time-base change updates gmTimeBaseIndicator)',
+      verdict: silentChanges ? 'fail' : 'pass',
+      ...(example ? { detail: example } : {}),
+    })
+    return {
+      checks,
+      measurements: {
+        followUps: found.length,
+        withTlv: withTlv.length,
+        gmTimeBaseIndicators: [...new Set(withTlv.map(({ t }) => t.gmTimeBaseIndicator))],
+        ...(rate ? { measuredRateOffsetPpm: rate.offset * 1e6, rateUncertaintyPpm: rate.uncertainty * 1e6, statedRateOffsetPpm: worst * 1e6 } : {}),
+      },
+    }
+  },
+})
