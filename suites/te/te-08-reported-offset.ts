@@ -5,8 +5,9 @@
  * phase moves part of that time into correctionField (timestamps shifted by the same amount),
  * which a correct slave subtracts, reporting the same offset.
  *
- * Agreement: |median(reported − expected)| ≤ harness noise + 3 × the standard error of the
- * median (√(π/2) × 1.4826 × MAD / √n for near-normal reports), a tolerance that shrinks as
+ * Agreement: |median(reported − expected)| ≤ the harness's time-error floor (how far software
+ * timestamps sit from the wire, which a path asymmetry of the lab link shifts the DUT's offset by)
+ * + 3 × the standard error of the median (√(π/2) × 1.4826 × MAD / √n for near-normal reports), a tolerance that shrinks as
  * reports accumulate. Where that tolerance reaches half the injected offset (or half the
  * correction shift) the harness could not tell a faulty DUT apart: inconclusive, with numbers.
  */
@@ -63,7 +64,7 @@ const median = (v: readonly bigint[]): bigint => {
 const abs = (v: bigint) => (v < 0n ? -v : v)
 
 /** The agreement check of one phase: median error against noise + a shrinking spread term. */
-export function agreementCheck(label: string, reports: readonly OffsetReport[], noiseNs: bigint, distinguishNs: bigint, what: string): Check {
+export function agreementCheck(label: string, reports: readonly OffsetReport[], floorNs: bigint, distinguishNs: bigint, what: string): Check {
   const name = `${label}: |median reported − expected offsetFromMaster|`
   if (reports.length < MIN_REPORTS) {
     return { name, measured: reports.length, limit: `≥ ${MIN_REPORTS} reports while a slave`, source: SOURCE, verdict: 'fail', detail: `the DUT reported its offsetFromMaster ${reports.length} times while a slave` }
@@ -72,17 +73,17 @@ export function agreementCheck(label: string, reports: readonly OffsetReport[], 
   const med = median(errors)
   const mad = median(errors.map((e) => abs(e - med)))
   const se = (MEDIAN_SE_FACTOR * MAD_TO_SIGMA * Number(mad)) / Math.sqrt(errors.length)
-  const tolerance = Number(noiseNs) + COVERAGE * se
+  const tolerance = Number(floorNs) + COVERAGE * se
   const err = Number(abs(med))
   const base = {
     name,
     measured: err,
     unit: 'ns',
-    limit: `≤ ${formatNs(BigInt(Math.ceil(tolerance)))} (harness noise + 3 × standard error of the median)`,
+    limit: `≤ ${formatNs(BigInt(Math.ceil(tolerance)))} (harness time-error floor + 3 × standard error of the median)`,
     noise: tolerance,
     source: SOURCE,
   }
-  const detail = `expected ${formatNs(reports[0]!.expectedNs)}; median reported ${formatNs(median(reports.map((r) => r.reportedNs)))}; n ${errors.length}, MAD ${formatNs(mad)}, standard error of the median ${formatNs(BigInt(Math.round(se)))}, harness noise ${formatNs(noiseNs)}`
+  const detail = `expected ${formatNs(reports[0]!.expectedNs)}; median reported ${formatNs(median(reports.map((r) => r.reportedNs)))}; n ${errors.length}, MAD ${formatNs(mad)}, standard error of the median ${formatNs(BigInt(Math.round(se)))}, harness time-error floor ${formatNs(floorNs)}`
   if (tolerance * 2 >= Number(distinguishNs)) {
     return { ...base, verdict: 'inconclusive', detail: `${detail}; a tolerance this wide cannot tell ${what} (${formatNs(distinguishNs)}) apart` }
   }
@@ -101,7 +102,7 @@ export default conformance<ReportedOffsetData>({
   params: PARAMS,
   estimatedSeconds: 30,
   criteria: {
-    pass: 'the median reported offsetFromMaster equals −injected offset within the harness noise plus 3 standard errors, also with part of it carried in correctionField',
+    pass: 'the median reported offsetFromMaster equals −injected offset within the harness time-error floor plus 3 standard errors, also with part of it carried in correctionField',
     fail: 'the DUT never follows the grandmaster, reports too rarely, or its median report is off: 0, the wrong sign, or correctionField ignored',
   },
   appliesTo: () => true,
@@ -141,8 +142,8 @@ export default conformance<ReportedOffsetData>({
       }
     }
     const checks = [
-      agreementCheck('injected offset', d.plain, ev.noise.ns, abs(d.injectedOffsetNs), 'a DUT reporting 0 or the wrong sign'),
-      agreementCheck('with the offset partly in correctionField', d.shifted, ev.noise.ns, abs(d.correctionShiftNs), 'a DUT ignoring correctionField'),
+      agreementCheck('injected offset', d.plain, ev.noise.timeErrorFloorNs, abs(d.injectedOffsetNs), 'a DUT reporting 0 or the wrong sign'),
+      agreementCheck('with the offset partly in correctionField', d.shifted, ev.noise.timeErrorFloorNs, abs(d.correctionShiftNs), 'a DUT ignoring correctionField'),
     ]
     return {
       checks,
