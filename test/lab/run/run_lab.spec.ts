@@ -34,16 +34,21 @@ function out(): string {
 }
 
 test.group('run / virtual lab', () => {
-  test('default profile, fast subset: passes or is inconclusive with a reason, with evidence and reports', async ({ assert }) => {
+  test('default profile, fast subset: every test passes (inconclusive only with the measured noise that justifies it), with evidence and reports', async ({ assert }) => {
     const dir = out()
     const r = await runCli(['run', '--profile', 'default', '--lab', '--tests', 'MF-01,MF-05,MF-07,INT-01,E2E-01,MGT-01,BMCA-02', '--out', dir], { timeoutMs: 240_000 })
     assert.equal(r.code, 0, r.stdout + r.stderr)
     const results = readResults(dir)
     assert.sameMembers(results.map((x) => x.id), ['MF-01', 'MF-05', 'MF-07', 'INT-01', 'E2E-01', 'MGT-01', 'BMCA-02'])
     for (const x of results) {
-      assert.oneOf(x.verdict, ['pass', 'inconclusive'], `${x.id}: ${x.reason}`)
       assert.isAbove(x.checks.length, 0, x.id)
-      if (x.verdict === 'inconclusive') assert.isAbove(x.reason.length, 10)
+      if (x.verdict === 'inconclusive') {
+        // Only a timing margin inside the harness's measured noise may leave a test undecided, and it says so.
+        const deciding = x.checks.find((c) => c.verdict === 'inconclusive')!
+        assert.isNumber(deciding.noise, `${x.id}: ${x.reason}`)
+        assert.isAbove(Math.abs(Number(deciding.measured)), -1)
+        assert.isAtMost(Math.abs(Number(deciding.measured)), deciding.noise! * 2 + 1, `${x.id}: inconclusive only within the noise`)
+      } else assert.equal(x.verdict, 'pass', `${x.id}: ${x.reason}`)
       // Every check names where its limit comes from.
       for (const c of x.checks) assert.isAbove(c.source.length, 0, `${x.id} / ${c.name}`)
     }
@@ -78,10 +83,10 @@ test.group('run / virtual lab', () => {
     .skip(!isRoot, 'needs root for network namespaces')
     .timeout(240_000)
 
-  test('power-2017: ptp4l 3.1.1 sends no C37.238 or ATOI TLV, so TLV-PWR-01 and TLV-PWR-02 fail', async ({ assert }) => {
+  test('power-2017: ptp4l 3.1.1 sends no C37.238 TLV, so TLV-PWR-01 fails; ATOI is optional in 2017 and no local time is configured', async ({ assert }) => {
     const dir = out()
     const r = await runCli(['run', '--profile', 'power', '--lab', '--tests', 'TLV-PWR-01,TLV-PWR-02', '--out', dir, '--no-report'], { timeoutMs: 180_000 })
-    assert.deepEqual(verdicts(dir), { 'TLV-PWR-01': 'fail', 'TLV-PWR-02': 'fail' })
+    assert.deepEqual(verdicts(dir), { 'TLV-PWR-01': 'fail', 'TLV-PWR-02': 'not-applicable' })
     assert.equal(r.code, 1)
   })
     .skip(!isRoot, 'needs root for network namespaces')
