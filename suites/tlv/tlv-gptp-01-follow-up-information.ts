@@ -61,6 +61,7 @@ export default conformance<{ observation: Observation }>({
   clause: 'IEEE 802.1AS-2020 11.4.4.3',
   mapsTo: ['Avnu gPTP.com.c.11.x'],
   tags: ['passive', 'tlv', 'gptp', 'fast'],
+  capturable: true,
   severity: 'critical',
   fixture: 'dut-master',
   estimatedSeconds: 25,
@@ -92,7 +93,8 @@ export default conformance<{ observation: Observation }>({
       checks.push({ name: 'cumulativeScaledRateOffset agrees with the measured rate ratio', measured: null, limit: `|stated − measured| ≤ ${RATE_LIMIT * 1e6} ppm`, source: RATE_SOURCE, verdict: 'inconclusive', detail: `only ${Math.min(syncs.length, fups.length)} Sync/Follow_Up pairs with arrival times; 3 are needed to measure a rate` })
     } else {
       const diff = Math.abs(worst - rate.offset)
-      const verdict = judgeBound(diff, RATE_LIMIT, rate.uncertainty, 'max')
+      // The rate is measured against the harness's clock: a reference only where both share it (the lab).
+      const verdict = ev.session.mode === 'lab' ? judgeBound(diff, RATE_LIMIT, rate.uncertainty, 'max') : 'not-applicable'
       checks.push({
         name: 'cumulativeScaledRateOffset agrees with the measured rate ratio',
         measured: +(diff * 1e6).toFixed(4),
@@ -102,7 +104,7 @@ export default conformance<{ observation: Observation }>({
         source: RATE_SOURCE,
         unconfirmed: true,
         verdict,
-        detail: `stated ${(worst * 1e6).toFixed(4)} ppm (cumulativeScaledRateOffset ${Math.round(worst * SCALE)}), measured ${(rate.offset * 1e6).toFixed(4)} ppm ± ${(rate.uncertainty * 1e6).toFixed(4)} ppm (3σ least-squares slope of preciseOriginTimestamp against harness arrival over ${rate.pairs} pairs, ${rate.spanS.toFixed(1)} s)${verdict === 'inconclusive' ? '; the harness cannot resolve the rate finely enough to decide' : ''}`,
+        detail: `stated ${(worst * 1e6).toFixed(4)} ppm (cumulativeScaledRateOffset ${Math.round(worst * SCALE)}), measured ${(rate.offset * 1e6).toFixed(4)} ppm ± ${(rate.uncertainty * 1e6).toFixed(4)} ppm (3σ least-squares slope of preciseOriginTimestamp against harness arrival over ${rate.pairs} pairs, ${rate.spanS.toFixed(1)} s)${verdict === 'inconclusive' ? '; the harness cannot resolve the rate finely enough to decide' : ''}${verdict === 'not-applicable' ? '; the harness clock is not syntonized to the DUT outside the lab, so the measured rate is no reference' : ''}`,
       })
     }
 

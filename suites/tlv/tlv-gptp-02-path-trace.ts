@@ -14,6 +14,7 @@ export default conformance<{ observation: Observation }>({
   clause: 'IEEE 802.1AS-2020 10.6.3.3, IEEE 1588-2019 16.2',
   mapsTo: ['Avnu gPTP.com.c.10.x'],
   tags: ['passive', 'tlv', 'gptp', 'fast'],
+  capturable: true,
   severity: 'normal',
   fixture: 'dut-master',
   estimatedSeconds: 25,

@@ -29,6 +29,7 @@ export default conformance<{ observation: Observation }>({
   clause: 'IEEE C37.238-2011 5.12.2; IEEE C37.238-2017',
   mapsTo: ['UNH PWR.c.3.x'],
   tags: ['passive', 'tlv', 'power', 'fast'],
+  capturable: true,
   severity: 'critical',
   fixture: 'dut-master',
   estimatedSeconds: 25,

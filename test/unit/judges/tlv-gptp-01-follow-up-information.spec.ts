@@ -34,6 +34,12 @@ test.group('judge TLV-GPTP-01 Follow_Up information TLV', () => {
     assert.equal(r.verdict, 'pass', JSON.stringify(r.checks, null, 1))
   })
 
+  test('on a device (or a capture) the harness clock is no rate reference: the rate check is not applicable', ({ assert }) => {
+    const e = envelope('TLV-GPTP-01', gptp, { observation: observation(gptp, { seconds: 20 }) }, { mode: 'device' })
+    const c = T.judge(e, gptp).checks.find((x) => x.name === 'cumulativeScaledRateOffset agrees with the measured rate ratio')!
+    assert.equal(c.verdict, 'not-applicable')
+  })
+
   test('fault: Follow_Up without the TLV fails', ({ assert }) => {
     const r = judged(ev(observation(gptp, { seconds: 10 }, { followUpInformationTlv: false })))
     assert.equal(r.verdict, 'fail')
