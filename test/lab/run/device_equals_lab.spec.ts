@@ -1,9 +1,10 @@
 /**
  * The real-device path gives the lab's verdicts. A ptp4l started by the test is from then on
  * treated only as a device: a DUT file with role `auto` (its BMCA decides), management on the
- * wire, no hooks. The full default-e2e suite run through `--interface` must give the same
- * verdict as a lab run of the same stack, test by test; a test that needs control only the
- * lab has may differ only as "not applicable" with its reason.
+ * wire, no hooks. The default-e2e suite run through `--interface` must give the same verdict
+ * as a lab run of the same stack, test by test; a test that needs control only the lab has may
+ * differ only as "not applicable" with its reason. INT-02 is left out here only for CI time
+ * (256 Delay_Req at the profile's 1 s take 4.6 min per run); it has its own lab runs.
  */
 import { test } from '@japa/runner'
 import { mkdtempSync, writeFileSync } from 'node:fs'
@@ -15,6 +16,7 @@ import { loadProfile } from '../../../harness/profiles/index.ts'
 import { readResults, runCli } from '../../support/run/cli.ts'
 
 const isRoot = process.getuid?.() === 0
+const TESTS = 'MF-*,INT-01,INT-03,BMCA-*,E2E-01,MGT-01,TE-08'
 
 function deviceFile(dir: string, h: { ifname: string }, d: { mac: string; ipv4Address?: string }): string {
   const file = join(dir, 'device.yaml')
@@ -44,10 +46,10 @@ function deviceFile(dir: string, h: { ifname: string }, d: { mac: string; ipv4Ad
 }
 
 test.group('run / the device path equals the lab', () => {
-  test('default-e2e: ptp4l as a device earns the verdicts it earns in the lab', async ({ assert }) => {
+  test('default-e2e (all but INT-02): ptp4l as a device earns the verdicts it earns in the lab', async ({ assert }) => {
     const dir = mkdtempSync(join(tmpdir(), 'ptpc-dev-eq-'))
     const labOut = join(dir, 'lab')
-    const lab = await runCli(['run', '--profile', 'default', '--lab', '--no-report', '--out', labOut], { timeoutMs: 600_000 })
+    const lab = await runCli(['run', '--profile', 'default', '--lab', '--tests', TESTS, '--no-report', '--out', labOut], { timeoutMs: 600_000 })
     assert.oneOf(lab.code, [0, 1], lab.stdout + lab.stderr)
 
     const net = await Lab.up({ topology: 'pair', stateDir: join(dir, 'state') })
@@ -58,7 +60,7 @@ test.group('run / the device path equals the lab', () => {
       const d = net.port('d1')
       await dut.start({ profile: loadProfile('default-e2e'), role: 'auto', interfaces: [{ ifname: d.ifname, netns: d.netns, mac: d.mac }] })
       const r = await runCli(
-        ['run', '--profile', 'default', '--interface', h.ifname, '--dut', deviceFile(dir, h, d), '--allow-net', '192.0.2.0/24', '--allow-net', '2001:db8::/32', '--no-report', '--out', devOut],
+        ['run', '--profile', 'default', '--interface', h.ifname, '--dut', deviceFile(dir, h, d), '--allow-net', '192.0.2.0/24', '--allow-net', '2001:db8::/32', '--tests', TESTS, '--no-report', '--out', devOut],
         { netns: h.netns, timeoutMs: 600_000 },
       )
       assert.oneOf(r.code, [0, 1], r.stdout + r.stderr)
