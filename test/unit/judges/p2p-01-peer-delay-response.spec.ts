@@ -49,12 +49,19 @@ test.group('judge P2P-01 peer-delay responses', () => {
 
   test('fault: a turnaround 100 µs short inflates the link delay: above the gPTP bound, and asymmetric one-way delays in the lab', ({ assert }) => {
     const short = on(['Pdelay_Resp'], { kind: 'timestampJump', ns: 100_000n })
-    assert.include(judge(gptp, short).failed, 'mean link delay (median) within neighborPropDelayThresh')
+    assert.include(judge(gptp, short, { mode: 'device' }).failed, 'mean link delay (median) within neighborPropDelayThresh')
     assert.include(judge(p2p, short).failed, 'one-way delays agree in both directions on the shared clock (median of (t2 − t1) − (t4 − t3))')
   })
 
   test('fault: a link delay of 5 µs exceeds 802.1AS neighborPropDelayThresh (800 ns)', ({ assert }) => {
-    assert.include(judge(gptp, {}, { linkDelayNs: 5_000 }).failed, 'mean link delay (median) within neighborPropDelayThresh')
+    assert.include(judge(gptp, {}, { linkDelayNs: 5_000, mode: 'device' }).failed, 'mean link delay (median) within neighborPropDelayThresh')
+  })
+
+  test('in the lab the bound is the threshold lab.outsideProfile raises (100 µs, with its reason): 5 µs passes, 150 µs fails', ({ assert }) => {
+    const ok = judge(gptp, {}, { linkDelayNs: 5_000 }).checks.find((c) => c.name === 'mean link delay (median) within neighborPropDelayThresh')!
+    assert.equal(ok.verdict, 'pass')
+    assert.match(ok.limit, /the lab's value; the profile's is 800 ns/)
+    assert.include(judge(gptp, {}, { linkDelayNs: 150_000 }).failed, 'mean link delay (median) within neighborPropDelayThresh')
   })
 
   test('fault: unanswered requests and missing Follow_Ups fail', ({ assert }) => {
