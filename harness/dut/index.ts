@@ -10,6 +10,7 @@ export { parsePmcOutput, type PmcReply, type PmcTranscript } from './linuxptp/pm
 export { PtpdDut, ptpdVersion, PTPD, type PtpdDutOptions } from './ptpd/adapter.ts'
 export { generatePtpdConfig, type PtpdConfig } from './ptpd/config.ts'
 export { parsePtpdStatus } from './ptpd/status.ts'
+export { ReferenceDut, controlRequest, type ReferenceDutOptions } from './reference/adapter.ts'
 export { RemoteDut, type RemoteDutOptions, type PassiveObserver } from './remote/adapter.ts'
 export { loadDutFile, parseDutFile, DutFileError, DUT_FILE_SCHEMA, type DutFile } from './remote/dut_file.ts'
 export { waitForPortState, waitForState, type WaitOptions } from './wait.ts'

@@ -103,6 +103,13 @@ export interface TestMasterConfig {
   delayMechanism?: 'E2E' | 'P2P' | 'none'
   /** Answer Pdelay_Req one-step: Pdelay_Resp with the turnaround in correctionField, sent this long after the request. */
   oneStepPdelayTurnaroundNs?: bigint
+  /**
+   * Two-step Pdelay answers with zero timestamps and the turnaround t3 − t2 in the
+   * Pdelay_Resp_Follow_Up correctionField (the option of IEEE 1588-2019 11.4.2 c) 8)).
+   */
+  pdelayTurnaroundInCorrection?: boolean
+  /** Where messages of a type go instead of the default (a DUT that addresses them wrongly). */
+  destinations?: Partial<Record<PtpMessage['type'], Destination>>
   /** Send everything unicast to this address with unicastFlag and logMessageInterval 0x7F. */
   unicastTo?: string
   /** Answer Delay_Req with a unicast Delay_Resp to its source (hybrid mode). */
@@ -140,6 +147,8 @@ interface PendingPdelay {
   requester: PortIdentity
   correctionField: bigint
   destination?: Destination
+  /** The request's ingress time in the master's time base. */
+  t2?: bigint
 }
 
 const DEFAULT_LEAD = 20_000_000n
@@ -288,10 +297,11 @@ export class TestMaster implements Engine {
     if (pd) {
       this.pendingPdelay.delete(tx.sendId)
       const t3 = this.wireTime(tx.txTimestampNs)
+      const inCorrection = this.cfg.pdelayTurnaroundInCorrection === true && pd.t2 !== undefined
       const msg = buildPdelayRespFollowUpMessage(
         this.header,
-        { sequenceId: pd.sequenceId, correctionField: pd.correctionField, logMessageInterval: LOG_MESSAGE_INTERVAL_UNSPECIFIED },
-        ts(t3),
+        { sequenceId: pd.sequenceId, correctionField: pd.correctionField + (inCorrection ? nsToScaled(t3 - pd.t2!) : 0n), logMessageInterval: LOG_MESSAGE_INTERVAL_UNSPECIFIED },
+        inCorrection ? ZERO_TIMESTAMP : ts(t3),
         pd.requester,
       )
       return this.emit({ message: msg, baseNs: tx.txTimestampNs, mutations: [], role: 'original' },
@@ -395,7 +405,7 @@ export class TestMaster implements Engine {
           `Follow_Up for withheld Sync #${seq}`, p.mutations))
         continue
       }
-      const action = this.emitter.toAction(p, p.role === 'duplicate' ? `Sync #${seq} (duplicate)` : 'Sync', this.destination())
+      const action = this.emitter.toAction(p, p.role === 'duplicate' ? `Sync #${seq} (duplicate)` : 'Sync', this.cfg.destinations?.Sync ?? this.destination())
       this.count('Sync')
       if (twoStep && p.role === 'original') this.pendingSync.set(action.sendId, { sequenceId: seq, plannedAt: at, twoStep })
       actions.push(action)
@@ -473,7 +483,7 @@ export class TestMaster implements Engine {
     const msg = buildPdelayRespMessage(
       this.header,
       { sequenceId: req.header.sequenceId, flagField: FLAG_TWO_STEP, logMessageInterval: LOG_MESSAGE_INTERVAL_UNSPECIFIED },
-      ts(t2),
+      this.cfg.pdelayTurnaroundInCorrection ? ZERO_TIMESTAMP : ts(t2),
       req.header.sourcePortIdentity,
     )
     const plans = this.pipeline.apply({ message: msg, baseNs: rx.rxTimestampNs, mutations: [], role: 'original' })
@@ -487,6 +497,7 @@ export class TestMaster implements Engine {
           requester: req.header.sourcePortIdentity,
           correctionField: req.header.correctionField,
           destination: dest,
+          t2,
         })
       }
       actions.push(a)
@@ -529,7 +540,7 @@ export class TestMaster implements Engine {
 
   /** Runs a plan through the mutations and turns the results into send actions. */
   private emit(plan: PlannedSend, step: string, destination?: Destination): EngineAction[] {
-    const dest = destination ?? this.destination()
+    const dest = this.cfg.destinations?.[plan.message.type] ?? destination ?? this.destination()
     return this.pipeline.apply(plan).map((p) => {
       this.count(p.message.type)
       return this.emitter.toAction(p, p.role === 'duplicate' ? `${step} (duplicate)` : step, dest)

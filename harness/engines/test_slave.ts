@@ -56,6 +56,16 @@ export interface TestSlaveConfig {
   adoptDelayRespInterval?: boolean
   /** Follow only this master port. Default: the best qualified Announce sender, else the first Sync sender. */
   master?: PortIdentity
+  /**
+   * 'manual': follow only the master given by setMaster() (a clock whose own BMCA decides,
+   * e.g. the reference DUT); nothing is followed until then. Default 'auto' (as above).
+   */
+  selectMaster?: 'auto' | 'manual'
+  /**
+   * logMessageInterval of Pdelay_Req: 'unspecified' 0x7F (1588-2019 Table 42, default) or
+   * 'current' (the current Pdelay_Req interval, 802.1AS-2020 11.4.5).
+   */
+  pdelayReqLogMessageInterval?: 'unspecified' | 'current'
   /** Send Delay_Req only after a Sync from the master arrived (default true). */
   requireSyncBeforeDelayReq?: boolean
   /** Send requests unicast to this address. */
@@ -203,6 +213,22 @@ export class TestSlave implements Engine {
     this.running = false
   }
 
+  /**
+   * Follow this master port from now on (undefined: none). Samples already taken stay; the
+   * pending Syncs and the latest Sync of the previous master are forgotten.
+   */
+  setMaster(master: PortIdentity | undefined): void {
+    if (master && this.masterPort && samePortIdentity(master, this.masterPort)) return
+    this.masterPort = master ? { ...master } : undefined
+    this.syncs.clear()
+    this.lastSync = undefined
+  }
+
+  /** The latest complete Sync sample of the current master (undefined after setMaster). */
+  get latestSync(): SyncSample | undefined {
+    return this.lastSync
+  }
+
   // ------------------------------------------------------------ Engine
 
   start(now: bigint): EngineAction[] {
@@ -279,7 +305,7 @@ export class TestSlave implements Engine {
       ptpTimescale: (a.header.flagField & FLAG_PTP_TIMESCALE) !== 0,
       currentUtcOffset: a.currentUtcOffset,
     })
-    if (this.cfg.master) return
+    if (this.cfg.master || this.cfg.selectMaster === 'manual') return
     this.foreign.add(a, rxNs)
     const best = this.foreign.best(rxNs, compareDefault)
     if (best && (!this.masterPort || !samePortIdentity(best.sender, this.masterPort))) {
@@ -292,7 +318,7 @@ export class TestSlave implements Engine {
   private fromMaster(m: PtpMessage): boolean {
     if (!this.masterPort) {
       // No Announce qualified yet and no master configured: the first Sync sender is the master.
-      if (m.type !== 'Sync' || this.cfg.master || this.foreign.size > 0) return false
+      if (m.type !== 'Sync' || this.cfg.master || this.cfg.selectMaster === 'manual' || this.foreign.size > 0) return false
       this.masterPort = { ...m.header.sourcePortIdentity }
     }
     return samePortIdentity(m.header.sourcePortIdentity, this.masterPort)
@@ -410,7 +436,8 @@ export class TestSlave implements Engine {
   private planPdelayReq(at: bigint): EngineAction[] {
     const seq = this.pdelayReqSeq
     this.pdelayReqSeq = (this.pdelayReqSeq + 1) & 0xffff
-    const msg = buildPdelayReqMessage(this.header, { sequenceId: seq, logMessageInterval: LOG_MESSAGE_INTERVAL_UNSPECIFIED }, ts(at))
+    const logMessageInterval = this.cfg.pdelayReqLogMessageInterval === 'current' ? (this.cfg.logMinPdelayReqInterval ?? 0) : LOG_MESSAGE_INTERVAL_UNSPECIFIED
+    const msg = buildPdelayReqMessage(this.header, { sequenceId: seq, logMessageInterval }, ts(at))
     this.pdelays.set(seq, { responses: 0 })
     if (this.pdelays.size > 64) this.pdelays.delete(this.pdelays.keys().next().value!)
     return this.emit({ message: msg, at, mutations: [], role: 'original' }, 'Pdelay_Req', 'Pdelay_Req', seq, { kind: 'pdelay' })

@@ -1,18 +1,20 @@
 /**
  * The virtual-lab session: a `pair` lab (harness node h ⇄ DUT node d1), a software
- * DUT (ptp4l or ptpd) started by its adapter with the profile, and the harness port
+ * DUT (ptp4l, ptpd or the reference DUT) started by its adapter with the profile, and the harness port
  * in h's namespace. Everything is torn down by close(), and by the lab's own exit
  * guard if the process dies first.
  */
 import { clockIdentityFromMac, Lab, type LabPort } from '../lab/index.ts'
-import { LinuxptpDut, PtpdDut, type Dut } from '../dut/index.ts'
+import { LinuxptpDut, PtpdDut, ReferenceDut, type Dut } from '../dut/index.ts'
 import type { PortIdentity } from '../codec/types.ts'
 import { measureLinkNoise } from './noise.ts'
 import { PortSession, type SessionOptions } from './port_session.ts'
 import type { HarnessNoise } from './session_types.ts'
 
 export interface LabSessionOptions extends SessionOptions {
-  dutImpl: 'ptp4l' | 'ptpd'
+  dutImpl: 'ptp4l' | 'ptpd' | 'reference'
+  /** Faults of the reference DUT (harness/refdut/faults.ts). */
+  dutFaults?: string[]
 }
 
 export class LabSession extends PortSession {
@@ -36,8 +38,14 @@ export class LabSession extends PortSession {
       const h = lab.port('h')
       const d = lab.port('d1')
       const noise = await measureLinkNoise({ ifname: d.ifname, netns: d.netns }, { ifname: h.ifname, netns: h.netns })
-      const dut: Dut = o.dutImpl === 'ptpd' ? new PtpdDut({ tracker: lab, node: 'd1' }) : new LinuxptpDut({ tracker: lab, node: 'd1' })
-      return new LabSession(lab, dut, h, d, o, noise)
+      // The reference DUT runs with the session's DutSettings: one owner of what the DUT is configured to do.
+      let session: LabSession | undefined
+      const dut: Dut =
+        o.dutImpl === 'ptpd' ? new PtpdDut({ tracker: lab, node: 'd1' })
+        : o.dutImpl === 'reference' ? new ReferenceDut({ tracker: lab, node: 'd1', faults: o.dutFaults ?? [], settings: () => session!.dutSettings })
+        : new LinuxptpDut({ tracker: lab, node: 'd1' })
+      session = new LabSession(lab, dut, h, d, o, noise)
+      return session
     } catch (e) {
       await lab.down().catch(() => undefined)
       throw e

@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util'
 import { CliError } from '../cli/exit_codes.ts'
 import type { TransportName } from '../profiles/types.ts'
+import { FAULTS } from '../refdut/faults.ts'
 
 export interface RunOptions {
   profile: string
@@ -12,7 +13,9 @@ export interface RunOptions {
   mode: 'lab' | 'device'
   interface?: string
   dutFile?: string
-  dutImpl: 'ptp4l' | 'ptpd'
+  dutImpl: 'ptp4l' | 'ptpd' | 'reference'
+  /** Faults of the reference DUT (`--dut-fault`, only with --dut-impl reference). */
+  dutFaults: string[]
   dutOptions: Record<string, string>
   tests: string[]
   tags: string[]
@@ -30,11 +33,12 @@ export interface RunOptions {
 
 export type FailOn = 'inconclusive'
 
-export const RUN_USAGE = `usage: ptp-conform run --profile ID (--lab [--dut-impl ptp4l|ptpd] | --interface IF --dut FILE) [options]
+export const RUN_USAGE = `usage: ptp-conform run --profile ID (--lab [--dut-impl ptp4l|ptpd|reference] | --interface IF --dut FILE) [options]
 
   --profile ID            profile id or short name (default, power, gptp, 802.1as, telecom) or a YAML file
   --lab                   build the virtual lab and test a software DUT (ptp4l by default)
-  --dut-impl ptp4l|ptpd   the software DUT in the lab
+  --dut-impl ptp4l|ptpd|reference  the software DUT in the lab (reference: the harness's own engines)
+  --dut-fault ID,...      faults of the reference DUT (ptp-conform selftest --list shows the catalogue)
   --dut-option KEY=VALUE  extra DUT setting (for ptp4l any configuration key), repeatable
   --interface IF          a real interface to test a device on (with --dut FILE)
   --dut FILE              DUT description (YAML) of the real device
@@ -67,6 +71,7 @@ export function parseRunOptions(argv: string[]): RunOptions | 'help' {
         lab: { type: 'boolean', default: false },
         'dut-impl': { type: 'string', default: 'ptp4l' },
         'dut-option': { type: 'string', multiple: true },
+        'dut-fault': { type: 'string', multiple: true },
         interface: { type: 'string' },
         dut: { type: 'string' },
         tests: { type: 'string', multiple: true },
@@ -94,7 +99,12 @@ export function parseRunOptions(argv: string[]): RunOptions | 'help' {
   if (!v.lab && !v.interface && !v.list) throw new CliError(`choose --lab or --interface IF --dut FILE\n\n${RUN_USAGE}`)
   if (v.interface && !v.dut) throw new CliError('--interface needs --dut FILE describing the device under test')
   const impl = v['dut-impl']
-  if (impl !== 'ptp4l' && impl !== 'ptpd') throw new CliError(`--dut-impl must be ptp4l or ptpd, not '${impl}'`)
+  if (impl !== 'ptp4l' && impl !== 'ptpd' && impl !== 'reference') throw new CliError(`--dut-impl must be ptp4l, ptpd or reference, not '${impl}'`)
+  const dutFaults = list(v['dut-fault'])
+  if (dutFaults.length && impl !== 'reference') throw new CliError('--dut-fault needs --dut-impl reference (faults belong to the reference DUT)')
+  for (const f of dutFaults) {
+    if (!FAULTS.some((x) => x.id === f)) throw new CliError(`unknown fault '${f}'; known: ${FAULTS.map((x) => x.id).join(', ')}`)
+  }
   const dutOptions: Record<string, string> = {}
   for (const kv of v['dut-option'] ?? []) {
     const i = kv.indexOf('=')
@@ -117,6 +127,7 @@ export function parseRunOptions(argv: string[]): RunOptions | 'help' {
     interface: v.interface,
     dutFile: v.dut,
     dutImpl: impl,
+    dutFaults,
     dutOptions,
     tests: list(v.tests).map((t) => t.toUpperCase()),
     tags: list(v.tags),

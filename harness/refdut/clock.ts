@@ -1,0 +1,490 @@
+/**
+ * ReferenceClock: the harness's own engines as an ordinary clock with one port, so
+ * `ptp-conform selftest` has a DUT whose behaviour it knows and can break on purpose.
+ * Sans-IO like every engine: the lab process (main.ts) and the unit tests drive it.
+ *
+ * It composes the existing engines instead of re-implementing them:
+ * - `master` (TestMaster): Announce (profile TLVs), Sync/Follow_Up, Delay_Resp — resumed
+ *   only while the port is MASTER;
+ * - `peer` (TestMaster, P2P only): answers Pdelay_Req in every state (peer delay is
+ *   measured independently of the port state, 1588-2019 11.4.1);
+ * - `slave` (TestSlave, manual master selection): Delay_Req with the profile's spacing rule
+ *   or Pdelay_Req, offsetFromMaster and meanPathDelay from t1..t4 with correctionFields.
+ *   It never adjusts any clock.
+ * The BMCA (foreign-master qualification, the profile variant's data-set comparison) and
+ * the receipt timeouts are this file's. Faults (faults.ts) only turn the knobs of
+ * `ReferenceBehaviour`; with none set the clock is conformant.
+ */
+import type { Engine, EngineAction, ReceivedMessage, Transmitted, Destination } from '../engines/actions.ts'
+import type { AnnounceMessage, ClockIdentity, ManagementMessage, PortIdentity, PtpMessage, Tlv } from '../codec/types.ts'
+import { managementIdName } from '../codec/management/index.ts'
+import { SendEmitter } from '../engines/emitter.ts'
+import type { HeaderDefaults } from '../engines/message_factory.ts'
+import { answerManagement } from './management.ts'
+import type { Profile } from '../profiles/types.ts'
+import type { DutSettings } from '../dut/settings.ts'
+import type { DutState, PortStateName } from '../dut/types.ts'
+import { normalizeClockIdentity } from '../codec/clock_identity.ts'
+import { TestMaster } from '../engines/test_master.ts'
+import { TestSlave } from '../engines/test_slave.ts'
+import { testMasterConfigFromProfile, testSlaveConfigFromProfile, profileHeader } from '../engines/from_profile.ts'
+import type { MutationRule } from '../engines/mutations.ts'
+import { samePortIdentity } from '../engines/message_factory.ts'
+import { TimeBase } from '../engines/time_base.ts'
+import { ForeignMasterTable, DEFAULT_QUALIFICATION, type QualificationRule } from '../bmca/foreign_master.ts'
+import { comparatorFor, type Comparator, A_BETTER, B_BETTER } from '../bmca/compare.ts'
+import { localDataset, type BmcaDataset } from '../bmca/dataset.ts'
+import { announceUsable } from '../bmca/announce_filter.ts'
+import { logIntervalToNs } from '../stats/percentiles.ts'
+import { buildPathTraceTlv } from '../codec/tlvs/path_trace.ts'
+
+export type ReferenceRole = 'master' | 'slave' | 'auto'
+
+/** What a fault may change. Every knob absent = the conformant clock. */
+export interface ReferenceBehaviour {
+  /** Applied to what the port sends as master (Announce, Sync, Follow_Up, Delay_Resp). */
+  masterMutations?: MutationRule[]
+  /** Applied to the peer-delay responder (Pdelay_Resp, Pdelay_Resp_Follow_Up). */
+  peerMutations?: MutationRule[]
+  /** Applied to Delay_Req / Pdelay_Req. */
+  requestMutations?: MutationRule[]
+  /** Sync/Delay_Req are sent at 2^(configured + delta) s; the advertised interval stays the configured one. */
+  syncRateLogDelta?: number
+  delayReqRateLogDelta?: number
+  /** Header fields of everything sent and expected (a clock configured for another domain / SDO). */
+  header?: { domainNumber?: number; majorSdoId?: number }
+  /** Where message types go instead of the profile's address. */
+  destinations?: Partial<Record<PtpMessage['type'], Destination>>
+  /** Intervals added to the announce receipt timeout (negative = early). */
+  receiptTimeoutDeltaIntervals?: number
+  /** The BMCA compares clockClass before priority1. */
+  comparison?: 'clockClass-first'
+  qualification?: QualificationRule
+  /** A slave-only clock that still sends Sync (and Follow_Up). */
+  slaveSendsSync?: boolean
+  /** Announce TLVs left out, by name (tlvName: 'IEEE_C37_238_2011', 'ALTERNATE_TIME_OFFSET_INDICATOR', ...). */
+  omitAnnounceTlvs?: string[]
+  followUpInformationTlv?: boolean
+  /** PATH_TRACE: 'omit' or 'foreign' (holds another clock's identity instead of ours). */
+  pathTrace?: 'omit' | 'foreign'
+  /** How offsetFromMaster is reported (state(), management). */
+  reportedOffset?: 'inverted-sign' | 'ignores-correction'
+  /** The clock's time runs this far from the timestamp clock (time error as a master). */
+  timeBaseOffsetNs?: bigint
+  /** Management answers differ from what goes on the wire (MGT). */
+  managementDisagrees?: boolean
+  /** Sends nothing at all (a dead port). */
+  silent?: boolean
+}
+
+export interface ReferenceClockConfig {
+  name: string
+  clockIdentity: ClockIdentity
+  profile: Profile
+  /** What the DUT is configured to do: the one source of domain, intervals, timeouts, priorities. */
+  settings: DutSettings
+  role: ReferenceRole
+  behaviour: ReferenceBehaviour
+  seed?: number
+  prepareLeadNs?: bigint
+}
+
+/** The Announce of the current parent, as the port knows it. */
+interface Parent {
+  port: PortIdentity
+  announce: AnnounceMessage
+  dataset: BmcaDataset
+}
+
+/** 1588-2019 9.3.4 with the fault: clockClass compared before priority1. */
+function clockClassFirst(base: Comparator): Comparator {
+  return (a, b) => {
+    if (a && b && a.grandmasterIdentity !== b.grandmasterIdentity && a.clockQuality.clockClass !== b.clockQuality.clockClass) {
+      return { result: a.clockQuality.clockClass < b.clockQuality.clockClass ? A_BETTER : B_BETTER, decidedBy: 'clockClass' }
+    }
+    return base(a, b)
+  }
+}
+
+export class ReferenceClock implements Engine {
+  readonly name: string
+  readonly portIdentity: PortIdentity
+  readonly master: TestMaster
+  readonly peer: TestMaster | undefined
+  readonly slave: TestSlave
+  private readonly cfg: ReferenceClockConfig
+  private readonly b: ReferenceBehaviour
+  private readonly compare: Comparator
+  private readonly foreign: ForeignMasterTable
+  private readonly domainNumber: number
+  private readonly majorSdoId: number
+  private readonly header: Omit<HeaderDefaults, 'sourcePortIdentity'>
+  private readonly mgmt: SendEmitter
+  private readonly owners = new Map<string, 'm' | 'p' | 's'>()
+  private portState: PortStateName = 'LISTENING'
+  private parentValue: Parent | undefined
+  /** Every state the port took, with the timestamp-clock time (for tests and the control socket). */
+  readonly transitions: Array<{ atNs: bigint; state: PortStateName; parent?: PortIdentity }> = []
+
+  constructor(cfg: ReferenceClockConfig) {
+    this.cfg = cfg
+    this.b = cfg.behaviour
+    this.name = cfg.name
+    const s = cfg.settings
+    const p = cfg.profile
+    this.portIdentity = { clockIdentity: normalizeClockIdentity(cfg.clockIdentity), portNumber: 1 }
+    const header = { ...profileHeader(p), domainNumber: s.domainNumber.value, ...this.b.header }
+    this.header = header
+    this.mgmt = new SendEmitter('g')
+    this.domainNumber = header.domainNumber
+    this.majorSdoId = header.majorSdoId
+    const intervals = { announce: s.intervals.announce.value, sync: s.intervals.sync.value, delayReq: s.intervals.delayReq.value, pdelayReq: s.intervals.pdelayReq.value }
+    const silentRule: MutationRule[] = this.b.silent ? [{ id: 'silent', messageTypes: 'any', mutation: { kind: 'skip' } }] : []
+    const lead = cfg.prepareLeadNs !== undefined ? { prepareLeadNs: cfg.prepareLeadNs } : {}
+    const masterCfg = testMasterConfigFromProfile(p, {
+      name: 'm',
+      clockIdentity: this.portIdentity.clockIdentity,
+      intervals,
+      dataset: {
+        grandmasterPriority1: s.priority1.value,
+        grandmasterPriority2: s.priority2.value,
+        grandmasterClockQuality: {
+          clockClass: cfg.role === 'slave' ? 255 : s.clockClass.value,
+          clockAccuracy: p.clockAccuracy?.default.value ?? 0xfe,
+          offsetScaledLogVariance: p.offsetScaledLogVariance?.default.value ?? 0xffff,
+        },
+      },
+    }, {
+      header,
+      delayMechanism: s.delayMechanism === 'E2E' ? 'E2E' : 'none',
+      logSyncInterval: intervals.sync + (this.b.syncRateLogDelta ?? 0),
+      sendAnnounce: false,
+      sendSync: false,
+      timeBase: new TimeBase({ offsetNs: this.b.timeBaseOffsetNs ?? 0n }),
+      seed: cfg.seed ?? 1,
+      ...lead,
+    })
+    masterCfg.announceTlvs = (masterCfg.announceTlvs ?? []).filter((t) => !(this.b.omitAnnounceTlvs ?? []).includes(tlvName(t)))
+    if (this.b.pathTrace) {
+      masterCfg.pathTrace = false
+      if (this.b.pathTrace === 'foreign') masterCfg.announceTlvs.push(foreignPathTrace())
+    }
+    if (this.b.followUpInformationTlv !== undefined) masterCfg.followUpInformationTlv = this.b.followUpInformationTlv
+    if (this.b.destinations) masterCfg.destinations = this.b.destinations
+    // A Sync sent faster than configured still advertises the configured interval.
+    const advertised: MutationRule[] = this.b.syncRateLogDelta
+      ? [{ id: 'advertised-sync-interval', messageTypes: ['Sync', 'Follow_Up'], mutation: { kind: 'logMessageInterval', value: intervals.sync } }]
+      : []
+    masterCfg.mutations = [...advertised, ...(this.b.masterMutations ?? []), ...silentRule]
+    this.master = new TestMaster(masterCfg)
+    this.master.silence()
+
+    if (s.delayMechanism === 'P2P') {
+      this.peer = new TestMaster({
+        name: 'p',
+        clockIdentity: this.portIdentity.clockIdentity,
+        header,
+        logAnnounceInterval: intervals.announce,
+        logSyncInterval: intervals.sync,
+        delayMechanism: 'P2P',
+        sendAnnounce: false,
+        sendSync: false,
+        timeBase: new TimeBase({ offsetNs: this.b.timeBaseOffsetNs ?? 0n }),
+        mutations: [...(this.b.peerMutations ?? []), ...silentRule],
+        ...lead,
+      })
+    }
+    const gptp = p.bmca.variant === '802.1as'
+    this.slave = new TestSlave(testSlaveConfigFromProfile(p, { name: 's', clockIdentity: this.portIdentity.clockIdentity, intervals }, {
+      header,
+      delayMechanism: s.delayMechanism,
+      logMinDelayReqInterval: intervals.delayReq + (this.b.delayReqRateLogDelta ?? 0),
+      selectMaster: 'manual',
+      pdelayReqLogMessageInterval: gptp ? 'current' : 'unspecified',
+      mutations: [...(this.b.requestMutations ?? []), ...silentRule],
+      seed: cfg.seed ?? 1,
+      maxSamples: 1000,
+      ...lead,
+    }))
+
+    const base = comparatorFor(s.bmcaVariant)
+    this.compare = this.b.comparison === 'clockClass-first' ? clockClassFirst(base) : base
+    this.foreign = new ForeignMasterTable(this.portIdentity, this.b.qualification ?? DEFAULT_QUALIFICATION)
+  }
+
+  // ------------------------------------------------------------ what the port is
+
+  get state(): PortStateName {
+    return this.portState
+  }
+
+  get parent(): Readonly<Parent> | undefined {
+    return this.parentValue
+  }
+
+  /** D0: this clock's own data set (a slave-only clock announces clockClass 255). */
+  ownDataset(): BmcaDataset {
+    const d = this.master.announceDataset
+    return localDataset({
+      clockIdentity: this.portIdentity.clockIdentity,
+      priority1: d.grandmasterPriority1,
+      clockQuality: d.grandmasterClockQuality,
+      priority2: d.grandmasterPriority2,
+      slaveOnly: this.cfg.role === 'slave',
+    })
+  }
+
+  /** offsetFromMaster as the clock reports it (faults included), integer ns. */
+  reportedOffsetNs(): bigint | undefined {
+    const sample = this.slave.latestSync
+    if (!this.parentValue || !sample || sample.offsetFromMaster === undefined) return undefined
+    let off = sample.offsetFromMaster
+    if (this.b.reportedOffset === 'ignores-correction') off += sample.cSync + sample.cFollowUp
+    if (this.b.reportedOffset === 'inverted-sign') off = -off
+    return off >> 16n
+  }
+
+  meanPathDelayNs(): bigint | undefined {
+    const d = this.slave.meanPathDelay
+    return d === undefined ? undefined : d >> 16n
+  }
+
+  dutState(readAt: number): DutState {
+    const s = this.cfg.settings
+    const own = this.ownDataset()
+    const parent = this.parentValue
+    const state: DutState = {
+      source: 'management-uds',
+      readAt,
+      clockIdentity: this.portIdentity.clockIdentity,
+      domainNumber: this.domainNumber,
+      priority1: own.priority1,
+      priority2: own.priority2,
+      clockQuality: { ...own.clockQuality },
+      slaveOnly: this.cfg.role === 'slave',
+      ports: [{
+        portNumber: 1,
+        portIdentity: { ...this.portIdentity },
+        portState: this.portState,
+        delayMechanism: s.delayMechanism,
+        logAnnounceInterval: s.intervals.announce.value,
+        logSyncInterval: s.intervals.sync.value,
+        logMinDelayReqInterval: s.intervals.delayReq.value,
+        logMinPdelayReqInterval: s.intervals.pdelayReq.value,
+        announceReceiptTimeout: s.announceReceiptTimeout.value,
+        ...(s.delayMechanism === 'P2P' && this.slave.meanPathDelay !== undefined ? { peerMeanPathDelayNs: this.slave.meanPathDelay >> 16n } : {}),
+      }],
+      parentPortIdentity: parent ? { ...parent.port } : { clockIdentity: this.portIdentity.clockIdentity, portNumber: 0 },
+      grandmasterIdentity: parent ? parent.dataset.grandmasterIdentity : this.portIdentity.clockIdentity,
+      grandmasterPriority1: parent ? parent.dataset.priority1 : own.priority1,
+      grandmasterPriority2: parent ? parent.dataset.priority2 : own.priority2,
+      grandmasterClockQuality: parent ? { ...parent.dataset.clockQuality } : { ...own.clockQuality },
+      stepsRemoved: parent ? parent.dataset.stepsRemoved + 1 : 0,
+    }
+    const off = this.reportedOffsetNs()
+    if (off !== undefined) state.offsetFromMasterNs = off
+    if (parent && s.delayMechanism === 'E2E') {
+      const d = this.meanPathDelayNs()
+      if (d !== undefined) state.meanPathDelayNs = d
+    }
+    return state
+  }
+
+  // ------------------------------------------------------------ Engine
+
+  start(now: bigint): EngineAction[] {
+    const out: EngineAction[] = []
+    this.enter('LISTENING', now)
+    out.push(...this.wrap('m', this.master.start(now)))
+    if (this.peer) out.push(...this.wrap('p', this.peer.start(now)))
+    out.push(...this.wrap('s', this.slave.start(now)))
+    out.push(this.receiptTimer(now))
+    if (this.cfg.role === 'slave' && this.b.slaveSendsSync) out.push(...this.wrap('m', this.master.resume(now, { announce: false, sync: true, answers: false })))
+    return out
+  }
+
+  onTimer(id: string, now: bigint): EngineAction[] {
+    if (id === 'announce-receipt') return this.receiptTimeout(now)
+    if (id === 'sync-receipt') return this.parentValue ? this.receiptTimeout(now) : []
+    const slash = id.indexOf('/')
+    const who = id.slice(0, slash)
+    const inner = id.slice(slash + 1)
+    if (who === 'm') return this.wrap('m', this.master.onTimer(inner, now))
+    if (who === 'p' && this.peer) return this.wrap('p', this.peer.onTimer(inner, now))
+    if (who === 's') return this.wrap('s', this.slave.onTimer(inner, now))
+    return []
+  }
+
+  onMessage(rx: ReceivedMessage, now: bigint): EngineAction[] {
+    const m = rx.message
+    if (m.header.domainNumber !== this.domainNumber || m.header.majorSdoId !== this.majorSdoId) return []
+    if (normalizeClockIdentity(m.header.sourcePortIdentity.clockIdentity) === this.portIdentity.clockIdentity) return []
+    const out: EngineAction[] = []
+    if (m.type === 'Management') return this.answerManagement(m, now)
+    if (m.type === 'Announce') out.push(...this.onAnnounce(m, rx.rxTimestampNs, now))
+    out.push(...this.wrap('m', this.master.onMessage(rx, now)))
+    if (this.peer) out.push(...this.wrap('p', this.peer.onMessage(rx, now)))
+    out.push(...this.wrap('s', this.slave.onMessage(rx, now)))
+    if (m.type === 'Sync' && this.parentValue && samePortIdentity(m.header.sourcePortIdentity, this.parentValue.port) && this.cfg.settings.syncReceiptTimeout) {
+      const n = BigInt(this.cfg.settings.syncReceiptTimeout.value)
+      out.push({ kind: 'timer', at: now + n * logIntervalToNs(this.cfg.settings.intervals.sync.value), id: 'sync-receipt' })
+    }
+    this.calibrate(now)
+    return out
+  }
+
+  onTransmitted(tx: Transmitted, now: bigint): EngineAction[] {
+    const who = this.owners.get(tx.sendId)
+    if (!who) return []
+    this.owners.delete(tx.sendId)
+    let out: EngineAction[]
+    if (who === 'm') out = this.wrap('m', this.master.onTransmitted(tx, now))
+    else if (who === 'p' && this.peer) out = this.wrap('p', this.peer.onTransmitted(tx, now))
+    else out = this.wrap('s', this.slave.onTransmitted(tx, now))
+    this.calibrate(now)
+    return out
+  }
+
+  // ------------------------------------------------------------ management
+
+  private answerManagement(req: ManagementMessage, now: bigint): EngineAction[] {
+    if (this.b.silent) return []
+    const d = this.master.announceDataset
+    const answer = answerManagement(req, {
+      portIdentity: this.portIdentity,
+      header: this.header,
+      state: this.dutState(Number(now / 1_000_000n)),
+      timeProperties: { currentUtcOffset: d.currentUtcOffset, flagField: d.flagField, timeSource: d.timeSource },
+      twoStep: this.cfg.profile.steps.twoStep !== 'forbidden',
+      disagree: this.b.managementDisagrees === true,
+    })
+    if (!answer) return []
+    const tlv = answer.tlvs[0]
+    const what = tlv && 'managementId' in tlv ? managementIdName(tlv.managementId) : 'Management'
+    return [{ kind: 'send', sendId: this.mgmt.nextId(), message: answer, event: false, reason: { source: this.name, step: `RESPONSE ${what} #${req.header.sequenceId}`, mutations: [] } }]
+  }
+
+  // ------------------------------------------------------------ BMCA
+
+  private onAnnounce(a: AnnounceMessage, rxNs: bigint, now: bigint): EngineAction[] {
+    const gptp = this.cfg.profile.bmca.variant === '802.1as'
+    const usable = announceUsable(a, {
+      ownClockIdentity: this.portIdentity.clockIdentity,
+      domainNumber: this.domainNumber,
+      majorSdoId: this.majorSdoId,
+      pathTraceLoopCheck: gptp,
+    })
+    if (!usable.usable || this.cfg.role === 'master') return []
+    this.foreign.add(a, rxNs)
+    const out: EngineAction[] = []
+    const fromParent = this.parentValue && samePortIdentity(a.header.sourcePortIdentity, this.parentValue.port)
+    if (fromParent) {
+      this.parentValue!.announce = a
+      this.parentValue!.dataset = this.foreign.get(a.header.sourcePortIdentity)!.dataset
+      out.push(this.receiptTimer(now))
+    }
+    out.push(...this.decide(now, false))
+    return out
+  }
+
+  /**
+   * The state decision for one ordinary-clock port (1588-2019 9.3.3: S1 when Erbest is better
+   * than D0, else M1/M2). A master decision waits for the announce receipt timeout while
+   * LISTENING; a slave-only clock never takes a master state.
+   */
+  private decide(now: bigint, timedOut: boolean): EngineAction[] {
+    const best = this.foreign.best(now, this.compare)
+    const own = this.ownDataset()
+    const parent = this.parentValue
+    // The parent's record can lapse from the 4-interval qualification window before its
+    // announce receipt timeout; until that timeout it stays the parent unless a better master qualified.
+    if (parent && this.compare(parent.dataset, own).result > 0 && (!best || this.compare(best.dataset, parent.dataset).result <= 0)) return []
+    if (best && this.compare(best.dataset, own).result > 0) {
+      if (this.parentValue && samePortIdentity(this.parentValue.port, best.sender)) return []
+      return this.follow(best.sender, best.latest, best.dataset, now)
+    }
+    if (this.cfg.role === 'slave') return this.unfollow('LISTENING', now)
+    if (this.portState === 'MASTER') return []
+    if (this.portState === 'LISTENING' && !timedOut) return []
+    return this.becomeMaster(now)
+  }
+
+  private receiptTimeout(now: bigint): EngineAction[] {
+    if (this.cfg.role === 'master') return this.portState === 'MASTER' ? [] : this.becomeMaster(now)
+    if (this.parentValue) {
+      this.foreign.clear(this.parentValue.port)
+      const out = this.unfollow('LISTENING', now)
+      return [...out, ...this.decide(now, true), ...(this.portState === 'LISTENING' ? [this.receiptTimer(now)] : [])]
+    }
+    if (this.portState === 'LISTENING') {
+      const out = this.decide(now, true)
+      return this.portState === 'LISTENING' ? [...out, this.receiptTimer(now)] : out
+    }
+    return []
+  }
+
+  /** announceReceiptTimeout × interval plus a quarter interval (inside linuxptp's (N, N+1] spread). */
+  private receiptTimer(now: bigint): EngineAction {
+    const interval = logIntervalToNs(this.cfg.settings.intervals.announce.value)
+    const n = BigInt(this.cfg.settings.announceReceiptTimeout.value + (this.b.receiptTimeoutDeltaIntervals ?? 0))
+    const at = now + (n > 0n ? n : 0n) * interval + interval / 4n
+    return { kind: 'timer', at, id: 'announce-receipt' }
+  }
+
+  private follow(port: PortIdentity, announce: AnnounceMessage, dataset: BmcaDataset, now: bigint): EngineAction[] {
+    const out: EngineAction[] = []
+    if (this.portState === 'MASTER') this.stopMaster()
+    this.parentValue = { port: { ...port }, announce, dataset }
+    this.slave.setMaster(port)
+    this.enter('UNCALIBRATED', now)
+    out.push(this.receiptTimer(now))
+    return out
+  }
+
+  private unfollow(state: PortStateName, now: bigint): EngineAction[] {
+    if (this.parentValue) this.slave.setMaster(undefined)
+    this.parentValue = undefined
+    if (this.portState !== state) this.enter(state, now)
+    return []
+  }
+
+  private becomeMaster(now: bigint): EngineAction[] {
+    this.unfollow('MASTER', now)
+    return this.wrap('m', this.master.resume(now))
+  }
+
+  private stopMaster(): void {
+    this.master.silence()
+  }
+
+  /** UNCALIBRATED → SLAVE once the first offsetFromMaster is known (this clock never steers). */
+  private calibrate(now: bigint): void {
+    if (this.portState === 'UNCALIBRATED' && this.reportedOffsetNs() !== undefined) this.enter('SLAVE', now)
+  }
+
+  private enter(state: PortStateName, now: bigint): void {
+    this.portState = state
+    const t: { atNs: bigint; state: PortStateName; parent?: PortIdentity } = { atNs: now, state }
+    if (this.parentValue) t.parent = { ...this.parentValue.port }
+    this.transitions.push(t)
+    if (this.transitions.length > 1000) this.transitions.shift()
+  }
+
+  private wrap(who: 'm' | 'p' | 's', actions: EngineAction[]): EngineAction[] {
+    return actions.map((a) => {
+      if (a.kind === 'timer') return { ...a, id: `${who}/${a.id}` }
+      this.owners.set(a.sendId, who)
+      return a
+    })
+  }
+}
+
+/** A PATH_TRACE naming a clock that is not this one. */
+function foreignPathTrace(): Tlv {
+  return buildPathTraceTlv(['deadbe.ef00.000001'])
+}
+
+/** The profile catalogue's name of a TLV: the organization extension's `org`, else its kind. */
+export function tlvName(t: Tlv): string {
+  return t.kind === 'ORGANIZATION_EXTENSION' && 'org' in t ? String(t.org) : t.kind
+}

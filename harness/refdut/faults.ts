@@ -1,0 +1,206 @@
+/**
+ * The fault catalogue of the reference DUT: what real devices get wrong, each as a change
+ * of the ReferenceClock's behaviour. `targets` are the tests that must FAIL with the fault
+ * (selftest proves it); every test ID in suites/ has at least one fault.
+ */
+import type { Profile } from '../profiles/types.ts'
+import type { ReferenceBehaviour, ReferenceClockConfig } from './clock.ts'
+
+export interface Fault {
+  id: string
+  title: string
+  /** Test IDs this fault must make fail. */
+  targets: string[]
+  /** true, or why the fault cannot be shown under this profile. */
+  appliesTo?(profile: Profile): true | string
+  apply(cfg: ReferenceClockConfig): ReferenceClockConfig
+}
+
+const with_ = (change: (cfg: ReferenceClockConfig) => ReferenceBehaviour) => (cfg: ReferenceClockConfig): ReferenceClockConfig => ({
+  ...cfg,
+  behaviour: { ...cfg.behaviour, ...change(cfg) },
+})
+const add = (b: ReferenceBehaviour, key: 'masterMutations' | 'peerMutations' | 'requestMutations', rules: NonNullable<ReferenceBehaviour['masterMutations']>) => ({ [key]: [...(b[key] ?? []), ...rules] })
+
+const requiresTlv = (message: 'Announce' | 'Follow_Up', tlv: string) => (p: Profile): true | string =>
+  (p.tlvs[message]?.required ?? []).some((r) => r.tlv === tlv) ? true : `profile ${p.id} does not require ${tlv} in ${message}`
+const e2e = (p: Profile): true | string => (p.delayMechanism.allowed.includes('E2E') && p.delayMechanism.default === 'E2E' ? true : `profile ${p.id} does not run the delay request-response mechanism`)
+const p2p = (p: Profile): true | string => (p.delayMechanism.default === 'P2P' ? true : `profile ${p.id} does not run the peer-delay mechanism`)
+const management = (p: Profile): true | string => (p.unusedMessages.some((u) => u.message === 'Management') ? `profile ${p.id} does not use PTP management` : true)
+
+/** The observation-based tests of a DUT master: each fails when the DUT's Sync is missing or in the wrong domain/SDO. */
+const OBSERVED_MASTER = ['INT-01', 'MF-01', 'MF-05', 'MF-07']
+
+export const FAULTS: Fault[] = [
+  {
+    id: 'announce-correction-nonzero',
+    title: 'Announce carries a non-zero correctionField (1 ns)',
+    targets: ['MF-01'],
+    apply: with_((c) => add(c.behaviour, 'masterMutations', [{ id: 'announce-correction', messageTypes: ['Announce'], mutation: { kind: 'correctionField', deltaScaled: 1n << 16n } }])),
+  },
+  {
+    id: 'announce-to-pdelay-address',
+    title: 'Announce sent to the peer-delay multicast address instead of the primary one',
+    targets: ['MF-05'],
+    apply: with_(() => ({ destinations: { Announce: { kind: 'pdelay' } } })),
+  },
+  {
+    id: 'announce-interval-unspecified',
+    title: 'Announce advertises logMessageInterval 0x7F instead of its interval',
+    targets: ['MF-07', 'INT-01'],
+    apply: with_((c) => add(c.behaviour, 'masterMutations', [{ id: 'announce-interval', messageTypes: ['Announce'], mutation: { kind: 'logMessageInterval', value: 0x7f } }])),
+  },
+  {
+    id: 'sync-rate-double',
+    title: 'Sync sent at twice the configured rate (the configured interval still advertised)',
+    targets: ['INT-01'],
+    apply: with_(() => ({ syncRateLogDelta: -1 })),
+  },
+  {
+    id: 'delay-req-too-fast',
+    title: 'Delay_Req sent four times faster than logMinDelayReqInterval allows',
+    targets: ['INT-02'],
+    appliesTo: e2e,
+    apply: with_(() => ({ delayReqRateLogDelta: -2 })),
+  },
+  {
+    // The test window is N ± 1 interval (UNH PWR.c.1.3): an off-by-one alone lies inside it,
+    // so the fault counts two intervals short.
+    id: 'announce-timeout-early',
+    title: 'announceReceiptTimeout counted two intervals short (leaves SLAVE early)',
+    targets: ['INT-03', 'BMCA-03'],
+    apply: with_(() => ({ receiptTimeoutDeltaIntervals: -2 })),
+  },
+  {
+    id: 'failover-late',
+    title: 'announce receipt timeout runs N + 3 intervals long (fails over late)',
+    targets: ['BMCA-03', 'INT-03'],
+    apply: with_(() => ({ receiptTimeoutDeltaIntervals: 3 })),
+  },
+  {
+    id: 'bmca-clockclass-first',
+    title: 'BMCA compares clockClass before priority1',
+    targets: ['BMCA-01'],
+    appliesTo: (p) => (p.bmca.variant === 'g8275x' ? `the ${p.id} BMCA does not compare priority1` : true),
+    apply: with_(() => ({ comparison: 'clockClass-first' })),
+  },
+  {
+    id: 'qualify-on-first-announce',
+    title: 'a foreign master is qualified on its first Announce',
+    targets: ['BMCA-02'],
+    apply: with_(() => ({ qualification: { threshold: 1, windowIntervals: 4, countFirstMessage: true } })),
+  },
+  {
+    id: 'slave-only-sends-sync',
+    title: 'a slave-only clock sends Sync',
+    targets: ['BMCA-04'],
+    apply: with_(() => ({ slaveSendsSync: true })),
+  },
+  {
+    id: 'delay-resp-wrong-sequence',
+    title: 'Delay_Resp answers with sequenceId + 1',
+    targets: ['E2E-01'],
+    appliesTo: e2e,
+    apply: with_((c) => add(c.behaviour, 'masterMutations', [{ id: 'delay-resp-seq', messageTypes: ['Delay_Resp'], mutation: { kind: 'sequenceId', delta: 1 } }])),
+  },
+  {
+    id: 'delay-req-unanswered',
+    title: 'Delay_Req never answered',
+    targets: ['E2E-01'],
+    appliesTo: e2e,
+    apply: with_((c) => add(c.behaviour, 'masterMutations', [{ id: 'no-delay-resp', messageTypes: ['Delay_Resp'], mutation: { kind: 'skip' } }])),
+  },
+  {
+    id: 'pdelay-turnaround-negative',
+    title: 'Pdelay_Resp_Follow_Up responseOriginTimestamp 1 ms before the request arrived (negative turnaround)',
+    targets: ['P2P-01'],
+    appliesTo: p2p,
+    apply: with_((c) => add(c.behaviour, 'peerMutations', [{ id: 'turnaround', messageTypes: ['Pdelay_Resp_Follow_Up'], mutation: { kind: 'timestampJump', ns: -1_000_000n } }])),
+  },
+  {
+    id: 'followup-info-tlv-missing',
+    title: 'Follow_Up without the 802.1AS Follow_Up information TLV',
+    targets: ['TLV-GPTP-01'],
+    appliesTo: requiresTlv('Follow_Up', 'IEEE_802_1AS_FOLLOW_UP_INFO'),
+    apply: with_(() => ({ followUpInformationTlv: false })),
+  },
+  {
+    id: 'path-trace-wrong',
+    title: "Announce PATH_TRACE holds another clock's identity instead of the grandmaster's",
+    targets: ['TLV-GPTP-02'],
+    appliesTo: requiresTlv('Announce', 'PATH_TRACE'),
+    apply: with_(() => ({ pathTrace: 'foreign' })),
+  },
+  {
+    id: 'c37238-tlv-missing',
+    title: 'Announce without the C37.238 TLV',
+    targets: ['TLV-PWR-01'],
+    appliesTo: (p) => (requiresTlv('Announce', 'IEEE_C37_238_2011')(p) === true || requiresTlv('Announce', 'IEEE_C37_238_2017')(p) === true ? true : `profile ${p.id} requires no C37.238 TLV`),
+    apply: with_((c) => ({ omitAnnounceTlvs: [...(c.behaviour.omitAnnounceTlvs ?? []), 'IEEE_C37_238_2011', 'IEEE_C37_238_2017'] })),
+  },
+  {
+    id: 'atoi-tlv-missing',
+    title: 'Announce without the ALTERNATE_TIME_OFFSET_INDICATOR TLV',
+    targets: ['TLV-PWR-02'],
+    appliesTo: requiresTlv('Announce', 'ALTERNATE_TIME_OFFSET_INDICATOR'),
+    apply: with_((c) => ({ omitAnnounceTlvs: [...(c.behaviour.omitAnnounceTlvs ?? []), 'ALTERNATE_TIME_OFFSET_INDICATOR'] })),
+  },
+  {
+    id: 'management-disagrees',
+    title: 'management answers (DEFAULT, PARENT, TIME_PROPERTIES data sets) disagree with the Announce on the wire',
+    targets: ['MGT-01'],
+    appliesTo: management,
+    apply: with_(() => ({ managementDisagrees: true })),
+  },
+  {
+    id: 'offset-sign-inverted',
+    title: 'offsetFromMaster reported with the wrong sign (master − slave)',
+    targets: ['TE-08'],
+    apply: with_(() => ({ reportedOffset: 'inverted-sign' })),
+  },
+  {
+    id: 'offset-ignores-correction',
+    title: 'offsetFromMaster computed without the Sync and Follow_Up correctionField',
+    targets: ['TE-08'],
+    apply: with_(() => ({ reportedOffset: 'ignores-correction' })),
+  },
+  {
+    id: 'time-error-50ms',
+    title: "the clock's time runs 50 ms ahead of the reference (a time error as master)",
+    targets: ['TE-02'],
+    apply: with_(() => ({ timeBaseOffsetNs: 50_000_000n })),
+  },
+  {
+    id: 'wrong-domain',
+    title: 'runs in domain (configured + 1)',
+    targets: OBSERVED_MASTER,
+    apply: with_((c) => ({ header: { ...c.behaviour.header, domainNumber: (c.settings.domainNumber.value + 1) & 0xff } })),
+  },
+  {
+    id: 'wrong-major-sdo-id',
+    title: "sends majorSdoId (profile's + 1)",
+    targets: OBSERVED_MASTER,
+    apply: with_((c) => ({ header: { ...c.behaviour.header, majorSdoId: (c.profile.sdo.majorSdoId.value + 1) & 0xf } })),
+  },
+  {
+    id: 'silent',
+    title: 'sends nothing at all',
+    targets: OBSERVED_MASTER,
+    apply: with_(() => ({ silent: true })),
+  },
+]
+
+export function faultById(id: string): Fault | undefined {
+  return FAULTS.find((f) => f.id === id)
+}
+
+/** The configuration with every named fault applied, in order; unknown ids throw, naming the known ones. */
+export function applyFaults(cfg: ReferenceClockConfig, ids: readonly string[]): ReferenceClockConfig {
+  let out = cfg
+  for (const id of ids) {
+    const f = faultById(id)
+    if (!f) throw new RangeError(`unknown fault '${id}'; known: ${FAULTS.map((x) => x.id).join(', ')}`)
+    out = f.apply(out)
+  }
+  return out
+}

@@ -1,0 +1,129 @@
+/**
+ * The reference DUT's PTP management responder (IEEE 1588-2019 15.3, 15.5.3): GET of
+ * DEFAULT_DATA_SET, CURRENT_DATA_SET, PARENT_DATA_SET, TIME_PROPERTIES_DATA_SET and
+ * PORT_DATA_SET answered with RESPONSE from the clock's state; other ids and other
+ * actions with MANAGEMENT_ERROR_STATUS NOT_SUPPORTED. Pure: data in, message out.
+ * With `disagree` (fault management-disagrees) the answers differ from the Announce on
+ * the wire: priority1 + 1, grandmasterPriority1 + 1, currentUtcOffset + 1.
+ */
+import type { ManagementMessage, PortIdentity } from '../codec/types.ts'
+import type { ManagementDataField } from '../codec/management_types.ts'
+import { ActionField, ManagementErrorId, ManagementId, PortState } from '../codec/constants.ts'
+import { buildManagement } from '../codec/messages/management.ts'
+import { normalizeClockIdentity } from '../codec/clock_identity.ts'
+import type { HeaderDefaults } from '../engines/message_factory.ts'
+import type { AnnounceDataset } from '../engines/test_master.ts'
+import type { DutState } from '../dut/types.ts'
+
+export interface ManagedClock {
+  portIdentity: PortIdentity
+  header: Omit<HeaderDefaults, 'sourcePortIdentity'>
+  state: DutState
+  /** What this clock announces about time (its own Announce's time properties). */
+  timeProperties: Pick<AnnounceDataset, 'currentUtcOffset' | 'flagField' | 'timeSource'>
+  twoStep: boolean
+  disagree: boolean
+}
+
+const WILDCARD_CLOCK = 'ffffff.ffff.ffffff'
+
+/** Whether a management message is addressed to this clock (wildcard or our identity). */
+export function addressedTo(req: ManagementMessage, me: PortIdentity): boolean {
+  const t = req.targetPortIdentity
+  const clock = normalizeClockIdentity(t.clockIdentity)
+  return (clock === WILDCARD_CLOCK || clock === me.clockIdentity) && (t.portNumber === 0xffff || t.portNumber === me.portNumber || t.portNumber === 0)
+}
+
+const DELAY_MECHANISM: Record<string, number> = { E2E: 1, P2P: 2, COMMON_P2P: 3, DISABLED: 0xfe }
+
+function dataField(id: number, c: ManagedClock): ManagementDataField | undefined {
+  const s = c.state
+  const lie = c.disagree ? 1 : 0
+  const port = s.ports[0]!
+  switch (id) {
+    case ManagementId.DEFAULT_DATA_SET:
+      return {
+        name: 'DEFAULT_DATA_SET',
+        flags: (c.twoStep ? 1 : 0) | (s.slaveOnly ? 2 : 0),
+        reserved1: 0,
+        numberPorts: 1,
+        priority1: (s.priority1! + lie) & 0xff,
+        clockQuality: { ...s.clockQuality! },
+        priority2: s.priority2!,
+        clockIdentity: s.clockIdentity!,
+        domainNumber: s.domainNumber!,
+        reserved2: 0,
+      }
+    case ManagementId.CURRENT_DATA_SET:
+      return {
+        name: 'CURRENT_DATA_SET',
+        stepsRemoved: s.stepsRemoved ?? 0,
+        offsetFromMaster: (s.offsetFromMasterNs ?? 0n) << 16n,
+        meanPathDelay: (s.meanPathDelayNs ?? 0n) << 16n,
+      }
+    case ManagementId.PARENT_DATA_SET:
+      return {
+        name: 'PARENT_DATA_SET',
+        parentPortIdentity: { ...s.parentPortIdentity! },
+        parentStats: 0,
+        reserved: 0,
+        observedParentOffsetScaledLogVariance: 0xffff,
+        observedParentClockPhaseChangeRate: 0x7fffffff,
+        grandmasterPriority1: (s.grandmasterPriority1! + lie) & 0xff,
+        grandmasterClockQuality: { ...s.grandmasterClockQuality! },
+        grandmasterPriority2: s.grandmasterPriority2!,
+        grandmasterIdentity: s.grandmasterIdentity!,
+      }
+    case ManagementId.TIME_PROPERTIES_DATA_SET:
+      return {
+        name: 'TIME_PROPERTIES_DATA_SET',
+        currentUtcOffset: c.timeProperties.currentUtcOffset + lie,
+        flags: c.timeProperties.flagField & 0x3f,
+        timeSource: c.timeProperties.timeSource,
+      }
+    case ManagementId.PORT_DATA_SET:
+      return {
+        name: 'PORT_DATA_SET',
+        portIdentity: { ...c.portIdentity },
+        portState: PortState[port.portState as keyof typeof PortState] ?? 0,
+        logMinDelayReqInterval: port.logMinDelayReqInterval ?? 0,
+        peerMeanPathDelay: (port.peerMeanPathDelayNs ?? 0n) << 16n,
+        logAnnounceInterval: port.logAnnounceInterval ?? 0,
+        announceReceiptTimeout: port.announceReceiptTimeout ?? 3,
+        logSyncInterval: port.logSyncInterval ?? 0,
+        delayMechanism: DELAY_MECHANISM[port.delayMechanism ?? 'E2E'] ?? 1,
+        logMinPdelayReqInterval: port.logMinPdelayReqInterval ?? 0,
+        versionNumber: c.header.versionPTP,
+      }
+    default:
+      return undefined
+  }
+}
+
+/** The answer to a management request addressed to this clock (undefined: not for us). */
+export function answerManagement(req: ManagementMessage, c: ManagedClock): ManagementMessage | undefined {
+  if (!addressedTo(req, c.portIdentity)) return undefined
+  if (req.actionField === ActionField.RESPONSE || req.actionField === ActionField.ACKNOWLEDGE) return undefined
+  const tlv = req.tlvs.find((t) => t.kind === 'MANAGEMENT')
+  if (!tlv || tlv.kind !== 'MANAGEMENT') return undefined
+  const { controlField, ...fields } = c.header
+  const header = {
+    ...fields,
+    // 1588-2008 Table 23: controlField 4 for Management; 0 under the 2019 convention.
+    controlField: controlField === 'legacy' ? 4 : 0,
+    sourcePortIdentity: { ...c.portIdentity },
+    sequenceId: req.header.sequenceId,
+    logMessageInterval: 0x7f,
+  }
+  const common = {
+    header,
+    targetPortIdentity: { ...req.header.sourcePortIdentity },
+    startingBoundaryHops: req.startingBoundaryHops,
+    boundaryHops: Math.max(0, req.startingBoundaryHops - req.boundaryHops),
+  }
+  const data = req.actionField === ActionField.GET ? dataField(tlv.managementId, c) : undefined
+  if (!data) {
+    return buildManagement({ ...common, actionField: 'RESPONSE', managementId: tlv.managementId, error: { managementErrorId: ManagementErrorId.NOT_SUPPORTED } })
+  }
+  return buildManagement({ ...common, actionField: 'RESPONSE', managementId: tlv.managementId, dataField: data })
+}
