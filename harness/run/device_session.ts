@@ -82,6 +82,10 @@ export class DeviceSession extends PortSession {
     return 'device' as const
   }
 
+  protected override async canRestart(): Promise<boolean> {
+    return !!(this.file.hooks?.restart || (this.file.hooks?.stop && this.file.hooks?.start))
+  }
+
   dutPortIdentity(): PortIdentity | undefined {
     return this.file.clockIdentity ? { clockIdentity: normalizeClockIdentity(this.file.clockIdentity), portNumber: 1 } : undefined
   }

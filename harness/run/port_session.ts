@@ -138,6 +138,28 @@ export abstract class PortSession implements Session {
     this.role = undefined
     await this.dut.stop()
     await this.ensureDut(role, signal)
+    if (!(await this.canRestart())) await this.forgetForeignMasters(signal)
+  }
+
+  /** Whether stop/start really restarts the DUT (a lab process; a device only with hooks). */
+  protected async canRestart(): Promise<boolean> {
+    return true
+  }
+
+  /**
+   * A device that cannot be restarted still remembers the previous test's grandmasters (the
+   * harness reuses their identities): stay silent until its foreign-master records have aged
+   * out (foreignMasterTimeWindow announce intervals, 1588-2019 9.3.2.5) and its own announce
+   * receipt timeout has passed, so every case starts from what a fresh DUT would know.
+   */
+  private async forgetForeignMasters(signal: AbortSignal): Promise<void> {
+    const s = this.dutSettings
+    const t = 2 ** s.intervals.announce.value * 1000
+    const intervals = Math.max(this.o.profile.bmca.foreignMasterTimeWindow.value, s.announceReceiptTimeout.value) + 2
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(resolve, intervals * t)
+      signal.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason ?? new Error('aborted'))), { once: true })
+    })
   }
 
   drive(engine: Engine): DriverHandle {

@@ -78,7 +78,11 @@ export default conformance<{ cases: NotGmCase[] }>({
       // Put the configured priority1 back for the tests that follow.
       await ctx.session.restartDut('slave', ctx.signal)
     }
-    await observe('slaveOnly', 'slave', 'role slave (slaveOnly 1)')
+    // A device whose BMCA decides its role (DUT file roles: auto) cannot be made slave-only by the harness.
+    const roles = (await ctx.session.dutDescription()).capabilities.roles
+    if (ctx.session.mode === 'device' && !roles.includes('slave')) {
+      cases.push({ config: 'slaveOnly', how: 'not configurable', skipped: `the DUT file lists roles ${roles.join(', ')}: the device's BMCA decides its role, so it cannot be made slave-only`, configuredAtNs: 0n, endNs: 0n, history: [] })
+    } else await observe('slaveOnly', 'slave', 'role slave (slaveOnly 1)')
     return { cases }
   },
   judge(ev, profile) {

@@ -15,6 +15,7 @@
 import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { ManagementClient, type ManagementResult } from '../../management/client.ts'
+import { normalizeClockIdentity } from '../../codec/clock_identity.ts'
 import { applyCurrentDataSet, applyDefaultDataSet, applyParentDataSet, portStateFromDataSet } from '../data_set_state.ts'
 import {
   DutError,
@@ -164,7 +165,11 @@ export class RemoteDut implements Dut {
       reuseAddress: true,
     })
     try {
-      const get = async (id: 'DEFAULT_DATA_SET' | 'CURRENT_DATA_SET' | 'PARENT_DATA_SET' | 'PORT_DATA_SET') => this.mine(await client.get(id))
+      // Return at the device's answer instead of waiting out the response window: a state read must
+      // be quick for the timing tests that poll it. Where the DUT file names the clock, the request
+      // targets it (all ports), so no other clock's answer can be the one taken.
+      const target = this.file.clockIdentity ? { clockIdentity: normalizeClockIdentity(this.file.clockIdentity), portNumber: 0xffff } : undefined
+      const get = async (id: 'DEFAULT_DATA_SET' | 'CURRENT_DATA_SET' | 'PARENT_DATA_SET' | 'PORT_DATA_SET') => this.mine(await client.get(id, { expect: 1, ...(target ? { target } : {}) }))
       // Four requests in flight at once (told apart by sequenceId): one response window, not four.
       const [dds, cds, pds, ports] = await Promise.all([get('DEFAULT_DATA_SET'), get('CURRENT_DATA_SET'), get('PARENT_DATA_SET'), get('PORT_DATA_SET')])
       const state: DutState = { source: 'management-wire', readAt: Date.now(), ports: [] }
