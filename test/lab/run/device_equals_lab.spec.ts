@@ -3,7 +3,8 @@
  * treated only as a device: a DUT file with role `auto` (its BMCA decides), management on the
  * wire, no hooks. The default-e2e suite run through `--interface` must give the same verdict
  * as a lab run of the same stack, test by test; a test that needs control only the lab has may
- * differ only as "not applicable" with its reason. INT-02 is left out here only for CI time
+ * differ only as "not applicable" with its reason, and a margin inside the measured noise
+ * may be inconclusive on one side (never pass against fail). INT-02 is left out here only for CI time
  * (256 Delay_Req at the profile's 1 s take 4.6 min per run); it has its own lab runs.
  */
 import { test } from '@japa/runner'
@@ -76,6 +77,11 @@ test.group('run / the device path equals the lab', () => {
       const l = inLab.get(x.id)!
       if (x.verdict === l.verdict) continue
       if (x.verdict === 'not-applicable') continue
+      // A timing margin inside the measured noise may fall either side of it from run to run: an
+      // inconclusive that states its noise against a decisive verdict is not a contradiction.
+      const undecided = [x, l].find((r) => r.verdict === 'inconclusive')
+      const deciding = undecided?.checks.find((c) => c.verdict === 'inconclusive')
+      if (deciding?.noise !== undefined && [x, l].some((r) => r.verdict === 'pass')) continue
       differences.push(`${x.id}: lab ${l.verdict} (${l.reason}) / device ${x.verdict} (${x.reason})`)
     }
     assert.deepEqual(differences, [])

@@ -52,6 +52,12 @@ test.group('judge E2E-01 Delay_Resp', () => {
     assert.isTrue(r.failed[0]!.startsWith('receiveTimestamp − correctionField after'))
   })
 
+  test('fault: one exchange whose t4 lies 1 ms before its t3 fails on its own, naming it', ({ assert }) => {
+    const r = judge(evidence({ mutations: [{ messageTypes: ['Delay_Resp'], select: { kind: 'sequenceIds', ids: [5] }, mutation: { kind: 'timestampJump', ns: -1_000_000n } }] }))
+    assert.equal(r.verdict, 'fail')
+    assert.match(r.checks.find((c) => c.name.startsWith('receiveTimestamp'))!.detail!, /sequenceId 5: t4 .* before t3/)
+  })
+
   test('fault: a correctionField of +5 ms with an unchanged receiveTimestamp puts t4 before t3 (the judge subtracts it)', ({ assert }) => {
     const r = judge(evidence(onDelayResp({ kind: 'correctionField', deltaScaled: 5_000_000n << 16n })))
     assert.equal(r.verdict, 'fail')
