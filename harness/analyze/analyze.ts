@@ -17,7 +17,7 @@ import type { RunEnvironment, TestResult } from '../results/record.ts'
 import { Recorder } from '../recorder/recorder.ts'
 import { profileApplies, type ConformanceTest } from '../run/definition.ts'
 import { EVIDENCE_FORMAT, type Evidence } from '../run/evidence.ts'
-import { judged } from '../run/execute.ts'
+import { identityOf, judged } from '../run/execute.ts'
 import { harnessVersion, unconfirmedValues } from '../run/environment.ts'
 import type { HarnessNoise } from '../run/session_types.ts'
 import { recordCapture, type CaptureRecording } from './capture_recording.ts'
@@ -131,15 +131,7 @@ export function analyze(input: AnalyzeInput): AnalyzeOutcome | { error: string; 
   const results: TestResult[] = []
   for (const { def } of input.tests) {
     const base = {
-      id: def.id,
-      title: def.title,
-      area: def.area,
-      clause: def.clause,
-      mapsTo: def.mapsTo,
-      tags: def.tags ?? [],
-      severity: def.severity ?? 'normal',
-      profile: profile.id,
-      startedAt: started.toISOString(),
+      ...identityOf(def, profile, started.getTime()),
       durationMs: 0,
       steps: [],
       evidence: {},

@@ -49,7 +49,7 @@ export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 /** The identity half of a result record: what the test is and where it ran. */
-function identityOf(def: ConformanceTest, profile: Profile, startedMs: number) {
+export function identityOf(def: ConformanceTest, profile: Profile, startedMs: number) {
   return {
     id: def.id,
     title: def.title,

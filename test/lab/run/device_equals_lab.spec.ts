@@ -8,43 +8,17 @@
  * (256 Delay_Req at the profile's 1 s take 4.6 min per run); it has its own lab runs.
  */
 import { test } from '@japa/runner'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { LinuxptpDut } from '../../../harness/dut/index.ts'
-import { clockIdentityFromMac, Lab } from '../../../harness/lab/index.ts'
+import { Lab } from '../../../harness/lab/index.ts'
 import { loadProfile } from '../../../harness/profiles/index.ts'
 import { readResults, runCli } from '../../support/run/cli.ts'
+import { writeDeviceFile } from '../../support/run/device_file.ts'
 
 const isRoot = process.getuid?.() === 0
 const TESTS = 'MF-*,INT-01,INT-03,BMCA-*,E2E-01,MGT-01,TE-08'
-
-function deviceFile(dir: string, h: { ifname: string }, d: { mac: string; ipv4Address?: string }): string {
-  const file = join(dir, 'device.yaml')
-  writeFileSync(
-    file,
-    [
-      'name: ptp4l treated as a device',
-      'vendor: linuxptp',
-      'model: ptp4l',
-      `interface: ${h.ifname}`,
-      `mac: ${d.mac}`,
-      `ipv4: ${d.ipv4Address}`,
-      `clockIdentity: ${clockIdentityFromMac(d.mac)}`,
-      'capabilities:',
-      '  roles: [auto]',
-      '  transports: [udp4]',
-      '  delayMechanisms: [E2E]',
-      '  oneStep: false',
-      '  twoStep: true',
-      'management:',
-      '  enabled: true',
-      '  transport: udp4',
-      '',
-    ].join('\n'),
-  )
-  return file
-}
 
 test.group('run / the device path equals the lab', () => {
   test('default-e2e (all but INT-02): ptp4l as a device earns the verdicts it earns in the lab', async ({ assert }) => {
@@ -61,7 +35,7 @@ test.group('run / the device path equals the lab', () => {
       const d = net.port('d1')
       await dut.start({ profile: loadProfile('default-e2e'), role: 'auto', interfaces: [{ ifname: d.ifname, netns: d.netns, mac: d.mac }] })
       const r = await runCli(
-        ['run', '--profile', 'default', '--interface', h.ifname, '--dut', deviceFile(dir, h, d), '--allow-net', '192.0.2.0/24', '--allow-net', '2001:db8::/32', '--tests', TESTS, '--no-report', '--out', devOut],
+        ['run', '--profile', 'default', '--interface', h.ifname, '--dut', writeDeviceFile(dir, h, d, { name: 'ptp4l treated as a device', roles: ['auto'] }), '--allow-net', '192.0.2.0/24', '--allow-net', '2001:db8::/32', '--tests', TESTS, '--no-report', '--out', devOut],
         { netns: h.netns, timeoutMs: 600_000 },
       )
       assert.oneOf(r.code, [0, 1], r.stdout + r.stderr)

@@ -10,9 +10,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { LinuxptpDut } from '../../../harness/dut/index.ts'
-import { clockIdentityFromMac, Lab } from '../../../harness/lab/index.ts'
+import { Lab } from '../../../harness/lab/index.ts'
 import { loadProfile } from '../../../harness/profiles/index.ts'
 import { readResults, runCli } from '../../support/run/cli.ts'
+import { writeDeviceFile } from '../../support/run/device_file.ts'
 
 const isRoot = process.getuid?.() === 0
 
@@ -24,30 +25,7 @@ async function withDevice(fn: (o: { lab: Lab; dutFile: string; hIf: string; hNs:
     const h = lab.port('h')
     const d = lab.port('d1')
     await dut.start({ profile: loadProfile('default-e2e'), role: 'auto', interfaces: [{ ifname: d.ifname, netns: d.netns, mac: d.mac }] })
-    const dutFile = join(dir, 'device.yaml')
-    writeFileSync(
-      dutFile,
-      [
-        'name: lab ptp4l playing a device',
-        'vendor: linuxptp',
-        'model: ptp4l',
-        'firmware: "3.1.1"',
-        `interface: ${h.ifname}`,
-        `mac: ${d.mac}`,
-        `ipv4: ${d.ipv4Address}`,
-        `clockIdentity: ${clockIdentityFromMac(d.mac)}`,
-        'capabilities:',
-        '  roles: [master, slave, auto]',
-        '  transports: [udp4]',
-        '  delayMechanisms: [E2E]',
-        '  oneStep: false',
-        '  twoStep: true',
-        'management:',
-        '  enabled: true',
-        '  transport: udp4',
-        '',
-      ].join('\n'),
-    )
+    const dutFile = writeDeviceFile(dir, h, d, { name: 'lab ptp4l playing a device', roles: ['master', 'slave', 'auto'] })
     await fn({ lab, dutFile, hIf: h.ifname, hNs: h.netns })
   } finally {
     await dut.stop().catch(() => undefined)
