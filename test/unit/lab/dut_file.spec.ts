@@ -101,3 +101,11 @@ test.group('dut / roles a DUT file allows', () => {
     assert.isFalse(canActAs(['master'], 'slave'))
   })
 })
+
+test.group('dut / settings a DUT file states', () => {
+  test('integer settings under 1588 data-set names are read; an unknown name is a positioned error', ({ assert }) => {
+    const f = parseDutFile('dut.yaml', `${GOOD}settings:\n  logAnnounceInterval: 1\n  announceReceiptTimeout: 4\n`)
+    assert.deepEqual(f.settings, { logAnnounceInterval: 1, announceReceiptTimeout: 4 })
+    assert.throws(() => parseDutFile('dut.yaml', `${GOOD}settings:\n  logAnounceInterval: 1\n`), /dut\.yaml:\d+:\d+ settings/)
+  })
+})
