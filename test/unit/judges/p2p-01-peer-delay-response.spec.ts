@@ -53,6 +53,19 @@ test.group('judge P2P-01 peer-delay responses', () => {
     assert.include(judge(p2p, short).failed, 'one-way delays agree in both directions on the shared clock (median of (t2 − t1) − (t4 − t3))')
   })
 
+  test('fault: requestReceiptTimestamp 1 ms before the request left the harness fails the lab\'s causality check', ({ assert }) => {
+    const early = on(['Pdelay_Resp'], { kind: 'timestampJump', ns: -1_000_000n })
+    assert.include(judge(p2p, early).failed, 'requestReceiptTimestamp after the request left the harness (median margin)')
+  })
+
+  test('a 5 µs link delay measured with ±7 µs noise: the smallest margin may dip below zero, the median decides (inconclusive, not fail)', ({ assert }) => {
+    const r = judge(p2p, {}, { linkDelayNs: 5_000, noise: { ns: 7_000n, timeErrorFloorNs: 7_000n, method: 'unit test: ±7 µs' } })
+    const c = r.checks.find((x) => x.name === 'requestReceiptTimestamp after the request left the harness (median margin)')!
+    assert.equal(c.verdict, 'inconclusive')
+    assert.equal(c.noise, 7_000)
+    assert.equal(c.measured, 5_000)
+  })
+
   test('fault: a link delay of 5 µs exceeds 802.1AS neighborPropDelayThresh (800 ns)', ({ assert }) => {
     assert.include(judge(gptp, {}, { linkDelayNs: 5_000, mode: 'device' }).failed, 'mean link delay (median) within neighborPropDelayThresh')
   })
