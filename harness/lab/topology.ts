@@ -97,12 +97,6 @@ export function bridgeSideMac(node: string, port: number): string {
   return `02:50:43:01:${hex2(nodeNumber(node))}:${hex2(port)}`
 }
 
-/** EUI-64 clockIdentity as ptp4l derives it from a MAC, in pmc's text form (xxxxxx.fffe.xxxxxx). */
-export function clockIdentityFromMac(mac: string): string {
-  const b = mac.toLowerCase().split(':')
-  return `${b[0]}${b[1]}${b[2]}.fffe.${b[3]}${b[4]}${b[5]}`
-}
-
 function port(labId: string, node: string, index: number, ipv4?: string, ipv6?: string): PortPlan {
   const p: PortPlan = { node, index, netns: netnsName(labId, node), ifname: portIfname(labId, node, index), mac: nodeMac(node, index) }
   if (ipv4) p.ipv4 = ipv4

@@ -1,5 +1,6 @@
 import { test } from '@japa/runner'
-import { BRIDGE_OPTIONS, clockIdentityFromMac, MAX_LAN_DUTS, planTopology, TOPOLOGIES, type TopologyPlan } from '../../../harness/lab/topology.ts'
+import { BRIDGE_OPTIONS, MAX_LAN_DUTS, planTopology, TOPOLOGIES, type TopologyPlan } from '../../../harness/lab/topology.ts'
+import { clockIdentityFromMac } from '../../../harness/codec/clock_identity.ts'
 import { IFNAME_MAX, isValidLabId, newLabId, netnsName } from '../../../harness/lab/naming.ts'
 
 function allPorts(p: TopologyPlan) {
