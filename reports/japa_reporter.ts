@@ -16,7 +16,7 @@
 import { join } from 'node:path'
 import type { NamedReporterContract } from '@japa/runner/types'
 import type { RunEnvironment, TestResult } from '../harness/results/record.ts'
-import { resultBus } from '../harness/run/result_bus.ts'
+import { resultBus } from '../harness/results/result_bus.ts'
 import { AllureResultsWriter } from './allure/results_writer.ts'
 import { ALLURE_RESULTS_DIR, finalizeReports, type FinalizeOptions, type FinalizeResult } from './finalize.ts'
 

@@ -6,7 +6,7 @@
 import { readdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { CliError, ExitCode } from './exit_codes.ts'
+import { CliError, ExitCode } from '../run/exit_codes.ts'
 
 export interface Command {
   describe: string

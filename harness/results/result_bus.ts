@@ -4,7 +4,7 @@
  * separate from Japa's own events because a Japa test only knows pass/fail, while a
  * conformance verdict also knows inconclusive and not-applicable.
  */
-import type { RunEnvironment, TestResult } from '../results/record.ts'
+import type { RunEnvironment, TestResult } from './record.ts'
 
 type ResultListener = (result: TestResult) => void | Promise<void>
 type EnvironmentListener = (env: RunEnvironment, outDir: string) => void | Promise<void>

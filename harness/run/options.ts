@@ -3,7 +3,7 @@
  * network. Usage errors throw CliError (exit code 2).
  */
 import { parseArgs } from 'node:util'
-import { CliError } from '../cli/exit_codes.ts'
+import { CliError } from './exit_codes.ts'
 import type { TransportName } from '../profiles/types.ts'
 import { FAULTS } from '../refdut/faults.ts'
 

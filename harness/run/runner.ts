@@ -5,7 +5,7 @@
  * path out, Ctrl-C included.
  */
 import { resolve } from 'node:path'
-import { CliError, ExitCode } from '../cli/exit_codes.ts'
+import { CliError, ExitCode } from './exit_codes.ts'
 import { loadProfile, ProfileError } from '../profiles/index.ts'
 import { validateProfileForRun } from '../profiles/loader.ts'
 import type { Profile, TransportName } from '../profiles/types.ts'
@@ -22,7 +22,7 @@ import { LabSession } from './lab_session.ts'
 import { ptpdSupports } from '../dut/ptpd/supports.ts'
 import type { FailOn, RunOptions } from './options.ts'
 import { Progress } from './progress.ts'
-import { resultBus } from './result_bus.ts'
+import { resultBus } from '../results/result_bus.ts'
 import { assessInterface, gatherInterfaceFacts } from './safety.ts'
 import type { Session } from './session_types.ts'
 import { allDefinitions } from './suite_files.ts'

@@ -17,7 +17,7 @@ import { selected } from '../../run/definition.ts'
 import { exitCodeFor } from '../../run/runner.ts'
 import { allDefinitions } from '../../run/suite_files.ts'
 import { regenerateReports } from '../../../reports/finalize.ts'
-import { CliError, ExitCode } from '../exit_codes.ts'
+import { CliError, ExitCode } from '../../run/exit_codes.ts'
 
 export const describe = 'judge the passive conformance tests on pcap/pcapng captures'
 

@@ -19,7 +19,7 @@ import {
   type Tlv,
 } from '../../codec/index.ts'
 import { formatTimestamp } from '../../time/index.ts'
-import { CliError, ExitCode } from '../exit_codes.ts'
+import { CliError, ExitCode } from '../../run/exit_codes.ts'
 import { loadProfile } from '../../profiles/index.ts'
 import { profileL2Destinations } from '../../profiles/l2_destinations.ts'
 

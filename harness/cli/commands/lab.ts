@@ -7,7 +7,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { existsSync, readFileSync } from 'node:fs'
-import { CliError, ExitCode } from '../exit_codes.ts'
+import { CliError, ExitCode } from '../../run/exit_codes.ts'
 import { Lab, labHealth, defaultStateDir, isOurs, isValidLabId, TOPOLOGIES, type LabState, type TeardownReport, type TopologyName } from '../../lab/index.ts'
 import { LinuxptpDut, PtpdDut, parseDutOptions, parsePtpdStatus, DUT_ROLES, type Dut, type DutRole } from '../../dut/index.ts'
 import { pmcRun } from '../../dut/linuxptp/pmc.ts'

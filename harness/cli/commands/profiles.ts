@@ -6,7 +6,7 @@
  */
 import { writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { CliError, ExitCode } from '../exit_codes.ts'
+import { CliError, ExitCode } from '../../run/exit_codes.ts'
 import {
   ProfileError,
   formatDiagnostic,

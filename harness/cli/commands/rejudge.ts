@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util'
 import { regenerateReports } from '../../../reports/finalize.ts'
 import { rejudgeRun } from '../../run/rejudge.ts'
 import { exitCodeFor } from '../../run/runner.ts'
-import { CliError, ExitCode } from '../exit_codes.ts'
+import { CliError, ExitCode } from '../../run/exit_codes.ts'
 
 export const describe = "judge a stored run's evidence again with this version's rules"
 

@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util'
 import { regenerateReports } from '../../../reports/finalize.ts'
 import { HTML_DIR } from '../../../reports/html.ts'
 import { serveReport } from '../../../reports/serve.ts'
-import { CliError, ExitCode } from '../exit_codes.ts'
+import { CliError, ExitCode } from '../../run/exit_codes.ts'
 
 export const describe = 'rebuild the HTML, JUnit and Allure reports of a run folder (and serve them)'
 

@@ -18,7 +18,7 @@ import type { TestResult } from '../../results/record.ts'
 import { FAULTS } from '../../refdut/faults.ts'
 import { allDefinitions } from '../../run/suite_files.ts'
 import { matches, matrixText, planSelftest, type SelftestCell } from '../../run/selftest_plan.ts'
-import { CliError, ExitCode } from '../exit_codes.ts'
+import { CliError, ExitCode } from '../../run/exit_codes.ts'
 
 export const describe = 'prove the verdicts: run the tests against the reference DUT with and without each fault'
 

@@ -1,6 +1,6 @@
 import { test } from '@japa/runner'
 import { parseRunOptions, type RunOptions } from '../../../harness/run/options.ts'
-import { CliError } from '../../../harness/cli/exit_codes.ts'
+import { CliError } from '../../../harness/run/exit_codes.ts'
 
 const parse = (...args: string[]) => parseRunOptions(['--profile', 'default', '--lab', ...args]) as RunOptions
 

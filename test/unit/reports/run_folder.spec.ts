@@ -9,7 +9,7 @@ import { stripAnalytics } from '../../../reports/html.ts'
 import { buildSingleFileView } from '../../../reports/allure/single_file_view.ts'
 import { AllureResultsWriter } from '../../../reports/allure/results_writer.ts'
 import { allureReporter } from '../../../reports/japa_reporter.ts'
-import { resultBus } from '../../../harness/run/result_bus.ts'
+import { resultBus } from '../../../harness/results/result_bus.ts'
 import { ResultsWriter } from '../../../harness/results/writer.ts'
 import { fixtureEnvironment, fixtureResults, writeFixtureRun } from '../../support/reports/fixtures.ts'
 
