@@ -8,11 +8,11 @@
  */
 import type { Engine, EngineAction, ReceivedMessage, Transmitted } from './actions.ts'
 import type { ClockIdentity, ManagementDataField, PortIdentity } from '../codec/types.ts'
-import { ActionField, CONTROL_FIELD_LEGACY, LOG_MESSAGE_INTERVAL_UNSPECIFIED, ManagementId, type ManagementIdName } from '../codec/constants.ts'
+import { ActionField, ManagementId, type ManagementIdName } from '../codec/constants.ts'
 import { buildManagement } from '../codec/messages/management.ts'
 import { normalizeClockIdentity } from '../codec/clock_identity.ts'
 import { SendEmitter } from './emitter.ts'
-import { defaultHeaderDefaults, samePortIdentity, type HeaderDefaults } from './message_factory.ts'
+import { defaultHeaderDefaults, headerFields, samePortIdentity, type HeaderDefaults } from './message_factory.ts'
 
 export interface ManagementPollerConfig {
   name: string
@@ -95,23 +95,12 @@ export class ManagementPoller implements Engine {
     this.nextAt = at + this.cfg.periodNs
     const sequenceId = this.seq
     this.seq = (this.seq + 1) & 0xffff
-    const h = this.header
     const msg = buildManagement({
       actionField: ActionField.GET,
       managementId: this.managementId,
       targetPortIdentity: this.cfg.target ?? WILDCARD,
       boundaryHops: this.cfg.boundaryHops ?? 0,
-      header: {
-        majorSdoId: h.majorSdoId,
-        minorVersionPTP: h.minorVersionPTP,
-        versionPTP: h.versionPTP,
-        domainNumber: h.domainNumber,
-        minorSdoId: h.minorSdoId,
-        sourcePortIdentity: { ...this.portIdentity },
-        sequenceId,
-        controlField: h.controlField === 'legacy' ? CONTROL_FIELD_LEGACY.Management : 0,
-        logMessageInterval: LOG_MESSAGE_INTERVAL_UNSPECIFIED,
-      },
+      header: headerFields('Management', this.header, { sequenceId }),
     })
     const send = this.emitter.toAction({ message: msg, mutations: [], role: 'original' }, `GET #${sequenceId}`)
     this.pendingTx.set(send.sendId, sequenceId)

@@ -1,7 +1,7 @@
 /**
  * Builds the messages an emulated clock sends, as codec message objects (harness/codec/types.ts).
- * Headers come from the clock's HeaderDefaults; bodies from the arguments. The codec encodes
- * them; nothing here touches bytes.
+ * Headers come from the clock's HeaderDefaults through the codec's own header builder (one
+ * owner of messageLength); bodies from the arguments. Nothing here touches bytes.
  */
 import type {
   AnnounceMessage,
@@ -20,12 +20,8 @@ import type {
   SyncMessage,
   Tlv,
 } from '../codec/types.ts'
-import {
-  BODY_LENGTH,
-  CONTROL_FIELD_LEGACY,
-  LOG_MESSAGE_INTERVAL_UNSPECIFIED,
-  MessageType,
-} from '../codec/constants.ts'
+import { CONTROL_FIELD_LEGACY, LOG_MESSAGE_INTERVAL_UNSPECIFIED } from '../codec/constants.ts'
+import { builderHeader } from '../codec/messages/common.ts'
 import { nsToTimestamp, type PtpTimestamp } from '../time/timestamp.ts'
 
 export interface HeaderDefaults {
@@ -54,27 +50,15 @@ export interface HeaderFields {
   messageTypeSpecific?: number
 }
 
-/** Octets a TLV occupies on the wire (type + length + value). */
-export function tlvWireSize(t: Tlv): number {
-  if (t.kind === 'ORGANIZATION_EXTENSION' && (t.org === 'IEEE_C37_238_2011' || t.org === 'IEEE_C37_238_2017') && t.lengthConvention === 12) {
-    return 4 + 18
-  }
-  return 4 + t.lengthField
-}
-
-export function messageLengthOf(type: MessageTypeName, tlvs: readonly Tlv[]): number {
-  let n = BODY_LENGTH[type]
-  for (const t of tlvs) n += tlvWireSize(t)
-  return n
-}
-
-export function makeHeader(type: MessageTypeName, d: HeaderDefaults, f: HeaderFields, tlvs: readonly Tlv[] = []): Header {
+/**
+ * The header fields an emulated clock puts on a message of `type`: the clock's defaults plus
+ * this message's fields. The codec's builder (builderHeader) owns messageLength and the rest.
+ */
+export function headerFields(type: MessageTypeName, d: HeaderDefaults, f: HeaderFields): Partial<Header> {
   return {
     majorSdoId: d.majorSdoId,
-    messageType: MessageType[type],
     minorVersionPTP: d.minorVersionPTP,
     versionPTP: d.versionPTP,
-    messageLength: messageLengthOf(type, tlvs),
     domainNumber: d.domainNumber,
     minorSdoId: d.minorSdoId,
     flagField: f.flagField ?? 0,
@@ -85,6 +69,10 @@ export function makeHeader(type: MessageTypeName, d: HeaderDefaults, f: HeaderFi
     controlField: d.controlField === 'legacy' ? CONTROL_FIELD_LEGACY[type] : 0,
     logMessageInterval: f.logMessageInterval ?? LOG_MESSAGE_INTERVAL_UNSPECIFIED,
   }
+}
+
+export function makeHeader(type: MessageTypeName, d: HeaderDefaults, f: HeaderFields, tlvs: readonly Tlv[] = []): Header {
+  return builderHeader(type, headerFields(type, d, f), tlvs)
 }
 
 /** A timestamp from ns, clamped at 0 (a negative emulated time cannot go on the wire). */

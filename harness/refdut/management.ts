@@ -11,7 +11,7 @@ import type { ManagementDataField } from '../codec/management_types.ts'
 import { ActionField, ManagementErrorId, ManagementId, PortState } from '../codec/constants.ts'
 import { buildManagement } from '../codec/messages/management.ts'
 import { normalizeClockIdentity } from '../codec/clock_identity.ts'
-import type { HeaderDefaults } from '../engines/message_factory.ts'
+import { headerFields, type HeaderDefaults } from '../engines/message_factory.ts'
 import type { AnnounceDataset } from '../engines/test_master.ts'
 import type { DutState } from '../dut/types.ts'
 
@@ -106,15 +106,7 @@ export function answerManagement(req: ManagementMessage, c: ManagedClock): Manag
   if (req.actionField === ActionField.RESPONSE || req.actionField === ActionField.ACKNOWLEDGE) return undefined
   const tlv = req.tlvs.find((t) => t.kind === 'MANAGEMENT')
   if (!tlv || tlv.kind !== 'MANAGEMENT') return undefined
-  const { controlField, ...fields } = c.header
-  const header = {
-    ...fields,
-    // 1588-2008 Table 23: controlField 4 for Management; 0 under the 2019 convention.
-    controlField: controlField === 'legacy' ? 4 : 0,
-    sourcePortIdentity: { ...c.portIdentity },
-    sequenceId: req.header.sequenceId,
-    logMessageInterval: 0x7f,
-  }
+  const header = headerFields('Management', { ...c.header, sourcePortIdentity: c.portIdentity }, { sequenceId: req.header.sequenceId })
   const common = {
     header,
     targetPortIdentity: { ...req.header.sourcePortIdentity },

@@ -11,7 +11,7 @@ export interface BuildCommon {
 }
 
 /** A header for `type` with messageLength set to what encodeMessage will compute. */
-export function builderHeader(type: MessageTypeName, header: Partial<Header> | undefined, tlvs: Tlv[]): Header {
+export function builderHeader(type: MessageTypeName, header: Partial<Header> | undefined, tlvs: readonly Tlv[]): Header {
   const h = buildHeader(header, type)
   let length = BODY_LENGTH[type]
   for (const t of tlvs) length += tlvEncodedSize(t)
