@@ -13,6 +13,7 @@
 import type { AnnounceMessage, PortIdentity } from '../codec/types.ts'
 import { datasetFromAnnounce, type BmcaDataset } from './dataset.ts'
 import type { Comparator } from './compare.ts'
+import { logIntervalToNs } from '../time/log_interval.ts'
 
 export interface QualificationRule {
   /** FOREIGN_MASTER_THRESHOLD. */
@@ -42,7 +43,7 @@ function logToNs(log: number): bigint | undefined {
   // linuxptp msg_current: < -63 means 0, > 31 means forever.
   if (log < -63) return 0n
   if (log > 31) return undefined
-  return log >= 0 ? 1_000_000_000n << BigInt(log) : 1_000_000_000n >> BigInt(-log)
+  return logIntervalToNs(log)
 }
 
 function key(p: PortIdentity): string {

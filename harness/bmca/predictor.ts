@@ -15,6 +15,7 @@ import { normalizeClockIdentity } from '../codec/clock_identity.ts'
 import { comparatorFor, type DecidingAttribute } from './compare.ts'
 import { localDataset, type BmcaDataset, type LocalClock } from './dataset.ts'
 import { stateDecision, type RecommendedState, type StateDecisionCode } from './state_decision.ts'
+import { logIntervalToNs } from '../time/log_interval.ts'
 
 /** One emulated (or observed) foreign master as the DUT sees it. */
 export interface Candidate {
@@ -144,17 +145,14 @@ export interface FailoverPrediction {
   explanation: string
 }
 
-function intervalNs(log: number): bigint {
-  return log >= 0 ? 1_000_000_000n << BigInt(log) : 1_000_000_000n >> BigInt(-log)
-}
 
 export function predictFailover(x: FailoverInput): FailoverPrediction {
-  const interval = intervalNs(x.logAnnounceInterval)
+  const interval = logIntervalToNs(x.logAnnounceInterval)
   const n = BigInt(x.announceReceiptTimeout)
   const spread = x.spread ?? 'linuxptp'
   const timeoutEarliestNs = n * interval
   const timeoutLatestNs = spread === 'linuxptp' ? (n + 1n) * interval : spread === 'statime' ? 2n * n * interval : n * interval
-  const backupInterval = intervalNs(x.backup.logAnnounceInterval)
+  const backupInterval = logIntervalToNs(x.backup.logAnnounceInterval)
   const qualificationNs = x.backup.qualification === 'qualified' ? 0n : BigInt(x.backup.threshold) * backupInterval
   const spreadText = spread === 'linuxptp' ? `(${n} + U(0,1])` : spread === 'statime' ? `U[${n}, ${2n * n}]` : `${n}`
   return {

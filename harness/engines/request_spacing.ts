@@ -7,7 +7,7 @@
  * - 'fixed': exactly T (linuxptp's Pdelay_Req).
  */
 import type { SeededRandom } from './random.ts'
-import { logIntervalToNs } from '../stats/percentiles.ts'
+import { logIntervalToNs } from '../time/log_interval.ts'
 
 export type RequestSpacing =
   | { rule: 'uniform-0-2x' }

@@ -18,7 +18,7 @@ import {
 import { normalizeClockIdentity } from '../codec/clock_identity.ts'
 import { buildFollowUpInfoTlv } from '../codec/tlvs/follow_up_info.ts'
 import { buildPathTraceTlv } from '../codec/tlvs/path_trace.ts'
-import { logIntervalToNs } from '../stats/percentiles.ts'
+import { logIntervalToNs } from '../time/log_interval.ts'
 import { nsToScaled } from './delay_arithmetic.ts'
 import { SendEmitter } from './emitter.ts'
 import {

@@ -39,6 +39,7 @@ import {
 import { MutationPipeline, type MutationRule, type PlannedSend } from './mutations.ts'
 import { SeededRandom } from './random.ts'
 import { nextRequestInterval, type RequestSpacing } from './request_spacing.ts'
+import { logIntervalToNs } from '../time/log_interval.ts'
 
 export interface TestSlaveConfig {
   name: string
@@ -508,8 +509,7 @@ export class TestSlave implements Engine {
   }
 
   private nominalInterval(): bigint {
-    const log = this.logRequestInterval()
-    return log >= 0 ? 1_000_000_000n << BigInt(log) : 1_000_000_000n >> BigInt(-log)
+    return logIntervalToNs(this.logRequestInterval())
   }
 
   private drawInterval(): bigint {

@@ -35,7 +35,7 @@ import { ForeignMasterTable, DEFAULT_QUALIFICATION, type QualificationRule } fro
 import { comparatorFor, type Comparator, A_BETTER, B_BETTER } from '../bmca/compare.ts'
 import { localDataset, type BmcaDataset } from '../bmca/dataset.ts'
 import { announceUsable } from '../bmca/announce_filter.ts'
-import { logIntervalToNs } from '../stats/percentiles.ts'
+import { logIntervalToNs } from '../time/log_interval.ts'
 import { buildPathTraceTlv } from '../codec/tlvs/path_trace.ts'
 
 export type ReferenceRole = 'master' | 'slave' | 'auto'

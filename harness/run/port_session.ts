@@ -16,6 +16,7 @@ import type { DelayMechanismName, Profile, TransportName } from '../profiles/typ
 import { Recorder } from '../recorder/recorder.ts'
 import { openDriver } from '../runtime/open_driver.ts'
 import type { DriverHandle, DutRoleWanted, HarnessNoise, Session } from './session_types.ts'
+import { logIntervalToMs } from '../time/log_interval.ts'
 
 export interface SessionOptions {
   profile: Profile
@@ -154,7 +155,7 @@ export abstract class PortSession implements Session {
    */
   private async forgetForeignMasters(signal: AbortSignal): Promise<void> {
     const s = this.dutSettings
-    const t = 2 ** s.intervals.announce.value * 1000
+    const t = logIntervalToMs(s.intervals.announce.value)
     const intervals = Math.max(this.o.profile.bmca.foreignMasterTimeWindow.value, s.announceReceiptTimeout.value) + 2
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(resolve, intervals * t)

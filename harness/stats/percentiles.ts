@@ -48,10 +48,3 @@ export function intervals(timestampsNs: readonly bigint[]): bigint[] {
   return out
 }
 
-/** Nominal interval of a PTP logMessageInterval (2^log seconds) in nanoseconds. */
-export function logIntervalToNs(logInterval: number): bigint {
-  if (!Number.isInteger(logInterval) || logInterval < -30 || logInterval > 30) {
-    throw new RangeError(`logMessageInterval ${logInterval} out of the computable range`)
-  }
-  return logInterval >= 0 ? 1_000_000_000n << BigInt(logInterval) : 1_000_000_000n >> BigInt(-logInterval)
-}

@@ -9,7 +9,7 @@
  */
 import { type ChoiceInput, predictChoice } from '../../harness/bmca/predictor.ts'
 import { systemTimeNs } from '../../harness/transport/index.ts'
-import { type Check, conformance, logIntervalToNs, type Profile, type Recorder, testParams } from '../kit.ts'
+import { type Check, conformance, logIntervalToNs, type Profile, type Recorder, testParams, logIntervalToMs } from '../kit.ts'
 import { attributeCases, choiceInputs, holdPollMs, judgeFollowing, localPriorities, type MasterRecord, masterRecord } from '../support/bmca_cases.ts'
 import { isSlaveOf, lockTimeoutMs, masterConfig, startMasters, type StateRead, waitForState, watchState } from '../support/grandmasters.ts'
 
@@ -73,7 +73,7 @@ export default conformance<{ cases: CaseEvidence[] }>({
         const poll = holdPollMs(masters[0]!.logAnnounceInterval)
         const chose = await waitForState(ctx, isSlaveOf(expected), timeout, poll)
         history.push(...chose.history)
-        if (chose.atMs !== undefined) history.push(...(await watchState(ctx, p.holdIntervals * 2 ** masters[0]!.logAnnounceInterval * 1000, poll)))
+        if (chose.atMs !== undefined) history.push(...(await watchState(ctx, p.holdIntervals * logIntervalToMs(masters[0]!.logAnnounceInterval), poll)))
       } finally {
         await m.close()
       }

@@ -6,7 +6,7 @@
  * times) and the DUT's polled state history.
  */
 import { systemTimeNs } from '../../harness/transport/index.ts'
-import { betterThanDefault, type Check, conformance, judgeBound, logIntervalToNs, type Recorder } from '../kit.ts'
+import { betterThanDefault, type Check, conformance, judgeBound, logIntervalToNs, type Recorder, logIntervalToMs } from '../kit.ts'
 import { choiceTimeline, follows, holdPollMs, judgeFollowing, largestGap, type MasterRecord, masterRecord } from '../support/bmca_cases.ts'
 import { isSlaveOf, lockTimeoutMs, masterConfig, startMasters, type StateRead, waitForState, watchState } from '../support/grandmasters.ts'
 
@@ -48,7 +48,7 @@ export default conformance<QualificationEvidence>({
     const specB = { name: 'gm-b', identity: 2, dataset: betterThanDefault(ctx), extra: { sendAnnounce: false, sendSync: false } }
     const a = masterRecord(masterConfig(ctx, specA))
     const b = masterRecord(masterConfig(ctx, specB))
-    const t = 2 ** a.logAnnounceInterval * 1000
+    const t = logIntervalToMs(a.logAnnounceInterval)
     const window = ctx.profile.bmca.foreignMasterTimeWindow.value
     const poll = holdPollMs(a.logAnnounceInterval)
     const m = await startMasters(ctx, [specA, specB], { freshDut: true })

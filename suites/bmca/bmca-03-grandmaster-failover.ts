@@ -9,7 +9,7 @@
  * by the resolution of the state reads that show the switch.
  */
 import { systemTimeNs } from '../../harness/transport/index.ts'
-import { betterThanDefault, type Check, conformance, type DutSettings, judgeRange, logIntervalToNs, type Profile, type Recorder, testParams } from '../kit.ts'
+import { betterThanDefault, type Check, conformance, type DutSettings, judgeRange, logIntervalToNs, type Profile, type Recorder, testParams, logIntervalToMs } from '../kit.ts'
 import { choiceTimeline, holdPollMs, judgeFollowing, type MasterRecord, masterRecord, seconds } from '../support/bmca_cases.ts'
 import { isSlaveOf, lockTimeoutMs, masterConfig, startMasters, type StateRead, waitForState, watchState } from '../support/grandmasters.ts'
 
@@ -93,7 +93,7 @@ export default conformance<FailoverEvidence>({
     const a = masterRecord(masterConfig(ctx, specA))
     const b = masterRecord(masterConfig(ctx, specB))
     const s = ctx.session.dutSettings
-    const tMs = 2 ** s.intervals.announce.value * 1000
+    const tMs = logIntervalToMs(s.intervals.announce.value)
     const m = await startMasters(ctx, [specA, specB], { freshDut: true })
     const startedNs = systemTimeNs()
     const ev: FailoverEvidence = { a, b, startedNs, lockHistory: [], switchHistory: [], endNs: startedNs, recorder: m.handle.recorder }

@@ -7,7 +7,7 @@
  * Judged from the recording (Announce/Sync from the DUT) and the polled port states.
  */
 import { systemTimeNs } from '../../harness/transport/index.ts'
-import { type Check, conformance, logIntervalToNs, type Recorder, type RecordedFrame } from '../kit.ts'
+import { type Check, conformance, logIntervalToNs, type Recorder, type RecordedFrame, logIntervalToMs } from '../kit.ts'
 import { startMasters, type StateRead, watchState } from '../support/grandmasters.ts'
 
 export type NotGmConfig = 'ordinary clock (control)' | 'slaveOnly' | 'clockClass 255' | 'priority1 255'
@@ -49,7 +49,7 @@ export default conformance<{ cases: NotGmCase[] }>({
   async acquire(ctx) {
     const s = ctx.session.dutSettings
     // Long enough for an ordinary clock alone to leave LISTENING (N + U(0,1] intervals) and announce twice.
-    const observeMs = (s.announceReceiptTimeout.value + 4) * 2 ** s.intervals.announce.value * 1000
+    const observeMs = (s.announceReceiptTimeout.value + 4) * logIntervalToMs(s.intervals.announce.value)
     const cases: NotGmCase[] = []
     const observe = async (config: NotGmConfig, role: 'slave' | 'auto', how: string, configure?: () => Promise<void>) => {
       ctx.step(`${config}: the DUT alone on its link for ${observeMs} ms`)

@@ -23,6 +23,7 @@ import {
   startMasters,
   testParams,
   waitForState,
+  logIntervalToMs,
 } from '../kit.ts'
 import { describeStates } from '../support/state_history.ts'
 import { DELAY_REQ_SAMPLES, type DelayReqSpacingRule, scoreDelayReqSpacing, uniformMeanWindow } from '../../harness/stats/delay_req_spacing.ts'
@@ -86,7 +87,7 @@ export default conformance<DelayReqSpacingData>({
     const s = ctx.session.dutSettings
     const rule = spacingRule(ctx.profile)
     const wanted = rule?.minSamples ?? DELAY_REQ_SAMPLES['uniform-0-2x']
-    const nominalMs = 2 ** s.intervals.delayReq.value * 1000
+    const nominalMs = logIntervalToMs(s.intervals.delayReq.value)
     const timeoutMs = Math.ceil(SAMPLES_SLACK * (wanted + 1) * nominalMs) + 5000
     const m = await startMasters(ctx, [{ name: 'gm', identity: 1 }])
     const count = () => m.handle.recorder.byType('Delay_Req', { direction: 'in' }).length

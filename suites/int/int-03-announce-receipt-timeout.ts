@@ -8,7 +8,7 @@
  * read), and tightened by its first own Announce on the wire when that comes earlier; the
  * window is widened only by that bracket and the harness's timestamp noise.
  */
-import { type Check, conformance, describeSetting, type DutState, type Evidence, formatNs, isSlave, lockTimeoutMs, logIntervalToNs, Recorder, betterThanDefault, startMasters, judgeRange, type TestContext, waitForState } from '../kit.ts'
+import { type Check, conformance, describeSetting, type DutState, type Evidence, formatNs, isSlave, lockTimeoutMs, logIntervalToNs, Recorder, betterThanDefault, startMasters, judgeRange, type TestContext, waitForState, logIntervalToMs } from '../kit.ts'
 import { describeStates, portStates } from '../support/state_history.ts'
 import { systemTimeNs } from '../../harness/transport/index.ts'
 
@@ -75,7 +75,7 @@ export default conformance<ReceiptTimeoutData>({
   async acquire(ctx) {
     const s = ctx.session.dutSettings
     const n = s.announceReceiptTimeout.value
-    const tMs = 2 ** s.intervals.announce.value * 1000
+    const tMs = logIntervalToMs(s.intervals.announce.value)
     const m = await startMasters(ctx, [{ name: 'gm', identity: 1, dataset: betterThanDefault(ctx) }], { freshDut: true, role: 'auto' })
     let lock: ReceiptTimeoutData['lock'] = []
     let silencedAtNs: bigint | undefined

@@ -13,6 +13,7 @@ import type { ChoiceInput } from '../../harness/bmca/predictor.ts'
 import type { BmcaVariant, Profile } from '../../harness/profiles/types.ts'
 import type { Check } from '../../harness/verdict/verdict.ts'
 import type { StateRead } from './grandmasters.ts'
+import { logIntervalToMs } from '../../harness/time/log_interval.ts'
 
 // ---------------------------------------------------------------- cases
 
@@ -149,7 +150,7 @@ export function choiceInputs(variant: BmcaVariant, dut: DutSettings, dutIdentity
  * one announce interval, so the reads must come closer than that (G.8275.1: 125 ms).
  */
 export function holdPollMs(logAnnounceInterval: number): number {
-  return Math.min(50, Math.max(5, Math.round((2 ** logAnnounceInterval * 1000) / 10)))
+  return Math.min(50, Math.max(5, Math.round(logIntervalToMs(logAnnounceInterval) / 10)))
 }
 
 /** A duration as a reader wants it in a timeline: "2.503 s" (millisecond resolution is what the reads have). */

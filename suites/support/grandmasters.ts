@@ -14,6 +14,7 @@ import type { TestContext } from '../../harness/run/context.ts'
 import type { DriverHandle } from '../../harness/run/session_types.ts'
 import { systemTimeNs } from '../../harness/transport/index.ts'
 import { configuredIntervals } from '../../harness/dut/settings.ts'
+import { logIntervalToMs } from '../../harness/time/log_interval.ts'
 
 export interface MasterSpec {
   name: string
@@ -145,7 +146,7 @@ export const isSlave = (s: DutState) => s.ports.some((p) => p.portState === 'SLA
 
 /** Time to wait for a DUT to qualify and select a master: a few announce intervals plus start-up. */
 export function lockTimeoutMs(logAnnounceInterval: number, announceReceiptTimeout: number): number {
-  return Math.round((announceReceiptTimeout + 6) * 2 ** logAnnounceInterval * 1000) + 5000
+  return Math.round((announceReceiptTimeout + 6) * logIntervalToMs(logAnnounceInterval)) + 5000
 }
 
 /** A dataset better than a default-configured DUT under every BMCA variant (priority2 is compared by all of them). */

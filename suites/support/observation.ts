@@ -24,6 +24,7 @@ import type { Profile } from '../../harness/profiles/types.ts'
 import type { Check } from '../../harness/verdict/verdict.ts'
 import { assertMulticastService, linkPeer } from './grandmasters.ts'
 import { configuredIntervals } from '../../harness/dut/settings.ts'
+import { logIntervalToMs } from '../../harness/time/log_interval.ts'
 
 /** How long the observation waits for the DUT's first Sync before it records what it has. */
 export const FIRST_SYNC_WAIT_MS = 30_000
@@ -46,7 +47,7 @@ const cache = new WeakMap<Session, Promise<Observation>>()
 export function observationSeconds(ctx: TestContext, intervalsWanted: number): number {
   const i = ctx.session.dutSettings.intervals
   const slowest = Math.max(i.announce.value, i.sync.value)
-  return Math.min(600, Math.max(5, Math.ceil(intervalsWanted * 2 ** slowest) + 1))
+  return Math.min(600, Math.max(5, Math.ceil((intervalsWanted * logIntervalToMs(slowest)) / 1000) + 1))
 }
 
 export function observeDutMaster(ctx: TestContext, intervalsWanted = 20): Promise<Observation> {

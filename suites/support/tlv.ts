@@ -10,6 +10,7 @@ import type { RecordedFrame } from '../../harness/recorder/frame.ts'
 import type { Evidence } from '../../harness/run/evidence.ts'
 import type { Check } from '../../harness/verdict/verdict.ts'
 import type { Observation } from './observation.ts'
+import { logIntervalToMs } from '../../harness/time/log_interval.ts'
 
 /** tlvType of an organization extension (1588-2019 Table 52: 0x0003, and the 2019 propagate / do-not-propagate variants). */
 const ORG_TLV_TYPES = new Set([0x0003, 0x4000, 0x8000])
@@ -121,7 +122,7 @@ export function watchOf(ev: Evidence<{ observation: Observation }>, message: 'An
   const o = ev.data.observation
   const ms = o.durationMs - (o.firstSyncAfterMs ?? 0)
   const [interval, timeout] = message === 'Announce' ? [ev.dut.intervals.announce, ev.dut.announceReceiptTimeout] : [ev.dut.intervals.sync, ev.dut.syncReceiptTimeout ?? { value: 3, origin: 'profile default' }]
-  const neededMs = Math.ceil(timeout.value * 2 ** interval.value * 1000)
+  const neededMs = Math.ceil(timeout.value * logIntervalToMs(interval.value))
   return { ms, neededMs, why: `${timeout.value} × the configured 2^${interval.value} s ${message === 'Announce' ? 'Announce' : 'Sync'} interval (receipt timeout, IEEE 1588-2019 7.7.3.1)` }
 }
 

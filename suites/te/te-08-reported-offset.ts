@@ -11,7 +11,7 @@
  * reports accumulate. Where that tolerance reaches half the injected offset (or half the
  * correction shift) the harness could not tell a faulty DUT apart: inconclusive, with numbers.
  */
-import { type Check, conformance, formatNs, isSlave, lockTimeoutMs, masterConfig, startMasters, TimeBase, waitForState, type Recorder, type TestContext, type Masters } from '../kit.ts'
+import { type Check, conformance, formatNs, isSlave, lockTimeoutMs, masterConfig, startMasters, TimeBase, waitForState, type Recorder, type TestContext, type Masters, logIntervalToMs } from '../kit.ts'
 import type { StateRead } from '../support/grandmasters.ts'
 import { describeStates } from '../support/state_history.ts'
 import { systemTimeNs } from '../../harness/transport/clocks.ts'
@@ -120,12 +120,12 @@ export default conformance<ReportedOffsetData>({
       data.locked = locked.atMs !== undefined
       if (data.locked) {
         // Let the DUT's delay measurement settle (it needs a few Delay_Req exchanges).
-        await ctx.sleep(4 * 2 ** Math.max(cfg.logSyncInterval, cfg.logMinDelayReqInterval ?? 0) * 1000 + 1000)
+        await ctx.sleep(4 * logIntervalToMs(Math.max(cfg.logSyncInterval, cfg.logMinDelayReqInterval ?? 0)) + 1000)
         ctx.step(`sampling the DUT's offsetFromMaster for ${p.sampleSeconds} s`)
         const plain = await sampleOffsets(ctx, m, p.sampleSeconds)
         ctx.step(`moving ${formatNs(data.correctionShiftNs)} into correctionField`)
         m.control('gm', (gm) => gm.setCorrectionShift({ ns: data.correctionShiftNs }))
-        await ctx.sleep(2 * 2 ** cfg.logSyncInterval * 1000 + 500)
+        await ctx.sleep(2 * logIntervalToMs(cfg.logSyncInterval) + 500)
         const shifted = await sampleOffsets(ctx, m, p.sampleSeconds)
         Object.assign(data, { plain: plain.reports, shifted: shifted.reports, missedReads: plain.missed + shifted.missed })
       }

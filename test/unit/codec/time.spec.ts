@@ -1,4 +1,5 @@
 import { test } from '@japa/runner'
+import { logIntervalToMs, logIntervalToNs } from '../../../harness/time/log_interval.ts'
 import {
   correctionRemainder,
   correctionToNs,
@@ -49,5 +50,21 @@ test.group('time / timestamp', () => {
     assert.equal(formatNs(-2_000_000_123n), '-2.000000123 s')
     assert.equal(formatNs(12_345_678n), '12.345678 ms')
     assert.equal(formatTimestamp({ secondsField: 5n, nanosecondsField: 42 }), '5.000000042')
+  })
+})
+
+test.group('time / log intervals (1588-2019 7.7.2.1)', () => {
+  test('2^log seconds exact in ns, rounding down below 1 ns', ({ assert }) => {
+    assert.equal(logIntervalToNs(0), 1_000_000_000n)
+    assert.equal(logIntervalToNs(1), 2_000_000_000n)
+    assert.equal(logIntervalToNs(-3), 125_000_000n)
+    assert.equal(logIntervalToNs(-7), 7_812_500n)
+    assert.equal(logIntervalToNs(-30), 0n)
+    assert.equal(logIntervalToMs(-7), 7.8125)
+    assert.equal(logIntervalToMs(4), 16_000)
+  })
+  test('a value that is not an Integer8 is refused', ({ assert }) => {
+    assert.throws(() => logIntervalToNs(0.5), RangeError)
+    assert.throws(() => logIntervalToNs(128), RangeError)
   })
 })

@@ -6,7 +6,8 @@ import { nsToScaled, rateRatioPpb, scaledToNs } from '../../../harness/engines/d
 import { SeededRandom } from '../../../harness/engines/random.ts'
 import { FLAG_CURRENT_UTC_OFFSET_VALID, FLAG_PTP_TIMESCALE } from '../../../harness/codec/constants.ts'
 import { nextRequestInterval } from '../../../harness/engines/request_spacing.ts'
-import { logIntervalToNs, summarize } from '../../../harness/stats/percentiles.ts'
+import { summarize } from '../../../harness/stats/percentiles.ts'
+import { logIntervalToNs } from '../../../harness/time/log_interval.ts'
 import { SimulatedLink } from '../../support/engines/simulated_link.ts'
 
 const GM = '02aaaa.fffe.000001'

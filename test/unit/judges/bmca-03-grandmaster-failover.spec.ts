@@ -8,7 +8,7 @@
 import { test } from '@japa/runner'
 import { loadProfile } from '../../../harness/profiles/index.ts'
 import type { Profile } from '../../../harness/profiles/types.ts'
-import { logIntervalToNs } from '../../../harness/stats/percentiles.ts'
+import { logIntervalToNs } from '../../../harness/time/log_interval.ts'
 import { combineChecks } from '../../../harness/verdict/verdict.ts'
 import BMCA03 from '../../../suites/bmca/bmca-03-grandmaster-failover.ts'
 import { type Choice, gmConfig, ms, polled, recordOf, runMasters, s, sentBy, START_NS } from '../../support/evidence/bmca.ts'

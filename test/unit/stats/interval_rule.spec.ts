@@ -1,7 +1,8 @@
 import { test } from '@japa/runner'
 import { scoreIntervalRule, type IntervalRule } from '../../../harness/stats/interval_rule.ts'
 import { DELAY_REQ_SAMPLES, type DelayReqSpacingRule, ksUniform, scoreDelayReqSpacing, uniformMeanWindow } from '../../../harness/stats/delay_req_spacing.ts'
-import { logIntervalToNs, summarize, intervals } from '../../../harness/stats/percentiles.ts'
+import { summarize, intervals } from '../../../harness/stats/percentiles.ts'
+import { logIntervalToNs } from '../../../harness/time/log_interval.ts'
 import { combineChecks, judgeBound } from '../../../harness/verdict/verdict.ts'
 import { seededRandom } from '../../support/random/seeded.ts'
 
