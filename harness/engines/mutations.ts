@@ -15,6 +15,7 @@ import type { FrameEdit } from './actions.ts'
 import { applyOverrides, describeOverrides, type MessageOverrides } from './overrides.ts'
 import { unitHash } from './random.ts'
 import { nsToTimestamp, timestampToNs } from '../time/timestamp.ts'
+import { formatDuration } from '../time/format.ts'
 
 /** Header/body fields that are reserved in 1588-2019 and must be sent as zero. */
 export type ReservedField =
@@ -107,23 +108,6 @@ export interface PlannedSend {
 }
 
 // ---------------------------------------------------------------- descriptions
-
-/** Compact exact duration: '+200 ms', '-1.5 µs', '+1 s', '+125 ns'. */
-export function formatDuration(ns: bigint, signed = true): string {
-  const sign = ns < 0n ? '-' : signed ? '+' : ''
-  const a = ns < 0n ? -ns : ns
-  const units: Array<[bigint, string]> = [[1_000_000_000n, 's'], [1_000_000n, 'ms'], [1_000n, 'µs']]
-  for (const [scale, name] of units) {
-    if (a >= scale) {
-      const whole = a / scale
-      const frac = a % scale
-      if (frac === 0n) return `${sign}${whole} ${name}`
-      const digits = scale.toString().length - 1
-      return `${sign}${whole}.${frac.toString().padStart(digits, '0').replace(/0+$/, '')} ${name}`
-    }
-  }
-  return `${sign}${a} ns`
-}
 
 function hex(v: number, digits = 2): string {
   return `0x${v.toString(16).toUpperCase().padStart(digits, '0')}`

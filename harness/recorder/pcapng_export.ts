@@ -11,7 +11,7 @@
 import { encodePtpFrame } from '../codec/framing/encode_frame.ts'
 import { LinkType } from '../capture/link_types.ts'
 import { encodePcapng, writePcapngFile, type PcapngPacketSpec } from '../capture/pcapng_writer.ts'
-import { formatDuration } from '../engines/mutations.ts'
+import { formatDuration } from '../time/format.ts'
 import type { RecordedFrame } from './frame.ts'
 import { matchesQuery, Recorder, type FrameQuery } from './recorder.ts'
 

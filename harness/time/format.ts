@@ -31,3 +31,23 @@ export function formatNs(value: bigint | number): string {
 export function formatTimestamp(ts: PtpTimestamp): string {
   return `${ts.secondsField}.${String(ts.nanosecondsField).padStart(9, '0')}`
 }
+
+/**
+ * A compact exact duration for descriptions, trailing zeros dropped: '+200 ms', '-1.5 µs', '+1 s',
+ * '+125 ns' (formatNs keeps every digit, for measured values).
+ */
+export function formatDuration(ns: bigint, signed = true): string {
+  const sign = ns < 0n ? '-' : signed ? '+' : ''
+  const a = ns < 0n ? -ns : ns
+  const units: Array<[bigint, string]> = [[1_000_000_000n, 's'], [1_000_000n, 'ms'], [1_000n, 'µs']]
+  for (const [scale, name] of units) {
+    if (a >= scale) {
+      const whole = a / scale
+      const frac = a % scale
+      if (frac === 0n) return `${sign}${whole} ${name}`
+      const digits = scale.toString().length - 1
+      return `${sign}${whole}.${frac.toString().padStart(digits, '0').replace(/0+$/, '')} ${name}`
+    }
+  }
+  return `${sign}${a} ns`
+}

@@ -2,13 +2,13 @@ import { test } from '@japa/runner'
 import {
   applyMutation,
   describeMutation,
-  formatDuration,
   mutate,
   MutationPipeline,
   RESERVED_FLAG_BITS,
   type MutationSpec,
   type PlannedSend,
 } from '../../../harness/engines/mutations.ts'
+import { formatDuration } from '../../../harness/time/format.ts'
 import { applyFrameEdit } from '../../../harness/engines/frame_edit.ts'
 import { TestMaster } from '../../../harness/engines/test_master.ts'
 import { buildPathTraceTlv } from '../../../harness/codec/index.ts'
