@@ -29,7 +29,7 @@ const p2p = (p: Profile): true | string => (p.delayMechanism.default === 'P2P' ?
 const management = (p: Profile): true | string => (p.unusedMessages.some((u) => u.message === 'Management') ? `profile ${p.id} does not use PTP management` : true)
 
 /** The observation-based tests of a DUT master: each fails when the DUT's Sync is missing or in the wrong domain/SDO. */
-const OBSERVED_MASTER = ['INT-01', 'MF-01', 'MF-05', 'MF-07']
+const OBSERVED_MASTER = ['INT-01', 'MF-01', 'MF-03', 'MF-05', 'MF-07']
 
 export const FAULTS: Fault[] = [
   {
@@ -49,6 +49,18 @@ export const FAULTS: Fault[] = [
     title: 'Announce advertises logMessageInterval 0x7F instead of its interval',
     targets: ['MF-07', 'INT-01'],
     apply: with_((c) => add(c.behaviour, 'masterMutations', [{ id: 'announce-interval', messageTypes: ['Announce'], mutation: { kind: 'logMessageInterval', value: 0x7f } }])),
+  },
+  {
+    id: 'followup-sequence-mismatch',
+    title: 'Follow_Up carries its Sync\'s sequenceId + 1',
+    targets: ['MF-03'],
+    apply: with_((c) => add(c.behaviour, 'masterMutations', [{ id: 'followup-seq', messageTypes: ['Follow_Up'], mutation: { kind: 'sequenceId', delta: 1 } }])),
+  },
+  {
+    id: 'announce-sequence-stuck',
+    title: 'Announce sequenceId never advances (always 7)',
+    targets: ['MF-03'],
+    apply: with_((c) => add(c.behaviour, 'masterMutations', [{ id: 'announce-seq', messageTypes: ['Announce'], mutation: { kind: 'sequenceId', value: 7 } }])),
   },
   {
     id: 'sync-rate-double',
