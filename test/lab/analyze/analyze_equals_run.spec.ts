@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { readResults, runCli } from '../../support/run/cli.ts'
 
 const isRoot = process.getuid?.() === 0
-const CAPTURABLE = 'INT-01,MF-01,MF-05,MF-07'
+const CAPTURABLE = 'INT-01,MF-01,MF-03,MF-05,MF-07'
 
 test.group('analyze / a lab run\'s capture gives the live verdicts', () => {
   for (const profile of ['default-e2e', 'default-p2p', 'gptp']) {

@@ -1,26 +1,31 @@
 /**
  * The reference DUT in the virtual lab: against ptp4l as its peer (it follows a ptp4l
  * master; a ptp4l slave follows it), answering management GETs on the wire, and through
- * `ptp-conform run --dut-impl reference`: a fast subset passes without faults and INT-01
- * fails with `--dut-fault sync-rate-double`. No namespace or process is left behind.
+ * `ptp-conform selftest`: one slice per profile (default-e2e, default-p2p, gptp, power-2011)
+ * where the fault-free DUT passes and each fault fails its test. No namespace is left behind.
  */
 import { test } from '@japa/runner'
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Lab, clockIdentityFromMac } from '../../../harness/lab/index.ts'
 import { LinuxptpDut, ReferenceDut, waitForPortState, waitForState } from '../../../harness/dut/index.ts'
 import { ManagementClient } from '../../../harness/management/client.ts'
 import { FAST, isRoot, NEEDS_ROOT, profile, removeStateDir, testStateDir } from '../../support/lab/env.ts'
-import { readResults, runCli } from '../../support/run/cli.ts'
+import { runCli } from '../../support/run/cli.ts'
 
 const STATE = testStateDir('refdut')
 
-function labPrefixOf(stdout: string): string {
-  const m = /\(netns (pcl-[a-z0-9]+)-h\)/.exec(stdout)
-  if (!m) throw new Error(`the run did not name its lab:\n${stdout}`)
-  return `${m[1]}-`
+/** The lab prefixes (pcl-xxxxxx-) of every run folder under a selftest --out folder. */
+function labsNamedIn(dir: string): string[] {
+  const found: string[] = []
+  for (const e of readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
+    if (!e.endsWith('environment.json')) continue
+    const m = /"(pcl-[a-z0-9]+)-h"/.exec(readFileSync(join(dir, e), 'utf8'))
+    if (m) found.push(`${m[1]}-`)
+  }
+  return found
 }
 
 function leftovers(prefix: string): string[] {
@@ -74,19 +79,35 @@ test.group('refdut / against ptp4l in the lab', (group) => {
 })
 
 test.group('refdut / ptp-conform run --dut-impl reference', () => {
-  test('INT-01, MF-05, E2E-01 pass without faults; INT-01 fails with --dut-fault sync-rate-double', async ({ assert }) => {
-    const ok = mkdtempSync(join(tmpdir(), 'ptpc-refdut-'))
-    const r = await runCli(['run', '--profile', 'default', '--lab', '--dut-impl', 'reference', '--tests', 'INT-01,MF-05,E2E-01', '--no-report', '--out', ok], { timeoutMs: 240_000 })
-    assert.equal(r.code, 0, r.stdout + r.stderr)
-    for (const x of readResults(ok)) assert.equal(x.verdict, 'pass', `${x.id}: ${x.reason}`)
-    assert.lengthOf(leftovers(labPrefixOf(r.stdout)), 0)
-
-    const bad = mkdtempSync(join(tmpdir(), 'ptpc-refdut-'))
-    const f = await runCli(['run', '--profile', 'default', '--lab', '--dut-impl', 'reference', '--dut-fault', 'sync-rate-double', '--tests', 'INT-01', '--no-report', '--out', bad], { timeoutMs: 240_000 })
-    assert.equal(f.code, 1, f.stdout + f.stderr)
-    const int01 = readResults(bad).find((x) => x.id === 'INT-01')!
-    assert.equal(int01.verdict, 'fail', int01.reason)
-    assert.lengthOf(leftovers(labPrefixOf(f.stdout)), 0)
+  // One slice of `selftest` per profile the issue names, run side by side (each case is its own
+  // lab): the fault-free reference DUT passes the tests, each fault fails the test it targets.
+  // The whole matrix is `ptp-conform selftest` (10–20 min per profile), run outside CI.
+  const SLICES: { profile: string; tests: string; faults: string }[] = [
+    { profile: 'default-e2e', tests: 'INT-01,MF-03', faults: 'sync-rate-double,followup-sequence-mismatch' },
+    { profile: 'default-p2p', tests: 'P2P-01', faults: 'pdelay-turnaround-negative' },
+    { profile: 'gptp', tests: 'TLV-GPTP-01', faults: 'followup-info-tlv-missing' },
+    { profile: 'power-2011', tests: 'TLV-PWR-01', faults: 'c37238-tlv-missing' },
+  ]
+  test('selftest slices of default-e2e, default-p2p, gptp and power-2011: every cell as expected, no lab left behind', async ({ assert }) => {
+    const runs = await Promise.all(
+      SLICES.map(async (s) => {
+        const out = mkdtempSync(join(tmpdir(), `ptpc-selftest-${s.profile}-`))
+        return { s, out, r: await runCli(['selftest', '--profile', s.profile, '--tests', s.tests, '--faults', s.faults, '--out', out], { timeoutMs: 480_000 }) }
+      }),
+    )
+    for (const { s, r } of runs) {
+      const text = r.stdout + r.stderr
+      assert.equal(r.code, 0, `${s.profile}:\n${text}`)
+      const summary = /(\d+) cells \((\d+) DUT variants × (\d+) tests\), (\d+) mismatches/.exec(text)
+      assert.isNotNull(summary, text)
+      assert.equal(summary![4], '0', text)
+      // Baseline + one variant per fault, each judged on its tests.
+      assert.equal(Number(summary![2]), 1 + s.faults.split(',').length, text)
+    }
+    // Every case's lab, named in its environment.json, is gone.
+    const labs = runs.flatMap(({ out }) => labsNamedIn(out))
+    assert.isAtLeast(labs.length, SLICES.length * 2)
+    for (const prefix of labs) assert.lengthOf(leftovers(prefix), 0, prefix)
   }).skip(!isRoot, NEEDS_ROOT).timeout(600_000)
 
   test('an unknown --dut-fault is a usage error listing the known faults', async ({ assert }) => {

@@ -13,6 +13,7 @@ import { loadProfile } from '../../../harness/profiles/index.ts'
 import { recordingToPcapng } from '../../../harness/recorder/pcapng_export.ts'
 import type { MutationRule } from '../../../harness/engines/mutations.ts'
 import INT01 from '../../../suites/int/int-01-message-rates.ts'
+import MF03 from '../../../suites/mf/mf-03-sequence-id.ts'
 import { DUT_IDENTITY, simulatedObservation } from '../../support/evidence/simulate.ts'
 
 const e2e = loadProfile('default-e2e')
@@ -55,6 +56,17 @@ test.group('analyze: captures judged by the live judges', () => {
     const r = outcome(file, { dutOptions: { logSyncInterval: configured } })
     assert.equal(r.results[0]!.verdict, 'fail')
     assert.isTrue(r.results[0]!.checks.some((c) => c.name.startsWith('Sync advertises') && c.verdict === 'fail'))
+  })
+
+  test('fault: Follow_Up with its Sync\'s sequenceId + 1 fails MF-03 on the capture; Syncs missing from a capture are a gap the tap may have caused (inconclusive)', ({ assert }) => {
+    const tests = [{ file: '', def: MF03 }]
+    const ok = outcome(capture(), { tests })
+    assert.equal(ok.results[0]!.verdict, 'pass', ok.results[0]!.reason)
+    const bad = outcome(capture(e2e, { mutations: [{ messageTypes: ['Follow_Up'], mutation: { kind: 'sequenceId', delta: 1 } }] }), { tests })
+    assert.equal(bad.results[0]!.verdict, 'fail')
+    assert.isTrue(bad.results[0]!.checks.some((c) => c.name === 'Follow_Up matching no earlier two-step Sync' && c.verdict === 'fail'))
+    const lost = outcome(capture(e2e, { mutations: [{ messageTypes: ['Sync', 'Follow_Up'], select: { kind: 'every', n: 7 }, mutation: { kind: 'skip' } }] }), { tests })
+    assert.equal(lost.results[0]!.verdict, 'inconclusive')
   })
 
   test('the noise is the capture\'s timestamp resolution, said so in the record', ({ assert }) => {
