@@ -36,6 +36,7 @@ import {
 import { MutationPipeline, type MutationRule, type PlannedSend } from './mutations.ts'
 import { TimeBase } from './time_base.ts'
 import { ZERO_TIMESTAMP } from '../time/timestamp.ts'
+import { CURRENT_TAI_MINUS_UTC } from '../time/utc_offset.ts'
 
 /** What the master announces (1588-2019 13.5 body + the time-property flags). */
 export interface AnnounceDataset {
@@ -66,7 +67,7 @@ export const DEFAULT_ANNOUNCE_DATASET: Readonly<AnnounceDataset> = Object.freeze
   grandmasterPriority2: 128,
   stepsRemoved: 0,
   timeSource: TimeSource.INTERNAL_OSCILLATOR,
-  currentUtcOffset: 37,
+  currentUtcOffset: CURRENT_TAI_MINUS_UTC,
   flagField: 0,
 })
 

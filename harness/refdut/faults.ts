@@ -3,6 +3,7 @@
  * of the ReferenceClock's behaviour. `targets` are the tests that must FAIL with the fault
  * (selftest proves it); every test ID in suites/ has at least one fault.
  */
+import { FLAG_CURRENT_UTC_OFFSET_VALID, FLAG_PTP_TIMESCALE, FLAG_UNICAST } from '../codec/constants.ts'
 import type { Profile } from '../profiles/types.ts'
 import type { ReferenceBehaviour, ReferenceClockConfig } from './clock.ts'
 
@@ -29,7 +30,7 @@ const p2p = (p: Profile): true | string => (p.delayMechanism.default === 'P2P' ?
 const management = (p: Profile): true | string => (p.unusedMessages.some((u) => u.message === 'Management') ? `profile ${p.id} does not use PTP management` : true)
 
 /** The observation-based tests of a DUT master: each fails when the DUT's Sync is missing or in the wrong domain/SDO. */
-const OBSERVED_MASTER = ['INT-01', 'MF-01', 'MF-03', 'MF-05', 'MF-07']
+const OBSERVED_MASTER = ['INT-01', 'MF-01', 'MF-02', 'MF-03', 'MF-04', 'MF-05', 'MF-07']
 
 export const FAULTS: Fault[] = [
   {
@@ -49,6 +50,29 @@ export const FAULTS: Fault[] = [
     title: 'Announce advertises logMessageInterval 0x7F instead of its interval',
     targets: ['MF-07', 'INT-01'],
     apply: with_((c) => add(c.behaviour, 'masterMutations', [{ id: 'announce-interval', messageTypes: ['Announce'], mutation: { kind: 'logMessageInterval', value: 0x7f } }])),
+  },
+  {
+    id: 'utc-offset-wrong',
+    title: 'Announce declares a valid UTC offset on the PTP timescale and says 36 s (TAI − UTC is 37 s)',
+    targets: ['MF-02'],
+    apply: with_((c) =>
+      add(c.behaviour, 'masterMutations', [
+        { id: 'utc-valid', messageTypes: ['Announce'], mutation: { kind: 'flags', set: FLAG_CURRENT_UTC_OFFSET_VALID | FLAG_PTP_TIMESCALE } },
+        { id: 'utc-36', messageTypes: ['Announce'], mutation: { kind: 'fields', overrides: { currentUtcOffset: 36 } } },
+      ]),
+    ),
+  },
+  {
+    id: 'unicast-flag-on-multicast',
+    title: 'Sync sent to the multicast address with unicastFlag set',
+    targets: ['MF-02'],
+    apply: with_((c) => add(c.behaviour, 'masterMutations', [{ id: 'sync-unicast-flag', messageTypes: ['Sync'], mutation: { kind: 'flags', set: FLAG_UNICAST } }])),
+  },
+  {
+    id: 'gm-identity-not-own',
+    title: 'Announce (stepsRemoved 0) names another clock as grandmasterIdentity',
+    targets: ['MF-04'],
+    apply: with_((c) => add(c.behaviour, 'masterMutations', [{ id: 'gm-identity', messageTypes: ['Announce'], mutation: { kind: 'fields', overrides: { grandmasterIdentity: '020000.fffe.0000ee' } } }])),
   },
   {
     id: 'followup-sequence-mismatch',

@@ -7,11 +7,10 @@
  * keep cannot be judged: that is the harness's limit (inconclusive), never the DUT's pass.
  */
 import { isEventMessage, isPeerDelayMessage } from '../../harness/codec/constants.ts'
+import { isMulticastIp, isMulticastMac } from '../support/destination.ts'
 import { type Check, conformance, dutFrames, exactCheck, type Observation, observationFault, observeDutMaster, type Profile, type RecordedFrame } from '../kit.ts'
 
 const norm = (mac: string | undefined) => mac?.toLowerCase().replace(/-/g, ':')
-const isMulticastMac = (mac: string) => (parseInt(mac.slice(0, 2), 16) & 1) === 1
-const isMulticastIp = (ip: string) => /^(22[4-9]|23\d)\./.test(ip) || /^ff/i.test(ip)
 /** FF0X::181 with any scope X (Annex E); the scope is reported, not failed. */
 const isV6Primary = (ip: string) => /^ff0[0-9a-f]::181$/i.test(ip)
 const ANNEX_F_ETHERTYPE = 0x88f7
