@@ -14,6 +14,7 @@ import { encodePcapng, writePcapngFile, type PcapngPacketSpec } from '../capture
 import { formatDuration } from '../time/format.ts'
 import type { RecordedFrame } from './frame.ts'
 import { matchesQuery, Recorder, type FrameQuery } from './recorder.ts'
+import { inTimeOrder } from './time_order.ts'
 
 export interface PortAddressing {
   mac?: string
@@ -83,15 +84,8 @@ function selected(source: Recorder | readonly RecordedFrame[], q: FrameQuery | u
 
 function build(source: Recorder | readonly RecordedFrame[], options: PcapngExportOptions) {
   const frames = selected(source, options.query)
-  // File order = time order, so Wireshark's time column reads naturally. Frames without a
-  // timestamp (a failed send) take the planned time or the previous frame's time.
-  let last = 0n
-  const timed = frames.map((f) => {
-    const t = f.timestampNs ?? f.plannedAt ?? last
-    last = t
-    return { f, t: t < 0n ? 0n : t }
-  })
-  timed.sort((a, b) => (a.t < b.t ? -1 : a.t > b.t ? 1 : a.f.index - b.f.index))
+  // File order = time order, so Wireshark's time column reads naturally.
+  const timed = inTimeOrder(frames)
   const portIds = new Map<string, number>()
   const interfaces: Array<{ linkType: number; name: string; description: string }> = []
   for (const { f } of timed) {

@@ -8,6 +8,7 @@
  * Pdelay_Resp_Follow_Up that of its Pdelay_Resp, same requester (11.4.2 c) 8)).
  */
 import { type Check, conformance, dutFrames, type Observation, observationFault, observeDutMaster, type RecordedFrame } from '../kit.ts'
+import { inTimeOrder } from '../../harness/recorder/time_order.ts'
 import { describeStep, pairingReport, sequenceReport, type SequenceStep } from '../support/sequence_ids.ts'
 
 const COUNTERS = 'IEEE 1588-2019 7.3.7 (one sequenceId pool per message type, +1 per message, modulo 2^16)'
@@ -36,7 +37,8 @@ export default conformance<{ observation: Observation }>({
   judge(ev, profile) {
     const fault = observationFault(ev, profile)
     if (fault) return { checks: [fault] }
-    const frames = dutFrames(ev.data.observation, ev.session.domainNumber).filter((f) => f.message)
+    // Wire order: across the event and general sockets the recording order is not time order.
+    const frames = inTimeOrder(dutFrames(ev.data.observation, ev.session.domainNumber).filter((f) => f.message)).map((x) => x.f)
     const seq = sequenceReport(frames)
     const lab = ev.session.mode === 'lab'
     const counted = Object.entries(seq.counted).map(([t, n]) => `${n} ${t}`).join(', ')

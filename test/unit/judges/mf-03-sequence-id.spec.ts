@@ -6,6 +6,7 @@
  */
 import { test } from '@japa/runner'
 import type { MutationRule } from '../../../harness/engines/mutations.ts'
+import { Recorder } from '../../../harness/recorder/recorder.ts'
 import { loadProfile } from '../../../harness/profiles/index.ts'
 import type { Profile } from '../../../harness/profiles/types.ts'
 import { combineChecks } from '../../../harness/verdict/verdict.ts'
@@ -39,6 +40,22 @@ test.group('judge MF-03 sequenceId counters and Follow_Up pairing', () => {
     const r = judged(e2e, [seq(['Sync', 'Follow_Up'], { delta: 65_530 })])
     assert.equal(r.verdict, 'pass', JSON.stringify(r.out.checks))
     assert.include(r.check('repeated sequenceIds').detail!, 'wrap(s) 65535 → 0 done right')
+  })
+
+  test('a Follow_Up handed over before its Sync (two sockets) but timestamped after it pairs: judged in wire order', ({ assert }) => {
+    const r = judged(e2e)
+    const frames = r.ev.data.observation.recorder.frames
+    const sync = frames.findIndex((f) => f.message?.type === 'Sync' && f.message.header.sequenceId === 3)
+    const fu = frames.findIndex((f) => f.message?.type === 'Follow_Up' && f.message.header.sequenceId === 3)
+    assert.isAbove(fu, sync)
+    // Record again with the Follow_Up handed over first, as the general socket may be read before the event socket.
+    const swapped = new Recorder()
+    for (const f of [...frames.slice(0, sync), frames[fu]!, ...frames.slice(sync, fu), ...frames.slice(fu + 1)]) {
+      const { index: _i, notes: _n, ...rest } = f
+      swapped.record({ ...rest, findings: f.findings, ...(f.message ? { message: f.message } : {}) })
+    }
+    const ev = { ...r.ev, data: { observation: { ...r.ev.data.observation, recorder: swapped } } }
+    assert.equal(combineChecks(MF03.judge(ev, e2e).checks), 'pass', JSON.stringify(MF03.judge(ev, e2e).checks))
   })
 
   test('fault: Announce sequenceId never advances fails as repeats, naming the frames', ({ assert }) => {
