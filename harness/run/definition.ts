@@ -48,6 +48,12 @@ export interface ConformanceTest<D = any> extends Omit<TestIdentity, 'tags' | 's
    */
   capturable?: boolean
   /**
+   * `true` (the default), or why the fault-free reference DUT cannot be shown to pass under this
+   * profile (a limit below what its software clock achieves, a window edge it sits on): selftest
+   * then leaves the test out of the fault-free case and says why, and still proves its faults.
+   */
+  referenceBaseline?(profile: Profile): true | string
+  /**
    * The parameters a profile may override (`suites.overrides[ID]`), with their defaults: the
    * one owner of their names, read through `testParams` and checked when a profile is loaded.
    */

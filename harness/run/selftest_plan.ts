@@ -21,12 +21,21 @@ export interface SelftestPlan {
   cases: SelftestCase[]
   /** Faults of the catalogue left out under this profile, with why. */
   skipped: { fault: string; why: string }[]
+  /** Tests left out of the fault-free case (the reference DUT cannot be shown to pass them here), with why. */
+  baselineSkipped: { test: string; why: string }[]
 }
 
 export function planSelftest(profile: Profile, defs: readonly ConformanceTest[], faults: readonly Fault[], only?: { tests?: string[]; faults?: string[] }): SelftestPlan {
-  const applicable = defs.filter((d) => profileApplies(d, profile) === true && (!only?.tests?.length || only.tests.includes(d.id))).map((d) => d.id)
-  const plan: SelftestPlan = { profile: profile.id, cases: [], skipped: [] }
-  if (applicable.length) plan.cases.push({ tests: applicable, expect: 'pass' })
+  const applicableDefs = defs.filter((d) => profileApplies(d, profile) === true && (!only?.tests?.length || only.tests.includes(d.id)))
+  const applicable = applicableDefs.map((d) => d.id)
+  const plan: SelftestPlan = { profile: profile.id, cases: [], skipped: [], baselineSkipped: [] }
+  const baseline: string[] = []
+  for (const d of applicableDefs) {
+    const why = d.referenceBaseline ? d.referenceBaseline(profile) : true
+    if (why === true) baseline.push(d.id)
+    else plan.baselineSkipped.push({ test: d.id, why })
+  }
+  if (baseline.length) plan.cases.push({ tests: baseline, expect: 'pass' })
   for (const f of faults) {
     if (only?.faults?.length && !only.faults.includes(f.id)) continue
     const ok = f.appliesTo ? f.appliesTo(profile) : true

@@ -10,6 +10,7 @@
  */
 import { type Check, conformance, formatNs, judgeBound, type Observation, observationFault, observeDutMaster, dutPortOf, testParams, type Profile } from '../kit.ts'
 import { twoWayTimeError } from '../../harness/stats/two_way_time_error.ts'
+import { REFERENCE_CLOCK_TIME_ERROR_NS } from '../../harness/refdut/clock.ts'
 
 const PARAMS = { limitKey: '' as string, windowSeconds: 0, minSamples: 10 }
 const MAD_TO_SIGMA = 1.4826
@@ -38,6 +39,12 @@ export default conformance<{ observation: Observation }>({
     fail: 'max|TE| minus the floor exceeds the limit, or the DUT completes too few two-way exchanges to measure',
   },
   appliesTo: (p) => (namedLimit(p) ? true : `profile ${p.id} names no maxAbsTimeError limit for TE-02 (suites.overrides['TE-02'].limitKey)`),
+  referenceBaseline: (p) => {
+    const n = namedLimit(p)
+    return n && n.limit.limit.value < REFERENCE_CLOCK_TIME_ERROR_NS
+      ? `its limit (${n.key}, ${n.limit.limit.value} ns) is below what the reference DUT's software clock keeps (${REFERENCE_CLOCK_TIME_ERROR_NS / 1000} µs)`
+      : true
+  },
   async acquire(ctx) {
     return { observation: await observeDutMaster(ctx) }
   },

@@ -95,8 +95,10 @@ export async function run(argv: string[]): Promise<number> {
       console.log(`${profile.id}: ${plan.cases.length} cases`)
       for (const c of plan.cases) console.log(`  ${(c.fault?.id ?? 'no fault').padEnd(34)} expect ${c.expect}: ${c.tests.join(', ')}`)
       for (const s of plan.skipped) console.log(`  ${s.fault.padEnd(34)} skipped: ${s.why}`)
+      for (const s of plan.baselineSkipped) console.log(`  no fault, ${s.test.padEnd(24)} not expected to pass: ${s.why}`)
       continue
     }
+    for (const s of plan.baselineSkipped) console.log(`[${profile.id}] ${s.test} left out of the fault-free case: ${s.why}`)
     const cells: SelftestCell[] = []
     for (const [i, c] of plan.cases.entries()) {
       const name = c.fault?.id ?? 'no-fault'

@@ -66,6 +66,15 @@ test.group('judge P2P-01 peer-delay responses', () => {
     assert.equal(c.measured, 5_000)
   })
 
+  test('software paths jittering 8 µs per frame widen the asymmetry window by the samples\' own spread: a conformant responder passes, a 100 µs wrong t2 still fails', ({ assert }) => {
+    const name = 'one-way delays agree in both directions on the shared clock (median of (t2 − t1) − (t4 − t3))'
+    const ok = judge(p2p, {}, { jitterNs: 8_000, seconds: 60 }).checks.find((c) => c.name === name)!
+    assert.equal(ok.verdict, 'pass', JSON.stringify(ok))
+    assert.isAbove(ok.noise!, 600, 'wider than twice the quiet floor')
+    const bad = judge(p2p, on(['Pdelay_Resp'], { kind: 'timestampJump', ns: 100_000n }), { jitterNs: 8_000, seconds: 60 }).checks.find((c) => c.name === name)!
+    assert.equal(bad.verdict, 'fail', JSON.stringify(bad))
+  })
+
   test('fault: a link delay of 5 µs exceeds 802.1AS neighborPropDelayThresh (800 ns)', ({ assert }) => {
     assert.include(judge(gptp, {}, { linkDelayNs: 5_000, mode: 'device' }).failed, 'mean link delay (median) within neighborPropDelayThresh')
   })

@@ -7,6 +7,7 @@
 import { test } from '@japa/runner'
 import { buildFollowUpInfoTlv } from '../../../harness/codec/tlvs/follow_up_info.ts'
 import { TimeBase } from '../../../harness/engines/time_base.ts'
+import { Recorder } from '../../../harness/recorder/recorder.ts'
 import { loadProfile } from '../../../harness/profiles/index.ts'
 import { combineChecks } from '../../../harness/verdict/verdict.ts'
 import T from '../../../suites/tlv/tlv-gptp-01-follow-up-information.ts'
@@ -32,6 +33,19 @@ test.group('judge TLV-GPTP-01 Follow_Up information TLV', () => {
   test('a grandmaster whose clock runs 40 ppm fast and says so passes', ({ assert }) => {
     const r = judged(ev(observation(gptp, { seconds: 20 }, { timeBase: new TimeBase({ frequencyPpb: 40_000 }) })))
     assert.equal(r.verdict, 'pass', JSON.stringify(r.checks, null, 1))
+  })
+
+  test('two Syncs received 5 ms late (stalled vCPU) do not move the measured rate: a conformant grandmaster still passes', ({ assert }) => {
+    const o = observation(gptp, { seconds: 20 })
+    const syncs = o.recorder.frames.filter((f) => f.message?.type === 'Sync')
+    const late = new Set([syncs[40]!.index, syncs[41]!.index])
+    const stalled = new Recorder()
+    for (const f of o.recorder.frames) {
+      const { index, notes: _n, ...rest } = f
+      stalled.record({ ...rest, findings: f.findings, ...(f.message ? { message: f.message } : {}), timestampNs: late.has(index) ? f.timestampNs! + 5_000_000n : f.timestampNs })
+    }
+    const r = judged(ev({ ...o, recorder: stalled }))
+    assert.equal(r.verdict, 'pass', JSON.stringify(r.checks.filter((c) => c.verdict !== 'pass'), null, 1))
   })
 
   test('on a device (or a capture) the harness clock is no rate reference: the rate check is not applicable', ({ assert }) => {
@@ -92,7 +106,14 @@ test.group('judge TLV-GPTP-01 Follow_Up information TLV', () => {
     assert.equal(r.verdict, 'inconclusive')
     const c = r.checks.find((x) => x.name.startsWith('cumulativeScaledRateOffset'))!
     assert.isAbove(c.noise!, 0.1)
-    assert.match(c.detail!, /3σ least-squares/)
+    assert.match(c.detail!, /3σ of the median slope/)
+  })
+
+  test('a stated rate 1.1 ppm off is not failed where twice a ±12 µs time-error floor over 21 s (1.14 ppm) could fake it; 40 ppm off still fails', ({ assert }) => {
+    const e = envelope('TLV-GPTP-01', gptp, { observation: observation(gptp, { seconds: 21 }, { timeBase: new TimeBase({ frequencyPpb: 1_100 }), mutations: [withTlvs(['Follow_Up'], [buildFollowUpInfoTlv()])] }) }, { noise: { ns: 2_000n, timeErrorFloorNs: 12_000n, method: 'unit test: floor ±12 µs' } })
+    const c = T.judge(e, gptp).checks.find((x) => x.name === 'cumulativeScaledRateOffset agrees with the measured rate ratio')!
+    assert.equal(c.verdict, 'inconclusive', JSON.stringify(c))
+    assert.match(c.detail!, /can fake \(1\.\d+ ppm\)/)
   })
 
   test('insufficient: no Follow_Up within a watch shorter than the receipt timeout is inconclusive', ({ assert }) => {

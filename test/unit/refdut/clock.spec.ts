@@ -91,6 +91,17 @@ test.group('refdut / clock roles', () => {
     assert.equal(lab.dut.dutState(0).clockQuality?.clockClass, 255)
   })
 
+  test('gptp, priority1 255 (not grandmaster-capable): alone it never becomes MASTER nor sends Sync; priority1 254 does', ({ assert }) => {
+    const notCapable = refLab('gptp', { dutOptions: { priority1: 255 } })
+    notCapable.link.advance(10n * SECOND)
+    assert.notEqual(notCapable.dut.state, 'MASTER')
+    assert.lengthOf(notCapable.sentOf('Sync'), 0)
+    const capable = refLab('gptp', { dutOptions: { priority1: 254 } })
+    capable.link.advance(10n * SECOND)
+    assert.equal(capable.dut.state, 'MASTER')
+    assert.isAbove(capable.sentOf('Sync').length, 10)
+  })
+
   test('master role: MASTER even when a better master is present', ({ assert }) => {
     const a = gm('default-e2e', 'gm-a', GM_A, 1)
     const lab = refLab('default-e2e', { role: 'master', peers: { 'gm-a': a } })
