@@ -43,6 +43,14 @@ export const FAULTS: Fault[] = [
     id: 'announce-to-pdelay-address',
     title: 'Announce sent to the peer-delay multicast address instead of the primary one',
     targets: ['MF-05'],
+    // Under 802.1AS every message goes to 01-80-C2-00-00-0E: there the peer-delay address is the primary one.
+    appliesTo: (p) => {
+      const t = p.transport
+      const l2 = t.default === 'l2' ? t.l2 : undefined
+      return l2 && (l2.pdelayMac?.value ?? l2.primaryMac.value).toLowerCase() === l2.primaryMac.value.toLowerCase()
+        ? `profile ${p.id} sends every message to ${l2.primaryMac.value}: the peer-delay address is its primary one`
+        : true
+    },
     apply: with_(() => ({ destinations: { Announce: { kind: 'pdelay' } } })),
   },
   {
