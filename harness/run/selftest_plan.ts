@@ -43,7 +43,7 @@ export function planSelftest(profile: Profile, defs: readonly ConformanceTest[],
       plan.skipped.push({ fault: f.id, why: ok })
       continue
     }
-    const tests = f.targets.filter((t) => applicable.includes(t))
+    const tests = (f.targetsFor ? f.targetsFor(profile) : f.targets).filter((t) => applicable.includes(t))
     if (tests.length) plan.cases.push({ fault: f, tests, expect: 'fail' })
     else plan.skipped.push({ fault: f.id, why: `none of its targets (${f.targets.join(', ')}) applies to ${profile.id}` })
   }
