@@ -8,6 +8,8 @@ export const ExitCode = {
   usage: 2,
   /** The harness itself failed: interface vanished, missing privilege, lab could not be built. */
   harness: 3,
+  /** Ctrl-C (SIGINT): what had finished is recorded and reported, the lab torn down (128 + SIGINT). */
+  interrupted: 130,
 } as const
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode]

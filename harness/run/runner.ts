@@ -52,7 +52,7 @@ function pickDomain(profile: Profile, wanted: number | undefined, mode: RunOptio
  * gate red when the harness could not decide a test: "not proven" is not "conformant".
  */
 export function exitCodeFor(results: TestResult[], interrupted: boolean, failOn: readonly FailOn[] = []): number {
-  if (interrupted) return 130
+  if (interrupted) return ExitCode.interrupted
   if (results.some((r) => r.harnessError && r.harnessError !== 'interrupted')) return ExitCode.harness
   if (results.some((r) => r.verdict === 'fail')) return ExitCode.fail
   if (failOn.includes('inconclusive') && results.some((r) => r.verdict === 'inconclusive')) return ExitCode.fail
@@ -113,7 +113,7 @@ export async function runConformance(o: RunOptions): Promise<number> {
   const onSignal = (sig: NodeJS.Signals) => {
     if (interrupted) {
       process.stderr.write(`\nptp-conform: second ${sig}, exiting now\n`)
-      process.exit(130)
+      process.exit(ExitCode.interrupted)
     }
     interrupted = true
     process.stderr.write(`\nptp-conform: ${sig}: stopping after the current step; results so far are kept\n`)

@@ -35,16 +35,24 @@ Exit codes: 0 every cell as expected, 1 a mismatch, 2 usage error.`
 const CLI = fileURLToPath(new URL('../../../bin/ptp-conform.js', import.meta.url))
 const DEFAULT_PROFILES = ['default-e2e', 'default-p2p', 'gptp', 'power-2011']
 
+/** Set by Ctrl-C: the running case is stopped (its run tears its lab down) and no further case starts. */
+let interrupted = false
+
 function runCase(args: string[]): Promise<{ code: number | null; output: string }> {
   return new Promise((res) => {
     const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
     let output = ''
     child.stdout.on('data', (d) => (output += d))
     child.stderr.on('data', (d) => (output += d))
-    const stop = () => child.kill('SIGINT')
-    process.once('SIGINT', stop)
+    const stop = () => {
+      interrupted = true
+      child.kill('SIGINT')
+    }
+    process.on('SIGINT', stop)
+    process.on('SIGTERM', stop)
     child.on('close', (code) => {
       process.off('SIGINT', stop)
+      process.off('SIGTERM', stop)
       res({ code, output })
     })
   })
@@ -101,6 +109,7 @@ export async function run(argv: string[]): Promise<number> {
     for (const s of plan.baselineSkipped) console.log(`[${profile.id}] ${s.test} left out of the fault-free case: ${s.why}`)
     const cells: SelftestCell[] = []
     for (const [i, c] of plan.cases.entries()) {
+      if (interrupted) break
       const name = c.fault?.id ?? 'no-fault'
       const dir = join(outRoot, profile.id, `${String(i).padStart(2, '0')}-${name}`)
       console.log(`[${profile.id} ${i + 1}/${plan.cases.length}] ${name}: ${c.tests.join(', ')} (expect ${c.expect})`)
@@ -116,12 +125,14 @@ export async function run(argv: string[]): Promise<number> {
       }
     }
     all.push({ profile: profile.id, cells })
+    if (interrupted) break
   }
   if (v.list) return ExitCode.ok
   for (const m of all) console.log(matrixText(m.profile, m.cells))
   writeFileSync(join(outRoot, 'selftest.json'), JSON.stringify(all, null, 2))
   const bad = all.reduce((n, m) => n + m.cells.filter((c) => !matches(c)).length, 0)
   const total = all.reduce((n, m) => n + m.cells.length, 0)
-  console.log(`selftest: ${total} cells, ${bad} mismatches; run folders in ${outRoot}`)
+  console.log(`selftest: ${total} cells, ${bad} mismatches; run folders in ${outRoot}${interrupted ? ' (interrupted: the matrix is partial)' : ''}`)
+  if (interrupted) return ExitCode.interrupted
   return bad ? ExitCode.fail : ExitCode.ok
 }
