@@ -35,7 +35,22 @@ async function help(): Promise<void> {
   console.log('\nRun `ptp-conform <command> --help` for its options.')
 }
 
+/**
+ * A reader that went away (a pipe closed early, a parent killed) must not stop a run from
+ * recording, reporting and tearing its lab down. Unhandled, the first EPIPE is an uncaught
+ * error that Japa prints to the same closed stream, which fails again, forever (a run spun at
+ * 100 % CPU growing 40 MB/s). The output is dropped instead.
+ */
+function dropOutputWhenReaderGone(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') throw e
+    })
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
+  dropOutputWhenReaderGone()
   const [name, ...rest] = argv
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     await help()

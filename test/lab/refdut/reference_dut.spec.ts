@@ -22,7 +22,7 @@ function labsNamedIn(dir: string): string[] {
   const found: string[] = []
   for (const e of readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
     if (!e.endsWith('environment.json')) continue
-    const m = /"(pcl-[a-z0-9]+)-h"/.exec(readFileSync(join(dir, e), 'utf8'))
+    const m = /\(netns (pcl-[a-z0-9]+)-h\)/.exec(readFileSync(join(dir, e), 'utf8'))
     if (m) found.push(`${m[1]}-`)
   }
   return found
