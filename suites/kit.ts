@@ -30,6 +30,7 @@ export { TimeBase } from '../harness/engines/time_base.ts'
 export { Scenario, type ScenarioStep } from '../harness/engines/scenario.ts'
 export { mutate, type MutationRule } from '../harness/engines/mutations.ts'
 export { observeDutMaster, observationFault, dutFrames, dutPortOf, describeArrivals, type Observation } from './support/observation.ts'
+export { passiveOnDutMaster, type PassiveTest } from './support/passive.ts'
 export {
   betterThanDefault,
   isSlave,

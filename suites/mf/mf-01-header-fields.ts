@@ -7,7 +7,7 @@
  * nothing) fails; what is advisory, or judged by another test, is reported only.
  */
 import type { Finding } from '../../harness/codec/types.ts'
-import { type Check, conformance, dutFrames, exactCheck, type Observation, observationFault, observeDutMaster, type RecordedFrame } from '../kit.ts'
+import { type Check, dutFrames, exactCheck, type RecordedFrame, passiveOnDutMaster } from '../kit.ts'
 
 const LEGACY_CONTROL: Record<string, number> = { Sync: 0, Delay_Req: 1, Follow_Up: 2, Delay_Resp: 3, Management: 4 }
 
@@ -58,28 +58,20 @@ interface Located extends Finding {
 
 const example = (l: Located[]) => (l[0] ? `${l.length} finding(s), e.g. ${l[0].type} frame #${l[0].frame}: ${l[0].field} at octet ${l[0].offset}: ${l[0].message} (${l[0].clause})` : undefined)
 
-export default conformance<{ observation: Observation }>({
+export default passiveOnDutMaster({
   id: 'MF-01',
   title: 'Header fields: version, lengths, reserved fields, flags, correctionField',
   area: 'MF',
   clause: 'IEEE 1588-2019 13.3.2, 13.3.2.8 (flagField), 13.3.2.9 (correctionField), 13.3.2.13 (controlField)',
   mapsTo: ['Wireshark PTP expert info'],
   tags: ['passive', 'format', 'fast'],
-  capturable: true,
   severity: 'critical',
-  fixture: 'dut-master',
   estimatedSeconds: 25,
   criteria: {
     pass: 'every message the DUT sends decodes, has versionPTP 2, an accepted edition and controlField convention, zero reserved fields, only the flags its type defines, a messageLength matching its octets and correctionField 0 in Announce/Signaling/Management',
     fail: 'any message breaks one of those "shall"s; advisory codec findings are reported without failing',
   },
-  appliesTo: () => true,
-  async acquire(ctx) {
-    return { observation: await observeDutMaster(ctx) }
-  },
-  judge(ev, profile) {
-    const fault = observationFault(ev, profile)
-    if (fault) return { checks: [fault] }
+  judgeObserved(ev, profile) {
     const v = profile.version
     const frames = dutFrames(ev.data.observation, ev.session.domainNumber)
     const decoded = frames.filter((f): f is RecordedFrame & { message: NonNullable<RecordedFrame['message']> } => !!f.message)

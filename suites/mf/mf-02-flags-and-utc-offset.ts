@@ -8,35 +8,27 @@
  */
 import { FLAG_CURRENT_UTC_OFFSET_VALID, FLAG_LEAP59, FLAG_LEAP61, FLAG_PTP_TIMESCALE, FLAG_UNICAST } from '../../harness/codec/constants.ts'
 import { TAI_MINUS_UTC_SOURCE, taiMinusUtcAt } from '../../harness/time/utc_offset.ts'
-import { type Check, conformance, dutFrames, type Observation, observationFault, observeDutMaster, type RecordedFrame } from '../kit.ts'
+import { type Check, dutFrames, type RecordedFrame, passiveOnDutMaster } from '../kit.ts'
 import { sentToUnicast } from '../support/destination.ts'
 
 const TABLE_37 = 'IEEE 1588-2019 13.3.2.8, Table 37'
 const what = (f: RecordedFrame) => `${f.message!.type} #${f.message!.header.sequenceId} (frame ${f.index})`
 const some = (xs: string[], n = 3) => xs.slice(0, n).join('; ') + (xs.length > n ? `; … ${xs.length - n} more` : '')
 
-export default conformance<{ observation: Observation }>({
+export default passiveOnDutMaster({
   id: 'MF-02',
   title: 'Flags and the UTC offset',
   area: 'MF',
   clause: 'IEEE 1588-2019 13.3.2.8 (Table 37), 7.2.3, 8.2.4',
   mapsTo: ['OCP DC profile 6.14 (unicastFlag)', 'Avnu 12.05a–c (ptpTimescale, currentUtcOffsetValid)'],
   tags: ['passive', 'format', 'fast'],
-  capturable: true,
   severity: 'normal',
-  fixture: 'dut-master',
   estimatedSeconds: 25,
   criteria: {
     pass: 'unicastFlag set exactly on the messages sent to a unicast address; no Announce with both leap61 and leap59; while currentUtcOffsetValid is set, currentUtcOffset equals TAI − UTC at that time',
     fail: 'unicastFlag on a multicast message or missing on a unicast one; leap61 and leap59 both set; a valid-declared currentUtcOffset other than TAI − UTC (e.g. 36 s in 2026)',
   },
-  appliesTo: () => true,
-  async acquire(ctx) {
-    return { observation: await observeDutMaster(ctx) }
-  },
-  judge(ev, profile) {
-    const fault = observationFault(ev, profile)
-    if (fault) return { checks: [fault] }
+  judgeObserved(ev, profile) {
     const frames = dutFrames(ev.data.observation, ev.session.domainNumber).filter((f) => f.message)
     const checks: Check[] = []
 

@@ -7,7 +7,7 @@
  * Every Follow_Up carries a sequenceId of a two-step Sync sent before it (9.5.10), every
  * Pdelay_Resp_Follow_Up that of its Pdelay_Resp, same requester (11.4.2 c) 8)).
  */
-import { type Check, conformance, dutFrames, type Observation, observationFault, observeDutMaster, type RecordedFrame } from '../kit.ts'
+import { type Check, dutFrames, type RecordedFrame, passiveOnDutMaster } from '../kit.ts'
 import { inTimeOrder } from '../../harness/recorder/time_order.ts'
 import { describeStep, pairingReport, sequenceReport, type SequenceStep } from '../support/sequence_ids.ts'
 
@@ -15,28 +15,20 @@ const COUNTERS = 'IEEE 1588-2019 7.3.7 (one sequenceId pool per message type, +1
 const what = (f: RecordedFrame) => `${f.message!.type} #${f.message!.header.sequenceId} (frame ${f.index})`
 const some = <T>(xs: T[], show: (x: T) => string, n = 3) => xs.slice(0, n).map(show).join('; ') + (xs.length > n ? `; … ${xs.length - n} more` : '')
 
-export default conformance<{ observation: Observation }>({
+export default passiveOnDutMaster({
   id: 'MF-03',
   title: 'sequenceId counters and Follow_Up pairing',
   area: 'MF',
   clause: 'IEEE 1588-2019 7.3.7, 9.5.10, 11.4.2',
   mapsTo: ['ptp-analyzer sequenceId checks', 'linuxptp-testsuite 13-delayedfup'],
   tags: ['passive', 'format', 'fast'],
-  capturable: true,
   severity: 'normal',
-  fixture: 'dut-master',
   estimatedSeconds: 25,
   criteria: {
     pass: 'per message type the sequenceId goes up by one per message (65535 → 0 is a step of one); every Follow_Up and Pdelay_Resp_Follow_Up carries the sequenceId of a two-step event message sent before it',
     fail: 'a repeated sequenceId or a step back, a gap on a lab link, a follow-up matching no earlier event message, or two-step event messages left without a follow-up',
   },
-  appliesTo: () => true,
-  async acquire(ctx) {
-    return { observation: await observeDutMaster(ctx) }
-  },
-  judge(ev, profile) {
-    const fault = observationFault(ev, profile)
-    if (fault) return { checks: [fault] }
+  judgeObserved(ev, profile) {
     // Wire order: across the event and general sockets the recording order is not time order.
     const frames = inTimeOrder(dutFrames(ev.data.observation, ev.session.domainNumber).filter((f) => f.message)).map((x) => x.f)
     const seq = sequenceReport(frames)

@@ -6,33 +6,25 @@
  * grandmasterIdentity (stepsRemoved 0; 9.3.5 Table 30, parentDS = defaultDS).
  */
 import { normalizeClockIdentity } from '../../harness/codec/clock_identity.ts'
-import { type Check, conformance, dutFrames, type Observation, observationFault, observeDutMaster, type RecordedFrame } from '../kit.ts'
+import { type Check, dutFrames, type RecordedFrame, passiveOnDutMaster } from '../kit.ts'
 
 const RESERVED: Record<string, string> = { '000000.0000.000000': 'all zeros', 'ffffff.ffff.ffffff': 'all ones (the wildcard)' }
 const what = (f: RecordedFrame) => `${f.message!.type} #${f.message!.header.sequenceId} (frame ${f.index})`
 
-export default conformance<{ observation: Observation }>({
+export default passiveOnDutMaster({
   id: 'MF-04',
   title: 'clockIdentity form',
   area: 'MF',
   clause: 'IEEE 1588-2019 7.5.2.2, 9.3.5',
   mapsTo: ['OCP DC profile 6.5'],
   tags: ['passive', 'format', 'fast'],
-  capturable: true,
   severity: 'normal',
-  fixture: 'dut-master',
   estimatedSeconds: 25,
   criteria: {
     pass: 'the DUT\'s clockIdentity is neither all zeros nor all ones, and its Announce (stepsRemoved 0) names it as grandmasterIdentity; an FF-FE identity from an EUI-48 is reported as deprecated',
     fail: 'a clockIdentity of all zeros or all ones, or a grandmaster announcing another grandmasterIdentity than its own',
   },
-  appliesTo: () => true,
-  async acquire(ctx) {
-    return { observation: await observeDutMaster(ctx) }
-  },
-  judge(ev, profile) {
-    const fault = observationFault(ev, profile)
-    if (fault) return { checks: [fault] }
+  judgeObserved(ev, profile) {
     const frames = dutFrames(ev.data.observation, ev.session.domainNumber).filter((f) => f.message)
     const ids = [...new Set(frames.map((f) => normalizeClockIdentity(f.message!.header.sourcePortIdentity.clockIdentity)))]
     const checks: Check[] = []

@@ -8,7 +8,7 @@
  */
 import { isEventMessage, isPeerDelayMessage } from '../../harness/codec/constants.ts'
 import { isMulticastIp, isMulticastMac } from '../support/destination.ts'
-import { type Check, conformance, dutFrames, exactCheck, type Observation, observationFault, observeDutMaster, type Profile, type RecordedFrame } from '../kit.ts'
+import { type Check, dutFrames, exactCheck, type Profile, type RecordedFrame, passiveOnDutMaster } from '../kit.ts'
 
 const norm = (mac: string | undefined) => mac?.toLowerCase().replace(/-/g, ':')
 /** FF0X::181 with any scope X (Annex E); the scope is reported, not failed. */
@@ -115,28 +115,20 @@ function judgeUdp(profile: Profile, transport: 'udp4' | 'udp6', frames: Recorded
   ]
 }
 
-export default conformance<{ observation: Observation }>({
+export default passiveOnDutMaster({
   id: 'MF-05',
   title: 'Transport and addressing follow the profile',
   area: 'MF',
   clause: 'IEEE 1588-2019 Annex C, E, F; profile transport rules',
   mapsTo: ['linuxptp configs/*.cfg ptp_dst_mac', 'openshift ptp-operator addressing checks'],
   tags: ['passive', 'format', 'fast'],
-  capturable: true,
   severity: 'critical',
-  fixture: 'dut-master',
   estimatedSeconds: 25,
   criteria: {
     pass: 'the transport is one the profile allows and every frame of the DUT goes to the profile\'s address for its message type (EtherType, MAC and 802.1Q rule, or multicast group and UDP port)',
     fail: 'a frame goes to another destination MAC, multicast group or UDP port, carries another EtherType, or breaks the profile\'s VLAN rule',
   },
-  appliesTo: () => true,
-  async acquire(ctx) {
-    return { observation: await observeDutMaster(ctx) }
-  },
-  judge(ev, profile) {
-    const fault = observationFault(ev, profile)
-    if (fault) return { checks: [fault] }
+  judgeObserved(ev, profile) {
     const t = profile.transport
     const transport = ev.session.transport
     const frames = dutFrames(ev.data.observation, ev.session.domainNumber).filter((f) => f.message)

@@ -5,7 +5,7 @@
  * in the profile's range (or equal its fixed value). Delay_Req, Pdelay_Resp and
  * Pdelay_Resp_Follow_Up carry 0x7F, and so does Pdelay_Req under 1588 (Table 42).
  */
-import { type Check, conformance, describeSetting, dutFrames, FROM_CAPTURE, type IntervalName, type Observation, observationFault, observeDutMaster } from '../kit.ts'
+import { type Check, describeSetting, dutFrames, FROM_CAPTURE, type IntervalName, passiveOnDutMaster } from '../kit.ts'
 import { LAB_INTERVAL_KEY } from '../support/intervals.ts'
 
 /** "Not specified" (1588-2019 13.3.2.14, Table 42). */
@@ -13,28 +13,20 @@ const UNSPECIFIED = 0x7f
 const TABLE_42 = 'IEEE 1588-2019 13.3.2.14, Table 42'
 const show = (v: number) => (v === UNSPECIFIED ? '0x7F' : String(v))
 
-export default conformance<{ observation: Observation }>({
+export default passiveOnDutMaster({
   id: 'MF-07',
   title: 'logMessageInterval field values',
   area: 'MF',
   clause: 'IEEE 1588-2019 13.3.2.14, Table 42',
   mapsTo: ['UNH PWR.c.1.1', 'UNH PWR.c.1.2', 'UNH PWR.c.1.4'],
   tags: ['passive', 'format', 'fast'],
-  capturable: true,
   severity: 'normal',
-  fixture: 'dut-master',
   estimatedSeconds: 25,
   criteria: {
     pass: 'Announce, Sync, Follow_Up, Delay_Resp (and 802.1AS Pdelay_Req) carry the configured interval, inside the profile\'s range; the messages Table 42 gives 0x7F carry 0x7F',
     fail: 'a message carries another interval than the DUT is configured with, a value outside the profile\'s range, or not 0x7F where Table 42 requires it',
   },
-  appliesTo: () => true,
-  async acquire(ctx) {
-    return { observation: await observeDutMaster(ctx) }
-  },
-  judge(ev, profile) {
-    const fault = observationFault(ev, profile)
-    if (fault) return { checks: [fault] }
+  judgeObserved(ev, profile) {
     const gptp = profile.bmca.variant === '802.1as'
     const checks: Check[] = []
     const seen: Record<string, number[]> = {}
