@@ -81,11 +81,13 @@ test.group('refdut / against ptp4l in the lab', (group) => {
 test.group('refdut / ptp-conform run --dut-impl reference', () => {
   // One slice of `selftest` per profile the issue names, run side by side (each case is its own
   // lab): the fault-free reference DUT passes the tests, each fault fails the test it targets.
+  // The slices hold tests whose verdict does not depend on timing noise, so four labs at once
+  // cannot turn a cell inconclusive.
   // The whole matrix is `ptp-conform selftest` (10–20 min per profile), run outside CI.
   const SLICES: { profile: string; tests: string; faults: string }[] = [
     { profile: 'default-e2e', tests: 'INT-01,MF-03', faults: 'sync-rate-double,followup-sequence-mismatch' },
-    { profile: 'default-p2p', tests: 'P2P-01', faults: 'pdelay-turnaround-negative' },
-    { profile: 'gptp', tests: 'TLV-GPTP-01', faults: 'followup-info-tlv-missing' },
+    { profile: 'default-p2p', tests: 'MF-02,MF-04', faults: 'utc-offset-wrong,gm-identity-not-own' },
+    { profile: 'gptp', tests: 'TLV-GPTP-02', faults: 'path-trace-wrong' },
     { profile: 'power-2011', tests: 'TLV-PWR-01', faults: 'c37238-tlv-missing' },
   ]
   test('selftest slices of default-e2e, default-p2p, gptp and power-2011: every cell as expected, no lab left behind', async ({ assert }) => {
