@@ -11,6 +11,7 @@
 import { type Check, conformance, exactCheck, formatNs, judgeBound, type Observation, observationFault, observeDutMaster, timestampToNs } from '../kit.ts'
 import { p2pMeanLinkDelay, scaledToNs } from '../../harness/engines/delay_arithmetic.ts'
 import { pdelayTriples } from '../../harness/recorder/pairing.ts'
+import { LAB_PATH_ASYMMETRY_NS } from '../../harness/verdict/lab_allowances.ts'
 
 const median = (v: readonly bigint[]): bigint => [...v].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))[Math.floor(v.length / 2)]!
 
@@ -139,10 +140,10 @@ export default conformance<{ observation: Observation }>({
         limit: `0 ± ${formatNs(BigInt(window))} (${window === floor ? 'twice the harness time-error floor' : 'the samples\' own spread, 3 × 1.4826 × MAD'})`,
         noise: window,
         source: 'IEEE 1588-2019 11.4.2 (t2, t3 are the responder\'s ingress and egress times); a veth link is symmetric',
-        // Beyond the window but within three times it is what the lab's own software paths have shown
-        // (6–21 µs systematic, ptp4l and the reference DUT alike): undecided, not the DUT's fault.
-        verdict: Math.abs(gap) <= window ? 'pass' : Math.abs(gap) <= 3 * window ? 'inconclusive' : 'fail',
-        detail: `${asymmetry.length} exchanges; twice the time-error floor ${formatNs(BigInt(floor))} (${ev.noise.method}); spread of the samples ±${formatNs(BigInt(spread))}${Math.abs(gap) > window && Math.abs(gap) <= 3 * window ? `; a systematic asymmetry up to 3 × the window (${formatNs(BigInt(3 * window))}) is within what the lab's software timestamping paths show, so the harness cannot tell it from a wrong t2 or t3` : ''}`,
+        // Beyond the window by no more than the lab's software paths have shown by direction
+        // (LAB_PATH_ASYMMETRY_NS): undecided, not the DUT's fault.
+        verdict: Math.abs(gap) <= window ? 'pass' : Math.abs(gap) <= window + Number(LAB_PATH_ASYMMETRY_NS) ? 'inconclusive' : 'fail',
+        detail: `${asymmetry.length} exchanges; twice the time-error floor ${formatNs(BigInt(floor))} (${ev.noise.method}); spread of the samples ±${formatNs(BigInt(spread))}${Math.abs(gap) > window && Math.abs(gap) <= window + Number(LAB_PATH_ASYMMETRY_NS) ? `; within ${formatNs(LAB_PATH_ASYMMETRY_NS)} beyond the window, which the lab's software timestamping paths have been measured to differ by direction, so the harness cannot tell it from a wrong t2 or t3` : ''}`,
         ...sameClock,
       })
     }

@@ -11,6 +11,7 @@ import TE08, { agreementCheck, type OffsetReport, type ReportedOffsetData } from
 import { dutState } from '../../support/evidence/dut_slave.ts'
 import { envelope } from '../../support/evidence/simulate.ts'
 import { roundTrip } from '../../support/evidence/round_trip.ts'
+import { LAB_PATH_ASYMMETRY_NS } from '../../../harness/verdict/lab_allowances.ts'
 
 const e2e = loadProfile('default-e2e')
 const INJECTED = 1_000_000n
@@ -68,6 +69,16 @@ test.group('judge TE-08 reported offset', () => {
     const r = TE08.judge(evidence(reports(3, honest), reports(24, honest)), e2e).checks
     assert.equal(r[0]!.verdict, 'fail')
     assert.equal(r[0]!.measured, 3)
+  })
+
+  test('a 17 µs bias (the lab\'s software path asymmetry) beyond a 7 µs floor is inconclusive in the lab, naming the allowance; a DUT ignoring correctionField (250 µs) still fails', ({ assert }) => {
+    const biased = (e: bigint) => e + 17_000n
+    const c = agreementCheck('injected offset', reports(17, biased, 2_000), 7_000n, INJECTED, 'a fault', LAB_PATH_ASYMMETRY_NS)
+    assert.equal(c.verdict, 'inconclusive', JSON.stringify(c))
+    assert.include(c.detail!, 'LAB_PATH_ASYMMETRY_NS')
+    assert.equal(agreementCheck('injected offset', reports(17, biased, 2_000), 7_000n, INJECTED, 'a fault').verdict, 'fail', 'without the lab allowance (a device) it fails')
+    const ignoring = (e: bigint) => e + 250_000n
+    assert.equal(agreementCheck('with the offset partly in correctionField', reports(17, ignoring, 2_000), 7_000n, 250_000n, 'a DUT ignoring correctionField', LAB_PATH_ASYMMETRY_NS).verdict, 'fail')
   })
 
   test('the tolerance shrinks with the number of reports (standard error of the median)', ({ assert }) => {
