@@ -16,7 +16,7 @@ export interface NotGmCase {
   config: NotGmConfig
   /** How the configuration was put in force. */
   how: string
-  /** Why the case did not run (configuration not possible in this session). */
+  /** Why the case did not run (the DUT cannot be put in this configuration on this run). */
   skipped?: string
   configuredAtNs: bigint
   endNs: bigint
