@@ -8,9 +8,9 @@
 import { summarize } from '../stats/percentiles.ts'
 import { openPort, type Port, type ReceivedFrame } from '../transport/index.ts'
 import type { HarnessNoise } from './session_types.ts'
+import { MAD_TO_SIGMA } from '../stats/robust.ts'
 
-/** Gaussian consistency factor of the MAD (σ ≈ 1.4826 × MAD) and the coverage used (±3σ ≈ 99.7 %). */
-const MAD_TO_SIGMA = 1.4826
+/** The coverage used (±3σ ≈ 99.7 %). */
 const COVERAGE_SIGMAS = 3
 /** A probe whose latency exceeds the median by this many scales is a stall, not noise. */
 const STALL_SCALES = 10

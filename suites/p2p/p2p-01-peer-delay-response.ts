@@ -12,8 +12,8 @@ import { type Check, conformance, exactCheck, formatNs, judgeBound, type Observa
 import { p2pMeanLinkDelay, scaledToNs } from '../../harness/engines/delay_arithmetic.ts'
 import { pdelayTriples } from '../../harness/recorder/pairing.ts'
 import { LAB_PATH_ASYMMETRY_NS } from '../../harness/verdict/lab_allowances.ts'
+import { madNs, MAD_TO_SIGMA, medianNs } from '../../harness/stats/robust.ts'
 
-const median = (v: readonly bigint[]): bigint => [...v].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))[Math.floor(v.length / 2)]!
 
 export default conformance<{ observation: Observation }>({
   id: 'P2P-01',
@@ -82,7 +82,7 @@ export default conformance<{ observation: Observation }>({
       checks.push({ name: 'responder turnaround (t3 − t2) + correctionFields (smallest)', measured: Number(min), unit: 'ns', limit: '≥ 0 ns', source: 'IEEE 1588-2019 11.4.2 c) 7), 8) (timestamps, or zero timestamps with the turnaround in correctionField)', verdict: min >= 0n ? 'pass' : 'fail' })
     }
     if (linkDelays.length) {
-      const med = Number(median(linkDelays))
+      const med = Number(medianNs(linkDelays))
       checks.push({ name: 'mean link delay (median) is non-negative', measured: med, unit: 'ns', limit: '≥ 0 ns', noise, source: 'IEEE 1588-2019 11.4.2', verdict: judgeBound(med, 0, noise, 'min') })
       const thresh = profile.peerDelay?.neighborPropDelayThreshNs
       if (thresh) {
@@ -109,7 +109,7 @@ export default conformance<{ observation: Observation }>({
     }
     if (t2Margins.length) {
       const minT2 = Number(t2Margins.reduce((a, b) => (b < a ? b : a)))
-      const medT2 = Number(median(t2Margins))
+      const medT2 = Number(medianNs(t2Margins))
       const sameClock = lab ? {} : { verdict: 'not-applicable' as const, detail: 'the DUT\'s clock and the harness\'s are not one time base on a device' }
       // One exchange clearly before its request fails at once; otherwise the systematic margin (the
       // median) decides: the smallest of many noisy margins is biased low by the noise itself.
@@ -129,9 +129,9 @@ export default conformance<{ observation: Observation }>({
       // (the link delay itself cannot: it is their mean). The window is zero widened by measured noise: each side may sit
       // the time-error floor from the wire, and software paths differ by direction under load, which the spread of the
       // samples themselves measures (a wrong timestamp shifts them all and leaves the spread alone).
-      const gap = Number(median(asymmetry))
+      const gap = Number(medianNs(asymmetry))
       const floor = 2 * Number(ev.noise.timeErrorFloorNs)
-      const spread = Math.round(3 * 1.4826 * Number(median(asymmetry.map((x) => (x - BigInt(gap) < 0n ? BigInt(gap) - x : x - BigInt(gap))))))
+      const spread = Math.round(3 * MAD_TO_SIGMA * Number(madNs(asymmetry)))
       const window = Math.max(floor, spread)
       checks.push({
         name: 'one-way delays agree in both directions on the shared clock (median of (t2 − t1) − (t4 − t3))',

@@ -11,9 +11,9 @@
 import { type Check, conformance, formatNs, judgeBound, type Observation, observationFault, observeDutMaster, dutPortOf, testParams, type Profile } from '../kit.ts'
 import { twoWayTimeError } from '../../harness/stats/two_way_time_error.ts'
 import { REFERENCE_CLOCK_TIME_ERROR_NS } from '../../harness/refdut/clock.ts'
+import { MAD_TO_SIGMA } from '../../harness/stats/robust.ts'
 
 const PARAMS = { limitKey: '' as string, windowSeconds: 0, minSamples: 10 }
-const MAD_TO_SIGMA = 1.4826
 /** A sample further than this many scales above the median |TE| is a suspected stall. */
 const STALL_SCALES = 10
 

@@ -16,6 +16,7 @@ import type { StateRead } from '../support/grandmasters.ts'
 import { describeStates } from '../support/state_history.ts'
 import { systemTimeNs } from '../../harness/transport/clocks.ts'
 import { LAB_PATH_ASYMMETRY_NS } from '../../harness/verdict/lab_allowances.ts'
+import { madNs, MAD_TO_SIGMA, MEDIAN_SE_FACTOR, medianNs } from '../../harness/stats/robust.ts'
 
 /** One offsetFromMaster the DUT reported, when it was read, and what it should have been then. */
 export interface OffsetReport {
@@ -38,9 +39,6 @@ export interface ReportedOffsetData {
 
 const PARAMS = { injectedOffsetNs: 1_000_000, correctionShiftNs: 250_000, sampleSeconds: 6 }
 const SOURCE = 'IEEE 1588-2019 11.2, 11.3.2 (offsetFromMaster = t2 − t1 − meanPathDelay − corrections)'
-/** √(π/2): the standard error of a normal sample's median is this × σ/√n. */
-const MEDIAN_SE_FACTOR = 1.2533
-const MAD_TO_SIGMA = 1.4826
 const COVERAGE = 3
 const MIN_REPORTS = 5
 
@@ -58,10 +56,6 @@ async function sampleOffsets(ctx: TestContext, m: Masters, seconds: number): Pro
   return { reports, missed }
 }
 
-const median = (v: readonly bigint[]): bigint => {
-  const s = [...v].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
-  return s[Math.floor(s.length / 2)]!
-}
 const abs = (v: bigint) => (v < 0n ? -v : v)
 
 /** The agreement check of one phase: median error against noise + a shrinking spread term. */
@@ -71,8 +65,8 @@ export function agreementCheck(label: string, reports: readonly OffsetReport[], 
     return { name, measured: reports.length, limit: `≥ ${MIN_REPORTS} reports while a slave`, source: SOURCE, verdict: 'fail', detail: `the DUT reported its offsetFromMaster ${reports.length} times while a slave` }
   }
   const errors = reports.map((r) => r.reportedNs - r.expectedNs)
-  const med = median(errors)
-  const mad = median(errors.map((e) => abs(e - med)))
+  const med = medianNs(errors)
+  const mad = madNs(errors)
   const se = (MEDIAN_SE_FACTOR * MAD_TO_SIGMA * Number(mad)) / Math.sqrt(errors.length)
   const tolerance = Number(floorNs) + COVERAGE * se
   const err = Number(abs(med))
@@ -84,7 +78,7 @@ export function agreementCheck(label: string, reports: readonly OffsetReport[], 
     noise: tolerance,
     source: SOURCE,
   }
-  const detail = `expected ${formatNs(reports[0]!.expectedNs)}; median reported ${formatNs(median(reports.map((r) => r.reportedNs)))}; n ${errors.length}, MAD ${formatNs(mad)}, standard error of the median ${formatNs(BigInt(Math.round(se)))}, harness time-error floor ${formatNs(floorNs)}`
+  const detail = `expected ${formatNs(reports[0]!.expectedNs)}; median reported ${formatNs(medianNs(reports.map((r) => r.reportedNs)))}; n ${errors.length}, MAD ${formatNs(mad)}, standard error of the median ${formatNs(BigInt(Math.round(se)))}, harness time-error floor ${formatNs(floorNs)}`
   if (tolerance * 2 >= Number(distinguishNs)) {
     return { ...base, verdict: 'inconclusive', detail: `${detail}; a tolerance this wide cannot tell ${what} (${formatNs(distinguishNs)}) apart` }
   }

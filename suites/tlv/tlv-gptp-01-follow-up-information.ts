@@ -9,6 +9,7 @@
 import type { FollowUpInfoTlv, FollowUpMessage, SyncMessage } from '../../harness/codec/types.ts'
 import { conformance, dutFrames, judgeBound, type Observation, observationFault, observeDutMaster, timestampToNs, formatNs } from '../kit.ts'
 import { orgIdentityChecks, presenceChecks, requiredTlv, watchOf } from '../support/tlv.ts'
+import { mad, MAD_TO_SIGMA, MEDIAN_SE_FACTOR, median } from '../../harness/stats/robust.ts'
 
 const NAME = 'IEEE_802_1AS_FOLLOW_UP_INFO'
 const SOURCE = 'IEEE 802.1AS-2020 11.4.4.3'
@@ -26,8 +27,6 @@ export interface RateMeasurement {
   /** 3 × the standard error of that median slope (from the slopes' MAD). */
   uncertainty: number
 }
-
-const medianOf = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!
 
 /**
  * Rate of the DUT's time (Follow_Up origin + correction) against the harness's arrival times of
@@ -51,10 +50,8 @@ export function measureRate(syncs: readonly { seq: number; rxNs: bigint }[], fup
     if (dx > 0) slopes.push((ds[i + half]! - ds[i]!) / dx)
   }
   if (slopes.length < 2) return undefined
-  const slope = medianOf(slopes)
-  const mad = medianOf(slopes.map((v) => Math.abs(v - slope)))
-  // Standard error of a median: 1.2533 σ/√n, σ from the MAD.
-  const se = (1.2533 * 1.4826 * mad) / Math.sqrt(slopes.length)
+  const slope = median(slopes)
+  const se = (MEDIAN_SE_FACTOR * MAD_TO_SIGMA * mad(slopes)) / Math.sqrt(slopes.length)
   return { pairs: xs.length, spanS: (xs.at(-1)! - xs[0]!) / 1e9, offset: slope, uncertainty: 3 * se }
 }
 
