@@ -9,6 +9,7 @@ import { summarize } from '../stats/percentiles.ts'
 import { openPort, type Port, type ReceivedFrame } from '../transport/index.ts'
 import type { HarnessNoise } from './session_types.ts'
 import { MAD_TO_SIGMA } from '../stats/robust.ts'
+import { LAB_PATH_ASYMMETRY_NS } from '../verdict/lab_allowances.ts'
 
 /** The coverage used (±3σ ≈ 99.7 %). */
 const COVERAGE_SIGMAS = 3
@@ -90,10 +91,12 @@ export async function measureLinkNoise(
     if (a !== undefined) lat.push(a - t)
   }
   if (lat.length < count / 2) throw new Error(`noise self-check: only ${lat.length} of ${count} probe frames arrived`)
-  return noiseFromLatencies(
+  const noise = noiseFromLatencies(
     lat,
     (p50, p99) => `one-way latency spread (p99 − p50) of ${lat.length} software-timestamped L2 frames across the lab link; p50 ${p50} ns, p99 ${p99} ns`,
   )
+  // The probes go one way only; what the lab's software paths differ by direction is the measured allowance.
+  return { ...noise, pathAsymmetryNs: LAB_PATH_ASYMMETRY_NS, method: `${noise.method}; path asymmetry allowance ±${LAB_PATH_ASYMMETRY_NS} ns (LAB_PATH_ASYMMETRY_NS)` }
 }
 
 /**

@@ -22,9 +22,15 @@ export interface HarnessNoise {
   /**
    * How far a timestamp may sit from the frame's true passage, for time-error measurements:
    * with software timestamps the stamp is taken somewhere in the stack, so the floor is the
-   * p99 of the one-way latency through it (hardware timestamps would make it far smaller).
+   * median one-way latency through it plus the ± above (hardware timestamps make it far smaller).
    */
   timeErrorFloorNs: bigint
+  /**
+   * How far the two directions of the path may differ systematically beyond that spread, which
+   * a two-way quantity (an offset, a one-way delay difference) carries. Absent: none is known,
+   * and a judge allows nothing for it.
+   */
+  pathAsymmetryNs?: bigint
   method: string
   /** Probes delayed far beyond the noise (vCPU stalls) during the measurement. */
   stalls?: number

@@ -11,7 +11,6 @@
 import { type Check, conformance, exactCheck, formatNs, judgeBound, type Observation, observationFault, observeDutMaster, timestampToNs } from '../kit.ts'
 import { p2pMeanLinkDelay, scaledToNs } from '../../harness/engines/delay_arithmetic.ts'
 import { pdelayTriples } from '../../harness/recorder/pairing.ts'
-import { LAB_PATH_ASYMMETRY_NS } from '../../harness/verdict/lab_allowances.ts'
 import { madNs, MAD_TO_SIGMA, medianNs } from '../../harness/stats/robust.ts'
 
 
@@ -133,6 +132,7 @@ export default conformance<{ observation: Observation }>({
       const floor = 2 * Number(ev.noise.timeErrorFloorNs)
       const spread = Math.round(3 * MAD_TO_SIGMA * Number(madNs(asymmetry)))
       const window = Math.max(floor, spread)
+      const allowance = Number(ev.noise.pathAsymmetryNs ?? 0n)
       checks.push({
         name: 'one-way delays agree in both directions on the shared clock (median of (t2 − t1) − (t4 − t3))',
         measured: gap,
@@ -140,10 +140,9 @@ export default conformance<{ observation: Observation }>({
         limit: `0 ± ${formatNs(BigInt(window))} (${window === floor ? 'twice the harness time-error floor' : 'the samples\' own spread, 3 × 1.4826 × MAD'})`,
         noise: window,
         source: 'IEEE 1588-2019 11.4.2 (t2, t3 are the responder\'s ingress and egress times); a veth link is symmetric',
-        // Beyond the window by no more than the lab's software paths have shown by direction
-        // (LAB_PATH_ASYMMETRY_NS): undecided, not the DUT's fault.
-        verdict: Math.abs(gap) <= window ? 'pass' : Math.abs(gap) <= window + Number(LAB_PATH_ASYMMETRY_NS) ? 'inconclusive' : 'fail',
-        detail: `${asymmetry.length} exchanges; twice the time-error floor ${formatNs(BigInt(floor))} (${ev.noise.method}); spread of the samples ±${formatNs(BigInt(spread))}${Math.abs(gap) > window && Math.abs(gap) <= window + Number(LAB_PATH_ASYMMETRY_NS) ? `; within ${formatNs(LAB_PATH_ASYMMETRY_NS)} beyond the window, which the lab's software timestamping paths have been measured to differ by direction, so the harness cannot tell it from a wrong t2 or t3` : ''}`,
+        // Beyond the window by no more than the path asymmetry the noise allows: undecided, not the DUT's fault.
+        verdict: Math.abs(gap) <= window ? 'pass' : Math.abs(gap) <= window + allowance ? 'inconclusive' : 'fail',
+        detail: `${asymmetry.length} exchanges; twice the time-error floor ${formatNs(BigInt(floor))} (${ev.noise.method}); spread of the samples ±${formatNs(BigInt(spread))}${Math.abs(gap) > window && Math.abs(gap) <= window + allowance ? `; within the ${formatNs(BigInt(allowance))} path asymmetry the harness noise allows beyond the window, so the harness cannot tell it from a wrong t2 or t3` : ''}`,
         ...sameClock,
       })
     }

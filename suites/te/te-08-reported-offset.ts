@@ -15,7 +15,6 @@ import { type Check, conformance, formatNs, isSlave, lockTimeoutMs, masterConfig
 import type { StateRead } from '../support/grandmasters.ts'
 import { describeStates } from '../support/state_history.ts'
 import { systemTimeNs } from '../../harness/transport/clocks.ts'
-import { LAB_PATH_ASYMMETRY_NS } from '../../harness/verdict/lab_allowances.ts'
 import { madNs, MAD_TO_SIGMA, MEDIAN_SE_FACTOR, medianNs } from '../../harness/stats/robust.ts'
 
 /** One offsetFromMaster the DUT reported, when it was read, and what it should have been then. */
@@ -83,10 +82,10 @@ export function agreementCheck(label: string, reports: readonly OffsetReport[], 
     return { ...base, verdict: 'inconclusive', detail: `${detail}; a tolerance this wide cannot tell ${what} (${formatNs(distinguishNs)}) apart` }
   }
   if (err <= tolerance) return { ...base, verdict: 'pass', detail }
-  // A path asymmetry moves a two-way offset by half itself; beyond the tolerance but within what
-  // the lab's software paths have shown, the harness cannot blame the DUT.
+  // A path asymmetry moves a two-way offset by half itself; beyond the tolerance but within the
+  // asymmetry the noise allows, the harness cannot blame the DUT.
   if (err <= tolerance + Number(asymmetryAllowanceNs)) {
-    return { ...base, verdict: 'inconclusive', detail: `${detail}; within ${formatNs(asymmetryAllowanceNs)} beyond the tolerance, which the lab's software timestamping paths have been measured to cause by direction (LAB_PATH_ASYMMETRY_NS)` }
+    return { ...base, verdict: 'inconclusive', detail: `${detail}; within the ${formatNs(asymmetryAllowanceNs)} path asymmetry the harness noise allows beyond the tolerance (the lab's software paths, measured)` }
   }
   return { ...base, verdict: 'fail', detail }
 }
@@ -142,8 +141,8 @@ export default conformance<ReportedOffsetData>({
         checks: [{ name: 'DUT follows the harness grandmaster', measured: 'never', limit: 'SLAVE or UNCALIBRATED, with an offsetFromMaster', source: 'IEEE 1588-2019 9.2.5 (state decision)', verdict: 'fail', detail: `its states: ${describeStates(d.lock)}` }],
       }
     }
-    // On a device the path is the network's, and its asymmetry is part of what is judged.
-    const allowance = ev.session.mode === 'lab' ? LAB_PATH_ASYMMETRY_NS : 0n
+    // Only the lab's noise carries a path asymmetry: on a device the path is the network's, part of what is judged.
+    const allowance = ev.noise.pathAsymmetryNs ?? 0n
     const checks = [
       agreementCheck('injected offset', d.plain, ev.noise.timeErrorFloorNs, abs(d.injectedOffsetNs), 'a DUT reporting 0 or the wrong sign', allowance),
       agreementCheck('with the offset partly in correctionField', d.shifted, ev.noise.timeErrorFloorNs, abs(d.correctionShiftNs), 'a DUT ignoring correctionField', allowance),

@@ -12,6 +12,7 @@ import { combineChecks } from '../../../harness/verdict/verdict.ts'
 import P2P01 from '../../../suites/p2p/p2p-01-peer-delay-response.ts'
 import { envelope, simulatedObservation, type SimulationOptions } from '../../support/evidence/simulate.ts'
 import { roundTrip } from '../../support/evidence/round_trip.ts'
+import { LAB_PATH_ASYMMETRY_NS } from '../../../harness/verdict/lab_allowances.ts'
 
 const p2p = loadProfile('default-p2p')
 const gptp = loadProfile('gptp')
@@ -75,12 +76,14 @@ test.group('judge P2P-01 peer-delay responses', () => {
     assert.equal(bad.verdict, 'fail', JSON.stringify(bad))
   })
 
-  test('a systematic asymmetry beyond the window by less than the lab\'s measured path asymmetry (30 µs) is inconclusive, not a fail', ({ assert }) => {
+  test('a systematic asymmetry beyond the window by less than the lab\'s measured path asymmetry (30 µs) is inconclusive where the noise allows that asymmetry, a fail where it allows none', ({ assert }) => {
     const name = 'one-way delays agree in both directions on the shared clock (median of (t2 − t1) − (t4 − t3))'
     // Quiet floor 300 ns → window 600 ns; t2 1 µs late makes the gap 1 µs.
-    const c = judge(p2p, on(['Pdelay_Resp'], { kind: 'timestampJump', ns: 1_000n })).checks.find((x) => x.name === name)!
+    const late = on(['Pdelay_Resp'], { kind: 'timestampJump', ns: 1_000n })
+    const c = judge(p2p, late, { noise: { ...QUIET, pathAsymmetryNs: LAB_PATH_ASYMMETRY_NS } }).checks.find((x) => x.name === name)!
     assert.equal(c.verdict, 'inconclusive', JSON.stringify(c))
     assert.include(c.detail!, 'cannot tell it from a wrong t2 or t3')
+    assert.equal(judge(p2p, late).checks.find((x) => x.name === name)!.verdict, 'fail', 'a noise without a path asymmetry allows none')
   })
 
   test('fault: a link delay of 5 µs exceeds 802.1AS neighborPropDelayThresh (800 ns)', ({ assert }) => {

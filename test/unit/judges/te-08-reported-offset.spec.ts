@@ -12,6 +12,7 @@ import { dutState } from '../../support/evidence/dut_slave.ts'
 import { envelope } from '../../support/evidence/simulate.ts'
 import { roundTrip } from '../../support/evidence/round_trip.ts'
 import { LAB_PATH_ASYMMETRY_NS } from '../../../harness/verdict/lab_allowances.ts'
+import type { HarnessNoise } from '../../../harness/run/session_types.ts'
 
 const e2e = loadProfile('default-e2e')
 const INJECTED = 1_000_000n
@@ -30,9 +31,9 @@ function reports(n: number, report: (expected: bigint) => bigint, sigmaNs = 2_00
   return Array.from({ length: n }, (_, i) => ({ readNs: 1_700_000_000_000_000_000n + BigInt(i) * 250_000_000n, expectedNs: -INJECTED, reportedNs: report(-INJECTED) + j() }))
 }
 
-function evidence(plain: OffsetReport[], shifted: OffsetReport[], locked = true) {
+function evidence(plain: OffsetReport[], shifted: OffsetReport[], locked = true, noise?: HarnessNoise) {
   const data: ReportedOffsetData = { injectedOffsetNs: INJECTED, correctionShiftNs: SHIFT, lock: [{ atNs: 1n, state: dutState(locked ? 'SLAVE' : 'LISTENING') }], locked, plain, shifted, missedReads: 0, recorder: new Recorder() }
-  return envelope('TE-08', e2e, data)
+  return envelope('TE-08', e2e, data, noise ? { noise } : {})
 }
 const verdict = (ev: ReturnType<typeof evidence>) => combineChecks(TE08.judge(ev, e2e).checks)
 const honest = (e: bigint) => e
@@ -71,11 +72,16 @@ test.group('judge TE-08 reported offset', () => {
     assert.equal(r[0]!.measured, 3)
   })
 
-  test('a 17 µs bias (the lab\'s software path asymmetry) beyond a 7 µs floor is inconclusive in the lab, naming the allowance; a DUT ignoring correctionField (250 µs) still fails', ({ assert }) => {
+  test('a 17 µs bias (the lab\'s software path asymmetry) beyond a 7 µs floor is inconclusive where the noise allows a path asymmetry, naming it; a DUT ignoring correctionField (250 µs) still fails', ({ assert }) => {
     const biased = (e: bigint) => e + 17_000n
+    const labNoise: HarnessNoise = { ns: 2_000n, timeErrorFloorNs: 7_000n, method: 'unit test', pathAsymmetryNs: LAB_PATH_ASYMMETRY_NS }
+    const judged = TE08.judge(evidence(reports(17, biased, 2_000), reports(17, honest, 2_000), true, labNoise), e2e).checks
+    assert.equal(judged[0]!.verdict, 'inconclusive', JSON.stringify(judged[0]))
+    assert.include(judged[0]!.detail!, 'path asymmetry the harness noise allows')
+    const { pathAsymmetryNs: _, ...deviceNoise } = labNoise
+    assert.equal(TE08.judge(evidence(reports(17, biased, 2_000), reports(17, honest, 2_000), true, deviceNoise), e2e).checks[0]!.verdict, 'fail', 'a noise without a path asymmetry (a device) allows none')
     const c = agreementCheck('injected offset', reports(17, biased, 2_000), 7_000n, INJECTED, 'a fault', LAB_PATH_ASYMMETRY_NS)
     assert.equal(c.verdict, 'inconclusive', JSON.stringify(c))
-    assert.include(c.detail!, 'LAB_PATH_ASYMMETRY_NS')
     assert.equal(agreementCheck('injected offset', reports(17, biased, 2_000), 7_000n, INJECTED, 'a fault').verdict, 'fail', 'without the lab allowance (a device) it fails')
     const ignoring = (e: bigint) => e + 250_000n
     assert.equal(agreementCheck('with the offset partly in correctionField', reports(17, ignoring, 2_000), 7_000n, 250_000n, 'a DUT ignoring correctionField', LAB_PATH_ASYMMETRY_NS).verdict, 'fail')
