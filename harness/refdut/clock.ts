@@ -45,7 +45,7 @@ import { buildPathTraceTlv } from '../codec/tlvs/path_trace.ts'
  * under gptp: median |TE| 10.8 µs, max 34.5 µs over 21 s). A time-error limit below this is
  * beyond it, so selftest cannot show it passing such a limit, only failing a fault.
  */
-export const REFERENCE_CLOCK_TIME_ERROR_NS = 100_000
+export const REFERENCE_CLOCK_TIME_ERROR_NS = 100_000n
 
 export type ReferenceRole = 'master' | 'slave' | 'auto'
 

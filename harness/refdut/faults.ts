@@ -5,6 +5,7 @@
  */
 import { FLAG_CURRENT_UTC_OFFSET_VALID, FLAG_PTP_TIMESCALE, FLAG_UNICAST } from '../codec/constants.ts'
 import type { Profile } from '../profiles/types.ts'
+import { CURRENT_TAI_MINUS_UTC } from '../time/utc_offset.ts'
 import type { ReferenceBehaviour, ReferenceClockConfig } from './clock.ts'
 
 export interface Fault {
@@ -70,12 +71,12 @@ export const FAULTS: Fault[] = [
   },
   {
     id: 'utc-offset-wrong',
-    title: 'Announce declares a valid UTC offset on the PTP timescale and says 36 s (TAI − UTC is 37 s)',
+    title: `Announce declares a valid UTC offset on the PTP timescale and says ${CURRENT_TAI_MINUS_UTC - 1} s (TAI − UTC is ${CURRENT_TAI_MINUS_UTC} s)`,
     targets: ['MF-02'],
     apply: with_((c) =>
       add(c.behaviour, 'masterMutations', [
         { id: 'utc-valid', messageTypes: ['Announce'], mutation: { kind: 'flags', set: FLAG_CURRENT_UTC_OFFSET_VALID | FLAG_PTP_TIMESCALE } },
-        { id: 'utc-36', messageTypes: ['Announce'], mutation: { kind: 'fields', overrides: { currentUtcOffset: 36 } } },
+        { id: 'utc-one-short', messageTypes: ['Announce'], mutation: { kind: 'fields', overrides: { currentUtcOffset: CURRENT_TAI_MINUS_UTC - 1 } } },
       ]),
     ),
   },

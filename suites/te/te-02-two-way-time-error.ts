@@ -41,8 +41,8 @@ export default conformance<{ observation: Observation }>({
   appliesTo: (p) => (namedLimit(p) ? true : `profile ${p.id} names no maxAbsTimeError limit for TE-02 (suites.overrides['TE-02'].limitKey)`),
   referenceBaseline: (p) => {
     const n = namedLimit(p)
-    return n && n.limit.limit.value < REFERENCE_CLOCK_TIME_ERROR_NS
-      ? `its limit (${n.key}, ${n.limit.limit.value} ns) is below what the reference DUT's software clock keeps (${REFERENCE_CLOCK_TIME_ERROR_NS / 1000} µs)`
+    return n && BigInt(Math.ceil(n.limit.limit.value)) < REFERENCE_CLOCK_TIME_ERROR_NS
+      ? `its limit (${n.key}, ${n.limit.limit.value} ns) is below what the reference DUT's software clock keeps (${formatNs(REFERENCE_CLOCK_TIME_ERROR_NS)})`
       : true
   },
   async acquire(ctx) {

@@ -16,8 +16,11 @@ import MF02 from '../../../suites/mf/mf-02-flags-and-utc-offset.ts'
 import { addressedObservation } from '../../support/evidence/mf.ts'
 import { envelope, simulatedObservation } from '../../support/evidence/simulate.ts'
 import { roundTrip } from '../../support/evidence/round_trip.ts'
+import { taiMinusUtcAt } from '../../../harness/time/utc_offset.ts'
 
 const e2e = loadProfile('default-e2e')
+/** TAI − UTC at the simulation's start (1.7e18 ns, November 2023), from the one table. */
+const TAI_UTC = taiMinusUtcAt(1_700_000_000_000_000_000n)!
 const gptp = loadProfile('gptp')
 const power = loadProfile('power-2011')
 
@@ -42,21 +45,21 @@ test.group('judge MF-02 flags and the UTC offset', () => {
     }
   })
 
-  test('a grandmaster declaring 37 s valid on the PTP timescale passes', ({ assert }) => {
+  test('a grandmaster declaring TAI − UTC (37 s) valid on the PTP timescale passes', ({ assert }) => {
     const r = judged(gptp, [utcValid])
-    assert.deepInclude(r.check('currentUtcOffset equals TAI − UTC'), { verdict: 'pass', measured: '37' })
+    assert.deepInclude(r.check('currentUtcOffset equals TAI − UTC'), { verdict: 'pass', measured: String(TAI_UTC) })
   })
 
-  test('fault: 36 s declared valid fails, naming the frame and TAI − UTC', ({ assert }) => {
-    const r = judged(gptp, [utcValid, offset(36)])
+  test('fault: 36 s (one short) declared valid fails, naming the frame and TAI − UTC', ({ assert }) => {
+    const r = judged(gptp, [utcValid, offset(TAI_UTC - 1)])
     const c = r.check('currentUtcOffset equals TAI − UTC')
     assert.equal(c.verdict, 'fail')
-    assert.match(c.detail!, /Announce #\d+ \(frame \d+\) says 36 s, TAI − UTC is 37 s/)
+    assert.match(c.detail!, new RegExp(`Announce #\\d+ \\(frame \\d+\\) says ${TAI_UTC - 1} s, TAI − UTC is ${TAI_UTC} s`))
   })
 
-  test('with leap61 announced, the offset of either side of the leap passes (37 or 38)', ({ assert }) => {
-    assert.equal(judged(gptp, [utcValid, flags(['Announce'], FLAG_LEAP61), offset(38)]).check('currentUtcOffset equals TAI − UTC').verdict, 'pass')
-    assert.equal(judged(gptp, [utcValid, flags(['Announce'], FLAG_LEAP61), offset(39)]).check('currentUtcOffset equals TAI − UTC').verdict, 'fail')
+  test('with leap61 announced, the offset of either side of the leap passes (TAI − UTC or one more)', ({ assert }) => {
+    assert.equal(judged(gptp, [utcValid, flags(['Announce'], FLAG_LEAP61), offset(TAI_UTC + 1)]).check('currentUtcOffset equals TAI − UTC').verdict, 'pass')
+    assert.equal(judged(gptp, [utcValid, flags(['Announce'], FLAG_LEAP61), offset(TAI_UTC + 2)]).check('currentUtcOffset equals TAI − UTC').verdict, 'fail')
   })
 
   test('fault: leap61 and leap59 both set fails', ({ assert }) => {

@@ -59,6 +59,13 @@ test.group('judge P2P-01 peer-delay responses', () => {
     assert.include(judge(p2p, early).failed, 'requestReceiptTimestamp after the request left the harness (median margin)')
   })
 
+  test('fault: one Pdelay_Resp whose requestReceiptTimestamp is 1 ms before its request fails, though the median margin is fine', ({ assert }) => {
+    const once: Partial<TestMasterConfig> = { mutations: [{ messageTypes: ['Pdelay_Resp'], select: { kind: 'sequenceIds', ids: [5] }, mutation: { kind: 'timestampJump', ns: -1_000_000n } }] }
+    const c = judge(p2p, once).checks.find((x) => x.name === 'requestReceiptTimestamp after the request left the harness (median margin)')!
+    assert.equal(c.verdict, 'fail', JSON.stringify(c))
+    assert.isBelow(c.measured as number, -900_000)
+  })
+
   test('a 5 µs link delay measured with ±7 µs noise: the smallest margin may dip below zero, the median decides (inconclusive, not fail)', ({ assert }) => {
     const r = judge(p2p, {}, { linkDelayNs: 5_000, noise: { ns: 7_000n, timeErrorFloorNs: 7_000n, method: 'unit test: ±7 µs' } })
     const c = r.checks.find((x) => x.name === 'requestReceiptTimestamp after the request left the harness (median margin)')!
