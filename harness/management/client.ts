@@ -22,7 +22,7 @@ import {
   ManagementId,
   type ManagementIdName,
 } from '../codec/index.ts'
-import { clockIdentityFromMac } from '../codec/clock_identity.ts'
+import { clockIdentityFromMac, normalizeClockIdentity } from '../codec/clock_identity.ts'
 import type { ClockIdentity, Finding, ManagementDataField, ManagementMessage, PortIdentity } from '../codec/types.ts'
 import { openPort, type Port, type ReceivedFrame, type TransportKind } from '../transport/index.ts'
 
@@ -80,6 +80,16 @@ export interface ManagementResult {
   undecodable: { from?: string; error: string }[]
 }
 
+export interface RequestOptions {
+  /** targetPortIdentity (default: the wildcard, as pmc sends it). */
+  target?: PortIdentity
+  timeoutMs?: number
+  /** Resolve once this many distinct sources answered. */
+  expect?: number
+  /** Resolve once this clock answered (a wildcard request whose answer of interest is one clock's). */
+  expectFrom?: ClockIdentity
+}
+
 export class ManagementError extends Error {
   constructor(
     message: string,
@@ -116,6 +126,8 @@ interface Pending {
   undecodable: ManagementResult['undecodable']
   /** Stop early once this many distinct sources answered. */
   expect?: number
+  /** Stop early once this clock answered (normalised clockIdentity). */
+  expectFrom?: string
   done: () => void
 }
 
@@ -157,13 +169,13 @@ export class ManagementClient {
     this.port.close()
   }
 
-  /** GET one managementId; resolves after the response window (or once `expect` sources answered). */
-  get(id: number | ManagementIdName, o: { target?: PortIdentity; timeoutMs?: number; expect?: number } = {}): Promise<ManagementResult> {
+  /** GET one managementId; resolves after the response window (or once `expect` sources, or `expectFrom`, answered). */
+  get(id: number | ManagementIdName, o: RequestOptions = {}): Promise<ManagementResult> {
     return this.request('GET', idOf(id), undefined, o)
   }
 
   /** SET over the wire. ptp4l refuses these with MANAGEMENT_ERROR_STATUS NOT_SUPPORTED; suites test that. */
-  set(id: number | ManagementIdName, dataField: ManagementDataField, o: { target?: PortIdentity; timeoutMs?: number; expect?: number } = {}): Promise<ManagementResult> {
+  set(id: number | ManagementIdName, dataField: ManagementDataField, o: RequestOptions = {}): Promise<ManagementResult> {
     return this.request('SET', idOf(id), dataField, o)
   }
 
@@ -171,7 +183,7 @@ export class ManagementClient {
     action: 'GET' | 'SET',
     managementId: number,
     dataField: ManagementDataField | undefined,
-    o: { target?: PortIdentity; timeoutMs?: number; expect?: number },
+    o: RequestOptions,
   ): Promise<ManagementResult> {
     const sequenceId = this.sequenceId
     this.sequenceId = (this.sequenceId + 1) & 0xffff
@@ -205,6 +217,7 @@ export class ManagementClient {
         answers: result.answers,
         undecodable: result.undecodable,
         expect: o.expect,
+        ...(o.expectFrom ? { expectFrom: normalizeClockIdentity(o.expectFrom) } : {}),
         done: () => {
           if (timer) clearTimeout(timer)
           this.pending.delete(sequenceId)
@@ -251,35 +264,52 @@ export class ManagementClient {
     if (!p) return
     if (!isWildcard(m.targetPortIdentity) && portKey(m.targetPortIdentity) !== portKey(this.sourcePortIdentity)) return
     if (m.header.domainNumber !== (this.o.domainNumber ?? 0)) return
-    const tlv = m.tlvs[0]
-    const answer: ManagementAnswer = {
-      source: m.header.sourcePortIdentity,
-      sourceKey: portKey(m.header.sourcePortIdentity),
-      action: ACTION_NAMES.get(m.actionField) ?? String(m.actionField),
-      managementId: -1,
-      message: m,
-      findings: decoded.findings,
-      rxTimestampNs: f.rxTimestampNs,
-      ...(from ? { from } : {}),
-    }
-    if (tlv?.kind === 'MANAGEMENT') {
-      answer.managementId = tlv.managementId
-      answer.data = tlv.dataField
-    } else if (tlv?.kind === 'MANAGEMENT_ERROR_STATUS') {
-      answer.managementId = tlv.managementId
-      answer.error = {
-        managementErrorId: tlv.managementErrorId,
-        name: ERROR_NAMES.get(tlv.managementErrorId) ?? `0x${tlv.managementErrorId.toString(16).padStart(4, '0')}`,
-        ...(tlv.displayData && tlv.displayData.length ? { displayData: Buffer.from(tlv.displayData).toString('utf8') } : {}),
-      }
-    } else {
+    const answer = managementAnswer(m, decoded.findings, f.rxTimestampNs, from)
+    if (!answer) {
+      // An answer to our request that carries neither TLV is the responder's fault: keep it as such.
+      const what = decoded.findings.map((x) => `${x.field ?? ''} ${x.message}`.trim()).join('; ')
+      p.undecodable.push({ ...(from ? { from } : {}), error: `answer without a MANAGEMENT or MANAGEMENT_ERROR_STATUS TLV (${m.tlvs.map((t) => t.kind).join(', ') || 'no TLV'})${what ? `: ${what}` : ''}` })
       return
     }
     // An error may echo managementId 0 when the id was unknown to the responder; keep it with the request.
     if (answer.managementId !== p.managementId && !answer.error) return
     p.answers.push(answer)
     if (p.expect !== undefined && new Set(p.answers.map((a) => a.sourceKey)).size >= p.expect) p.done()
+    else if (p.expectFrom !== undefined && normalizeClockIdentity(answer.source.clockIdentity) === p.expectFrom) p.done()
   }
+}
+
+/**
+ * What a RESPONSE/ACKNOWLEDGE says, as the client reports it: its MANAGEMENT data or its
+ * MANAGEMENT_ERROR_STATUS (undefined: neither TLV). Pure, so evidence can be built from a
+ * responder without a network.
+ */
+export function managementAnswer(m: ManagementMessage, findings: Finding[], rxTimestampNs: bigint | null, from?: string): ManagementAnswer | undefined {
+  const tlv = m.tlvs[0]
+  const answer: ManagementAnswer = {
+    source: m.header.sourcePortIdentity,
+    sourceKey: portKey(m.header.sourcePortIdentity),
+    action: ACTION_NAMES.get(m.actionField) ?? String(m.actionField),
+    managementId: -1,
+    message: m,
+    findings,
+    rxTimestampNs,
+    ...(from ? { from } : {}),
+  }
+  if (tlv?.kind === 'MANAGEMENT') {
+    answer.managementId = tlv.managementId
+    answer.data = tlv.dataField
+  } else if (tlv?.kind === 'MANAGEMENT_ERROR_STATUS') {
+    answer.managementId = tlv.managementId
+    answer.error = {
+      managementErrorId: tlv.managementErrorId,
+      name: ERROR_NAMES.get(tlv.managementErrorId) ?? `0x${tlv.managementErrorId.toString(16).padStart(4, '0')}`,
+      ...(tlv.displayData && tlv.displayData.length ? { displayData: Buffer.from(tlv.displayData).toString('utf8') } : {}),
+    }
+  } else {
+    return undefined
+  }
+  return answer
 }
 
 /**

@@ -1,10 +1,12 @@
 /**
  * The reference DUT's PTP management responder (IEEE 1588-2019 15.3, 15.5.3): GET of
  * DEFAULT_DATA_SET, CURRENT_DATA_SET, PARENT_DATA_SET, TIME_PROPERTIES_DATA_SET and
- * PORT_DATA_SET answered with RESPONSE from the clock's state; other ids and other
- * actions with MANAGEMENT_ERROR_STATUS NOT_SUPPORTED. Pure: data in, message out.
+ * PORT_DATA_SET answered with RESPONSE from the clock's state; other defined ids and other
+ * actions with MANAGEMENT_ERROR_STATUS NOT_SUPPORTED; an id 1588 does not define with
+ * NO_SUCH_ID (15.5.4), as ptp4l does. Pure: data in, message out.
  * With `disagree` (fault management-disagrees) the answers differ from the Announce on
- * the wire: priority1 + 1, grandmasterPriority1 + 1, currentUtcOffset + 1.
+ * the wire: priority1 + 1, grandmasterPriority1 + 1, currentUtcOffset + 1. `errors` (faults
+ * management-*) changes how refusals are answered.
  */
 import type { ManagementMessage, PortIdentity } from '../codec/types.ts'
 import type { ManagementDataField } from '../codec/management_types.ts'
@@ -23,7 +25,13 @@ export interface ManagedClock {
   timeProperties: Pick<AnnounceDataset, 'currentUtcOffset' | 'flagField' | 'timeSource'>
   twoStep: boolean
   disagree: boolean
+  /** How refusals go wrong: no answer to an unknown id, NOT_SUPPORTED instead of NO_SUCH_ID, no answer to a defined id it does not implement. */
+  errors?: ManagementErrorFault
 }
+
+export type ManagementErrorFault = 'unknown-id-silent' | 'unknown-id-not-supported' | 'unimplemented-silent'
+
+const DEFINED_IDS: ReadonlySet<number> = new Set(Object.values(ManagementId))
 
 const WILDCARD_CLOCK = 'ffffff.ffff.ffffff'
 
@@ -115,7 +123,11 @@ export function answerManagement(req: ManagementMessage, c: ManagedClock): Manag
   }
   const data = req.actionField === ActionField.GET ? dataField(tlv.managementId, c) : undefined
   if (!data) {
-    return buildManagement({ ...common, actionField: 'RESPONSE', managementId: tlv.managementId, error: { managementErrorId: ManagementErrorId.NOT_SUPPORTED } })
+    const known = DEFINED_IDS.has(tlv.managementId)
+    if (!known && c.errors === 'unknown-id-silent') return undefined
+    if (known && c.errors === 'unimplemented-silent') return undefined
+    const managementErrorId = known || c.errors === 'unknown-id-not-supported' ? ManagementErrorId.NOT_SUPPORTED : ManagementErrorId.NO_SUCH_ID
+    return buildManagement({ ...common, actionField: 'RESPONSE', managementId: tlv.managementId, error: { managementErrorId } })
   }
   return buildManagement({ ...common, actionField: 'RESPONSE', managementId: tlv.managementId, dataField: data })
 }
