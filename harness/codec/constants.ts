@@ -6,6 +6,9 @@ import type { MessageTypeName } from './types.ts'
 
 export const HEADER_LENGTH = 34
 
+/** versionPTP of IEEE 1588-2008 and -2019 (13.3.2.4); a receiver ignores other major versions. */
+export const PTP_VERSION = 2
+
 /** messageType values (1588-2019 Table 36). */
 export const MessageType = {
   Sync: 0x0,

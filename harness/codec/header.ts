@@ -6,6 +6,7 @@ import type { Finding, Header, MessageTypeName } from './types.ts'
 import { i64, i8, u16, u32, w16, w32, w64 } from './bytes.ts'
 import { readPortIdentity, writePortIdentity } from './fields.ts'
 import {
+  PTP_VERSION,
   byMessageType,
   CONTROL_FIELD_LEGACY,
   FLAG_ALTERNATE_MASTER,
@@ -102,8 +103,8 @@ const FLAG_NAMES: Record<number, string> = {
 export function checkHeader(h: Header, type: MessageTypeName, findings: Finding[]): void {
   // Per-type values come from arrays indexed by messageType (the decoder's case: it names the type from it).
   const t = MESSAGE_TYPE_NAMES[h.messageType & 0xf] === type ? h.messageType & 0xf : MessageType[type]
-  if (h.versionPTP !== 2) {
-    findings.push(error('versionPTP', 1, `versionPTP is ${h.versionPTP}, expected 2`, Clause.versionPTP))
+  if (h.versionPTP !== PTP_VERSION) {
+    findings.push(error('versionPTP', 1, `versionPTP is ${h.versionPTP}, expected ${PTP_VERSION}`, Clause.versionPTP))
   }
   if (h.minorVersionPTP > 1) {
     findings.push(
@@ -184,7 +185,7 @@ export function buildHeader(partial: Partial<Header> = {}, type?: MessageTypeNam
     majorSdoId: partial.majorSdoId ?? 0,
     messageType: partial.messageType ?? (type !== undefined ? MessageType[type] : 0),
     minorVersionPTP: partial.minorVersionPTP ?? 0,
-    versionPTP: partial.versionPTP ?? 2,
+    versionPTP: partial.versionPTP ?? PTP_VERSION,
     messageLength: partial.messageLength ?? 0,
     domainNumber: partial.domainNumber ?? 0,
     minorSdoId: partial.minorSdoId ?? 0,

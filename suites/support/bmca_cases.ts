@@ -168,7 +168,8 @@ export function describeRead(r: StateRead | undefined, masters: readonly MasterR
   const gm = r.state.grandmasterIdentity
   const m = masters.find((x) => x.clockIdentity === gm)
   const states = [...new Set(r.state.ports.map((p) => p.portState))].join('/') || 'no port'
-  return `${m ? `${m.name} (${gm})` : gm === r.state.clockIdentity ? 'itself' : (gm ?? 'nobody')} as ${states}`
+  // Its own identity first: a harness master may be sent under it (BMCA-05's looped Announce).
+  return `${gm !== undefined && gm === r.state.clockIdentity ? 'itself' : m ? `${m.name} (${gm})` : (gm ?? 'nobody')} as ${states}`
 }
 
 /** The distinct choices over a history, with their times from `t0`: "+0.4 s itself as LISTENING, +2.1 s gm-a … as SLAVE". */

@@ -150,6 +150,6 @@ export function lockTimeoutMs(logAnnounceInterval: number, announceReceiptTimeou
 }
 
 /** A dataset better than a default-configured DUT under every BMCA variant (priority2 is compared by all of them). */
-export function betterThanDefault(ctx: TestContext): Partial<AnnounceDataset> {
+export function betterThanDefault(ctx: Pick<TestContext, 'profile'>): Partial<AnnounceDataset> {
   return { grandmasterPriority2: Math.max(0, ctx.profile.priorities.priority2.default.value - 10) }
 }

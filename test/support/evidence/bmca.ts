@@ -7,7 +7,7 @@
  */
 import type { Engine, EngineAction } from '../../../harness/engines/actions.ts'
 import { EngineGroup } from '../../../harness/engines/engine_group.ts'
-import { testMasterConfigFromProfile } from '../../../harness/engines/from_profile.ts'
+import { profileHeader, testMasterConfigFromProfile } from '../../../harness/engines/from_profile.ts'
 import { type AnnounceDataset, TestMaster, type TestMasterConfig } from '../../../harness/engines/test_master.ts'
 import { configuredIntervals } from '../../../harness/dut/settings.ts'
 import type { PortStateName } from '../../../harness/dut/types.ts'
@@ -26,7 +26,7 @@ export const s = (n: number) => BigInt(Math.round(n * 1e9))
 /** A harness grandmaster as masterConfig builds it (harness identity n, the DUT's configured intervals). */
 export function gmConfig(profile: Profile, name: string, identity: number, dataset?: Partial<AnnounceDataset>, extra: Partial<TestMasterConfig> = {}, o: EnvelopeOptions = {}): TestMasterConfig {
   const st = dutSettingsFor(profile, o)
-  return testMasterConfigFromProfile(profile, { name, clockIdentity: HARNESS_IDENTITY(identity), intervals: configuredIntervals(st), ...(dataset ? { dataset } : {}) }, { header: { domainNumber: st.domainNumber.value }, ...extra })
+  return testMasterConfigFromProfile(profile, { name, clockIdentity: HARNESS_IDENTITY(identity), intervals: configuredIntervals(st), ...(dataset ? { dataset } : {}) }, { header: { ...profileHeader(profile), domainNumber: st.domainNumber.value }, ...extra })
 }
 
 export const recordOf = (cfg: TestMasterConfig): MasterRecord => masterRecord(cfg)
