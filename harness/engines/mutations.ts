@@ -10,7 +10,7 @@
  * Each mutation changes exactly what it claims and says so in `describeMutation`, which
  * becomes the recorder's "why" and the pcapng comment (e.g. `Follow_Up late +200 ms`).
  */
-import type { EncodeOptions, MessageTypeName, PtpMessage } from '../codec/types.ts'
+import type { EncodeOptions, MessageTypeName, PtpMessage, Tlv } from '../codec/types.ts'
 import type { FrameEdit } from './actions.ts'
 import { applyOverrides, describeOverrides, type MessageOverrides } from './overrides.ts'
 import { unitHash } from './random.ts'
@@ -65,6 +65,8 @@ export type MutationSpec =
   | { kind: 'flags'; set?: number; clear?: number }
   /** Any fields (applyOverrides). */
   | { kind: 'fields'; overrides: MessageOverrides }
+  /** Append TLVs after the message's own (messageLength follows). */
+  | { kind: 'appendTlvs'; tlvs: readonly Tlv[] }
 
 export type Selector =
   | { kind: 'all' }
@@ -133,6 +135,7 @@ export function describeMutation(m: MutationSpec): string {
     case 'correctionField': return `correctionField ${m.deltaScaled >= 0n ? '+' : ''}${m.deltaScaled} (scaled ns)`
     case 'flags': return `flagField${m.set ? ` set ${hex(m.set, 4)}` : ''}${m.clear ? ` clear ${hex(m.clear, 4)}` : ''}`
     case 'fields': return `fields ${describeOverrides(m.overrides)}`
+    case 'appendTlvs': return `TLVs appended: ${m.tlvs.map(describeTlv).join(', ')}`
   }
 }
 
@@ -244,6 +247,9 @@ export function applyMutation(plan: PlannedSend, m: MutationSpec): PlannedSend[]
       return out()
     case 'fields':
       return [withDescription({ ...plan, message: applyOverrides(plan.message, m.overrides) }, describeMutation(m))]
+    case 'appendTlvs':
+      msg.tlvs.push(...m.tlvs.map((t) => structuredClone(t)))
+      return out()
   }
 }
 
@@ -347,4 +353,12 @@ export const mutate = {
     select: { kind: 'after', skip },
     mutation: { kind: 'timestampJump', ns },
   }),
+}
+
+/** "tlvType 0x1fff (6 octets)", "ORGANIZATION_EXTENSION ac-de-48/000001": a TLV as a reader of a mutation wants it. */
+function describeTlv(t: Tlv): string {
+  const hex6 = (n: number) => n.toString(16).padStart(6, '0').replace(/(..)(..)(..)/, '$1-$2-$3')
+  if (t.kind === 'ORGANIZATION_EXTENSION') return `ORGANIZATION_EXTENSION ${hex6(t.organizationId)}/${t.organizationSubType.toString(16).padStart(6, '0')}`
+  if (t.kind === 'UNKNOWN') return `tlvType 0x${t.tlvType.toString(16).padStart(4, '0')} (${t.value.length} octets)`
+  return t.kind
 }

@@ -20,7 +20,8 @@ import type { AnnounceMessage, ClockIdentity, ManagementMessage, PortIdentity, P
 import { managementIdName } from '../codec/management/index.ts'
 import { SendEmitter } from '../engines/emitter.ts'
 import type { HeaderDefaults } from '../engines/message_factory.ts'
-import { answerManagement } from './management.ts'
+import { answerManagement, type ManagementErrorFault } from './management.ts'
+import { PTP_VERSION } from '../codec/constants.ts'
 import type { Profile } from '../profiles/types.ts'
 import type { DutSettings } from '../dut/settings.ts'
 import type { DutState, PortStateName } from '../dut/types.ts'
@@ -82,6 +83,16 @@ export interface ReferenceBehaviour {
   timeBaseOffsetNs?: bigint
   /** Management answers differ from what goes on the wire (MGT). */
   managementDisagrees?: boolean
+  /** Messages another domain, SDO or PTP version are used instead of ignored (ROB-04). */
+  acceptForeign?: ReadonlyArray<'domain' | 'sdo' | 'version'>
+  /** Announce with stepsRemoved ≥ 255 is used (BMCA-05). */
+  acceptStepsRemoved255?: boolean
+  /** Messages carrying this clock's own clockIdentity as sender are used (BMCA-05). */
+  acceptOwnIdentity?: boolean
+  /** A message carrying a TLV the clock does not know is dropped whole instead of the TLV being skipped (TLV-GEN-01). */
+  dropsUnknownTlv?: boolean
+  /** Management refusals answered wrongly or not at all (MGT-03). */
+  managementErrors?: ManagementErrorFault
   /** Sends nothing at all (a dead port). */
   silent?: boolean
 }
@@ -326,8 +337,13 @@ export class ReferenceClock implements Engine {
 
   onMessage(rx: ReceivedMessage, now: bigint): EngineAction[] {
     const m = rx.message
-    if (m.header.domainNumber !== this.domainNumber || m.header.majorSdoId !== this.majorSdoId) return []
-    if (normalizeClockIdentity(m.header.sourcePortIdentity.clockIdentity) === this.portIdentity.clockIdentity) return []
+    // Another domain, SDO or protocol version is another PTP network (1588-2019 7.1, 7.5.3, 13.3.2.4).
+    const accept = this.b.acceptForeign ?? []
+    if (m.header.domainNumber !== this.domainNumber && !accept.includes('domain')) return []
+    if (m.header.majorSdoId !== this.majorSdoId && !accept.includes('sdo')) return []
+    if (m.header.versionPTP !== PTP_VERSION && !accept.includes('version')) return []
+    if (normalizeClockIdentity(m.header.sourcePortIdentity.clockIdentity) === this.portIdentity.clockIdentity && !this.b.acceptOwnIdentity) return []
+    if (this.b.dropsUnknownTlv && m.tlvs.some((t) => t.kind === 'UNKNOWN' || (t.kind === 'ORGANIZATION_EXTENSION' && t.org === 'GENERIC'))) return []
     const out: EngineAction[] = []
     if (m.type === 'Management') return this.answerManagement(m, now)
     if (m.type === 'Announce') out.push(...this.onAnnounce(m, rx.rxTimestampNs, now))
@@ -366,6 +382,7 @@ export class ReferenceClock implements Engine {
       timeProperties: { currentUtcOffset: d.currentUtcOffset, flagField: d.flagField, timeSource: d.timeSource },
       twoStep: this.cfg.profile.steps.twoStep !== 'forbidden',
       disagree: this.b.managementDisagrees === true,
+      ...(this.b.managementErrors ? { errors: this.b.managementErrors } : {}),
     })
     if (!answer) return []
     const tlv = answer.tlvs[0]
@@ -377,10 +394,13 @@ export class ReferenceClock implements Engine {
 
   private onAnnounce(a: AnnounceMessage, rxNs: bigint, now: bigint): EngineAction[] {
     const gptp = this.cfg.profile.bmca.variant === '802.1as'
+    const accept = this.b.acceptForeign ?? []
     const usable = announceUsable(a, {
-      ownClockIdentity: this.portIdentity.clockIdentity,
-      domainNumber: this.domainNumber,
-      majorSdoId: this.majorSdoId,
+      // The faults that let foreign or looped Announces through take them as the filter's own values.
+      ownClockIdentity: this.b.acceptOwnIdentity ? 'ffffff.ffff.ffffff' : this.portIdentity.clockIdentity,
+      domainNumber: accept.includes('domain') ? a.header.domainNumber : this.domainNumber,
+      majorSdoId: accept.includes('sdo') ? a.header.majorSdoId : this.majorSdoId,
+      ...(this.b.acceptStepsRemoved255 ? { maxStepsRemoved: 0x10000 } : {}),
       pathTraceLoopCheck: gptp,
     })
     if (!usable.usable || this.cfg.role === 'master') return []

@@ -12,6 +12,7 @@ import { formatDuration } from '../../../harness/time/format.ts'
 import { applyFrameEdit } from '../../../harness/engines/frame_edit.ts'
 import { TestMaster } from '../../../harness/engines/test_master.ts'
 import { buildPathTraceTlv } from '../../../harness/codec/index.ts'
+import { buildUnknownTlv } from '../../../harness/codec/tlvs/unknown.ts'
 import { decodeMessage, encodeMessage } from '../../../harness/codec/message.ts'
 import type { SendAction } from '../../../harness/engines/index.ts'
 import type { PtpMessage } from '../../../harness/codec/types.ts'
@@ -65,6 +66,17 @@ test.group('engines / mutation catalogue: each mutation changes exactly what it 
     assert.deepEqual(changedOctets(before, after), [1])
     assert.equal(after[1]! & 0x0f, 3)
     assert.equal(after[1]! & 0xf0, before[1]! & 0xf0)
+  })
+
+  test('appendTlvs: the message\'s own TLVs stay first, the new ones follow, messageLength grows by their size', ({ assert }) => {
+    const extra = buildUnknownTlv(0x1fff, Uint8Array.from([1, 2, 3, 4]))
+    const { before, after, result } = only({ kind: 'appendTlvs', tlvs: [extra] })
+    assert.equal(after.length, before.length + 8)
+    assert.deepEqual(after.subarray(4, 34), before.subarray(4, 34))
+    assert.equal((after[2]! << 8) | after[3]!, after.length)
+    const tlvs = decodeMessage(after).message.tlvs
+    assert.deepEqual(tlvs.map((t) => t.kind), ['PATH_TRACE', 'UNKNOWN'])
+    assert.deepEqual(result.mutations, ['Announce TLVs appended: tlvType 0x1fff (4 octets)'])
   })
 
   test('majorSdoId: octet 0 high nibble only', ({ assert }) => {
