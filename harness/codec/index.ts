@@ -32,7 +32,7 @@ export { buildSignaling } from './messages/signaling.ts'
 export { buildManagement, type BuildManagementParams, type ActionName } from './messages/management.ts'
 
 // TLVs
-export { encodeTlv, tlvEncodedSize, computedLengthField, tlvTypeName } from './tlvs/index.ts'
+export { encodeTlv, tlvEncodedSize, computedLengthField, tlvName, tlvTypeName } from './tlvs/index.ts'
 export { buildManagementTlv } from './tlvs/management.ts'
 export { buildManagementErrorStatusTlv } from './tlvs/management_error_status.ts'
 export { buildOrganizationExtensionTlv } from './tlvs/organization_extension.ts'

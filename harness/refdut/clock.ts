@@ -22,6 +22,7 @@ import { SendEmitter } from '../engines/emitter.ts'
 import type { HeaderDefaults } from '../engines/message_factory.ts'
 import { answerManagement, type ManagementErrorFault } from './management.ts'
 import { PTP_VERSION } from '../codec/constants.ts'
+import { tlvName } from '../codec/tlvs/index.ts'
 import type { Profile } from '../profiles/types.ts'
 import type { DutSettings } from '../dut/settings.ts'
 import type { DutState, PortStateName } from '../dut/types.ts'
@@ -87,6 +88,8 @@ export interface ReferenceBehaviour {
   acceptForeign?: ReadonlyArray<'domain' | 'sdo' | 'version'>
   /** Announce with stepsRemoved ≥ 255 is used (BMCA-05). */
   acceptStepsRemoved255?: boolean
+  /** An Announce without the profile's required TLVs is used where the profile makes the BMCA ignore it (BMCA-10). */
+  acceptAnnounceWithoutRequiredTlvs?: boolean
   /** Messages carrying this clock's own clockIdentity as sender are used (BMCA-05). */
   acceptOwnIdentity?: boolean
   /** A message carrying a TLV the clock does not know is dropped whole instead of the TLV being skipped (TLV-GEN-01). */
@@ -392,6 +395,13 @@ export class ReferenceClock implements Engine {
 
   // ------------------------------------------------------------ BMCA
 
+  /** The power profile's BMCA uses only Announce messages carrying its TLVs (C37.238-2011 5.12.2). */
+  private get requiredAnnounceTlvs(): ((t: Tlv) => boolean)[] {
+    const p = this.cfg.profile
+    if (!p.bmca.ignoreAnnounceWithoutRequiredTlvs || this.b.acceptAnnounceWithoutRequiredTlvs) return []
+    return (p.tlvs.Announce?.required ?? []).map((r) => (t: Tlv) => tlvName(t) === r.tlv)
+  }
+
   private onAnnounce(a: AnnounceMessage, rxNs: bigint, now: bigint): EngineAction[] {
     const gptp = this.cfg.profile.bmca.variant === '802.1as'
     const accept = this.b.acceptForeign ?? []
@@ -402,6 +412,7 @@ export class ReferenceClock implements Engine {
       majorSdoId: accept.includes('sdo') ? a.header.majorSdoId : this.majorSdoId,
       ...(this.b.acceptStepsRemoved255 ? { maxStepsRemoved: 0x10000 } : {}),
       pathTraceLoopCheck: gptp,
+      requiredTlvs: this.requiredAnnounceTlvs,
     })
     if (!usable.usable || this.cfg.role === 'master') return []
     this.foreign.add(a, rxNs)
@@ -518,7 +529,3 @@ function foreignPathTrace(): Tlv {
   return buildPathTraceTlv(['deadbe.ef00.000001'])
 }
 
-/** The profile catalogue's name of a TLV: the organization extension's `org`, else its kind. */
-export function tlvName(t: Tlv): string {
-  return t.kind === 'ORGANIZATION_EXTENSION' && 'org' in t ? String(t.org) : t.kind
-}

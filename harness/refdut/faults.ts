@@ -159,6 +159,13 @@ export const FAULTS: Fault[] = [
     apply: with_(() => ({ acceptOwnIdentity: true })),
   },
   {
+    id: 'accepts-announce-without-power-tlvs',
+    title: "an Announce without the profile's mandatory TLVs is used by the BMCA",
+    targets: ['BMCA-10'],
+    appliesTo: (p) => (p.bmca.ignoreAnnounceWithoutRequiredTlvs ? true : `profile ${p.id} does not make the BMCA ignore such an Announce`),
+    apply: with_(() => ({ acceptAnnounceWithoutRequiredTlvs: true })),
+  },
+  {
     id: 'accepts-other-domain',
     title: 'messages of another domain are used',
     targets: ['ROB-04'],

@@ -8,6 +8,7 @@ import type { PtpMessage, Tlv } from '../../harness/codec/types.ts'
 import type { MessageName, Profile, TlvRef } from '../../harness/profiles/types.ts'
 import type { RecordedFrame } from '../../harness/recorder/frame.ts'
 import type { Evidence } from '../../harness/run/evidence.ts'
+import { tlvName } from '../../harness/codec/tlvs/index.ts'
 import type { Check } from '../../harness/verdict/verdict.ts'
 import type { Observation } from './observation.ts'
 import { logIntervalToMs } from '../../harness/time/log_interval.ts'
@@ -15,13 +16,9 @@ import { logIntervalToMs } from '../../harness/time/log_interval.ts'
 /** tlvType of an organization extension (1588-2019 Table 52: 0x0003, and the 2019 propagate / do-not-propagate variants). */
 const ORG_TLV_TYPES = new Set([0x0003, 0x4000, 0x8000])
 
-export function tlvNameOf(t: Tlv): string {
-  if (t.kind === 'ORGANIZATION_EXTENSION') return t.org === 'GENERIC' ? `ORGANIZATION_EXTENSION(${hex3(t.organizationId)}/${t.organizationSubType})` : t.org
-  return t.kind
-}
 
 export function tlvsNamed(m: PtpMessage, name: string): Tlv[] {
-  return m.tlvs.filter((t) => tlvNameOf(t) === name)
+  return m.tlvs.filter((t) => tlvName(t) === name)
 }
 
 /** The profile's required TLV of this name in this message type, if any. */

@@ -8,7 +8,7 @@
  * switch to a master that keeps announcing lasts, so reads need not come closer than an
  * announce interval, only reach past the moment a usable master would have been selected.
  */
-import type { ClockIdentity } from '../../harness/codec/types.ts'
+import type { ClockIdentity, Tlv } from '../../harness/codec/types.ts'
 import type { DutState } from '../../harness/dut/types.ts'
 import type { AnnounceDataset } from '../../harness/engines/test_master.ts'
 import type { MutationRule } from '../../harness/engines/mutations.ts'
@@ -31,6 +31,8 @@ export interface UnusableCase {
   source: string
   dataset?: Partial<AnnounceDataset>
   mutations?: MutationRule[]
+  /** The Announce TLVs this master sends instead of the profile's (BMCA-10: one left out). */
+  announceTlvs?: Tlv[]
   /** Send under the DUT's own clockIdentity (its own messages looped back). */
   asDut?: boolean
 }
@@ -60,7 +62,12 @@ export async function acquireUnusable(ctx: TestContext, cases: readonly Unusable
   const better = betterThanDefault(ctx)
   const specA: MasterSpec = { name: 'gm-a', identity: 1 }
   const silent = { sendAnnounce: false, sendSync: false }
-  const caseSpecs: MasterSpec[] = cases.map((c, i) => ({ name: `case-${c.key}`, identity: 2 + i, dataset: { ...better, ...c.dataset }, extra: { ...silent, ...(c.mutations ? { mutations: c.mutations } : {}) } }))
+  const caseSpecs: MasterSpec[] = cases.map((c, i) => ({
+    name: `case-${c.key}`,
+    identity: 2 + i,
+    dataset: { ...better, ...c.dataset },
+    extra: { ...silent, ...(c.mutations ? { mutations: c.mutations } : {}), ...(c.announceTlvs ? { announceTlvs: c.announceTlvs } : {}) },
+  }))
   const specCtl: MasterSpec = { name: 'control', identity: 2 + cases.length, dataset: better, extra: silent }
   const a = masterRecord(masterConfig(ctx, specA))
   const control = masterRecord(masterConfig(ctx, specCtl))

@@ -40,6 +40,18 @@ const TLV_HEADER = 4
 
 const TLV_TYPE_NAMES = new Map<number, string>(Object.entries(TlvType).map(([k, v]) => [v, k]))
 
+/**
+ * The name profiles and checks use for a TLV: an organization extension's `org`
+ * ('IEEE_C37_238_2011', 'IEEE_802_1AS_FOLLOW_UP_INFO', ...; an unknown organization as
+ * 'ORGANIZATION_EXTENSION(1C-12-9D/1)'), else its kind ('PATH_TRACE', ...).
+ */
+export function tlvName(t: Tlv): string {
+  if (t.kind !== 'ORGANIZATION_EXTENSION') return t.kind
+  if (t.org !== 'GENERIC') return t.org
+  const id = t.organizationId.toString(16).toUpperCase().padStart(6, '0').replace(/(..)(..)(..)/, '$1-$2-$3')
+  return `ORGANIZATION_EXTENSION(${id}/${t.organizationSubType})`
+}
+
 export function tlvTypeName(tlvType: number): string {
   return TLV_TYPE_NAMES.get(tlvType) ?? hex(tlvType, 4)
 }

@@ -86,8 +86,8 @@ test.group('refdut / ptp-conform run --dut-impl reference', () => {
   // The whole matrix is `ptp-conform selftest` (10–20 min per profile), run outside CI.
   const SLICES: { profile: string; tests: string; faults: string }[] = [
     { profile: 'default-e2e', tests: 'INT-01,MF-03', faults: 'sync-rate-double,followup-sequence-mismatch' },
-    { profile: 'default-p2p', tests: 'MF-02,MF-04', faults: 'utc-offset-wrong,gm-identity-not-own' },
-    { profile: 'gptp', tests: 'TLV-GPTP-02', faults: 'path-trace-wrong' },
+    { profile: 'default-p2p', tests: 'MF-02,MF-04,MGT-03', faults: 'utc-offset-wrong,gm-identity-not-own,management-unknown-id-silent' },
+    { profile: 'gptp', tests: 'TLV-GPTP-02,ROB-04', faults: 'path-trace-wrong,accepts-other-version' },
     { profile: 'power-2011', tests: 'TLV-PWR-01', faults: 'c37238-tlv-missing' },
   ]
   test('selftest slices of default-e2e, default-p2p, gptp and power-2011: every cell as expected, no lab left behind', async ({ assert }) => {

@@ -24,7 +24,7 @@ export function unusableEvidence(testId: string, profile: Profile, cases: readon
   const better = betterThanDefault({ profile })
   const cfgA = gmConfig(profile, 'gm-a', 1)
   const caseCfgs: TestMasterConfig[] = cases.map((c, i) =>
-    gmConfig(profile, `case-${c.key}`, 2 + i, { ...better, ...c.dataset }, { ...silent, ...(c.mutations ? { mutations: c.mutations } : {}), ...(c.asDut ? { clockIdentity: DUT_IDENTITY } : {}) }),
+    gmConfig(profile, `case-${c.key}`, 2 + i, { ...better, ...c.dataset }, { ...silent, ...(c.mutations ? { mutations: c.mutations } : {}), ...(c.announceTlvs ? { announceTlvs: c.announceTlvs } : {}), ...(c.asDut ? { clockIdentity: DUT_IDENTITY } : {}) }),
   )
   const cfgCtl = gmConfig(profile, 'control', 2 + cases.length, better, silent)
   const dut = new ReferenceClock(applyFaults({ name: 'refdut', clockIdentity: DUT_IDENTITY, profile, settings: dutSettingsFor(profile), role: 'slave', behaviour: {}, seed: 7 }, o.faults ?? []))

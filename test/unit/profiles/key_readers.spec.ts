@@ -22,7 +22,6 @@ const UNREAD_TODAY: Record<string, string> = {
   asCapableRequired: 'peerDelay.asCapableRequired — P2P / observation (802.1AS asCapable) should read it',
   judgeIntervalsAgainst: 'lab.judgeIntervalsAgainst — only validated; INT-01 now judges against DutSettings: remove',
   priority1Compared: 'bmca.priority1Compared — only validated, redundant with bmca.variant: remove',
-  ignoreAnnounceWithoutRequiredTlvs: 'bmca.ignoreAnnounceWithoutRequiredTlvs — BMCA-10 (not written yet) should read it',
   profileIdentifier: 'profileIdentifier — only validated; MF/MGT reporting should read it',
   editionsAccepted: 'version.editionsAccepted — only validated, implied by minorVersionsAccepted: remove',
   pdelayTtl: 'transport.udp*.pdelayTtl — only validated (the codec checks TTL 1 itself): remove',

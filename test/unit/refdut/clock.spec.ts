@@ -4,7 +4,7 @@ import { TestSlave } from '../../../harness/engines/test_slave.ts'
 import { testMasterConfigFromProfile, testSlaveConfigFromProfile } from '../../../harness/engines/from_profile.ts'
 import { timeBaseShowingSlaveOffset } from '../../../harness/engines/time_base.ts'
 import { loadProfile } from '../../../harness/profiles/index.ts'
-import { tlvName } from '../../../harness/refdut/clock.ts'
+import { tlvName } from '../../../harness/codec/tlvs/index.ts'
 import { HARNESS_IDENTITY } from '../../support/evidence/simulate.ts'
 import { refLab, SECOND } from '../../support/refdut/clock.ts'
 

@@ -8,7 +8,7 @@ import { timeBaseShowingSlaveOffset } from '../../../harness/engines/time_base.t
 import { timestampToNs } from '../../../harness/time/timestamp.ts'
 import type { MessageOf } from '../../../harness/codec/types.ts'
 import { loadProfile } from '../../../harness/profiles/index.ts'
-import { tlvName } from '../../../harness/refdut/clock.ts'
+import { tlvName } from '../../../harness/codec/tlvs/index.ts'
 import { FAULTS, applyFaults } from '../../../harness/refdut/faults.ts'
 import { HARNESS_IDENTITY } from '../../support/evidence/simulate.ts'
 import { refLab, SECOND, type RefLab } from '../../support/refdut/clock.ts'
