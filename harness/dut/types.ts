@@ -155,8 +155,22 @@ export interface Dut {
   set(setting: DutSetting, value: number): Promise<SetResult>
   /** Everything the implementation printed so far. */
   logs(): Promise<string>
+  /** Port state changes the implementation logged, timed on the timestamp clock (lab ptp4l: to 1 ms). */
+  portTransitions?(): Promise<PortTransition[]>
   /** The settings in force (undefined before start). */
   settings(): DutSettingsRecord | undefined
+}
+
+/** A port state change as the DUT logged it, on the timestamp clock (CLOCK_REALTIME ns). */
+export interface PortTransition {
+  /** The change happened in [atNs, atNs + resolutionNs). */
+  atNs: bigint
+  resolutionNs: bigint
+  port: number
+  from: PortStateName
+  to: PortStateName
+  /** The implementation's event name (ptp4l: ANNOUNCE_RECEIPT_TIMEOUT_EXPIRES, RS_SLAVE, ...). */
+  event: string
 }
 
 /** A DUT process that ended without the harness asking: when, how, and what it printed last. */

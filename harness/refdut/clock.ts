@@ -68,6 +68,10 @@ export interface ReferenceBehaviour {
   destinations?: Partial<Record<PtpMessage['type'], Destination>>
   /** Intervals added to the announce receipt timeout (negative = early). */
   receiptTimeoutDeltaIntervals?: number
+  /** Intervals added to the sync receipt timeout (negative = early), where the profile has one (INT-04). */
+  syncReceiptTimeoutDeltaIntervals?: number
+  /** The sync receipt timeout never fires: a master whose Sync stopped is kept while it announces (INT-04). */
+  ignoreSyncReceiptTimeout?: boolean
   /** The BMCA compares clockClass before priority1. */
   comparison?: 'clockClass-first'
   qualification?: QualificationRule
@@ -353,8 +357,8 @@ export class ReferenceClock implements Engine {
     out.push(...this.wrap('m', this.master.onMessage(rx, now)))
     if (this.peer) out.push(...this.wrap('p', this.peer.onMessage(rx, now)))
     out.push(...this.wrap('s', this.slave.onMessage(rx, now)))
-    if (m.type === 'Sync' && this.parentValue && samePortIdentity(m.header.sourcePortIdentity, this.parentValue.port) && this.cfg.settings.syncReceiptTimeout) {
-      const n = BigInt(this.cfg.settings.syncReceiptTimeout.value)
+    if (m.type === 'Sync' && this.parentValue && samePortIdentity(m.header.sourcePortIdentity, this.parentValue.port) && this.cfg.settings.syncReceiptTimeout && !this.b.ignoreSyncReceiptTimeout) {
+      const n = BigInt(this.cfg.settings.syncReceiptTimeout.value + (this.b.syncReceiptTimeoutDeltaIntervals ?? 0))
       out.push({ kind: 'timer', at: now + n * logIntervalToNs(this.cfg.settings.intervals.sync.value), id: 'sync-receipt' })
     }
     this.calibrate(now)

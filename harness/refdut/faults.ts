@@ -30,6 +30,7 @@ const requiresTlv = (message: 'Announce' | 'Follow_Up', tlv: string) => (p: Prof
   (p.tlvs[message]?.required ?? []).some((r) => r.tlv === tlv) ? true : `profile ${p.id} does not require ${tlv} in ${message}`
 const e2e = (p: Profile): true | string => (p.delayMechanism.allowed.includes('E2E') && p.delayMechanism.default === 'E2E' ? true : `profile ${p.id} does not run the delay request-response mechanism`)
 const p2p = (p: Profile): true | string => (p.delayMechanism.default === 'P2P' ? true : `profile ${p.id} does not run the peer-delay mechanism`)
+const syncTimeout = (p: Profile): true | string => (p.timeouts.syncReceiptTimeout ? true : `profile ${p.id} has no syncReceiptTimeout`)
 const management = (p: Profile): true | string => (p.unusedMessages.some((u) => u.message === 'Management') ? `profile ${p.id} does not use PTP management` : true)
 
 /**
@@ -132,6 +133,20 @@ export const FAULTS: Fault[] = [
     targets: ['BMCA-03', 'INT-03'],
     targetsFor: announceTimeoutTargets(['BMCA-03', 'INT-03']),
     apply: with_(() => ({ receiptTimeoutDeltaIntervals: 3 })),
+  },
+  {
+    id: 'sync-timeout-ignored',
+    title: 'syncReceiptTimeout never fires: the master is kept while it announces without Sync',
+    targets: ['INT-04'],
+    appliesTo: syncTimeout,
+    apply: with_(() => ({ ignoreSyncReceiptTimeout: true })),
+  },
+  {
+    id: 'sync-timeout-early',
+    title: 'syncReceiptTimeout counted two intervals short',
+    targets: ['INT-04'],
+    appliesTo: syncTimeout,
+    apply: with_(() => ({ syncReceiptTimeoutDeltaIntervals: -2 })),
   },
   {
     id: 'bmca-clockclass-first',

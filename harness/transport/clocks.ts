@@ -15,6 +15,22 @@ export function monotonicTimeNs(): bigint {
   return loadAddon().monotonicTimeNs()
 }
 
+/**
+ * CLOCK_REALTIME − CLOCK_MONOTONIC, from the closest of a few back-to-back read pairs: maps a
+ * monotonic time another process logged (ptp4l's `[sec.ms]`) onto the timestamp clock.
+ */
+export function realtimeMinusMonotonicNs(samples = 5): bigint {
+  let best: { width: bigint; offset: bigint } | undefined
+  for (let i = 0; i < samples; i++) {
+    const m0 = monotonicTimeNs()
+    const r = systemTimeNs()
+    const m1 = monotonicTimeNs()
+    const width = m1 - m0
+    if (!best || width < best.width) best = { width, offset: r - (m0 + width / 2n) }
+  }
+  return best!.offset
+}
+
 /** Time of /dev/ptp<index>; throws ENODEV_PHC when it does not exist. */
 export function phcTimeNs(index: number): bigint {
   return native(() => loadAddon().phcTimeNs(index))

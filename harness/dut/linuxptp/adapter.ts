@@ -26,11 +26,13 @@ import {
   type DutState,
   type SetResult,
   type TransportName,
+  type PortTransition,
 } from '../types.ts'
 import { generatePtp4lConfig, type Ptp4lConfig } from './config.ts'
 import { checked, pmcRun, pmcSet, PmcError, type PmcTarget } from './pmc.ts'
 import { toCurrentDataSet, toDefaultDataSet, toParentDataSet, toPortDataSet, type PmcReply } from './pmc_text.ts'
-import { portStatesFromLog } from './log_states.ts'
+import { portStatesFromLog, portTransitionsFromLog } from './log_states.ts'
+import { realtimeMinusMonotonicNs } from '../../transport/clocks.ts'
 
 export const PTP4L = '/usr/sbin/ptp4l'
 
@@ -180,6 +182,11 @@ export class LinuxptpDut extends ProcessDut<LinuxptpDutOptions> implements Dut {
       throw new PmcError(`ptp4l ${this.label} answered none of ${cmds.join(', ')}`)
     }
     return state
+  }
+
+  /** Port state changes as ptp4l logged them, timed to its 1 ms log resolution on the timestamp clock. */
+  async portTransitions(): Promise<PortTransition[]> {
+    return portTransitionsFromLog(await this.logs(), realtimeMinusMonotonicNs())
   }
 
   private async readStateFromLog(): Promise<DutState> {

@@ -6,10 +6,16 @@
  *   ptp4l[1790.642]: d1 port 1: LISTENING to UNCALIBRATED on RS_SLAVE
  *
  * The last transition of each port is its state. Port 0 is the UDS port.
+ *
+ * The bracket is ptp4l's CLOCK_MONOTONIC time in ms (print.c), so the log also times each
+ * transition to the millisecond: mapped onto CLOCK_REALTIME with the offset between the two
+ * clocks (one kernel, every namespace), it brackets a state change far tighter than a
+ * management read can (INT-03/INT-04).
  */
-import type { PortStateName } from '../types.ts'
+import type { PortStateName, PortTransition } from '../types.ts'
 
 const TRANSITION = /\bport (\d+): ([A-Z_]+) to ([A-Z_]+) on\b/
+const TIMED_TRANSITION = /^\S*?\[(\d+)\.(\d{3})\]: .*\bport (\d+): ([A-Z_]+) to ([A-Z_]+) on (\S+)/
 
 /** ptp4l's names (ps_str) to IEEE 1588 port states; GRAND_MASTER is a MASTER port of a grandmaster. */
 const NAMES: Record<string, PortStateName> = {
@@ -33,6 +39,22 @@ export function portStatesFromLog(log: string): Map<number, PortStateName> {
     const port = Number(m[1])
     const to = NAMES[m[3]!]
     if (port > 0 && to) out.set(port, to)
+  }
+  return out
+}
+
+/** Timed transitions of ports > 0, with `realtimeMinusMonotonicNs` mapping ptp4l's monotonic ms onto CLOCK_REALTIME. */
+export function portTransitionsFromLog(log: string, realtimeMinusMonotonicNs: bigint): PortTransition[] {
+  const out: PortTransition[] = []
+  for (const line of log.split('\n')) {
+    const m = TIMED_TRANSITION.exec(line)
+    if (!m) continue
+    const port = Number(m[3])
+    const from = NAMES[m[4]!]
+    const to = NAMES[m[5]!]
+    if (port === 0 || !from || !to) continue
+    const monoNs = BigInt(m[1]!) * 1_000_000_000n + BigInt(m[2]!) * 1_000_000n
+    out.push({ atNs: monoNs + realtimeMinusMonotonicNs, resolutionNs: 1_000_000n, port, from, to, event: m[6]! })
   }
   return out
 }

@@ -1,5 +1,5 @@
 import { test } from '@japa/runner'
-import { portStatesFromLog } from '../../../harness/dut/linuxptp/log_states.ts'
+import { portStatesFromLog, portTransitionsFromLog } from '../../../harness/dut/linuxptp/log_states.ts'
 
 test.group('dut / ptp4l log port states', () => {
   test('the last transition of each port wins; port 0 (UDS) and other lines are ignored', ({ assert }) => {
@@ -14,5 +14,19 @@ test.group('dut / ptp4l log port states', () => {
     ].join('\n')
     assert.deepEqual([...portStatesFromLog(log)], [[1, 'SLAVE'], [2, 'MASTER']])
     assert.equal(portStatesFromLog('').size, 0)
+  })
+
+  test('timed transitions: ptp4l\'s monotonic [s.ms] mapped onto the timestamp clock, 1 ms resolution, with the event', ({ assert }) => {
+    const log = [
+      'ptp4l[10660.666]: ptp4l port 0: INITIALIZING to LISTENING on INIT_COMPLETE',
+      'ptp4l[10662.911]: ptp4l port 1: LISTENING to UNCALIBRATED on RS_SLAVE',
+      'ptp4l[10662.911]: ptp4l selected best master clock 025043.fffe.000142',
+      'ptp4l[10670.377]: ptp4l port 1: SLAVE to GRAND_MASTER on ANNOUNCE_RECEIPT_TIMEOUT_EXPIRES',
+    ].join('\n')
+    const offset = 1_796_000_000_000_000_000n
+    const t = portTransitionsFromLog(log, offset)
+    assert.deepEqual(t.map((x) => [x.port, x.from, x.to, x.event]), [[1, 'LISTENING', 'UNCALIBRATED', 'RS_SLAVE'], [1, 'SLAVE', 'MASTER', 'ANNOUNCE_RECEIPT_TIMEOUT_EXPIRES']])
+    assert.equal(t[1]!.atNs, offset + 10_670_377_000_000n)
+    assert.equal(t[1]!.resolutionNs, 1_000_000n)
   })
 })
