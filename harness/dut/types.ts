@@ -157,6 +157,8 @@ export interface Dut {
   logs(): Promise<string>
   /** Port state changes the implementation logged, timed on the timestamp clock (lab ptp4l: to 1 ms). */
   portTransitions?(): Promise<PortTransition[]>
+  /** The grandmasters its BMCA selected, as it logged each choice, timed on the timestamp clock (lab ptp4l: to 1 ms). */
+  bestMasterChanges?(): Promise<BestMasterChange[]>
   /** The settings in force (undefined before start). */
   settings(): DutSettingsRecord | undefined
 }
@@ -171,6 +173,14 @@ export interface PortTransition {
   to: PortStateName
   /** The implementation's event name (ptp4l: ANNOUNCE_RECEIPT_TIMEOUT_EXPIRES, RS_SLAVE, ...). */
   event: string
+}
+
+/** A new best master the DUT's BMCA chose, as it logged it, on the timestamp clock. */
+export interface BestMasterChange {
+  /** The choice was made in [atNs, atNs + resolutionNs). */
+  atNs: bigint
+  resolutionNs: bigint
+  clockIdentity: string
 }
 
 /** A DUT process that ended without the harness asking: when, how, and what it printed last. */

@@ -6,9 +6,12 @@
  * has a syncReceiptTimeout (802.1AS-2020 10.7.3.1) the sync timer may fire first. Then B is
  * chosen at once, or after FOREIGN_MASTER_THRESHOLD of its Announces if the DUT dropped its
  * record and must requalify it. N is the DUT's CONFIGURED value; the window is widened only
- * by the resolution of the state reads that show the switch.
+ * by the resolution of the state reads that show the switch, or — where the DUT logs its BMCA
+ * choices with times (lab ptp4l) and the logged choice of B lies between those reads — by that
+ * log's 1 ms.
  */
 import { systemTimeNs } from '../../harness/transport/index.ts'
+import type { BestMasterChange } from '../../harness/dut/types.ts'
 import { betterThanDefault, type Check, conformance, type DutSettings, judgeRange, logIntervalToNs, type Profile, type Recorder, testParams, logIntervalToMs } from '../kit.ts'
 import { choiceTimeline, holdPollMs, judgeFollowing, type MasterRecord, masterRecord, seconds } from '../support/bmca_cases.ts'
 import { isSlaveOf, lockTimeoutMs, masterConfig, startMasters, type StateRead, waitForState, watchState } from '../support/grandmasters.ts'
@@ -29,9 +32,14 @@ export interface FailoverEvidence {
   silencedAtNs?: bigint
   /** Reads from the silence until the DUT followed B (or the harness gave up), then while it held. */
   switchHistory: StateRead[]
+  /** The grandmasters the DUT logged selecting after the silence (lab ptp4l: timed to 1 ms). */
+  bestMasterLog?: BestMasterChange[]
   endNs: bigint
   recorder: Recorder
 }
+
+/** How far a logged choice may sit outside the polled bracket and still be the same switch (read latency, clock mapping). */
+const LOG_SLACK_NS = 5_000_000n
 
 export interface FailoverWindow {
   /** Relative to A's last Announce, ns. */
@@ -114,6 +122,8 @@ export default conformance<FailoverEvidence>({
       const switched = await waitForState(ctx, isSlaveOf(b.clockIdentity), giveUpMs, Math.min(20, holdPollMs(a.logAnnounceInterval)))
       ev.switchHistory = switched.history
       if (switched.atMs !== undefined) ev.switchHistory.push(...(await watchState(ctx, 2 * tMs, Math.min(20, holdPollMs(a.logAnnounceInterval)))))
+      const logged = await ctx.session.dut.bestMasterChanges?.().catch(() => undefined)
+      if (logged) ev.bestMasterLog = logged.filter((x) => x.atNs >= ev.silencedAtNs! - 1_000_000_000n)
     } finally {
       ev.endNs = systemTimeNs()
       await m.close()
@@ -147,18 +157,25 @@ export default conformance<FailoverEvidence>({
       checks.push({ ...base, measured: 'never', verdict: sw.check.verdict === 'inconclusive' ? 'inconclusive' : 'fail', detail: `${w.explanation}; watched until +${seconds((last?.atNs ?? d.endNs) - lastA)}: ${choiceTimeline(d.switchHistory, masters, lastA)}` })
       return { checks }
     }
-    // The switch happened after the previous read was sent and before the first read showing B came back: judge the midpoint, ± half that span.
+    // The switch happened after the previous read was sent and before the first read showing B
+    // came back; where the DUT logged choosing B inside that span (lab ptp4l, 1 ms), that is the
+    // bracket. Judge the midpoint, ± half the bracket.
     const prev = sw.prevNs ?? d.silencedAtNs
-    const halfGapMs = Number(sw.atNs - prev) / 2e6
-    const elapsedMs = Number(sw.atNs - lastA) / 1e6 - halfGapMs
+    const shownNs = sw.atNs
+    const chose = d.bestMasterLog?.find((x) => x.clockIdentity === d.b.clockIdentity && x.atNs + x.resolutionNs >= prev - LOG_SLACK_NS && x.atNs <= shownNs + LOG_SLACK_NS)
+    const from = chose ? chose.atNs : prev
+    const to = chose ? chose.atNs + chose.resolutionNs : sw.atNs
+    const halfGapMs = Number(to - from) / 2e6
+    const elapsedMs = Number(to - lastA) / 1e6 - halfGapMs
     const noiseMs = halfGapMs + Number(ev.noise.ns) / 1e6
     const verdict = judgeRange(elapsedMs, loMs, hiMs, noiseMs)
+    const reads = `previous read sent at +${seconds(prev - lastA)}, first read showing B back at +${seconds(sw.atNs - lastA)}`
     checks.push({
       ...base,
       measured: Math.round(elapsedMs),
       noise: Math.round(noiseMs * 10) / 10,
       verdict,
-      detail: `${w.explanation}; switch between +${seconds(prev - lastA)} (previous read sent) and +${seconds(sw.atNs - lastA)} (first read showing B) (± ${noiseMs.toFixed(1)} ms)${verdict === 'fail' ? (elapsedMs < loMs ? ': too early' : ': too late') : ''}`,
+      detail: `${w.explanation}; switch ${chose ? `logged by the DUT ("selected best master clock ${chose.clockIdentity}") at +${seconds(chose.atNs - lastA)}, 1 ms log resolution, inside the reads (${reads})` : `between the reads (${reads})`} (± ${noiseMs.toFixed(1)} ms)${verdict === 'fail' ? (elapsedMs < loMs ? ': too early' : ': too late') : ''}`,
     })
     checks.push(sw.check)
     return { checks, measurements: { elapsedMs, loMs, hiMs, resolutionMs: 2 * halfGapMs } }

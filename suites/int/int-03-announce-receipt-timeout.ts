@@ -6,27 +6,10 @@
  * intervals; ptp4l adds U(0, 1] interval), N being the DUT's CONFIGURED announceReceiptTimeout.
  * How the moment it left is bracketed and judged: suites/support/receipt_timeout.ts.
  */
-import { type Check, conformance, describeSetting, type DutState, type Evidence, formatNs, isSlave, lockTimeoutMs, logIntervalToNs, Recorder, betterThanDefault, startMasters, waitForState, logIntervalToMs } from '../kit.ts'
-import { describeStates } from '../support/state_history.ts'
-import { judgeLeave, loggedTransitions, type PolledState, RECEIPT_POLL_MS, watchUntilLeft } from '../support/receipt_timeout.ts'
-import type { PortTransition } from '../../harness/dut/types.ts'
-import { systemTimeNs } from '../../harness/transport/index.ts'
+import { type Check, conformance, describeSetting, type Evidence, formatNs, logIntervalToMs, logIntervalToNs } from '../kit.ts'
+import { acquireReceiptTimeout, judgeLeave, neverFollowed, type PolledState, type ReceiptTimeoutData } from '../support/receipt_timeout.ts'
 
-export type { PolledState }
-
-export interface ReceiptTimeoutData {
-  /** The harness port: the grandmaster's Announce/Sync out, the DUT's frames in. */
-  recorder: Recorder
-  /** What the DUT said while the harness waited for it to follow (waitForState history). */
-  lock: { atNs: bigint; state?: DutState; error?: string }[]
-  /** When the harness stopped its Announce (timestamp clock); absent if the DUT never followed. */
-  silencedAtNs?: bigint
-  /** The DUT's state after the silence, every read bracketed. */
-  watch: PolledState[]
-  pollMs: number
-  /** The port state changes the DUT logged after the silence (lab ptp4l: timed to 1 ms). */
-  logTransitions?: PortTransition[]
-}
+export type { PolledState, ReceiptTimeoutData }
 
 const SOURCE = 'IEEE 1588-2019 9.2.6.12, 7.7.3.1: announceReceiptTimeout × announce interval, plus at most one interval (ptp4l: U(0, 1])'
 
@@ -45,33 +28,10 @@ export default conformance<ReceiptTimeoutData>({
     fail: 'N is outside the range, or the DUT never follows the grandmaster, leaves SLAVE before N intervals, later than N + 1, or never',
   },
   appliesTo: () => true,
-  async acquire(ctx) {
+  acquire(ctx) {
     const s = ctx.session.dutSettings
-    const n = s.announceReceiptTimeout.value
     const tMs = logIntervalToMs(s.intervals.announce.value)
-    const m = await startMasters(ctx, [{ name: 'gm', identity: 1, dataset: betterThanDefault(ctx) }], { freshDut: true, role: 'auto' })
-    let lock: ReceiptTimeoutData['lock'] = []
-    let silencedAtNs: bigint | undefined
-    let watch: PolledState[] = []
-    let logTransitions: PortTransition[] | undefined
-    try {
-      ctx.step('waiting for the DUT to follow the harness grandmaster')
-      const locked = await waitForState(ctx, isSlave, lockTimeoutMs(s.intervals.announce.value, n))
-      lock = locked.history
-      if (locked.atMs !== undefined) {
-        await ctx.sleep(2 * tMs)
-        ctx.step(`silencing Announce (Sync continues); the DUT should leave SLAVE after ${n} to ${n + 1} × ${tMs} ms`)
-        silencedAtNs = systemTimeNs()
-        m.control('gm', (gm) => gm.silence({ announce: true, sync: false, answers: false }))
-        watch = await watchUntilLeft(ctx, (n + 3) * tMs + 3000)
-        // Its first Announce as master comes after PRE_MASTER (ptp4l: about one interval).
-        if (watch.at(-1)?.state && !isSlave(watch.at(-1)!.state!)) await ctx.sleep(2 * tMs + 200)
-      }
-      if (silencedAtNs !== undefined) logTransitions = await loggedTransitions(ctx, silencedAtNs - 1_000_000_000n)
-    } finally {
-      await m.close()
-    }
-    return { recorder: m.handle.recorder, lock, ...(silencedAtNs !== undefined ? { silencedAtNs } : {}), watch, pollMs: RECEIPT_POLL_MS, ...(logTransitions ? { logTransitions } : {}) }
+    return acquireReceiptTimeout(ctx, { stop: 'Announce', n: s.announceReceiptTimeout.value, intervalMs: tMs, settleMs: 2 * tMs, afterLeaveMs: 2 * tMs + 200 })
   },
   judge(ev: Evidence<ReceiptTimeoutData>, profile) {
     const d = ev.data
@@ -91,10 +51,8 @@ export default conformance<ReceiptTimeoutData>({
     ]
     const t = logIntervalToNs(ev.dut.intervals.announce.value)
     const name = `time from the last Announce until the DUT left SLAVE (announceReceiptTimeout ${n} × ${formatNs(t)})`
-    if (d.silencedAtNs === undefined) {
-      checks.push({ name: 'DUT follows the harness grandmaster', measured: 'never', limit: 'SLAVE or UNCALIBRATED', source: 'IEEE 1588-2019 9.2.5 (state decision), 9.3', verdict: 'fail', detail: `the DUT never became a slave of the harness grandmaster; its states: ${describeStates(d.lock)}` })
-      return { checks }
-    }
+    const never = neverFollowed(d)
+    if (never) return { checks: [...checks, never] }
     const left = judgeLeave(ev, { stopped: 'Announce', n, intervalNs: t, name, source: SOURCE, setting: describeSetting('N', configured) })
     checks.push(left.check)
     const { timeoutIntervals: _n, intervalNs, ...rest } = left.measurements

@@ -6,23 +6,10 @@
  * exact N × 2^logSyncInterval restarted by each Sync/Follow_Up pair). Bracketing and judging:
  * suites/support/receipt_timeout.ts.
  */
-import { type Check, conformance, describeSetting, type DutState, type Evidence, formatNs, isSlave, lockTimeoutMs, logIntervalToMs, logIntervalToNs, Recorder, betterThanDefault, startMasters, waitForState } from '../kit.ts'
-import { describeStates } from '../support/state_history.ts'
-import { judgeLeave, loggedTransitions, type PolledState, RECEIPT_POLL_MS, watchUntilLeft } from '../support/receipt_timeout.ts'
-import type { PortTransition } from '../../harness/dut/types.ts'
-import { systemTimeNs } from '../../harness/transport/index.ts'
+import { type Check, conformance, describeSetting, type Evidence, formatNs, logIntervalToMs, logIntervalToNs } from '../kit.ts'
+import { acquireReceiptTimeout, judgeLeave, neverFollowed, type ReceiptTimeoutData } from '../support/receipt_timeout.ts'
 
-export interface SyncTimeoutData {
-  /** The harness port: the grandmaster's Announce/Sync out, the DUT's frames in. */
-  recorder: Recorder
-  lock: { atNs: bigint; state?: DutState; error?: string }[]
-  /** When the harness stopped its Sync (timestamp clock); absent if the DUT never followed. */
-  silencedAtNs?: bigint
-  watch: PolledState[]
-  pollMs: number
-  /** The port state changes the DUT logged after the silence (lab ptp4l: timed to 1 ms). */
-  logTransitions?: PortTransition[]
-}
+export type SyncTimeoutData = ReceiptTimeoutData
 
 export default conformance<SyncTimeoutData>({
   id: 'INT-04',
@@ -42,33 +29,12 @@ export default conformance<SyncTimeoutData>({
   // Its timer fires exactly N intervals after the last Sync, the window's lower edge: a ~20 ms
   // state-read bracket around it cannot tell that from leaving a few ms early.
   referenceBaseline: () => 'the reference DUT ages its master exactly N sync intervals after the last Sync, on the window\'s lower edge, which the ~20 ms state-read bracket cannot decide',
-  async acquire(ctx) {
+  acquire(ctx) {
     const s = ctx.session.dutSettings
     const n = s.syncReceiptTimeout?.value
     if (n === undefined) throw new Error('the DUT settings hold no syncReceiptTimeout although the profile defines one')
     const tMs = logIntervalToMs(s.intervals.sync.value)
-    const m = await startMasters(ctx, [{ name: 'gm', identity: 1, dataset: betterThanDefault(ctx) }], { freshDut: true, role: 'auto' })
-    let lock: SyncTimeoutData['lock'] = []
-    let silencedAtNs: bigint | undefined
-    let watch: PolledState[] = []
-    let logTransitions: PortTransition[] | undefined
-    try {
-      ctx.step('waiting for the DUT to follow the harness grandmaster')
-      const locked = await waitForState(ctx, isSlave, lockTimeoutMs(s.intervals.announce.value, s.announceReceiptTimeout.value))
-      lock = locked.history
-      if (locked.atMs !== undefined) {
-        await ctx.sleep(4 * tMs + 200)
-        ctx.step(`silencing Sync (Announce continues); the DUT should leave SLAVE after ${n} to ${n + 1} × ${tMs} ms`)
-        silencedAtNs = systemTimeNs()
-        m.control('gm', (gm) => gm.silence({ announce: false, sync: true, answers: false }))
-        watch = await watchUntilLeft(ctx, (n + 3) * tMs + 3000)
-        if (watch.at(-1)?.state && !isSlave(watch.at(-1)!.state!)) await ctx.sleep(2 * logIntervalToMs(s.intervals.announce.value) + 200)
-      }
-      if (silencedAtNs !== undefined) logTransitions = await loggedTransitions(ctx, silencedAtNs - 1_000_000_000n)
-    } finally {
-      await m.close()
-    }
-    return { recorder: m.handle.recorder, lock, ...(silencedAtNs !== undefined ? { silencedAtNs } : {}), watch, pollMs: RECEIPT_POLL_MS, ...(logTransitions ? { logTransitions } : {}) }
+    return acquireReceiptTimeout(ctx, { stop: 'Sync', n, intervalMs: tMs, settleMs: 4 * tMs + 200, afterLeaveMs: 2 * logIntervalToMs(s.intervals.announce.value) + 200 })
   },
   judge(ev: Evidence<SyncTimeoutData>, profile) {
     const d = ev.data
@@ -90,10 +56,8 @@ export default conformance<SyncTimeoutData>({
         detail: describeSetting('syncReceiptTimeout', configured),
       },
     ]
-    if (d.silencedAtNs === undefined) {
-      checks.push({ name: 'DUT follows the harness grandmaster', measured: 'never', limit: 'SLAVE or UNCALIBRATED', source: 'IEEE 1588-2019 9.2.5 (state decision), 9.3', verdict: 'fail', detail: `the DUT never became a slave of the harness grandmaster; its states: ${describeStates(d.lock)}` })
-      return { checks }
-    }
+    const never = neverFollowed(d)
+    if (never) return { checks: [...checks, never] }
     const t = logIntervalToNs(ev.dut.intervals.sync.value)
     const left = judgeLeave(ev, {
       stopped: 'Sync',

@@ -14,8 +14,8 @@ import type { Recorder } from '../../harness/recorder/recorder.ts'
 import { formatNs } from '../../harness/time/format.ts'
 import { systemTimeNs } from '../../harness/transport/index.ts'
 import { type Check, judgeRange } from '../../harness/verdict/verdict.ts'
-import { isSlave } from './grandmasters.ts'
-import { portStates } from './state_history.ts'
+import { betterThanDefault, isSlave, lockTimeoutMs, startMasters, waitForState } from './grandmasters.ts'
+import { describeStates, portStates } from './state_history.ts'
 
 /** One management read of the DUT's state, bracketed on the timestamp clock. */
 export interface PolledState {
@@ -26,6 +26,56 @@ export interface PolledState {
 }
 
 export const RECEIPT_POLL_MS = 20
+
+export interface ReceiptTimeoutData {
+  /** The harness port: the grandmaster's Announce/Sync out, the DUT's frames in. */
+  recorder: Recorder
+  /** What the DUT said while the harness waited for it to follow (waitForState history). */
+  lock: { atNs: bigint; state?: DutState; error?: string }[]
+  /** When the harness stopped the message (timestamp clock); absent if the DUT never followed. */
+  silencedAtNs?: bigint
+  /** The DUT's state after the silence, every read bracketed. */
+  watch: PolledState[]
+  pollMs: number
+  /** The port state changes the DUT logged after the silence (lab ptp4l: timed to 1 ms). */
+  logTransitions?: PortTransition[]
+}
+
+/**
+ * The DUT (role auto) follows one harness grandmaster; after `settleMs` the grandmaster stops
+ * `stop` (the other message goes on) and the DUT's state is polled until it leaves SLAVE,
+ * then for `afterLeaveMs` more so its first own Announce is recorded.
+ */
+export async function acquireReceiptTimeout(ctx: TestContext, o: { stop: 'Announce' | 'Sync'; n: number; intervalMs: number; settleMs: number; afterLeaveMs: number }): Promise<ReceiptTimeoutData> {
+  const s = ctx.session.dutSettings
+  const m = await startMasters(ctx, [{ name: 'gm', identity: 1, dataset: betterThanDefault(ctx) }], { freshDut: true, role: 'auto' })
+  const d: ReceiptTimeoutData = { recorder: m.handle.recorder, lock: [], watch: [], pollMs: RECEIPT_POLL_MS }
+  try {
+    ctx.step('waiting for the DUT to follow the harness grandmaster')
+    const locked = await waitForState(ctx, isSlave, lockTimeoutMs(s.intervals.announce.value, s.announceReceiptTimeout.value))
+    d.lock = locked.history
+    if (locked.atMs === undefined) return d
+    await ctx.sleep(o.settleMs)
+    const other = o.stop === 'Announce' ? 'Sync' : 'Announce'
+    ctx.step(`silencing ${o.stop} (${other} continues); the DUT should leave SLAVE after ${o.n} to ${o.n + 1} × ${o.intervalMs} ms`)
+    d.silencedAtNs = systemTimeNs()
+    m.control('gm', (gm) => gm.silence({ announce: o.stop === 'Announce', sync: o.stop === 'Sync', answers: false }))
+    d.watch = await watchUntilLeft(ctx, (o.n + 3) * o.intervalMs + 3000)
+    // Its first Announce as master comes after PRE_MASTER (ptp4l: about one announce interval).
+    if (d.watch.at(-1)?.state && !isSlave(d.watch.at(-1)!.state!)) await ctx.sleep(o.afterLeaveMs)
+    const logged = await loggedTransitions(ctx, d.silencedAtNs - 1_000_000_000n)
+    if (logged) d.logTransitions = logged
+  } finally {
+    await m.close()
+  }
+  return d
+}
+
+/** The FAIL when the DUT never followed the grandmaster, so no timeout could start (undefined: it did). */
+export function neverFollowed(d: ReceiptTimeoutData): Check | undefined {
+  if (d.silencedAtNs !== undefined) return undefined
+  return { name: 'DUT follows the harness grandmaster', measured: 'never', limit: 'SLAVE or UNCALIBRATED', source: 'IEEE 1588-2019 9.2.5 (state decision), 9.3', verdict: 'fail', detail: `the DUT never became a slave of the harness grandmaster; its states: ${describeStates(d.lock)}` }
+}
 
 /** The port state changes the DUT logged from `fromNs` on (lab ptp4l: timed to 1 ms), or none where it logs none. */
 export async function loggedTransitions(ctx: TestContext, fromNs: bigint): Promise<PortTransition[] | undefined> {
@@ -72,7 +122,7 @@ export interface LeaveRule {
 }
 
 /** When the DUT left SLAVE after the grandmaster's last `stopped` message, against N … N + 1 intervals. */
-export function judgeLeave(ev: Evidence<{ recorder: Recorder; watch: PolledState[]; pollMs: number; logTransitions?: PortTransition[] }>, r: LeaveRule): { check: Check; measurements: Record<string, string | number> } {
+export function judgeLeave(ev: Evidence<ReceiptTimeoutData>, r: LeaveRule): { check: Check; measurements: Record<string, string | number> } {
   const d = ev.data
   const t = r.intervalNs
   const lo = BigInt(r.n) * t

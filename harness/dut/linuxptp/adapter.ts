@@ -26,12 +26,13 @@ import {
   type DutState,
   type SetResult,
   type TransportName,
+  type BestMasterChange,
   type PortTransition,
 } from '../types.ts'
 import { generatePtp4lConfig, type Ptp4lConfig } from './config.ts'
 import { checked, pmcRun, pmcSet, PmcError, type PmcTarget } from './pmc.ts'
 import { toCurrentDataSet, toDefaultDataSet, toParentDataSet, toPortDataSet, type PmcReply } from './pmc_text.ts'
-import { portStatesFromLog, portTransitionsFromLog } from './log_states.ts'
+import { bestMasterChangesFromLog, portStatesFromLog, portTransitionsFromLog } from './log_states.ts'
 import { realtimeMinusMonotonicNs } from '../../transport/clocks.ts'
 
 export const PTP4L = '/usr/sbin/ptp4l'
@@ -187,6 +188,11 @@ export class LinuxptpDut extends ProcessDut<LinuxptpDutOptions> implements Dut {
   /** Port state changes as ptp4l logged them, timed to its 1 ms log resolution on the timestamp clock. */
   async portTransitions(): Promise<PortTransition[]> {
     return portTransitionsFromLog(await this.logs(), realtimeMinusMonotonicNs())
+  }
+
+  /** The grandmasters ptp4l's BMCA selected, timed to its 1 ms log resolution on the timestamp clock. */
+  async bestMasterChanges(): Promise<BestMasterChange[]> {
+    return bestMasterChangesFromLog(await this.logs(), realtimeMinusMonotonicNs())
   }
 
   private async readStateFromLog(): Promise<DutState> {

@@ -12,9 +12,10 @@
  * clocks (one kernel, every namespace), it brackets a state change far tighter than a
  * management read can (INT-03/INT-04).
  */
-import type { PortStateName, PortTransition } from '../types.ts'
+import type { BestMasterChange, PortStateName, PortTransition } from '../types.ts'
 
 const TRANSITION = /\bport (\d+): ([A-Z_]+) to ([A-Z_]+) on\b/
+const BEST_MASTER = /^\S*?\[(\d+)\.(\d{3})\]: .*\bselected best master clock ([0-9a-f]{6}\.[0-9a-f]{4}\.[0-9a-f]{6})/
 const TIMED_TRANSITION = /^\S*?\[(\d+)\.(\d{3})\]: .*\bport (\d+): ([A-Z_]+) to ([A-Z_]+) on (\S+)/
 
 /** ptp4l's names (ps_str) to IEEE 1588 port states; GRAND_MASTER is a MASTER port of a grandmaster. */
@@ -55,6 +56,17 @@ export function portTransitionsFromLog(log: string, realtimeMinusMonotonicNs: bi
     if (port === 0 || !from || !to) continue
     const monoNs = BigInt(m[1]!) * 1_000_000_000n + BigInt(m[2]!) * 1_000_000n
     out.push({ atNs: monoNs + realtimeMinusMonotonicNs, resolutionNs: 1_000_000n, port, from, to, event: m[6]! })
+  }
+  return out
+}
+
+/** ptp4l's "selected best master clock X" lines (clock.c, each time its BMCA picks another grandmaster), timed like the transitions. */
+export function bestMasterChangesFromLog(log: string, realtimeMinusMonotonicNs: bigint): BestMasterChange[] {
+  const out: BestMasterChange[] = []
+  for (const line of log.split('\n')) {
+    const m = BEST_MASTER.exec(line)
+    if (!m) continue
+    out.push({ atNs: BigInt(m[1]!) * 1_000_000_000n + BigInt(m[2]!) * 1_000_000n + realtimeMinusMonotonicNs, resolutionNs: 1_000_000n, clockIdentity: m[3]! })
   }
   return out
 }

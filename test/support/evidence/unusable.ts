@@ -5,6 +5,8 @@
  * the control), and the DUT's state read every pollMs of simulated time.
  */
 import { EngineGroup } from '../../../harness/engines/engine_group.ts'
+import type { ConformanceTest } from '../../../harness/run/definition.ts'
+import { combineChecks } from '../../../harness/verdict/verdict.ts'
 import { TestMaster, type TestMasterConfig } from '../../../harness/engines/test_master.ts'
 import type { Profile } from '../../../harness/profiles/types.ts'
 import { Recorder } from '../../../harness/recorder/recorder.ts'
@@ -81,4 +83,11 @@ export function unusableEvidence(testId: string, profile: Profile, cases: readon
     recorder,
   }
   return envelope(testId, profile, data)
+}
+
+/** Run `test`'s judge on that evidence: the checks, their combined verdict and the names of the failed ones. */
+export function judgedUnusable(test: ConformanceTest<UnusableEvidence>, profile: Profile, cases: readonly UnusableCase[], o: Parameters<typeof unusableEvidence>[3] = {}) {
+  const e = unusableEvidence(test.id, profile, cases, o)
+  const checks = test.judge(e, profile).checks
+  return { e, checks, verdict: combineChecks(checks), failed: checks.filter((c) => c.verdict === 'fail').map((c) => c.name) }
 }

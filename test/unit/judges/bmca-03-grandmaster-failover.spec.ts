@@ -122,4 +122,20 @@ test.group('judge BMCA-03 grandmaster failover', () => {
     assert.isAbove(r.timing.noise!, 500)
     assert.notEqual(r.verdict, 'fail')
   })
+
+  test('the DUT\'s own log of choosing B (lab ptp4l, 1 ms) decides a switch the reads leave on the window\'s edge; a logged choice outside the reads is not used', ({ assert }) => {
+    // ptp4l's edge case: a switch at 3.07 s against a window from 3.00 s, reads ~300 ms apart.
+    const { ev } = evidence(e2e, { switchAfterMs: 3070, pollMs: 300 })
+    const timing = (e: typeof ev) => BMCA03.judge(e, e2e).checks.find((c) => c.name.startsWith("time from A's last Announce"))!
+    assert.equal(timing(ev).verdict, 'inconclusive', JSON.stringify(timing(ev)))
+    const lastA = sentBy(ev.data.recorder, ev.data.a.clockIdentity).at(-1)!
+    const log = (atNs: bigint) => ({ ...ev, data: { ...ev.data, bestMasterLog: [{ atNs, resolutionNs: ms(1), clockIdentity: ev.data.b.clockIdentity }] } })
+    const t = timing(log(lastA + ms(3070)))
+    assert.equal(t.verdict, 'pass', t.detail)
+    assert.match(t.detail!, /logged by the DUT \("selected best master clock 020000\.fffe\.000042"\) at \+3\.070 s, 1 ms log resolution/)
+    assert.isBelow(t.noise!, 1)
+    const outside = timing(log(lastA + ms(1000)))
+    assert.equal(outside.verdict, 'inconclusive')
+    assert.match(outside.detail!, /between the reads/)
+  })
 })

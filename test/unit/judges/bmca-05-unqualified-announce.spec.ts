@@ -6,19 +6,13 @@
  */
 import { test } from '@japa/runner'
 import { loadProfile } from '../../../harness/profiles/index.ts'
-import { combineChecks } from '../../../harness/verdict/verdict.ts'
 import BMCA05, { UNQUALIFIED_CASES } from '../../../suites/bmca/bmca-05-unqualified-announce.ts'
 import { roundTrip } from '../../support/evidence/round_trip.ts'
-import { unusableEvidence } from '../../support/evidence/unusable.ts'
+import { judgedUnusable } from '../../support/evidence/unusable.ts'
 
 const e2e = loadProfile('default-e2e')
 const gptp = loadProfile('gptp')
-const judged = (o: { faults?: string[]; pollMs?: number; unreadableWatch?: boolean; profile?: typeof e2e } = {}) => {
-  const p = o.profile ?? e2e
-  const e = unusableEvidence('BMCA-05', p, UNQUALIFIED_CASES, o)
-  const checks = BMCA05.judge(e, p).checks
-  return { e, checks, verdict: combineChecks(checks), failed: checks.filter((c) => c.verdict === 'fail').map((c) => c.name) }
-}
+const judged = (o: { faults?: string[]; pollMs?: number; unreadableWatch?: boolean; profile?: typeof e2e } = {}) => judgedUnusable(BMCA05, o.profile ?? e2e, UNQUALIFIED_CASES, o)
 
 test.group('judge BMCA-05 unqualified Announce', () => {
   test('a clock that filters both stays with A, takes the control, and passes; also after a round trip', ({ assert }) => {

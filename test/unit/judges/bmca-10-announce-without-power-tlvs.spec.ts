@@ -8,17 +8,12 @@
 import { test } from '@japa/runner'
 import { tlvName } from '../../../harness/codec/tlvs/index.ts'
 import { loadProfile } from '../../../harness/profiles/index.ts'
-import { combineChecks } from '../../../harness/verdict/verdict.ts'
 import BMCA10, { missingTlvCases } from '../../../suites/bmca/bmca-10-announce-without-power-tlvs.ts'
 import { roundTrip } from '../../support/evidence/round_trip.ts'
-import { unusableEvidence } from '../../support/evidence/unusable.ts'
+import { judgedUnusable } from '../../support/evidence/unusable.ts'
 
 const power = loadProfile('power-2011')
-const judged = (o: { faults?: string[]; unreadableWatch?: boolean } = {}) => {
-  const e = unusableEvidence('BMCA-10', power, missingTlvCases(power), o)
-  const checks = BMCA10.judge(e, power).checks
-  return { e, checks, verdict: combineChecks(checks), failed: checks.filter((c) => c.verdict === 'fail').map((c) => c.name) }
-}
+const judged = (o: { faults?: string[]; unreadableWatch?: boolean } = {}) => judgedUnusable(BMCA10, power, missingTlvCases(power), o)
 
 test.group('judge BMCA-10 Announce without the power profile TLVs', () => {
   test('one case per mandatory TLV, each Announce lacking exactly that one', ({ assert }) => {

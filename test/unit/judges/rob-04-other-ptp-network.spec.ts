@@ -6,19 +6,13 @@
  */
 import { test } from '@japa/runner'
 import { loadProfile } from '../../../harness/profiles/index.ts'
-import { combineChecks } from '../../../harness/verdict/verdict.ts'
 import ROB04, { otherNetworkCases } from '../../../suites/rob/rob-04-other-ptp-network.ts'
 import { roundTrip } from '../../support/evidence/round_trip.ts'
-import { unusableEvidence } from '../../support/evidence/unusable.ts'
+import { judgedUnusable, unusableEvidence } from '../../support/evidence/unusable.ts'
 
 const e2e = loadProfile('default-e2e')
 const p2p = loadProfile('default-p2p')
-const judged = (o: { faults?: string[]; pollMs?: number; unreadableWatch?: boolean; profile?: typeof e2e } = {}) => {
-  const p = o.profile ?? e2e
-  const e = unusableEvidence('ROB-04', p, otherNetworkCases(p, 0), o)
-  const checks = ROB04.judge(e, p).checks
-  return { e, checks, verdict: combineChecks(checks), failed: checks.filter((c) => c.verdict === 'fail').map((c) => c.name) }
-}
+const judged = (o: { faults?: string[]; pollMs?: number; unreadableWatch?: boolean; profile?: typeof e2e } = {}) => judgedUnusable(ROB04, o.profile ?? e2e, otherNetworkCases(o.profile ?? e2e, 0), o)
 
 test.group('judge ROB-04 other PTP network', () => {
   test('a clock that ignores other domains, SDOs and versions passes; also after a round trip', ({ assert }) => {

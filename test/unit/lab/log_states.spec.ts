@@ -1,5 +1,5 @@
 import { test } from '@japa/runner'
-import { portStatesFromLog, portTransitionsFromLog } from '../../../harness/dut/linuxptp/log_states.ts'
+import { bestMasterChangesFromLog, portStatesFromLog, portTransitionsFromLog } from '../../../harness/dut/linuxptp/log_states.ts'
 
 test.group('dut / ptp4l log port states', () => {
   test('the last transition of each port wins; port 0 (UDS) and other lines are ignored', ({ assert }) => {
@@ -28,5 +28,11 @@ test.group('dut / ptp4l log port states', () => {
     assert.deepEqual(t.map((x) => [x.port, x.from, x.to, x.event]), [[1, 'LISTENING', 'UNCALIBRATED', 'RS_SLAVE'], [1, 'SLAVE', 'MASTER', 'ANNOUNCE_RECEIPT_TIMEOUT_EXPIRES']])
     assert.equal(t[1]!.atNs, offset + 10_670_377_000_000n)
     assert.equal(t[1]!.resolutionNs, 1_000_000n)
+  })
+
+  test('best-master choices: "selected best master clock X", timed the same way', ({ assert }) => {
+    const log = 'ptp4l[10662.911]: ptp4l selected best master clock 025043.fffe.000142\nptp4l[10662.911]: ptp4l foreign master not using PTP timescale\nptp4l[10670.021]: d1 selected best master clock 025043.fffe.000143'
+    const c = bestMasterChangesFromLog(log, 5n)
+    assert.deepEqual(c.map((x) => [x.clockIdentity, x.atNs]), [['025043.fffe.000142', 10_662_911_000_005n], ['025043.fffe.000143', 10_670_021_000_005n]])
   })
 })
