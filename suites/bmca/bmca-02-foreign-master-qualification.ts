@@ -6,6 +6,7 @@
  * times) and the DUT's polled state history.
  */
 import { systemTimeNs } from '../../harness/transport/index.ts'
+import type { BestMasterChange } from '../../harness/dut/types.ts'
 import { betterThanDefault, type Check, conformance, judgeBound, logIntervalToNs, type Recorder, logIntervalToMs } from '../kit.ts'
 import { choiceTimeline, follows, holdPollMs, judgeFollowing, largestGap, type MasterRecord, masterRecord } from '../support/bmca_cases.ts'
 import { isSlaveOf, lockTimeoutMs, masterConfig, startMasters, type StateRead, waitForState, watchState } from '../support/grandmasters.ts'
@@ -23,6 +24,8 @@ export interface QualificationEvidence {
   controlHistory: StateRead[]
   endNs: bigint
   recorder: Recorder
+  /** The grandmasters the DUT logged selecting from the single Announce on (lab ptp4l: timed to 1 ms). */
+  bestMasterLog?: BestMasterChange[]
 }
 
 const bAnnounces = (ev: QualificationEvidence, fromNs: bigint, toNs: bigint) =>
@@ -77,6 +80,8 @@ export default conformance<QualificationEvidence>({
       const control = await waitForState(ctx, isSlaveOf(b.clockIdentity), lockTimeoutMs(b.logAnnounceInterval, 3), poll)
       ev.controlHistory = control.history
       if (control.atMs !== undefined) ev.controlHistory.push(...(await watchState(ctx, 2 * t, poll)))
+      const logged = await ctx.session.dut.bestMasterChanges?.().catch(() => undefined)
+      if (logged) ev.bestMasterLog = logged.filter((x) => x.atNs >= ev.singleAtNs! - 1_000_000_000n)
     } finally {
       ev.endNs = systemTimeNs()
       await m.close()
@@ -107,17 +112,24 @@ export default conformance<QualificationEvidence>({
       const watchEnd = d.controlAtNs ?? d.endNs
       const switched = d.watchHistory.find((r) => follows(d.b.clockIdentity)(r.state))
       const gap = largestGap(d.watchHistory, sentNs, watchEnd)
+      // Its log names a choice of B even between two reads (lab ptp4l).
+      const loggedB = d.bestMasterLog?.find((x) => x.clockIdentity === d.b.clockIdentity && x.atNs >= sentNs && x.atNs < watchEnd)
       const base = { name: 'the DUT does not switch to B after a single Announce', limit: `stays with gm-a (threshold ${threshold.value} Announces within ${window.value} intervals)`, source: qualSource, unconfirmed }
       if (switched) checks.push({ ...base, measured: `switched to gm-b ${formatMs(switched.atNs - sentNs)} after B's only Announce`, verdict: 'fail', detail: `reads: ${choiceTimeline(d.watchHistory, masters, sentNs)}` })
+      else if (loggedB) checks.push({ ...base, measured: `its log chose gm-b ${formatMs(loggedB.atNs - sentNs)} after B's only Announce`, verdict: 'fail', detail: `between two state reads; reads: ${choiceTimeline(d.watchHistory, masters, sentNs)}` })
       else {
         const left = d.watchHistory.find((r) => r.state && !follows(d.a.clockIdentity)(r.state))
         if (left) checks.push({ ...base, name: 'the DUT stays with A while B announced once', measured: `left gm-a ${formatMs(left.atNs - sentNs)} after B's Announce for another choice`, verdict: 'fail', detail: `reads: ${choiceTimeline(d.watchHistory, masters, sentNs)}` })
-        else checks.push({ ...base, measured: `stayed with gm-a for ${formatMs(watchEnd - sentNs)}`, verdict: gap <= T ? 'pass' : 'inconclusive', detail: gap <= T ? `largest read gap ${formatMs(gap)}` : `largest gap between answered reads ${formatMs(gap)} exceeds one announce interval (${formatMs(T)}): a switch could go unseen` })
+        else {
+          const seen = gap <= T || d.bestMasterLog !== undefined
+          const why = gap <= T ? `largest read gap ${formatMs(gap)}` : d.bestMasterLog ? `reads ${formatMs(gap)} apart at most, and the DUT's log of its BMCA choices names no other grandmaster in the phase` : `largest gap between answered reads ${formatMs(gap)} exceeds one announce interval (${formatMs(T)}): a switch could go unseen`
+          checks.push({ ...base, measured: `stayed with gm-a for ${formatMs(watchEnd - sentNs)}`, verdict: seen ? 'pass' : 'inconclusive', detail: why })
+        }
       }
     }
     // 3. Control: continuous Announces must qualify B, and not before the threshold is reached.
     if (d.controlAtNs !== undefined) {
-      const ctl = judgeFollowing({ name: 'the DUT switches to B once B keeps announcing', history: d.controlHistory, expected: d.b, masters, t0: d.controlAtNs, untilNs: d.endNs, maxGapNs: T, limit: `follows gm-b after ${threshold.value} Announces within ${window.value} intervals`, source: qualSource, unconfirmed })
+      const ctl = judgeFollowing({ name: 'the DUT switches to B once B keeps announcing', history: d.controlHistory, expected: d.b, masters, t0: d.controlAtNs, untilNs: d.endNs, maxGapNs: T, limit: `follows gm-b after ${threshold.value} Announces within ${window.value} intervals`, source: qualSource, unconfirmed, ...(d.bestMasterLog ? { log: d.bestMasterLog } : {}) })
       checks.push(ctl.check)
       if (ctl.atNs !== undefined) {
         const seen = bAnnounces(d, ctl.atNs - BigInt(window.value) * T, ctl.atNs).length

@@ -151,7 +151,7 @@ export default conformance<FailoverEvidence>({
     const hiMs = Number(w.hiNs) / 1e6
     const name = "time from A's last Announce until the DUT followed B"
     const base = { name, unit: 'ms', limit: `${loMs.toFixed(0)} … ${hiMs.toFixed(0)} ms`, source: w.sources.join('; '), unconfirmed: !!profile.bmca.foreignMasterThreshold.unconfirmed }
-    const sw = judgeFollowing({ name: 'the DUT follows B after the failover and stays with it', history: d.switchHistory, expected: d.b, masters, t0: lastA, untilNs: d.endNs, maxGapNs: T, limit: `= gm-b (${d.b.clockIdentity})`, source: profile.bmca.source })
+    const sw = judgeFollowing({ name: 'the DUT follows B after the failover and stays with it', history: d.switchHistory, expected: d.b, masters, t0: lastA, untilNs: d.endNs, maxGapNs: T, limit: `= gm-b (${d.b.clockIdentity})`, source: profile.bmca.source, ...(d.bestMasterLog ? { log: d.bestMasterLog } : {}) })
     if (sw.atNs === undefined) {
       const last = d.switchHistory.at(-1)
       checks.push({ ...base, measured: 'never', verdict: sw.check.verdict === 'inconclusive' ? 'inconclusive' : 'fail', detail: `${w.explanation}; watched until +${seconds((last?.atNs ?? d.endNs) - lastA)}: ${choiceTimeline(d.switchHistory, masters, lastA)}` })

@@ -7,7 +7,7 @@
  */
 import type { ClockIdentity, ClockQuality } from '../../harness/codec/types.ts'
 import type { DutSettings } from '../../harness/dut/settings.ts'
-import type { DutState } from '../../harness/dut/types.ts'
+import type { BestMasterChange, DutState } from '../../harness/dut/types.ts'
 import { type AnnounceDataset, TestMaster, type TestMasterConfig } from '../../harness/engines/test_master.ts'
 import type { ChoiceInput } from '../../harness/bmca/predictor.ts'
 import type { BmcaVariant, Profile } from '../../harness/profiles/types.ts'
@@ -161,6 +161,12 @@ export function seconds(ns: bigint): string {
 export const follows = (gm: ClockIdentity) => (s: DutState | undefined) =>
   !!s && s.grandmasterIdentity === gm && s.ports.some((p) => p.portState === 'SLAVE' || p.portState === 'UNCALIBRATED')
 
+/** A clock by our masters' names: "gm-b (020000.fffe.000042)", else its identity. */
+function describeClock(id: string, masters: readonly MasterRecord[]): string {
+  const m = masters.find((x) => x.clockIdentity === id)
+  return m ? `${m.name} (${id})` : id
+}
+
 /** "gm-b (020000.fffe.000042) as SLAVE" — what a read says the DUT did, named by our masters. */
 export function describeRead(r: StateRead | undefined, masters: readonly MasterRecord[]): string {
   if (!r) return 'no read'
@@ -220,6 +226,8 @@ export function judgeFollowing(o: {
   limit: string
   source: string
   unconfirmed?: boolean
+  /** The DUT's own log of its BMCA choices (lab ptp4l), which sees a switch between two reads. */
+  log?: readonly BestMasterChange[]
 }): FollowJudgement {
   const base = { name: o.name, limit: o.limit, source: o.source, ...(o.unconfirmed ? { unconfirmed: true } : {}) }
   const answered = o.history.filter((r) => r.state)
@@ -249,6 +257,19 @@ export function judgeFollowing(o: {
   const gap = largestGap(o.history, at.atNs, o.untilNs)
   const lastNs = answered.at(-1)!.atNs
   const measured = `followed ${o.expected.name} from +${seconds(at.atNs - o.t0)} (read gap ≤ ${seconds(gap)})`
+  // Its log names every later choice, also one the reads fell between (a choice logged before
+  // the read that first showed the expected one is that one's own).
+  const other = o.log?.find((x) => x.atNs > at.atNs && x.atNs <= o.untilNs && x.clockIdentity !== o.expected.clockIdentity)
+  if (other) {
+    return {
+      check: { ...base, measured: `followed ${o.expected.name} at +${seconds(at.atNs - o.t0)}, then its log chose ${describeClock(other.clockIdentity, o.masters)} at +${seconds(other.atNs - o.t0)}`, verdict: 'fail', detail: `reads: ${timeline}` },
+      atNs: at.atNs,
+      prevNs,
+    }
+  }
+  if ((gap > o.maxGapNs || lastNs < o.untilNs - o.maxGapNs) && o.log) {
+    return { check: { ...base, measured, verdict: 'pass', detail: `reads ${seconds(gap)} apart at most, and the DUT's log of its BMCA choices names no other grandmaster until +${seconds(o.untilNs - o.t0)}; reads: ${timeline}` }, atNs: at.atNs, prevNs }
+  }
   if (gap > o.maxGapNs || lastNs < o.untilNs - o.maxGapNs) {
     return {
       check: { ...base, measured, verdict: 'inconclusive', detail: `largest gap between answered state reads ${seconds(gap)} exceeds ${seconds(o.maxGapNs)}, so a switch away could go unseen; reads: ${timeline}` },

@@ -15,7 +15,8 @@
 import type { BestMasterChange, PortStateName, PortTransition } from '../types.ts'
 
 const TRANSITION = /\bport (\d+): ([A-Z_]+) to ([A-Z_]+) on\b/
-const BEST_MASTER = /^\S*?\[(\d+)\.(\d{3})\]: .*\bselected best master clock ([0-9a-f]{6}\.[0-9a-f]{4}\.[0-9a-f]{6})/
+// clock.c: "selected best master clock X", or "selected local clock X as best master" (itself).
+const BEST_MASTER = /^\S*?\[(\d+)\.(\d{3})\]: .*\bselected (?:best master|local) clock ([0-9a-f]{6}\.[0-9a-f]{4}\.[0-9a-f]{6})/
 const TIMED_TRANSITION = /^\S*?\[(\d+)\.(\d{3})\]: .*\bport (\d+): ([A-Z_]+) to ([A-Z_]+) on (\S+)/
 
 /** ptp4l's names (ps_str) to IEEE 1588 port states; GRAND_MASTER is a MASTER port of a grandmaster. */
@@ -60,7 +61,7 @@ export function portTransitionsFromLog(log: string, realtimeMinusMonotonicNs: bi
   return out
 }
 
-/** ptp4l's "selected best master clock X" lines (clock.c, each time its BMCA picks another grandmaster), timed like the transitions. */
+/** ptp4l's "selected best master clock X" / "selected local clock X as best master" lines (clock.c, each time its BMCA picks another grandmaster, itself included), timed like the transitions. */
 export function bestMasterChangesFromLog(log: string, realtimeMinusMonotonicNs: bigint): BestMasterChange[] {
   const out: BestMasterChange[] = []
   for (const line of log.split('\n')) {

@@ -112,4 +112,16 @@ test.group('judge BMCA-02 foreign-master qualification', () => {
     assert.equal(r.verdict, 'inconclusive')
     assert.isTrue(r.checks.some((c) => c.verdict === 'inconclusive' && /gap .* exceeds/.test(c.detail ?? '')))
   })
+
+  test('with the DUT\'s log of its BMCA choices (lab ptp4l): a choice of B between two reads fails; sparse reads and no other choice logged pass the single-Announce phase', ({ assert }) => {
+    const ev = evidence(e2e, { switchAfter: THRESHOLD, pollMs: 2500 })
+    const single = (e: typeof ev) => BMCA02.judge(e, e2e).checks.find((c) => /single Announce|announced once/.test(c.name))!
+    assert.equal(single(ev).verdict, 'inconclusive')
+    const quiet = { ...ev, data: { ...ev.data, bestMasterLog: [] } }
+    assert.equal(single(quiet).verdict, 'pass', single(quiet).detail)
+    assert.match(single(quiet).detail!, /log of its BMCA choices names no other grandmaster/)
+    const chose = { ...ev, data: { ...ev.data, bestMasterLog: [{ atNs: ev.data.singleAtNs! + 300_000_000n, resolutionNs: 1_000_000n, clockIdentity: ev.data.b.clockIdentity }] } }
+    assert.equal(single(chose).verdict, 'fail')
+    assert.match(String(single(chose).measured), /its log chose gm-b/)
+  })
 })

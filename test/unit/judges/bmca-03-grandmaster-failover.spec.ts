@@ -138,4 +138,16 @@ test.group('judge BMCA-03 grandmaster failover', () => {
     assert.equal(outside.verdict, 'inconclusive')
     assert.match(outside.detail!, /between the reads/)
   })
+
+  test('the hold: a choice of another clock in the DUT\'s log after it followed B fails even when no read saw it; reads too sparse for the hold pass when the log names no other choice', ({ assert }) => {
+    const { ev } = evidence(gptp, { switchAfterMs: 400, afterSync: true, pollMs: 1500 })
+    const hold = (e: typeof ev) => BMCA03.judge(e, gptp).checks.find((c) => c.name.startsWith('the DUT follows B after the failover'))!
+    assert.equal(hold(ev).verdict, 'inconclusive')
+    const quiet = { ...ev, data: { ...ev.data, bestMasterLog: [] } }
+    assert.equal(hold(quiet).verdict, 'pass', hold(quiet).detail)
+    const firstB = ev.data.switchHistory.find((r) => r.state?.grandmasterIdentity === ev.data.b.clockIdentity)!
+    const away = { ...ev, data: { ...ev.data, bestMasterLog: [{ atNs: firstB.atNs + 700_000_000n, resolutionNs: 1_000_000n, clockIdentity: ev.data.a.clockIdentity }] } }
+    assert.equal(hold(away).verdict, 'fail')
+    assert.match(String(hold(away).measured), /then its log chose gm-a/)
+  })
 })

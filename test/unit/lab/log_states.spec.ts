@@ -31,8 +31,8 @@ test.group('dut / ptp4l log port states', () => {
   })
 
   test('best-master choices: "selected best master clock X", timed the same way', ({ assert }) => {
-    const log = 'ptp4l[10662.911]: ptp4l selected best master clock 025043.fffe.000142\nptp4l[10662.911]: ptp4l foreign master not using PTP timescale\nptp4l[10670.021]: d1 selected best master clock 025043.fffe.000143'
+    const log = 'ptp4l[10662.911]: ptp4l selected best master clock 025043.fffe.000142\nptp4l[10662.911]: ptp4l foreign master not using PTP timescale\nptp4l[10670.021]: d1 selected best master clock 025043.fffe.000143\nptp4l[10673.500]: d1 selected local clock 025043.fffe.001101 as best master'
     const c = bestMasterChangesFromLog(log, 5n)
-    assert.deepEqual(c.map((x) => [x.clockIdentity, x.atNs]), [['025043.fffe.000142', 10_662_911_000_005n], ['025043.fffe.000143', 10_670_021_000_005n]])
+    assert.deepEqual(c.map((x) => [x.clockIdentity, x.atNs]), [['025043.fffe.000142', 10_662_911_000_005n], ['025043.fffe.000143', 10_670_021_000_005n], ['025043.fffe.001101', 10_673_500_000_005n]])
   })
 })
