@@ -7,6 +7,7 @@
  */
 import { systemTimeNs } from '../../harness/transport/index.ts'
 import type { BestMasterChange } from '../../harness/dut/types.ts'
+import { loggedChoice } from '../support/state_history.ts'
 import { betterThanDefault, type Check, conformance, judgeBound, logIntervalToNs, type Recorder, logIntervalToMs } from '../kit.ts'
 import { choiceTimeline, follows, holdPollMs, judgeFollowing, largestGap, type MasterRecord, masterRecord } from '../support/bmca_cases.ts'
 import { isSlaveOf, lockTimeoutMs, masterConfig, startMasters, type StateRead, waitForState, watchState } from '../support/grandmasters.ts'
@@ -132,16 +133,24 @@ export default conformance<QualificationEvidence>({
       const ctl = judgeFollowing({ name: 'the DUT switches to B once B keeps announcing', history: d.controlHistory, expected: d.b, masters, t0: d.controlAtNs, untilNs: d.endNs, maxGapNs: T, limit: `follows gm-b after ${threshold.value} Announces within ${window.value} intervals`, source: qualSource, unconfirmed, ...(d.bestMasterLog ? { log: d.bestMasterLog } : {}) })
       checks.push(ctl.check)
       if (ctl.atNs !== undefined) {
-        const seen = bAnnounces(d, ctl.atNs - BigInt(window.value) * T, ctl.atNs).length
+        // The switch lies between the previous read and the first read showing B, or — where the
+        // DUT logged choosing B inside that span (lab ptp4l, 1 ms) — at that logged moment.
+        const prevNs = ctl.prevNs ?? ctl.atNs
+        const shownNs = ctl.atNs
+        const chose = loggedChoice(d.bestMasterLog, d.b.clockIdentity, prevNs, shownNs)
+        const fromNs = chose ? chose.atNs : prevNs
+        const toNs = chose ? chose.atNs + chose.resolutionNs : shownNs
+        const when = chose ? `the DUT logged choosing gm-b at +${formatMs(chose.atNs - d.controlAtNs)} (1 ms)` : `the switch happened between two reads ${formatMs(toNs - fromNs)} apart`
+        const seen = bAnnounces(d, toNs - BigInt(window.value) * T, toNs).length
         const needed = threshold.value
-        // At most `seen` Announces of B can have reached the DUT before the read that showed the switch.
-        checks.push({ name: 'B Announces within the window before the DUT switched', measured: seen, limit: `≥ ${needed}`, source: qualSource, unconfirmed, verdict: seen >= needed ? 'pass' : 'fail', detail: `counted from the recording in the ${window.value} announce intervals before the first read showing gm-b` })
-        // The threshold-th Announce qualifies B; the state decision follows it, so one interval of slack plus the read resolution.
+        // At most `seen` Announces of B can have reached the DUT before it switched.
+        checks.push({ name: 'B Announces within the window before the DUT switched', measured: seen, limit: `≥ ${needed}`, source: qualSource, unconfirmed, verdict: seen >= needed ? 'pass' : 'fail', detail: `counted from the recording in the ${window.value} announce intervals before ${chose ? 'its logged choice of gm-b' : 'the first read showing gm-b'}` })
+        // The threshold-th Announce qualifies B; the state decision follows it, so one interval of slack plus the switch's bracket.
         const nth = bAnnounces(d, d.controlAtNs, d.endNs)[needed - 1]
         if (nth?.timestampNs != null) {
-          const lateMs = Number(ctl.atNs - nth.timestampNs) / 1e6
-          const resMs = Number(ctl.atNs - (ctl.prevNs ?? ctl.atNs)) / 1e6
-          checks.push({ name: "time from B's qualifying Announce to the switch", measured: Math.round(lateMs), unit: 'ms', limit: `≤ ${Number(T) / 1e6} ms (one announce interval)`, noise: resMs, source: 'IEEE 1588-2019 9.2.6 (STATE_DECISION_EVENT: the BMCA runs at least once per announce interval)', verdict: judgeBound(lateMs - resMs / 2, Number(T) / 1e6, resMs / 2, 'max'), detail: `the switch happened between two reads ${resMs.toFixed(0)} ms apart` })
+          const lateMs = Number(toNs - nth.timestampNs) / 1e6
+          const resMs = Number(toNs - fromNs) / 1e6
+          checks.push({ name: "time from B's qualifying Announce to the switch", measured: Math.round(lateMs), unit: 'ms', limit: `≤ ${Number(T) / 1e6} ms (one announce interval)`, noise: resMs, source: 'IEEE 1588-2019 9.2.6 (STATE_DECISION_EVENT: the BMCA runs at least once per announce interval)', verdict: judgeBound(lateMs - resMs / 2, Number(T) / 1e6, resMs / 2, 'max'), detail: when })
         }
       }
     }

@@ -12,6 +12,7 @@
  */
 import { systemTimeNs } from '../../harness/transport/index.ts'
 import type { BestMasterChange } from '../../harness/dut/types.ts'
+import { loggedChoice } from '../support/state_history.ts'
 import { betterThanDefault, type Check, conformance, type DutSettings, judgeRange, logIntervalToNs, type Profile, type Recorder, testParams, logIntervalToMs } from '../kit.ts'
 import { choiceTimeline, holdPollMs, judgeFollowing, type MasterRecord, masterRecord, seconds } from '../support/bmca_cases.ts'
 import { isSlaveOf, lockTimeoutMs, masterConfig, startMasters, type StateRead, waitForState, watchState } from '../support/grandmasters.ts'
@@ -37,9 +38,6 @@ export interface FailoverEvidence {
   endNs: bigint
   recorder: Recorder
 }
-
-/** How far a logged choice may sit outside the polled bracket and still be the same switch (read latency, clock mapping). */
-const LOG_SLACK_NS = 5_000_000n
 
 export interface FailoverWindow {
   /** Relative to A's last Announce, ns. */
@@ -162,7 +160,7 @@ export default conformance<FailoverEvidence>({
     // bracket. Judge the midpoint, ± half the bracket.
     const prev = sw.prevNs ?? d.silencedAtNs
     const shownNs = sw.atNs
-    const chose = d.bestMasterLog?.find((x) => x.clockIdentity === d.b.clockIdentity && x.atNs + x.resolutionNs >= prev - LOG_SLACK_NS && x.atNs <= shownNs + LOG_SLACK_NS)
+    const chose = loggedChoice(d.bestMasterLog, d.b.clockIdentity, prev, shownNs)
     const from = chose ? chose.atNs : prev
     const to = chose ? chose.atNs + chose.resolutionNs : sw.atNs
     const halfGapMs = Number(to - from) / 2e6

@@ -15,7 +15,7 @@ import { formatNs } from '../../harness/time/format.ts'
 import { systemTimeNs } from '../../harness/transport/index.ts'
 import { type Check, judgeRange } from '../../harness/verdict/verdict.ts'
 import { betterThanDefault, isSlave, lockTimeoutMs, startMasters, waitForState } from './grandmasters.ts'
-import { describeStates, portStates } from './state_history.ts'
+import { describeStates, LOG_SLACK_NS, portStates } from './state_history.ts'
 
 /** One management read of the DUT's state, bracketed on the timestamp clock. */
 export interface PolledState {
@@ -103,8 +103,6 @@ export async function watchUntilLeft(ctx: TestContext, timeoutMs: number): Promi
   return reads
 }
 
-/** How far the log's time may sit outside the polled bracket and still be the same change (read latency, clock mapping). */
-const LOG_SLACK_NS = 5_000_000n
 const ms = (ns: bigint | number) => Number(ns) / 1e6
 /** "+3478.0" / "−0.0": ms after the last message, signed. */
 const after = (ns: bigint, digits = 1) => `${ns < 0n ? '−' : '+'}${Math.abs(ms(ns)).toFixed(digits)}`

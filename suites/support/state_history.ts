@@ -2,7 +2,7 @@
  * A DUT's polled state history in words, for the FAIL that says what the DUT did instead:
  * "0.0 s LISTENING ×12 → 3.1 s no answer (timeout) ×2 → 3.4 s MASTER ×40".
  */
-import type { DutState } from '../../harness/dut/types.ts'
+import type { BestMasterChange, DutState } from '../../harness/dut/types.ts'
 
 export const portStates = (s: DutState | undefined) => (s ? s.ports.map((p) => p.portState).join('/') || 'no ports' : 'no answer')
 
@@ -17,4 +17,16 @@ export function describeStates(reads: readonly { atNs: bigint; state?: DutState;
     else runs.push({ at: r.atNs, what, count: 1 })
   }
   return runs.map((r) => `${(Number(r.at - t0) / 1e9).toFixed(1)} s ${r.what} ×${r.count}`).join(' → ')
+}
+
+/**
+ * How far a time the DUT logged (ptp4l, 1 ms) may sit outside the bracket of the state reads
+ * that show the same change and still be taken as that change: read latency and the
+ * monotonic-to-realtime mapping.
+ */
+export const LOG_SLACK_NS = 5_000_000n
+
+/** The DUT's logged choice of `gm` that lies between the read before (`prevNs`) and the read showing it (`shownNs`). */
+export function loggedChoice(log: readonly BestMasterChange[] | undefined, gm: string, prevNs: bigint, shownNs: bigint): BestMasterChange | undefined {
+  return log?.find((x) => x.clockIdentity === gm && x.atNs + x.resolutionNs >= prevNs - LOG_SLACK_NS && x.atNs <= shownNs + LOG_SLACK_NS)
 }
