@@ -8,7 +8,7 @@ import { test } from '@japa/runner'
 import { loadProfile } from '../../../harness/profiles/index.ts'
 import BMCA05, { UNQUALIFIED_CASES } from '../../../suites/bmca/bmca-05-unqualified-announce.ts'
 import { roundTrip } from '../../support/evidence/round_trip.ts'
-import { judgedUnusable } from '../../support/evidence/unusable.ts'
+import { judgedUnusable, unusableEvidence } from '../../support/evidence/unusable.ts'
 
 const e2e = loadProfile('default-e2e')
 const gptp = loadProfile('gptp')
@@ -51,5 +51,24 @@ test.group('judge BMCA-05 unqualified Announce', () => {
 
   test('reads 3 s apart still pass: a switch to a master that keeps announcing would show in a later read', ({ assert }) => {
     assert.equal(judged({ pollMs: 3000 }).verdict, 'pass')
+  })
+
+  test('fault: leaving A (LISTENING) while only unusable masters announce fails every case, with the reads', ({ assert }) => {
+    const e = unusableEvidence('BMCA-05', e2e, UNQUALIFIED_CASES)
+    const i = Math.floor(e.data.watchHistory.length / 2)
+    const r = e.data.watchHistory[i]!
+    e.data.watchHistory[i] = { ...r, state: { ...r.state!, grandmasterIdentity: r.state!.clockIdentity, ports: r.state!.ports.map((p) => ({ ...p, portState: 'LISTENING' as const })) } }
+    const failed = BMCA05.judge(e, e2e).checks.filter((c) => c.verdict === 'fail')
+    assert.deepEqual(failed.map((c) => c.name), UNQUALIFIED_CASES.map((c) => `not used: ${c.title}`))
+    assert.match(failed[0]!.detail!, /left its grandmaster while only masters it must not use announced/)
+  })
+
+  test('insufficient: without the DUT\'s clockIdentity the looped case is not sent and is inconclusive with why; the other case is still judged', ({ assert }) => {
+    const e = unusableEvidence('BMCA-05', e2e, UNQUALIFIED_CASES.filter((c) => !c.asDut))
+    const own = UNQUALIFIED_CASES.find((c) => c.asDut)!
+    e.data.notRun = [{ key: own.key, title: own.title, source: own.source, reason: "the DUT's state source reported no clockIdentity within 10 s, so no Announce could be sent under it" }]
+    const checks = BMCA05.judge(e, e2e).checks
+    assert.equal(checks.find((c) => c.name === `not used: ${own.title}`)!.verdict, 'inconclusive')
+    assert.equal(checks.find((c) => c.name === 'not used: Announce with stepsRemoved 255')!.verdict, 'pass')
   })
 })

@@ -14,6 +14,7 @@ import { Recorder } from '../../../harness/recorder/recorder.ts'
 import { ReferenceClock } from '../../../harness/refdut/clock.ts'
 import { applyFaults } from '../../../harness/refdut/faults.ts'
 import { combineChecks } from '../../../harness/verdict/verdict.ts'
+import { logIntervalToNs } from '../../../harness/time/log_interval.ts'
 import type { PolledState } from '../../../suites/support/receipt_timeout.ts'
 import INT04, { type SyncTimeoutData } from '../../../suites/int/int-04-sync-receipt-timeout.ts'
 import { SimulatedLink } from '../../support/engines/simulated_link.ts'
@@ -22,6 +23,10 @@ import { roundTrip } from '../../support/evidence/round_trip.ts'
 import { DUT_IDENTITY, dutSettingsFor, envelope } from '../../support/evidence/simulate.ts'
 
 const gptp = loadProfile('gptp')
+/** The gPTP lab DUT's timeout: syncReceiptTimeout × sync interval, from its configured settings. */
+const settings = dutSettingsFor(gptp)
+const TIMEOUT_NS = BigInt(settings.syncReceiptTimeout!.value) * logIntervalToNs(settings.intervals.sync.value)
+const TIMEOUT_MS = Number(TIMEOUT_NS) / 1e6
 const isSlave = (s: PolledState['state']) => !!s && s.ports.some((p) => p.portState === 'SLAVE' || p.portState === 'UNCALIBRATED')
 
 /** leaveLagMs: the DUT's state machine acts that long after its timer (a tick), still inside the window. */
@@ -86,12 +91,12 @@ test.group('judge INT-04 sync receipt timeout', () => {
     const e = evidence()
     const left = e.data.watch.find((r) => r.state && !isSlave(r.state))!
     const lastSync = e.data.recorder.last({ type: 'Sync', direction: 'out' })!.timestampNs!
-    const at = lastSync + 375_400_000n
+    const at = lastSync + TIMEOUT_NS + 400_000n
     assert.isTrue(at <= left.endNs)
     const withLog = { ...e, data: { ...e.data, logTransitions: [{ atNs: at, resolutionNs: 1_000_000n, port: 1, from: 'SLAVE' as const, to: 'LISTENING' as const, event: 'ANNOUNCE_RECEIPT_TIMEOUT_EXPIRES' }] } }
     const timing = INT04.judge(withLog, gptp).checks.find((c) => c.name.startsWith('time from the last Sync'))!
     assert.equal(timing.verdict, 'pass', timing.detail)
-    assert.match(timing.detail!, /its log: port 1 SLAVE to LISTENING on ANNOUNCE_RECEIPT_TIMEOUT_EXPIRES at \+375\.4 ms/)
+    assert.include(timing.detail!, `its log: port 1 SLAVE to LISTENING on ANNOUNCE_RECEIPT_TIMEOUT_EXPIRES at +${(TIMEOUT_MS + 0.4).toFixed(1)} ms`)
     const far = { ...e, data: { ...e.data, logTransitions: [{ ...withLog.data.logTransitions[0]!, atNs: lastSync + 2_000_000_000n }] } }
     const t2 = INT04.judge(far, gptp).checks.find((c) => c.name.startsWith('time from the last Sync'))!
     assert.equal(t2.verdict, 'inconclusive')
@@ -107,7 +112,7 @@ test.group('judge INT-04 sync receipt timeout', () => {
   test('fault sync-timeout-early: leaving after 1 interval fails', ({ assert }) => {
     const r = judged({ faults: ['sync-timeout-early'] })
     assert.equal(r.timing.verdict, 'fail')
-    assert.isBelow(r.timing.measured as number, 375)
+    assert.isBelow(r.timing.measured as number, TIMEOUT_MS)
   })
 
   test('insufficient: a state that cannot be read after the silence is inconclusive', ({ assert }) => {
