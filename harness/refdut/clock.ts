@@ -98,6 +98,8 @@ export interface ReferenceBehaviour {
   acceptOwnIdentity?: boolean
   /** A message carrying a TLV the clock does not know is dropped whole instead of the TLV being skipped (TLV-GEN-01). */
   dropsUnknownTlv?: boolean
+  /** A Follow_Up arriving later than this after its Sync is dropped (a too-short Follow_Up deadline; INT-05). */
+  followUpDeadlineNs?: bigint
   /** Management refusals answered wrongly or not at all (MGT-03). */
   managementErrors?: ManagementErrorFault
   /** Sends nothing at all (a dead port). */
@@ -148,6 +150,8 @@ export class ReferenceClock implements Engine {
   private readonly header: Omit<HeaderDefaults, 'sourcePortIdentity'>
   private readonly mgmt: SendEmitter
   private readonly owners = new Map<string, 'm' | 'p' | 's'>()
+  /** Sync arrival times by sequenceId (the Follow_Up deadline fault only). */
+  private readonly syncArrivals = new Map<number, bigint>()
   private portState: PortStateName = 'LISTENING'
   private parentValue: Parent | undefined
   /** Every state the port took, with the timestamp-clock time (for tests and the control socket). */
@@ -356,13 +360,27 @@ export class ReferenceClock implements Engine {
     if (m.type === 'Announce') out.push(...this.onAnnounce(m, rx.rxTimestampNs, now))
     out.push(...this.wrap('m', this.master.onMessage(rx, now)))
     if (this.peer) out.push(...this.wrap('p', this.peer.onMessage(rx, now)))
-    out.push(...this.wrap('s', this.slave.onMessage(rx, now)))
+    if (!this.pastFollowUpDeadline(m, rx.rxTimestampNs)) out.push(...this.wrap('s', this.slave.onMessage(rx, now)))
     if (m.type === 'Sync' && this.parentValue && samePortIdentity(m.header.sourcePortIdentity, this.parentValue.port) && this.cfg.settings.syncReceiptTimeout && !this.b.ignoreSyncReceiptTimeout) {
       const n = BigInt(this.cfg.settings.syncReceiptTimeout.value + (this.b.syncReceiptTimeoutDeltaIntervals ?? 0))
       out.push({ kind: 'timer', at: now + n * logIntervalToNs(this.cfg.settings.intervals.sync.value), id: 'sync-receipt' })
     }
     this.calibrate(now)
     return out
+  }
+
+  /** The Follow_Up deadline fault: remembers Sync arrivals, says whether a Follow_Up came too late. */
+  private pastFollowUpDeadline(m: PtpMessage, rxNs: bigint): boolean {
+    const deadline = this.b.followUpDeadlineNs
+    if (deadline === undefined) return false
+    if (m.type === 'Sync') {
+      this.syncArrivals.set(m.header.sequenceId, rxNs)
+      if (this.syncArrivals.size > 16) this.syncArrivals.delete(this.syncArrivals.keys().next().value!)
+      return false
+    }
+    if (m.type !== 'Follow_Up') return false
+    const sync = this.syncArrivals.get(m.header.sequenceId)
+    return sync !== undefined && rxNs - sync > deadline
   }
 
   onTransmitted(tx: Transmitted, now: bigint): EngineAction[] {

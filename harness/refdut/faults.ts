@@ -149,6 +149,13 @@ export const FAULTS: Fault[] = [
     apply: with_(() => ({ syncReceiptTimeoutDeltaIntervals: -2 })),
   },
   {
+    id: 'follow-up-deadline-20ms',
+    title: 'a Follow_Up more than 20 ms after its Sync is dropped (the Sync goes unused)',
+    targets: ['INT-05'],
+    appliesTo: (p) => (p.steps.twoStep === 'forbidden' ? `profile ${p.id} has no Follow_Up` : true),
+    apply: with_(() => ({ followUpDeadlineNs: 20_000_000n })),
+  },
+  {
     id: 'bmca-clockclass-first',
     title: 'BMCA compares clockClass before priority1',
     targets: ['BMCA-01'],

@@ -3,26 +3,16 @@
  * grandmaster injects. The emulated grandmaster runs its time base ahead of the timestamp
  * clock by a known offset, so a conformant slave reports offsetFromMaster = −offset; a second
  * phase moves part of that time into correctionField (timestamps shifted by the same amount),
- * which a correct slave subtracts, reporting the same offset.
- *
- * Agreement: |median(reported − expected)| ≤ the harness's time-error floor (how far software
- * timestamps sit from the wire, which a path asymmetry of the lab link shifts the DUT's offset by)
- * + 3 × the standard error of the median (√(π/2) × 1.4826 × MAD / √n for near-normal reports), a tolerance that shrinks as
- * reports accumulate. Where that tolerance reaches half the injected offset (or half the
- * correction shift) the harness could not tell a faulty DUT apart: inconclusive, with numbers.
+ * which a correct slave subtracts, reporting the same offset. The agreement rule (noise floor +
+ * 3 standard errors of the median; inconclusive where that reaches half the injected offset or
+ * half the correction shift) is suites/support/offset_reports.ts.
  */
-import { type Check, conformance, formatNs, isSlave, lockTimeoutMs, masterConfig, startMasters, TimeBase, waitForState, type Recorder, type TestContext, type Masters, logIntervalToMs } from '../kit.ts'
+import { conformance, formatNs, isSlave, lockTimeoutMs, masterConfig, startMasters, TimeBase, waitForState, type Recorder, logIntervalToMs } from '../kit.ts'
 import type { StateRead } from '../support/grandmasters.ts'
 import { describeStates } from '../support/state_history.ts'
-import { systemTimeNs } from '../../harness/transport/clocks.ts'
-import { madNs, MAD_TO_SIGMA, MEDIAN_SE_FACTOR, medianNs } from '../../harness/stats/robust.ts'
+import { agreementCheck, type OffsetReport, sampleOffsets } from '../support/offset_reports.ts'
 
-/** One offsetFromMaster the DUT reported, when it was read, and what it should have been then. */
-export interface OffsetReport {
-  readNs: bigint
-  reportedNs: bigint
-  expectedNs: bigint
-}
+export type { OffsetReport } from '../support/offset_reports.ts'
 
 export interface ReportedOffsetData {
   injectedOffsetNs: bigint
@@ -37,58 +27,7 @@ export interface ReportedOffsetData {
 }
 
 const PARAMS = { injectedOffsetNs: 1_000_000, correctionShiftNs: 250_000, sampleSeconds: 6 }
-const SOURCE = 'IEEE 1588-2019 11.2, 11.3.2 (offsetFromMaster = t2 − t1 − meanPathDelay − corrections)'
-const COVERAGE = 3
-const MIN_REPORTS = 5
-
-async function sampleOffsets(ctx: TestContext, m: Masters, seconds: number): Promise<{ reports: OffsetReport[]; missed: number }> {
-  const reports: OffsetReport[] = []
-  let missed = 0
-  const end = Date.now() + seconds * 1000
-  while (Date.now() < end) {
-    const s = await ctx.session.dut.readState().catch(() => undefined)
-    const readNs = systemTimeNs()
-    if (s?.offsetFromMasterNs !== undefined && isSlave(s)) reports.push({ readNs, reportedNs: s.offsetFromMasterNs, expectedNs: m.master('gm').expectedSlaveOffsetNs(readNs) })
-    else missed++
-    await ctx.sleep(250)
-  }
-  return { reports, missed }
-}
-
 const abs = (v: bigint) => (v < 0n ? -v : v)
-
-/** The agreement check of one phase: median error against noise + a shrinking spread term. */
-export function agreementCheck(label: string, reports: readonly OffsetReport[], floorNs: bigint, distinguishNs: bigint, what: string, asymmetryAllowanceNs = 0n): Check {
-  const name = `${label}: |median reported − expected offsetFromMaster|`
-  if (reports.length < MIN_REPORTS) {
-    return { name, measured: reports.length, limit: `≥ ${MIN_REPORTS} reports while a slave`, source: SOURCE, verdict: 'fail', detail: `the DUT reported its offsetFromMaster ${reports.length} times while a slave` }
-  }
-  const errors = reports.map((r) => r.reportedNs - r.expectedNs)
-  const med = medianNs(errors)
-  const mad = madNs(errors)
-  const se = (MEDIAN_SE_FACTOR * MAD_TO_SIGMA * Number(mad)) / Math.sqrt(errors.length)
-  const tolerance = Number(floorNs) + COVERAGE * se
-  const err = Number(abs(med))
-  const base = {
-    name,
-    measured: err,
-    unit: 'ns',
-    limit: `≤ ${formatNs(BigInt(Math.ceil(tolerance)))} (harness time-error floor + 3 × standard error of the median)`,
-    noise: tolerance,
-    source: SOURCE,
-  }
-  const detail = `expected ${formatNs(reports[0]!.expectedNs)}; median reported ${formatNs(medianNs(reports.map((r) => r.reportedNs)))}; n ${errors.length}, MAD ${formatNs(mad)}, standard error of the median ${formatNs(BigInt(Math.round(se)))}, harness time-error floor ${formatNs(floorNs)}`
-  if (tolerance * 2 >= Number(distinguishNs)) {
-    return { ...base, verdict: 'inconclusive', detail: `${detail}; a tolerance this wide cannot tell ${what} (${formatNs(distinguishNs)}) apart` }
-  }
-  if (err <= tolerance) return { ...base, verdict: 'pass', detail }
-  // A path asymmetry moves a two-way offset by half itself; beyond the tolerance but within the
-  // asymmetry the noise allows, the harness cannot blame the DUT.
-  if (err <= tolerance + Number(asymmetryAllowanceNs)) {
-    return { ...base, verdict: 'inconclusive', detail: `${detail}; within the ${formatNs(asymmetryAllowanceNs)} path asymmetry the harness noise allows beyond the tolerance (the lab's software paths, measured)` }
-  }
-  return { ...base, verdict: 'fail', detail }
-}
 
 export default conformance<ReportedOffsetData>({
   id: 'TE-08',
