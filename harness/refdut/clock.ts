@@ -20,7 +20,7 @@ import type { AnnounceMessage, ClockIdentity, ManagementMessage, PortIdentity, P
 import { managementIdName } from '../codec/management/index.ts'
 import { SendEmitter } from '../engines/emitter.ts'
 import type { HeaderDefaults } from '../engines/message_factory.ts'
-import { answerManagement, type ManagementErrorFault } from './management.ts'
+import { answerManagement, type ManagementErrorFault, type ManagementSetFault, settableRequest } from './management.ts'
 import { PTP_VERSION } from '../codec/constants.ts'
 import { tlvName } from '../codec/tlvs/index.ts'
 import type { Profile } from '../profiles/types.ts'
@@ -72,8 +72,8 @@ export interface ReferenceBehaviour {
   syncReceiptTimeoutDeltaIntervals?: number
   /** The sync receipt timeout never fires: a master whose Sync stopped is kept while it announces (INT-04). */
   ignoreSyncReceiptTimeout?: boolean
-  /** The BMCA compares clockClass before priority1. */
-  comparison?: 'clockClass-first'
+  /** The BMCA compares clockClass before priority1, or runs IEEE 1588's comparison whatever the profile's variant. */
+  comparison?: 'clockClass-first' | 'default-1588'
   qualification?: QualificationRule
   /** A slave-only clock that still sends Sync (and Follow_Up). */
   slaveSendsSync?: boolean
@@ -100,8 +100,12 @@ export interface ReferenceBehaviour {
   dropsUnknownTlv?: boolean
   /** A Follow_Up arriving later than this after its Sync is dropped (a too-short Follow_Up deadline; INT-05). */
   followUpDeadlineNs?: bigint
+  /** Management SET of PRIORITY1/PRIORITY2 answered but not applied, or not answered (MGT-02). */
+  managementSet?: ManagementSetFault
   /** Management refusals answered wrongly or not at all (MGT-03). */
   managementErrors?: ManagementErrorFault
+  /** Role master does not make the port masterOnly: it follows a better master like an ordinary clock (BMCA-06). */
+  masterOnlyIgnored?: boolean
   /** Sends nothing at all (a dead port). */
   silent?: boolean
 }
@@ -238,7 +242,7 @@ export class ReferenceClock implements Engine {
       ...lead,
     }))
 
-    const base = comparatorFor(s.bmcaVariant)
+    const base = comparatorFor(this.b.comparison === 'default-1588' ? 'default-1588' : s.bmcaVariant)
     this.compare = this.b.comparison === 'clockClass-first' ? clockClassFirst(base) : base
     this.foreign = new ForeignMasterTable(this.portIdentity, this.b.qualification ?? DEFAULT_QUALIFICATION)
   }
@@ -408,7 +412,11 @@ export class ReferenceClock implements Engine {
       twoStep: this.cfg.profile.steps.twoStep !== 'forbidden',
       disagree: this.b.managementDisagrees === true,
       ...(this.b.managementErrors ? { errors: this.b.managementErrors } : {}),
+      ...(this.b.managementSet ? { setFault: this.b.managementSet } : {}),
     })
+    const set = settableRequest(req)
+    // Applied where it was answered: its Announce carries the new value from the next one on.
+    if (set && answer && !this.b.managementSet) this.master.setDataset(set.name === 'PRIORITY1' ? { grandmasterPriority1: set.value } : { grandmasterPriority2: set.value })
     if (!answer) return []
     const tlv = answer.tlvs[0]
     const what = tlv && 'managementId' in tlv ? managementIdName(tlv.managementId) : 'Management'
@@ -436,7 +444,7 @@ export class ReferenceClock implements Engine {
       pathTraceLoopCheck: gptp,
       requiredTlvs: this.requiredAnnounceTlvs,
     })
-    if (!usable.usable || this.cfg.role === 'master') return []
+    if (!usable.usable || this.masterOnly) return []
     this.foreign.add(a, rxNs)
     const out: EngineAction[] = []
     const fromParent = this.parentValue && samePortIdentity(a.header.sourcePortIdentity, this.parentValue.port)
@@ -471,13 +479,18 @@ export class ReferenceClock implements Engine {
     return this.becomeMaster(now)
   }
 
+  /** Role master: the port never becomes SLAVE and ignores Announce (linuxptp masterOnly, G.8275.1 notSlave). */
+  private get masterOnly(): boolean {
+    return this.cfg.role === 'master' && !this.b.masterOnlyIgnored
+  }
+
   /** 802.1AS-2020 8.6.2.1: priority1 255 marks a time-aware system that is not grandmaster-capable; it never sources time. */
   private notGrandmasterCapable(): boolean {
     return this.cfg.profile.bmca.variant === '802.1as' && this.cfg.settings.priority1.value === 255
   }
 
   private receiptTimeout(now: bigint): EngineAction[] {
-    if (this.cfg.role === 'master') return this.portState === 'MASTER' ? [] : this.becomeMaster(now)
+    if (this.masterOnly) return this.portState === 'MASTER' ? [] : this.becomeMaster(now)
     if (this.parentValue) {
       this.foreign.clear(this.parentValue.port)
       const out = this.unfollow('LISTENING', now)

@@ -163,6 +163,20 @@ export const FAULTS: Fault[] = [
     apply: with_(() => ({ comparison: 'clockClass-first' })),
   },
   {
+    id: 'telecom-bmca-as-1588',
+    title: "runs IEEE 1588's data set comparison under a G.8275.x profile (priority1 compared, identity before topology)",
+    targets: ['BMCA-06'],
+    appliesTo: (p) => (p.bmca.variant === 'g8275x' ? true : `profile ${p.id} runs the ${p.bmca.variant} BMCA`),
+    apply: with_(() => ({ comparison: 'default-1588' })),
+  },
+  {
+    id: 'master-only-follows',
+    title: 'a port configured masterOnly follows a better master (becomes SLAVE)',
+    targets: ['BMCA-06'],
+    appliesTo: (p) => (p.bmca.variant === 'g8275x' ? true : `BMCA-06 runs under the G.8275.x profiles only, not ${p.id}`),
+    apply: with_(() => ({ masterOnlyIgnored: true })),
+  },
+  {
     id: 'qualify-on-first-announce',
     title: 'a foreign master is qualified on its first Announce',
     targets: ['BMCA-02'],
@@ -272,6 +286,20 @@ export const FAULTS: Fault[] = [
     targets: ['MGT-01'],
     appliesTo: management,
     apply: with_(() => ({ managementDisagrees: true })),
+  },
+  {
+    id: 'management-set-not-applied',
+    title: 'a SET PRIORITY2 is answered with the new value, but the Announces keep the old one',
+    targets: ['MGT-02'],
+    appliesTo: management,
+    apply: with_(() => ({ managementSet: 'set-not-applied' })),
+  },
+  {
+    id: 'management-set-unanswered',
+    title: 'a SET PRIORITY2 gets no answer (neither RESPONSE nor MANAGEMENT_ERROR_STATUS)',
+    targets: ['MGT-02'],
+    appliesTo: management,
+    apply: with_(() => ({ managementSet: 'set-unanswered' })),
   },
   {
     id: 'management-unknown-id-silent',

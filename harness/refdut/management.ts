@@ -3,7 +3,9 @@
  * DEFAULT_DATA_SET, CURRENT_DATA_SET, PARENT_DATA_SET, TIME_PROPERTIES_DATA_SET and
  * PORT_DATA_SET answered with RESPONSE from the clock's state; other defined ids and other
  * actions with MANAGEMENT_ERROR_STATUS NOT_SUPPORTED; an id 1588 does not define with
- * NO_SUCH_ID (15.5.4), as ptp4l does. Pure: data in, message out.
+ * NO_SUCH_ID (15.5.4), as ptp4l does. A SET of PRIORITY1 or PRIORITY2 (15.5.3.3.3, 15.5.3.3.4) is
+ * answered with RESPONSE carrying the new value; the clock applies it (`settableRequest`).
+ * Pure: data in, message out.
  * With `disagree` (fault management-disagrees) the answers differ from the Announce on
  * the wire: priority1 + 1, grandmasterPriority1 + 1, currentUtcOffset + 1. `errors` (faults
  * management-*) changes how refusals are answered.
@@ -27,9 +29,23 @@ export interface ManagedClock {
   disagree: boolean
   /** How refusals go wrong: no answer to an unknown id, NOT_SUPPORTED instead of NO_SUCH_ID, no answer to a defined id it does not implement. */
   errors?: ManagementErrorFault
+  /** How a SET goes wrong: never answered (the clock still applies nothing). */
+  setFault?: ManagementSetFault
 }
 
 export type ManagementErrorFault = 'unknown-id-silent' | 'unknown-id-not-supported' | 'unimplemented-silent'
+/** set-not-applied: answered with the new value, never applied; set-unanswered: ignored. */
+export type ManagementSetFault = 'set-not-applied' | 'set-unanswered'
+
+/** A SET this clock serves: PRIORITY1 or PRIORITY2 with its new value. */
+export function settableRequest(req: ManagementMessage): { name: 'PRIORITY1' | 'PRIORITY2'; managementId: number; value: number } | undefined {
+  if (req.actionField !== ActionField.SET) return undefined
+  const tlv = req.tlvs.find((t) => t.kind === 'MANAGEMENT')
+  if (!tlv || tlv.kind !== 'MANAGEMENT' || !tlv.dataField) return undefined
+  const d = tlv.dataField
+  if ((d.name === 'PRIORITY1' || d.name === 'PRIORITY2') && 'value' in d) return { name: d.name, managementId: tlv.managementId, value: d.value }
+  return undefined
+}
 
 const DEFINED_IDS: ReadonlySet<number> = new Set(Object.values(ManagementId))
 
@@ -120,6 +136,11 @@ export function answerManagement(req: ManagementMessage, c: ManagedClock): Manag
     targetPortIdentity: { ...req.header.sourcePortIdentity },
     startingBoundaryHops: req.startingBoundaryHops,
     boundaryHops: Math.max(0, req.startingBoundaryHops - req.boundaryHops),
+  }
+  const set = settableRequest(req)
+  if (set) {
+    if (c.setFault === 'set-unanswered') return undefined
+    return buildManagement({ ...common, actionField: 'RESPONSE', managementId: set.managementId, dataField: { name: set.name, value: set.value, reserved: 0 } })
   }
   const data = req.actionField === ActionField.GET ? dataField(tlv.managementId, c) : undefined
   if (!data) {

@@ -25,6 +25,8 @@ export interface RunOptions {
   transport?: TransportName
   allowNets: string[]
   acknowledgeTestNetwork: boolean
+  /** Management SET may be sent to the DUT (`--allow-set`; MGT-02). */
+  allowSet: boolean
   listOnly: boolean
   report: boolean
   /** Verdicts besides fail that make the exit code 1 (`--fail-on inconclusive`). */
@@ -51,6 +53,7 @@ export const RUN_USAGE = `usage: ptp-conform run --profile ID (--lab [--dut-impl
   --profiles DIR          an extra folder of user profiles, repeatable
   --allow-net CIDR        addresses a real test interface may carry, repeatable
   --i-know-this-is-a-test-network  run on an interface that looks like production
+  --allow-set             let MGT-02 change a DUT setting by management SET (it is put back)
   --list                  print the selected tests and exit
   --no-report             write results but skip the HTML report
   --fail-on inconclusive  exit 1 also when a test is inconclusive (for CI gates)`
@@ -85,6 +88,7 @@ export function parseRunOptions(argv: string[]): RunOptions | 'help' {
         'i-know-this-is-a-test-network': { type: 'boolean', default: false },
         list: { type: 'boolean', default: false },
         'no-report': { type: 'boolean', default: false },
+        'allow-set': { type: 'boolean', default: false },
         'fail-on': { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -137,6 +141,7 @@ export function parseRunOptions(argv: string[]): RunOptions | 'help' {
     transport,
     allowNets: list(v['allow-net']),
     acknowledgeTestNetwork: v['i-know-this-is-a-test-network']!,
+    allowSet: v['allow-set']!,
     listOnly: v.list!,
     report: !v['no-report'],
     failOn: failOn as FailOn[],

@@ -23,6 +23,8 @@ export interface SessionOptions {
   transport: TransportName
   domainNumber: number
   dutOptions: DutOptions
+  /** The operator allowed management SET (`--allow-set`). */
+  allowManagementSet?: boolean
   /** Settings the DUT file states for a real device. */
   /** A real device's known configuration (`declaredDeviceSettings`). */
   declaredSettings?: ReturnType<typeof declaredDeviceSettings>
@@ -81,6 +83,10 @@ export abstract class PortSession implements Session {
   }
   get dutOptions(): DutOptions {
     return this.o.dutOptions
+  }
+
+  get allowManagementSet(): boolean {
+    return this.o.allowManagementSet === true
   }
   get harnessInterface(): string {
     return this.h.netns ? `${this.h.ifname} (netns ${this.h.netns})` : this.h.ifname

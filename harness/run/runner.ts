@@ -130,10 +130,10 @@ export async function runConformance(o: RunOptions): Promise<number> {
     try {
       if (o.mode === 'lab') {
         console.log(`  building the virtual lab (pair topology) with a ${o.dutImpl} DUT …`)
-        session = await LabSession.create({ profile, transport, domainNumber, dutImpl: o.dutImpl, dutFaults: o.dutFaults, dutOptions: o.dutOptions })
+        session = await LabSession.create({ profile, transport, domainNumber, dutImpl: o.dutImpl, dutFaults: o.dutFaults, dutOptions: o.dutOptions, allowManagementSet: o.allowSet })
       } else {
         const addr = (v6: boolean) => deviceFacts?.addresses.find((a) => a.includes(':') === v6)?.split('/')[0]
-        session = await DeviceSession.create({ profile, transport, domainNumber, dutOptions: o.dutOptions, interface: o.interface!, dutFile: o.dutFile!, ipv4: addr(false), ipv6: addr(true) })
+        session = await DeviceSession.create({ profile, transport, domainNumber, dutOptions: o.dutOptions, allowManagementSet: o.allowSet, interface: o.interface!, dutFile: o.dutFile!, ipv4: addr(false), ipv6: addr(true) })
       }
     } catch (err) {
       if ((err as { name?: string }).name === 'DutFileError') throw new CliError((err as Error).message, ExitCode.usage)

@@ -63,6 +63,8 @@ export interface Session {
   readonly dutSettings: DutSettings
   /** Extra DUT settings in force (passed through to the implementation). */
   readonly dutOptions: DutOptions
+  /** Management SET may be sent to the DUT (`--allow-set`). */
+  readonly allowManagementSet: boolean
   /** Header defaults every emulated clock uses (domain, SDO ids, versions) for this profile. */
   headerDefaults(): Partial<Omit<HeaderDefaults, 'sourcePortIdentity'>>
   /** Bring the DUT into the role (restarting it if it is in another one or was stopped). */

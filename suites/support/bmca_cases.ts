@@ -36,7 +36,7 @@ export interface AttributeCase {
 }
 
 /** A clockClass above 127 (no G.8275 topology short-cut) that is better than `base` and allowed by the profile. */
-function betterClass(profile: Profile, base: number): number {
+export function betterClass(profile: Profile, base: number): number {
   const allowed = profile.clockClass.allowed.value.filter((c) => c > 127 && c < base)
   return allowed.length ? Math.max(...allowed) : base - 1
 }
@@ -88,6 +88,8 @@ export interface MasterRecord {
   clockQuality: ClockQuality
   logAnnounceInterval: number
   logSyncInterval: number
+  /** Announced stepsRemoved where not 0 (a clock relaying its grandmaster; BMCA-06's topology case). */
+  stepsRemoved?: number
 }
 
 export function masterRecord(cfg: TestMasterConfig): MasterRecord {
@@ -102,6 +104,7 @@ export function masterRecord(cfg: TestMasterConfig): MasterRecord {
     clockQuality: { ...d.grandmasterClockQuality },
     logAnnounceInterval: cfg.logAnnounceInterval,
     logSyncInterval: cfg.logSyncInterval,
+    ...(d.stepsRemoved ? { stepsRemoved: d.stepsRemoved } : {}),
   }
 }
 
@@ -139,6 +142,7 @@ export function choiceInputs(variant: BmcaVariant, dut: DutSettings, dutIdentity
       priority1: m.priority1,
       clockQuality: m.clockQuality,
       priority2: m.priority2,
+      ...(m.stepsRemoved ? { stepsRemoved: m.stepsRemoved } : {}),
     })),
   }
 }

@@ -63,7 +63,7 @@ export function linkPeer(ctx: TestContext): TestMaster {
 }
 
 /** Start the DUT as a slave (fresh, when asked) and drive the emulated masters on the harness port. */
-export async function startMasters(ctx: TestContext, specs: MasterSpec[], o: { freshDut?: boolean; role?: 'slave' | 'auto' } = {}): Promise<Masters> {
+export async function startMasters(ctx: TestContext, specs: MasterSpec[], o: { freshDut?: boolean; role?: 'slave' | 'auto' | 'master' } = {}): Promise<Masters> {
   assertMulticastService(ctx)
   const role = o.role ?? 'slave'
   if (o.freshDut) await ctx.session.restartDut(role, ctx.signal)

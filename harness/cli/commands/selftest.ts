@@ -113,7 +113,7 @@ export async function run(argv: string[]): Promise<number> {
       const name = c.fault?.id ?? 'no-fault'
       const dir = join(outRoot, profile.id, `${String(i).padStart(2, '0')}-${name}`)
       console.log(`[${profile.id} ${i + 1}/${plan.cases.length}] ${name}: ${c.tests.join(', ')} (expect ${c.expect})`)
-      const args = ['run', '--profile', profile.id, '--lab', '--dut-impl', 'reference', '--tests', c.tests.join(','), '--out', dir, '--no-report']
+      const args = ['run', '--profile', profile.id, '--lab', '--dut-impl', 'reference', '--tests', c.tests.join(','), '--out', dir, '--no-report', '--allow-set']
       if (c.fault) args.push('--dut-fault', c.fault.id)
       const r = await runCase(args)
       const got = readVerdicts(dir)
