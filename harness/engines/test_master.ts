@@ -80,6 +80,20 @@ export interface CorrectionShift {
   delayResp?: boolean
 }
 
+/**
+ * An emulated link longer than the real one, by timestamp arithmetic (E2E-02, P2P-02): the
+ * master writes its send times earlier by `toDutNs` (Sync/Follow_Up origin, Pdelay_Resp's t3)
+ * and its receive times later by `fromDutNs` (Delay_Resp's t4, Pdelay_Resp's t2), exactly as
+ * if each direction took that much longer. Equal values are a fixed delay; different ones an
+ * asymmetry, which a two-way slave cannot see and splits into its offset.
+ */
+export interface PathDelay {
+  toDutNs: bigint
+  fromDutNs: bigint
+}
+
+const NO_PATH_DELAY: PathDelay = { toDutNs: 0n, fromDutNs: 0n }
+
 export interface TestMasterConfig {
   /** Name in send reasons and recorder entries, e.g. 'gm-a'. */
   name: string
@@ -117,6 +131,7 @@ export interface TestMasterConfig {
   unicastDelayResp?: boolean
   timeBase?: TimeBase
   correctionShift?: CorrectionShift
+  pathDelay?: PathDelay
   mutations?: MutationRule[]
   seed?: number
   sendAnnounce?: boolean
@@ -163,6 +178,7 @@ export class TestMaster implements Engine {
   private readonly cfg: TestMasterConfig
   private timeBaseValue: TimeBase
   private shift: CorrectionShift | undefined
+  private path: PathDelay
   private pipeline: MutationPipeline
   private readonly emitter: SendEmitter
 
@@ -187,6 +203,7 @@ export class TestMaster implements Engine {
     this.announceTlvs = config.announceTlvs ?? []
     this.timeBaseValue = config.timeBase ?? new TimeBase()
     this.shift = config.correctionShift
+    this.path = config.pathDelay ?? NO_PATH_DELAY
     this.pipeline = new MutationPipeline(config.mutations ?? [], config.seed ?? 1)
     this.emitter = new SendEmitter(config.name)
     this.announcing = config.sendAnnounce ?? true
@@ -222,6 +239,15 @@ export class TestMaster implements Engine {
 
   setCorrectionShift(shift: CorrectionShift | undefined): void {
     this.shift = shift
+  }
+
+  /** The emulated extra link delay from now on (undefined: none). */
+  setPathDelay(p: PathDelay | undefined): void {
+    this.path = p ?? NO_PATH_DELAY
+  }
+
+  get pathDelay(): Readonly<PathDelay> {
+    return this.path
   }
 
   setMutations(rules: MutationRule[], seed = this.cfg.seed ?? 1): void {
@@ -297,7 +323,7 @@ export class TestMaster implements Engine {
     const pd = this.pendingPdelay.get(tx.sendId)
     if (pd) {
       this.pendingPdelay.delete(tx.sendId)
-      const t3 = this.wireTime(tx.txTimestampNs)
+      const t3 = this.wireTime(tx.txTimestampNs) - this.path.toDutNs
       const inCorrection = this.cfg.pdelayTurnaroundInCorrection === true && pd.t2 !== undefined
       const msg = buildPdelayRespFollowUpMessage(
         this.header,
@@ -395,7 +421,7 @@ export class TestMaster implements Engine {
       },
       // One-step: the planned send time is the best a software clock can do; the recorder keeps
       // the real TX timestamp next to it. Two-step: the Follow_Up carries the precise time.
-      ts(this.wireTime(at) - shiftAll),
+      ts(this.wireTime(at) - shiftAll - this.path.toDutNs),
     )
     const plans = this.pipeline.apply({ message: msg, at, mutations: [], role: 'original' })
     const actions: EngineAction[] = []
@@ -428,7 +454,7 @@ export class TestMaster implements Engine {
         correctionField: nsToScaled(this.shiftNs('Follow_Up')),
         logMessageInterval: this.intervalField(this.cfg.logSyncInterval),
       },
-      ts(this.wireTime(originNs) - shiftAll),
+      ts(this.wireTime(originNs) - shiftAll - this.path.toDutNs),
       tlvs,
     )
     const plan: PlannedSend = { message: msg, baseNs, mutations: [...inherited], role: 'original' }
@@ -440,7 +466,7 @@ export class TestMaster implements Engine {
 
   private answerDelayReq(req: Extract<PtpMessage, { type: 'Delay_Req' }>, rx: ReceivedMessage): EngineAction[] {
     const shift = this.shift && (this.shift.delayResp ?? true) ? this.shift.ns : 0n
-    const t4 = this.wireTime(rx.rxTimestampNs)
+    const t4 = this.wireTime(rx.rxTimestampNs) + this.path.fromDutNs
     const unicast = this.cfg.unicastDelayResp === true || this.cfg.unicastTo !== undefined
     const msg = buildDelayRespMessage(
       this.header,
@@ -463,12 +489,12 @@ export class TestMaster implements Engine {
   }
 
   private answerPdelayReq(req: Extract<PtpMessage, { type: 'Pdelay_Req' }>, rx: ReceivedMessage): EngineAction[] {
-    const t2 = this.wireTime(rx.rxTimestampNs)
+    const t2 = this.wireTime(rx.rxTimestampNs) + this.path.fromDutNs
     const step = `Pdelay_Resp to ${req.header.sourcePortIdentity.clockIdentity} #${req.header.sequenceId}`
     const dest: Destination = { kind: 'pdelay' }
     if (this.cfg.oneStepPdelayTurnaroundNs !== undefined) {
       const at = rx.rxTimestampNs + this.cfg.oneStepPdelayTurnaroundNs
-      const turnaround = this.wireTime(at) - t2
+      const turnaround = this.wireTime(at) - this.path.toDutNs - t2
       const msg = buildPdelayRespMessage(
         this.header,
         {

@@ -82,6 +82,8 @@ export interface ReferenceBehaviour {
   followUpInformationTlv?: boolean
   /** PATH_TRACE: 'omit' or 'foreign' (holds another clock's identity instead of ours). */
   pathTrace?: 'omit' | 'foreign'
+  /** The path delay measured first is kept for good (a DUT that measures its link once): reported and used for the offset (E2E-02, P2P-02). */
+  pathDelayFrozen?: boolean
   /** How offsetFromMaster is reported (state(), management). */
   reportedOffset?: 'inverted-sign' | 'ignores-correction'
   /** The clock's time runs this far from the timestamp clock (time error as a master). */
@@ -156,6 +158,8 @@ export class ReferenceClock implements Engine {
   private readonly owners = new Map<string, 'm' | 'p' | 's'>()
   /** Sync arrival times by sequenceId (the Follow_Up deadline fault only). */
   private readonly syncArrivals = new Map<number, bigint>()
+  /** The first path delay measured (the pathDelayFrozen fault only). */
+  private frozenDelay: bigint | undefined
   private portState: PortStateName = 'LISTENING'
   private parentValue: Parent | undefined
   /** Every state the port took, with the timestamp-clock time (for tests and the control socket). */
@@ -274,14 +278,25 @@ export class ReferenceClock implements Engine {
     const sample = this.slave.latestSync
     if (!this.parentValue || !sample || sample.offsetFromMaster === undefined) return undefined
     let off = sample.offsetFromMaster
+    // The sample subtracted the current delay; a frozen-delay clock subtracts its first one instead.
+    const used = this.delayScaled()
+    if (sample.meanPathDelay !== undefined && used !== undefined) off += sample.meanPathDelay - used
     if (this.b.reportedOffset === 'ignores-correction') off += sample.cSync + sample.cFollowUp
     if (this.b.reportedOffset === 'inverted-sign') off = -off
     return off >> 16n
   }
 
   meanPathDelayNs(): bigint | undefined {
-    const d = this.slave.meanPathDelay
+    const d = this.delayScaled()
     return d === undefined ? undefined : d >> 16n
+  }
+
+  /** The path delay the clock uses (scaled ns): the slave's current one, or with pathDelayFrozen its first. */
+  private delayScaled(): bigint | undefined {
+    const d = this.slave.meanPathDelay
+    if (!this.b.pathDelayFrozen) return d
+    this.frozenDelay ??= d
+    return this.frozenDelay
   }
 
   dutState(readAt: number): DutState {
@@ -307,7 +322,7 @@ export class ReferenceClock implements Engine {
         logMinDelayReqInterval: s.intervals.delayReq.value,
         logMinPdelayReqInterval: s.intervals.pdelayReq.value,
         announceReceiptTimeout: s.announceReceiptTimeout.value,
-        ...(s.delayMechanism === 'P2P' && this.slave.meanPathDelay !== undefined ? { peerMeanPathDelayNs: this.slave.meanPathDelay >> 16n } : {}),
+        ...(s.delayMechanism === 'P2P' && this.meanPathDelayNs() !== undefined ? { peerMeanPathDelayNs: this.meanPathDelayNs()! } : {}),
       }],
       parentPortIdentity: parent ? { ...parent.port } : { clockIdentity: this.portIdentity.clockIdentity, portNumber: 0 },
       grandmasterIdentity: parent ? parent.dataset.grandmasterIdentity : this.portIdentity.clockIdentity,

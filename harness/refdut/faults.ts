@@ -156,6 +156,14 @@ export const FAULTS: Fault[] = [
     apply: with_(() => ({ followUpDeadlineNs: 20_000_000n })),
   },
   {
+    id: 'path-delay-frozen',
+    title: 'the path delay measured first is kept for good (reported, and subtracted from every offset)',
+    targets: ['E2E-02', 'P2P-02'],
+    targetsFor: (p) => (p.delayMechanism.default === 'P2P' ? ['P2P-02'] : ['E2E-02']),
+    appliesTo: (p) => (p.peerDelay?.asCapableRequired ? `under ${p.id} P2P-02 stays below half of neighborPropDelayThresh, which the lab's software timestamps do not resolve` : true),
+    apply: with_(() => ({ pathDelayFrozen: true })),
+  },
+  {
     id: 'bmca-clockclass-first',
     title: 'BMCA compares clockClass before priority1',
     targets: ['BMCA-01'],

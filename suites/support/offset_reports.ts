@@ -105,7 +105,7 @@ const seOfMedian = (errors: readonly bigint[]) => (MEDIAN_SE_FACTOR * MAD_TO_SIG
  * the time-error floor + 3 × the combined standard error of the two medians.
  */
 export function changeCheck(label: string, before: readonly OffsetReport[], after: readonly OffsetReport[], floorNs: bigint, distinguishNs: bigint, what: string): Check {
-  const name = `${label}: |change of the median offset error from the control phase|`
+  const name = `${label}: |change of the median error (reported − expected) from the control phase|`
   const few = [before.length < MIN_REPORTS ? `${before.length} in the control phase` : '', after.length < MIN_REPORTS ? `${after.length} after the change` : ''].filter(Boolean)
   if (few.length) {
     return { name, measured: Math.min(before.length, after.length), limit: `≥ ${MIN_REPORTS} reports while a slave, in each phase`, source: SOURCE, verdict: 'fail', detail: `the DUT reported its offsetFromMaster ${few.join(' and ')} while a slave` }
@@ -123,7 +123,7 @@ export function changeCheck(label: string, before: readonly OffsetReport[], afte
     noise: tolerance,
     source: SOURCE,
   }
-  const detail = `median error (reported − expected) ${formatNs(medianNs(eb))} in the control phase (n ${eb.length}), ${formatNs(medianNs(ea))} after (n ${ea.length}; expected offset there ${formatNs(after[0]!.expectedNs)}, median reported ${formatNs(medianNs(after.map((r) => r.reportedNs)))}); combined standard error ${formatNs(BigInt(Math.round(se)))}, harness time-error floor ${formatNs(floorNs)}`
+  const detail = `median error (reported − expected) ${formatNs(medianNs(eb))} in the control phase (n ${eb.length}), ${formatNs(medianNs(ea))} after (n ${ea.length}; expected there ${formatNs(after[0]!.expectedNs)}, median reported ${formatNs(medianNs(after.map((r) => r.reportedNs)))}); combined standard error ${formatNs(BigInt(Math.round(se)))}, harness time-error floor ${formatNs(floorNs)}`
   if (tolerance * 2 >= Number(distinguishNs)) {
     return { ...base, verdict: 'inconclusive', detail: `${detail}; a tolerance this wide cannot tell ${what} (${formatNs(distinguishNs)}) apart` }
   }

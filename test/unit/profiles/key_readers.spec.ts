@@ -19,7 +19,6 @@ const UNREAD_TODAY: Record<string, string> = {
   receiveBoth: 'steps.receiveBoth — a one-/two-step receive test (catalogue) should read it',
   allowedLostResponses: 'peerDelay.allowedLostResponses — P2P suites (asCapable loss) should read it',
   allowedFaults: 'peerDelay.allowedFaults — P2P suites should read it',
-  asCapableRequired: 'peerDelay.asCapableRequired — P2P / observation (802.1AS asCapable) should read it',
   judgeIntervalsAgainst: 'lab.judgeIntervalsAgainst — only validated; INT-01 now judges against DutSettings: remove',
   priority1Compared: 'bmca.priority1Compared — only validated, redundant with bmca.variant: remove',
   profileIdentifier: 'profileIdentifier — only validated; MF/MGT reporting should read it',

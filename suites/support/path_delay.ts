@@ -1,0 +1,149 @@
+/**
+ * Path delay under an emulated longer link (E2E-02, P2P-02). The harness grandmaster (and, on a
+ * peer-delay link, its link peer) writes its timestamps as if the link took longer
+ * (TestMaster.setPathDelay: send times earlier by `toDutNs`, receive times later by `fromDutNs`),
+ * in three phases: none (the control), a fixed delay D both ways, an asymmetry A towards the DUT.
+ * A conformant two-way slave reports, relative to the control,
+ *   meanPathDelay (E2E) / neighborPropDelay (P2P)  + (toDut + fromDut) / 2
+ *   offsetFromMaster                               + (toDut − fromDut) / 2
+ * (IEEE 1588-2019 11.3.2, 11.4.2; 7.4.2: the asymmetry a two-way mechanism cannot see). Changes
+ * are judged, not absolute values, so the real link's delay and asymmetry cancel.
+ */
+import type { PathDelay } from '../../harness/engines/test_master.ts'
+import type { TestContext } from '../../harness/run/context.ts'
+import type { Check } from '../../harness/verdict/verdict.ts'
+import type { Recorder } from '../../harness/recorder/recorder.ts'
+import { formatNs } from '../../harness/time/format.ts'
+import { logIntervalToMs } from '../../harness/time/log_interval.ts'
+import { medianNs } from '../../harness/stats/robust.ts'
+import type { DutState } from '../../harness/dut/types.ts'
+import { isSlave, lockTimeoutMs, masterConfig, startMasters, type StateRead, waitForState } from './grandmasters.ts'
+import { changeCheck, type OffsetReport, sampleOffsets } from './offset_reports.ts'
+import { describeStates } from './state_history.ts'
+import { systemTimeNs } from '../../harness/transport/clocks.ts'
+
+export type Mechanism = 'E2E' | 'P2P'
+
+export interface PathPhase {
+  name: string
+  path: PathDelay
+  /** When the emulated delay took effect (timestamp clock). */
+  fromNs: bigint
+  /** How long the DUT's delay took to move to the new value (undefined: it did not within the wait). */
+  settledAfterMs?: number
+  waitedMs: number
+  /** The DUT's delay (meanPathDelay or neighborPropDelay), expectedNs = what the emulated path adds. */
+  delay: OffsetReport[]
+  /** The DUT's offsetFromMaster, expectedNs = the grandmaster's true offset + what the path adds. */
+  offset: OffsetReport[]
+}
+
+export interface PathDelayData {
+  mechanism: Mechanism
+  delayNs: bigint
+  asymmetryNs: bigint
+  /** Why the injected amounts are what they are (a profile's threshold may bound them). */
+  amountsWhy: string
+  lock: StateRead[]
+  locked: boolean
+  phases: PathPhase[]
+  recorder: Recorder
+}
+
+/** What the emulated path adds to the DUT's delay and offset. */
+export const delayChange = (p: PathDelay) => (p.toDutNs + p.fromDutNs) / 2n
+export const offsetChange = (p: PathDelay) => (p.toDutNs - p.fromDutNs) / 2n
+
+/** The DUT's delay as its state reports it: meanPathDelay (E2E) or the port's peerMeanPathDelay (P2P). */
+export function dutDelay(s: DutState | undefined, m: Mechanism): bigint | undefined {
+  if (!s) return undefined
+  return m === 'E2E' ? s.meanPathDelayNs : s.ports[0]?.peerMeanPathDelayNs
+}
+
+const SAMPLE_SECONDS = 4
+
+/** Run the control and the two impaired phases; `amounts` are D and A (ns). */
+export async function acquirePathDelay(ctx: TestContext, mechanism: Mechanism, amounts: { delayNs: bigint; asymmetryNs: bigint; why: string }): Promise<PathDelayData> {
+  const spec = { name: 'gm', identity: 1 }
+  const cfg = masterConfig(ctx, spec)
+  const m = await startMasters(ctx, [spec], { freshDut: true })
+  // On a peer-delay link the link peer answers Pdelay_Req: it carries the emulated path too.
+  const carriers = mechanism === 'P2P' ? ['gm', 'link-peer'] : ['gm']
+  const s = ctx.session.dutSettings
+  const requestMs = logIntervalToMs(mechanism === 'E2E' ? s.intervals.delayReq.value : s.intervals.pdelayReq.value)
+  const data: Omit<PathDelayData, 'recorder'> = { mechanism, delayNs: amounts.delayNs, asymmetryNs: amounts.asymmetryNs, amountsWhy: amounts.why, lock: [], locked: false, phases: [] }
+  try {
+    ctx.step('waiting for the DUT to follow the grandmaster and report its path delay')
+    const locked = await waitForState(ctx, (x) => isSlave(x) && x.offsetFromMasterNs !== undefined && dutDelay(x, mechanism) !== undefined, lockTimeoutMs(cfg.logAnnounceInterval, s.announceReceiptTimeout.value) + 4 * requestMs)
+    data.lock = locked.history
+    data.locked = locked.atMs !== undefined
+    if (!data.locked) return { ...data, recorder: m.handle.recorder }
+    // A delay filter (ptp4l: a median of 10) needs several exchanges before the control is steady.
+    await ctx.sleep(4 * Math.max(logIntervalToMs(cfg.logSyncInterval), requestMs) + 1000)
+    const phases: { name: string; path: PathDelay }[] = [
+      { name: 'control (no emulated delay)', path: { toDutNs: 0n, fromDutNs: 0n } },
+      { name: `fixed delay ${formatNs(amounts.delayNs)} each way`, path: { toDutNs: amounts.delayNs, fromDutNs: amounts.delayNs } },
+      { name: `asymmetry ${formatNs(amounts.asymmetryNs)} towards the DUT`, path: { toDutNs: amounts.asymmetryNs, fromDutNs: 0n } },
+    ]
+    let controlDelay: bigint | undefined
+    for (const ph of phases) {
+      ctx.step(ph.name)
+      for (const c of carriers) m.control(c, (gm) => gm.setPathDelay(ph.path))
+      const fromNs = systemTimeNs()
+      const t0 = Date.now()
+      let settledAfterMs: number | undefined = 0
+      if (controlDelay !== undefined) {
+        // Wait (bounded: 16 exchanges) until the reported delay has moved by the emulated amount.
+        const target = controlDelay + delayChange(ph.path)
+        const near = (x: DutState) => {
+          const d = dutDelay(x, mechanism)
+          const err = d === undefined ? undefined : d - target
+          return err !== undefined && (err < 0n ? -err : err) * 4n <= (delayChange(ph.path) > 0n ? delayChange(ph.path) : 1n)
+        }
+        const w = await waitForState(ctx, near, 16 * requestMs + 2000, 250)
+        settledAfterMs = w.atMs
+        // A few more exchanges so the offset (which uses the filtered delay) follows too.
+        await ctx.sleep(2 * requestMs + 500)
+      }
+      const sampled = await sampleOffsets(ctx, m, SAMPLE_SECONDS)
+      const delay: OffsetReport[] = []
+      const offset: OffsetReport[] = []
+      for (const r of sampled.reads) {
+        const d = dutDelay(r.state, mechanism)
+        if (d !== undefined && r.state && isSlave(r.state)) delay.push({ readNs: r.atNs, reportedNs: d, expectedNs: delayChange(ph.path) })
+      }
+      for (const r of sampled.reports) offset.push({ ...r, expectedNs: r.expectedNs + offsetChange(ph.path) })
+      if (controlDelay === undefined && delay.length) controlDelay = medianNs(delay.map((x) => x.reportedNs))
+      data.phases.push({ name: ph.name, path: ph.path, fromNs, waitedMs: Date.now() - t0, ...(settledAfterMs !== undefined ? { settledAfterMs } : {}), delay, offset })
+    }
+  } finally {
+    for (const c of carriers) m.control(c, (gm) => gm.setPathDelay(undefined))
+    await m.close()
+  }
+  return { ...data, recorder: m.handle.recorder }
+}
+
+const SOURCE_DELAY = { E2E: 'IEEE 1588-2019 11.3.2 (meanPathDelay from t1…t4)', P2P: 'IEEE 1588-2019 11.4.2 (meanLinkDelay from t1…t4)' }
+const SOURCE_OFFSET = 'IEEE 1588-2019 11.3.2, 7.4.2 (a path asymmetry the mechanism cannot see moves offsetFromMaster by half of it)'
+
+/** The judge shared by E2E-02 and P2P-02. */
+export function judgePathDelay(d: PathDelayData, floorNs: bigint): Check[] {
+  const what = d.mechanism === 'E2E' ? 'meanPathDelay' : 'neighborPropDelay'
+  if (!d.locked) {
+    return [{ name: 'DUT follows the harness grandmaster and reports its path delay', measured: 'never', limit: `SLAVE or UNCALIBRATED, with offsetFromMaster and ${what}`, source: 'IEEE 1588-2019 9.2.5, 8.2.2 (currentDS)', verdict: 'fail', detail: `its states: ${describeStates(d.lock)}` }]
+  }
+  const [control, ...impaired] = d.phases
+  if (!control) return [{ name: 'control phase', measured: 'not run', limit: 'run', source: 'harness', verdict: 'inconclusive', detail: 'the acquisition ended before its control phase' }]
+  const checks: Check[] = []
+  for (const ph of impaired) {
+    const dd = delayChange(ph.path)
+    const od = offsetChange(ph.path)
+    const settle = ph.settledAfterMs === undefined ? `; the ${what} did not reach the new value within the ${ph.waitedMs} ms wait` : `; moved within ${ph.settledAfterMs} ms`
+    // The smallest wrong answer each check must tell apart: the full injected change (a DUT that
+    // ignores it), or for a zero change the other half of the path (a DUT using one direction).
+    const delayCheck = changeCheck(`${ph.name}: ${what} moves by ${formatNs(dd)}`, control.delay, ph.delay, floorNs, dd === 0n ? ph.path.toDutNs : dd, `a ${what} that does not follow the emulated path`)
+    const offsetCheck = changeCheck(`${ph.name}: offsetFromMaster moves by ${formatNs(od)}`, control.offset, ph.offset, floorNs, od === 0n ? dd : od, 'an offset that does not follow the emulated asymmetry, or moves with a symmetric delay')
+    checks.push({ ...delayCheck, source: SOURCE_DELAY[d.mechanism], detail: `${delayCheck.detail}${settle}` }, { ...offsetCheck, source: SOURCE_OFFSET })
+  }
+  return checks
+}
