@@ -33,6 +33,8 @@ export interface DutSettings {
   intervals: Record<IntervalName, DutSetting>
   announceReceiptTimeout: DutSetting
   syncReceiptTimeout?: DutSetting
+  /** 802.1AS: above this mean link delay (ns) a port is not asCapable; where the profile has one. */
+  neighborPropDelayThreshNs?: DutSetting
   priority1: DutSetting
   priority2: DutSetting
   clockClass: DutSetting
@@ -50,6 +52,7 @@ export const SETTING_KEYS = {
   pdelayReq: 'logMinPdelayReqInterval',
   announceReceiptTimeout: 'announceReceiptTimeout',
   syncReceiptTimeout: 'syncReceiptTimeout',
+  neighborPropDelayThresh: 'neighborPropDelayThresh',
   priority1: 'priority1',
   priority2: 'priority2',
   clockClass: 'clockClass',
@@ -91,6 +94,8 @@ export function resolveDutSettings(i: ResolveInput): DutSettings {
   }
   const must = (key: SettingKey, profileDefault: number): DutSetting => pick(key, profileDefault)!
   const syncTimeout = pick('syncReceiptTimeout', p.timeouts.syncReceiptTimeout?.default.value)
+  // Only where the profile has the threshold: a lab or option value alone does not make it apply.
+  const thresh = p.peerDelay?.neighborPropDelayThreshNs ? pick('neighborPropDelayThresh', p.peerDelay.neighborPropDelayThreshNs.value) : undefined
   return {
     mode: i.mode,
     // The session's domain is the one the run transmits in; it was chosen from these same sources.
@@ -105,6 +110,7 @@ export function resolveDutSettings(i: ResolveInput): DutSettings {
     },
     announceReceiptTimeout: must('announceReceiptTimeout', p.timeouts.announceReceiptTimeout.default.value),
     ...(syncTimeout ? { syncReceiptTimeout: syncTimeout } : {}),
+    ...(thresh ? { neighborPropDelayThreshNs: thresh } : {}),
     priority1: must('priority1', p.priorities.priority1.default.value),
     priority2: must('priority2', p.priorities.priority2.default.value),
     clockClass: must('clockClass', p.clockClass.default.value),

@@ -27,6 +27,7 @@ import {
   buildFollowUpMessage,
   buildPdelayRespFollowUpMessage,
   buildPdelayRespMessage,
+  buildSignalingMessage,
   buildSyncMessage,
   defaultHeaderDefaults,
   type HeaderDefaults,
@@ -184,6 +185,10 @@ export class TestMaster implements Engine {
 
   private announceSeq = 0
   private syncSeq = 0
+  private signalingSeq = 0
+  /** Current intervals: the configured ones until setIntervals (a message interval request). */
+  private logAnnounce: number
+  private logSync: number
   private nextAnnounceAt: bigint | undefined
   private nextSyncAt: bigint | undefined
   private announcing: boolean
@@ -204,6 +209,8 @@ export class TestMaster implements Engine {
     this.timeBaseValue = config.timeBase ?? new TimeBase()
     this.shift = config.correctionShift
     this.path = config.pathDelay ?? NO_PATH_DELAY
+    this.logAnnounce = config.logAnnounceInterval
+    this.logSync = config.logSyncInterval
     this.pipeline = new MutationPipeline(config.mutations ?? [], config.seed ?? 1)
     this.emitter = new SendEmitter(config.name)
     this.announcing = config.sendAnnounce ?? true
@@ -252,6 +259,24 @@ export class TestMaster implements Engine {
 
   setMutations(rules: MutationRule[], seed = this.cfg.seed ?? 1): void {
     this.pipeline = new MutationPipeline(rules, seed)
+  }
+
+  /** New Announce / Sync intervals from the next send on (a master honouring a message interval request). */
+  setIntervals(i: { announce?: number; sync?: number }): void {
+    if (i.announce !== undefined) this.logAnnounce = i.announce
+    if (i.sync !== undefined) this.logSync = i.sync
+  }
+
+  get intervals(): { announce: number; sync: number } {
+    return { announce: this.logAnnounce, sync: this.logSync }
+  }
+
+  /** A Signaling message with `tlvs` from this port, sent at once (802.1AS message interval request, …). */
+  signal(tlvs: Tlv[], target: PortIdentity = { clockIdentity: 'ffffff.ffff.ffffff', portNumber: 0xffff }): EngineAction[] {
+    const seq = this.signalingSeq
+    this.signalingSeq = (this.signalingSeq + 1) & 0xffff
+    const msg = buildSignalingMessage(this.header, { sequenceId: seq, logMessageInterval: LOG_MESSAGE_INTERVAL_UNSPECIFIED }, target, tlvs)
+    return this.emit({ message: msg, mutations: [], role: 'original' }, `Signaling #${seq}`)
   }
 
   /** Stop sending (a grandmaster that dies). By default everything stops, answers included. */
@@ -352,7 +377,7 @@ export class TestMaster implements Engine {
 
   private announceTick(now: bigint): EngineAction[] {
     if (!this.announcing || this.nextAnnounceAt === undefined) return []
-    const interval = logIntervalToNs(this.cfg.logAnnounceInterval)
+    const interval = logIntervalToNs(this.logAnnounce)
     if (now < this.nextAnnounceAt - this.lead()) return [{ kind: 'timer', at: this.nextAnnounceAt - this.lead(), id: 'announce' }]
     const at = this.catchUp(this.nextAnnounceAt, interval, now)
     this.nextAnnounceAt = at + interval
@@ -370,7 +395,7 @@ export class TestMaster implements Engine {
       {
         sequenceId: this.announceSeq++,
         flagField: d.flagField | this.unicastFlag(),
-        logMessageInterval: this.intervalField(this.cfg.logAnnounceInterval),
+        logMessageInterval: this.intervalField(this.logAnnounce),
       },
       {
         originTimestamp: ts(this.wireTime(at)),
@@ -388,7 +413,7 @@ export class TestMaster implements Engine {
 
   private syncTick(now: bigint): EngineAction[] {
     if (!this.syncing || this.nextSyncAt === undefined) return []
-    const interval = logIntervalToNs(this.cfg.logSyncInterval)
+    const interval = logIntervalToNs(this.logSync)
     if (now < this.nextSyncAt - this.lead()) return [{ kind: 'timer', at: this.nextSyncAt - this.lead(), id: 'sync' }]
     const at = this.catchUp(this.nextSyncAt, interval, now)
     this.nextSyncAt = at + interval
@@ -417,7 +442,7 @@ export class TestMaster implements Engine {
         sequenceId: seq,
         flagField: (twoStep ? FLAG_TWO_STEP : 0) | this.unicastFlag(),
         correctionField: nsToScaled(this.shiftNs('Sync')),
-        logMessageInterval: this.intervalField(this.cfg.logSyncInterval),
+        logMessageInterval: this.intervalField(this.logSync),
       },
       // One-step: the planned send time is the best a software clock can do; the recorder keeps
       // the real TX timestamp next to it. Two-step: the Follow_Up carries the precise time.
@@ -452,7 +477,7 @@ export class TestMaster implements Engine {
         sequenceId: sync.sequenceId,
         flagField: this.unicastFlag(),
         correctionField: nsToScaled(this.shiftNs('Follow_Up')),
-        logMessageInterval: this.intervalField(this.cfg.logSyncInterval),
+        logMessageInterval: this.intervalField(this.logSync),
       },
       ts(this.wireTime(originNs) - shiftAll - this.path.toDutNs),
       tlvs,

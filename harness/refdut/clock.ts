@@ -16,7 +16,7 @@
  * `ReferenceBehaviour`; with none set the clock is conformant.
  */
 import type { Engine, EngineAction, ReceivedMessage, Transmitted, Destination } from '../engines/actions.ts'
-import type { AnnounceMessage, ClockIdentity, ManagementMessage, PortIdentity, PtpMessage, Tlv } from '../codec/types.ts'
+import type { AnnounceMessage, ClockIdentity, ManagementMessage, PortIdentity, PtpMessage, SignalingMessage, Tlv } from '../codec/types.ts'
 import { managementIdName } from '../codec/management/index.ts'
 import { SendEmitter } from '../engines/emitter.ts'
 import type { HeaderDefaults } from '../engines/message_factory.ts'
@@ -39,6 +39,7 @@ import { localDataset, type BmcaDataset } from '../bmca/dataset.ts'
 import { announceUsable } from '../bmca/announce_filter.ts'
 import { logIntervalToNs } from '../time/log_interval.ts'
 import { buildPathTraceTlv } from '../codec/tlvs/path_trace.ts'
+import { INTERVAL_INITIAL, INTERVAL_NO_CHANGE, INTERVAL_STOP } from '../codec/tlvs/message_interval_request.ts'
 
 
 /**
@@ -108,6 +109,10 @@ export interface ReferenceBehaviour {
   managementErrors?: ManagementErrorFault
   /** Role master does not make the port masterOnly: it follows a better master like an ordinary clock (BMCA-06). */
   masterOnlyIgnored?: boolean
+  /** asCapable ignores neighborPropDelayThresh: a master port sends Sync over any link delay (P2P-04). */
+  ignoresNeighborPropDelayThresh?: boolean
+  /** A message interval request (802.1AS Signaling) is ignored: the intervals stay as configured (INT-06). */
+  ignoresIntervalRequest?: boolean
   /** Sends nothing at all (a dead port). */
   silent?: boolean
 }
@@ -158,6 +163,12 @@ export class ReferenceClock implements Engine {
   private readonly owners = new Map<string, 'm' | 'p' | 's'>()
   /** Sync arrival times by sequenceId (the Follow_Up deadline fault only). */
   private readonly syncArrivals = new Map<number, bigint>()
+  /** The intervals a message interval request's 126 returns to. */
+  private readonly initialIntervals: { announce: number; sync: number }
+  /** 802.1AS asCapable (always true where the profile does not require it). */
+  private asCapable: boolean
+  /** Announce / Sync stopped by a message interval request (127). */
+  private readonly stoppedByRequest = { announce: false, sync: false }
   /** The first path delay measured (the pathDelayFrozen fault only). */
   private frozenDelay: bigint | undefined
   private portState: PortStateName = 'LISTENING'
@@ -216,6 +227,8 @@ export class ReferenceClock implements Engine {
       : []
     masterCfg.mutations = [...advertised, ...(this.b.masterMutations ?? []), ...silentRule]
     this.master = new TestMaster(masterCfg)
+    this.initialIntervals = this.master.intervals
+    this.asCapable = !cfg.profile.peerDelay?.asCapableRequired
     this.master.silence()
 
     if (s.delayMechanism === 'P2P') {
@@ -376,6 +389,7 @@ export class ReferenceClock implements Engine {
     if (this.b.dropsUnknownTlv && m.tlvs.some((t) => t.kind === 'UNKNOWN' || (t.kind === 'ORGANIZATION_EXTENSION' && t.org === 'GENERIC'))) return []
     const out: EngineAction[] = []
     if (m.type === 'Management') return this.answerManagement(m, now)
+    if (m.type === 'Signaling') return this.onSignaling(m, now)
     if (m.type === 'Announce') out.push(...this.onAnnounce(m, rx.rxTimestampNs, now))
     out.push(...this.wrap('m', this.master.onMessage(rx, now)))
     if (this.peer) out.push(...this.wrap('p', this.peer.onMessage(rx, now)))
@@ -385,7 +399,31 @@ export class ReferenceClock implements Engine {
       out.push({ kind: 'timer', at: now + n * logIntervalToNs(this.cfg.settings.intervals.sync.value), id: 'sync-receipt' })
     }
     this.calibrate(now)
+    out.push(...this.gateAsCapable(now))
     return out
+  }
+
+  /**
+   * 802.1AS asCapable, as far as a master port shows it: FALSE until a peer delay is measured and
+   * whenever the mean link delay exceeds the configured neighborPropDelayThresh; a port that is
+   * not asCapable sends no Announce or Sync (802.1AS-2020 11.2.2, 10.2). Applies where the
+   * profile requires asCapable. The slave side is not gated (the reference clock still follows a
+   * master it hears).
+   */
+  private gateAsCapable(now: bigint): EngineAction[] {
+    if (!this.cfg.profile.peerDelay?.asCapableRequired) return []
+    const thresh = this.cfg.settings.neighborPropDelayThreshNs?.value
+    const d = this.meanPathDelayNs()
+    const capable = d !== undefined && (this.b.ignoresNeighborPropDelayThresh || thresh === undefined || d <= BigInt(thresh))
+    if (capable === this.asCapable) return []
+    this.asCapable = capable
+    if (!capable) {
+      this.master.silence({ announce: true, sync: true, answers: false })
+      return []
+    }
+    if (this.portState !== 'MASTER') return []
+    const s = this.stoppedByRequest
+    return this.wrap('m', this.master.resume(now, { announce: !s.announce, sync: !s.sync, answers: false }))
   }
 
   /** The Follow_Up deadline fault: remembers Sync arrivals, says whether a Follow_Up came too late. */
@@ -411,6 +449,7 @@ export class ReferenceClock implements Engine {
     else if (who === 'p' && this.peer) out = this.wrap('p', this.peer.onTransmitted(tx, now))
     else out = this.wrap('s', this.slave.onTransmitted(tx, now))
     this.calibrate(now)
+    out.push(...this.gateAsCapable(now))
     return out
   }
 
@@ -545,7 +584,41 @@ export class ReferenceClock implements Engine {
 
   private becomeMaster(now: bigint): EngineAction[] {
     this.unfollow('MASTER', now)
-    return this.wrap('m', this.master.resume(now))
+    const s = this.stoppedByRequest
+    // Answers (Delay_Resp) go on; Announce and Sync wait for asCapable where the profile needs it.
+    const gated = !this.asCapable
+    return this.wrap('m', this.master.resume(now, { announce: !s.announce && !gated, sync: !s.sync && !gated }))
+  }
+
+  /**
+   * 802.1AS-2020 10.6.4.3 message interval request, as a master port honours it: per interval,
+   * −128 keeps the current one, 126 returns to the initial (configured) one, 127 stops sending,
+   * any other value is the new log2 interval. linkDelayInterval is not applied (the reference
+   * clock's Pdelay_Req rate stays the configured one).
+   */
+  private onSignaling(m: SignalingMessage, now: bigint): EngineAction[] {
+    if (this.b.ignoresIntervalRequest) return []
+    const t = m.targetPortIdentity
+    const wildcard = normalizeClockIdentity(t.clockIdentity) === 'ffffff.ffff.ffffff' && t.portNumber === 0xffff
+    if (!wildcard && !samePortIdentity(t, this.portIdentity)) return []
+    const out: EngineAction[] = []
+    for (const tlv of m.tlvs) {
+      if (tlv.kind !== 'ORGANIZATION_EXTENSION' || tlv.org !== 'IEEE_802_1AS_MESSAGE_INTERVAL_REQUEST') continue
+      for (const [which, req] of [['announce', tlv.announceInterval], ['sync', tlv.timeSyncInterval]] as const) {
+        if (req === INTERVAL_NO_CHANGE) continue
+        if (req === INTERVAL_STOP) {
+          this.stoppedByRequest[which] = true
+          this.master.silence({ announce: which === 'announce', sync: which === 'sync', answers: false })
+          continue
+        }
+        this.master.setIntervals({ [which]: req === INTERVAL_INITIAL ? this.initialIntervals[which] : req })
+        if (this.stoppedByRequest[which]) {
+          this.stoppedByRequest[which] = false
+          if (this.portState === 'MASTER') out.push(...this.wrap('m', this.master.resume(now, { announce: which === 'announce', sync: which === 'sync', answers: false })))
+        }
+      }
+    }
+    return out
   }
 
   private stopMaster(): void {

@@ -164,6 +164,20 @@ export const FAULTS: Fault[] = [
     apply: with_(() => ({ pathDelayFrozen: true })),
   },
   {
+    id: 'neighbor-delay-thresh-ignored',
+    title: 'asCapable stays TRUE whatever the mean link delay (neighborPropDelayThresh never applied)',
+    targets: ['P2P-04'],
+    appliesTo: (p) => (p.peerDelay?.asCapableRequired ? true : `profile ${p.id} has no asCapable rule`),
+    apply: with_(() => ({ ignoresNeighborPropDelayThresh: true })),
+  },
+  {
+    id: 'interval-request-ignored',
+    title: 'an 802.1AS message interval request is ignored (Sync and Announce keep their configured intervals)',
+    targets: ['INT-06'],
+    appliesTo: (p) => (p.bmca.variant === '802.1as' ? true : `INT-06 runs under 802.1AS only, not ${p.id}`),
+    apply: with_(() => ({ ignoresIntervalRequest: true })),
+  },
+  {
     id: 'bmca-clockclass-first',
     title: 'BMCA compares clockClass before priority1',
     targets: ['BMCA-01'],

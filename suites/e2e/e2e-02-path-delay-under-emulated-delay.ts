@@ -34,6 +34,6 @@ export default conformance<PathDelayData>({
     return acquirePathDelay(ctx, 'E2E', { delayNs: BigInt(p.delayNs), asymmetryNs: BigInt(p.asymmetryNs), why: 'the test\'s parameters: far above software timestamping noise' })
   },
   judge(ev) {
-    return { checks: judgePathDelay(ev.data, ev.noise.timeErrorFloorNs), measurements: { phases: ev.data.phases.map((ph) => ({ name: ph.name, settledAfterMs: ph.settledAfterMs ?? null, delayReports: ph.delay.length, offsetReports: ph.offset.length })) } }
+    return { checks: judgePathDelay(ev.data, ev.noise.timeErrorFloorNs, ev.noise.pathAsymmetryNs ?? 0n), measurements: { phases: ev.data.phases.map((ph) => ({ name: ph.name, settledAfterMs: ph.settledAfterMs ?? null, delayReports: ph.delay.length, offsetReports: ph.offset.length })) } }
   },
 })

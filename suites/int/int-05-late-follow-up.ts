@@ -146,7 +146,7 @@ export default conformance<LateFollowUpData>({
     // (the lab link's path asymmetry, a DUT error TE-08 judges) cancels.
     // The smaller of the two faults' errors: an old offset (the step) or t2 taken at the Follow_Up (the lateness).
     const distinguish = abs(d.stepNs) < d.lateByNs ? abs(d.stepNs) : d.lateByNs
-    const change = changeCheck(`Follow_Ups ${formatNs(d.lateByNs)} late, grandmaster time stepped ${formatNs(d.stepNs)}`, d.onTime, d.late, ev.noise.timeErrorFloorNs, distinguish, 'a DUT that keeps its old offset or times the Sync by its Follow_Up')
+    const change = changeCheck(`Follow_Ups ${formatNs(d.lateByNs)} late, grandmaster time stepped ${formatNs(d.stepNs)}`, d.onTime, d.late, ev.noise.timeErrorFloorNs, distinguish, 'a DUT that keeps its old offset or times the Sync by its Follow_Up', ev.noise.pathAsymmetryNs ?? 0n)
     const checks: Check[] = [keptFollowing(d), change.verdict === 'fail' ? { ...change, detail: `${change.detail}${likelyCause(change.measured, d)}` } : change]
     return {
       checks,

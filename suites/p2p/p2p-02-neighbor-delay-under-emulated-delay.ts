@@ -47,6 +47,6 @@ export default conformance<PathDelayData>({
     return acquirePathDelay(ctx, 'P2P', peerAmounts(ctx.profile, ctx.params(PARAMS)))
   },
   judge(ev) {
-    return { checks: judgePathDelay(ev.data, ev.noise.timeErrorFloorNs), measurements: { amounts: ev.data.amountsWhy, phases: ev.data.phases.map((ph) => ({ name: ph.name, settledAfterMs: ph.settledAfterMs ?? null, delayReports: ph.delay.length, offsetReports: ph.offset.length })) } }
+    return { checks: judgePathDelay(ev.data, ev.noise.timeErrorFloorNs, ev.noise.pathAsymmetryNs ?? 0n), measurements: { amounts: ev.data.amountsWhy, phases: ev.data.phases.map((ph) => ({ name: ph.name, settledAfterMs: ph.settledAfterMs ?? null, delayReports: ph.delay.length, offsetReports: ph.offset.length })) } }
   },
 })

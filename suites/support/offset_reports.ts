@@ -102,9 +102,12 @@ const seOfMedian = (errors: readonly bigint[]) => (MEDIAN_SE_FACTOR * MAD_TO_SIG
  * Whether the DUT's offset error stayed where it was between a control phase and a changed one
  * (the expected offset moves with whatever the harness changed). A constant bias — the lab
  * link's path asymmetry, a DUT's fixed error that TE-08 judges — cancels, so the tolerance is
- * the time-error floor + 3 × the combined standard error of the two medians.
+ * the time-error floor + 3 × the combined standard error of the two medians. An offset also
+ * carries the lab link's software path asymmetry, which drifts between phases with the load (TE-08
+ * runs measured 17–26 µs; consecutive phases here up to 18 µs apart): beyond the tolerance but
+ * within `asymmetryAllowanceNs` of it the harness cannot blame the DUT (inconclusive).
  */
-export function changeCheck(label: string, before: readonly OffsetReport[], after: readonly OffsetReport[], floorNs: bigint, distinguishNs: bigint, what: string): Check {
+export function changeCheck(label: string, before: readonly OffsetReport[], after: readonly OffsetReport[], floorNs: bigint, distinguishNs: bigint, what: string, asymmetryAllowanceNs = 0n): Check {
   const name = `${label}: |change of the median error (reported − expected) from the control phase|`
   const few = [before.length < MIN_REPORTS ? `${before.length} in the control phase` : '', after.length < MIN_REPORTS ? `${after.length} after the change` : ''].filter(Boolean)
   if (few.length) {
@@ -127,5 +130,9 @@ export function changeCheck(label: string, before: readonly OffsetReport[], afte
   if (tolerance * 2 >= Number(distinguishNs)) {
     return { ...base, verdict: 'inconclusive', detail: `${detail}; a tolerance this wide cannot tell ${what} (${formatNs(distinguishNs)}) apart` }
   }
-  return { ...base, verdict: Number(abs(change)) <= tolerance ? 'pass' : 'fail', detail }
+  if (Number(abs(change)) <= tolerance) return { ...base, verdict: 'pass', detail }
+  if (Number(abs(change)) <= tolerance + Number(asymmetryAllowanceNs)) {
+    return { ...base, verdict: 'inconclusive', detail: `${detail}; within the ${formatNs(asymmetryAllowanceNs)} the lab's software path asymmetry may drift between phases (measured; harness/verdict/lab_allowances.ts)` }
+  }
+  return { ...base, verdict: 'fail', detail }
 }

@@ -24,6 +24,11 @@ import { systemTimeNs } from '../../harness/transport/clocks.ts'
 
 export type Mechanism = 'E2E' | 'P2P'
 
+export interface DelayRead {
+  atNs: bigint
+  ns: bigint
+}
+
 export interface PathPhase {
   name: string
   path: PathDelay
@@ -31,6 +36,10 @@ export interface PathPhase {
   fromNs: bigint
   /** How long the DUT's delay took to move to the new value (undefined: it did not within the wait). */
   settledAfterMs?: number
+  /** How long until the DUT's delay was steady (undefined: it still moved when the wait ended). */
+  steadyAfterMs?: number
+  /** The DUT's delay as read while the harness waited for it (before the samples). */
+  trail?: DelayRead[]
   waitedMs: number
   /** The DUT's delay (meanPathDelay or neighborPropDelay), expectedNs = what the emulated path adds. */
   delay: OffsetReport[]
@@ -61,6 +70,33 @@ export function dutDelay(s: DutState | undefined, m: Mechanism): bigint | undefi
 }
 
 const SAMPLE_SECONDS = 4
+/** Reads of the DUT's delay every 250 ms; 8 against the 8 before (2 s each) say whether it still moves. */
+const STEADY_READS = 8
+
+/**
+ * Wait (bounded) until the DUT's reported delay is steady: the median of its last 2 s within
+ * `thresholdNs` of the median of the 2 s before. A delay filter settles at its own pace (ptp4l:
+ * a median of 10 exchanges; ptpd: an IIR filter, far slower); sampling a moving value would
+ * judge the filter, not the path.
+ */
+async function waitSteady(ctx: TestContext, mechanism: Mechanism, maxMs: number, thresholdNs: bigint, trail: DelayRead[]): Promise<number | undefined> {
+  const values: bigint[] = []
+  const t0 = Date.now()
+  while (Date.now() - t0 < maxMs && !ctx.signal.aborted) {
+    const d = dutDelay(await ctx.session.dut.readState().catch(() => undefined), mechanism)
+    if (d !== undefined) {
+      values.push(d)
+      trail.push({ atNs: systemTimeNs(), ns: d })
+    }
+    if (values.length >= 2 * STEADY_READS) {
+      const a = medianNs(values.slice(-2 * STEADY_READS, -STEADY_READS))
+      const b = medianNs(values.slice(-STEADY_READS))
+      if ((a > b ? a - b : b - a) <= thresholdNs) return Date.now() - t0
+    }
+    await ctx.sleep(250)
+  }
+  return undefined
+}
 
 /** Run the control and the two impaired phases; `amounts` are D and A (ns). */
 export async function acquirePathDelay(ctx: TestContext, mechanism: Mechanism, amounts: { delayNs: bigint; asymmetryNs: bigint; why: string }): Promise<PathDelayData> {
@@ -92,6 +128,11 @@ export async function acquirePathDelay(ctx: TestContext, mechanism: Mechanism, a
       const fromNs = systemTimeNs()
       const t0 = Date.now()
       let settledAfterMs: number | undefined = 0
+      // Steady within a fiftieth of the emulated delay: far below what the judge must tell apart.
+      const steadyWithin = amounts.delayNs / 50n > 1000n ? amounts.delayNs / 50n : 1000n
+      let steadyAfterMs: number | undefined
+      const trail: DelayRead[] = []
+      if (controlDelay === undefined) steadyAfterMs = await waitSteady(ctx, mechanism, 30_000, steadyWithin, trail)
       if (controlDelay !== undefined) {
         // Wait (bounded: 16 exchanges) until the reported delay has moved by the emulated amount.
         const target = controlDelay + delayChange(ph.path)
@@ -101,9 +142,14 @@ export async function acquirePathDelay(ctx: TestContext, mechanism: Mechanism, a
           return err !== undefined && (err < 0n ? -err : err) * 4n <= (delayChange(ph.path) > 0n ? delayChange(ph.path) : 1n)
         }
         const w = await waitForState(ctx, near, 16 * requestMs + 2000, 250)
+        for (const r of w.history) {
+          const v = dutDelay(r.state, mechanism)
+          if (v !== undefined) trail.push({ atNs: r.atNs, ns: v })
+        }
         settledAfterMs = w.atMs
         // A few more exchanges so the offset (which uses the filtered delay) follows too.
         await ctx.sleep(2 * requestMs + 500)
+        steadyAfterMs = await waitSteady(ctx, mechanism, 16 * requestMs + 4000, steadyWithin, trail)
       }
       const sampled = await sampleOffsets(ctx, m, SAMPLE_SECONDS)
       const delay: OffsetReport[] = []
@@ -114,7 +160,7 @@ export async function acquirePathDelay(ctx: TestContext, mechanism: Mechanism, a
       }
       for (const r of sampled.reports) offset.push({ ...r, expectedNs: r.expectedNs + offsetChange(ph.path) })
       if (controlDelay === undefined && delay.length) controlDelay = medianNs(delay.map((x) => x.reportedNs))
-      data.phases.push({ name: ph.name, path: ph.path, fromNs, waitedMs: Date.now() - t0, ...(settledAfterMs !== undefined ? { settledAfterMs } : {}), delay, offset })
+      data.phases.push({ name: ph.name, path: ph.path, fromNs, waitedMs: Date.now() - t0, ...(settledAfterMs !== undefined ? { settledAfterMs } : {}), ...(steadyAfterMs !== undefined ? { steadyAfterMs } : {}), trail, delay, offset })
     }
   } finally {
     for (const c of carriers) m.control(c, (gm) => gm.setPathDelay(undefined))
@@ -126,8 +172,57 @@ export async function acquirePathDelay(ctx: TestContext, mechanism: Mechanism, a
 const SOURCE_DELAY = { E2E: 'IEEE 1588-2019 11.3.2 (meanPathDelay from t1…t4)', P2P: 'IEEE 1588-2019 11.4.2 (meanLinkDelay from t1…t4)' }
 const SOURCE_OFFSET = 'IEEE 1588-2019 11.3.2, 7.4.2 (a path asymmetry the mechanism cannot see moves offsetFromMaster by half of it)'
 
+/** How far a series' error (reported − expected) moved while it was sampled: median of its second half − its first half. */
+export function driftNs(reports: readonly OffsetReport[]): bigint {
+  if (reports.length < 4) return 0n
+  const h = Math.floor(reports.length / 2)
+  const err = (r: OffsetReport) => r.reportedNs - r.expectedNs
+  return medianNs(reports.slice(h).map(err)) - medianNs(reports.slice(0, h).map(err))
+}
+
+const absBig = (v: bigint) => (v < 0n ? -v : v)
+
+/**
+ * How far the DUT's delay moved over the last ~8 s of a phase (the reads while the harness waited,
+ * then the samples): the median of the final 2 s minus the median of the 2 s ending 8 s before.
+ * Undefined where the reads do not span that long.
+ */
+export function recentMove(ph: PathPhase): { movedNs: bigint; spanNs: bigint } | undefined {
+  const reads = [...(ph.trail ?? []), ...ph.delay.map((r) => ({ atNs: r.readNs, ns: r.reportedNs }))].sort((x, y) => (x.atNs < y.atNs ? -1 : 1))
+  if (reads.length < 8) return undefined
+  const end = reads.at(-1)!.atNs
+  const TWO_S = 2_000_000_000n
+  const SPAN = 8_000_000_000n
+  const last = reads.filter((r) => r.atNs > end - TWO_S).map((r) => r.ns)
+  const before = reads.filter((r) => r.atNs > end - SPAN - TWO_S && r.atNs <= end - SPAN).map((r) => r.ns)
+  if (last.length < 3 || before.length < 3) return undefined
+  return { movedNs: medianNs(last) - medianNs(before), spanNs: SPAN }
+}
+
+/**
+ * A failed change is not judged where the DUT's value had not settled: its filter, not the path,
+ * decided the number. Not settled = the control drifted by more than the tolerance between the
+ * halves of its samples, or the phase's delay was still moving towards the expected value over
+ * its last 8 s by more than the tolerance's quarter (a slow filter still converging: ptpd's delay
+ * filter takes a 500 µs step over minutes). A value that stays put, or moves away, keeps its
+ * FAIL. Then: inconclusive, with the numbers.
+ */
+function unlessMoving(c: Check, control: readonly OffsetReport[], ph: PathPhase, phaseChange: bigint, what: string): Check {
+  if (c.verdict !== 'fail' || typeof c.noise !== 'number') return c
+  const tol = c.noise
+  const dc = driftNs(control)
+  const reasons: string[] = []
+  if (Number(absBig(dc)) > tol) reasons.push(`in the control it drifted ${formatNs(dc)} between the halves of its ${SAMPLE_SECONDS} s`)
+  const m = recentMove(ph)
+  if (m && Number(absBig(m.movedNs)) * 4 > tol && Number(absBig(m.movedNs)) > 1000 && (m.movedNs > 0n) !== (phaseChange > 0n)) {
+    reasons.push(`the ${what} was still moving towards the expected value (${formatNs(m.movedNs)} over the last ${formatNs(m.spanNs)} of a ${formatNs(BigInt(ph.waitedMs) * 1_000_000n)} phase, ${formatNs(absBig(phaseChange))} short)`)
+  }
+  if (!reasons.length) return c
+  return { ...c, verdict: 'inconclusive', detail: `${c.detail}; not judged, the DUT had not settled: ${reasons.join('; ')}` }
+}
+
 /** The judge shared by E2E-02 and P2P-02. */
-export function judgePathDelay(d: PathDelayData, floorNs: bigint): Check[] {
+export function judgePathDelay(d: PathDelayData, floorNs: bigint, asymmetryAllowanceNs = 0n): Check[] {
   const what = d.mechanism === 'E2E' ? 'meanPathDelay' : 'neighborPropDelay'
   if (!d.locked) {
     return [{ name: 'DUT follows the harness grandmaster and reports its path delay', measured: 'never', limit: `SLAVE or UNCALIBRATED, with offsetFromMaster and ${what}`, source: 'IEEE 1588-2019 9.2.5, 8.2.2 (currentDS)', verdict: 'fail', detail: `its states: ${describeStates(d.lock)}` }]
@@ -142,8 +237,13 @@ export function judgePathDelay(d: PathDelayData, floorNs: bigint): Check[] {
     // The smallest wrong answer each check must tell apart: the full injected change (a DUT that
     // ignores it), or for a zero change the other half of the path (a DUT using one direction).
     const delayCheck = changeCheck(`${ph.name}: ${what} moves by ${formatNs(dd)}`, control.delay, ph.delay, floorNs, dd === 0n ? ph.path.toDutNs : dd, `a ${what} that does not follow the emulated path`)
-    const offsetCheck = changeCheck(`${ph.name}: offsetFromMaster moves by ${formatNs(od)}`, control.offset, ph.offset, floorNs, od === 0n ? dd : od, 'an offset that does not follow the emulated asymmetry, or moves with a symmetric delay')
-    checks.push({ ...delayCheck, source: SOURCE_DELAY[d.mechanism], detail: `${delayCheck.detail}${settle}` }, { ...offsetCheck, source: SOURCE_OFFSET })
+    const offsetCheck = changeCheck(`${ph.name}: offsetFromMaster moves by ${formatNs(od)}`, control.offset, ph.offset, floorNs, od === 0n ? dd : od, 'an offset that does not follow the emulated asymmetry, or moves with a symmetric delay', asymmetryAllowanceNs)
+    // Whether the delay was still converging decides for both: the offset uses that delay.
+    const delayShort = medianNs(ph.delay.map((r) => r.reportedNs - r.expectedNs)) - medianNs(control.delay.map((r) => r.reportedNs - r.expectedNs))
+    checks.push(
+      unlessMoving({ ...delayCheck, source: SOURCE_DELAY[d.mechanism], detail: `${delayCheck.detail}${settle}` }, control.delay, ph, delayShort, what),
+      unlessMoving({ ...offsetCheck, source: SOURCE_OFFSET }, control.offset, ph, delayShort, what),
+    )
   }
   return checks
 }

@@ -89,6 +89,42 @@ test.group('judge E2E-02 / P2P-02 path delay under an emulated longer link', () 
     assert.approximately(c[1]!.measured as number, Number(D), 20_000)
   })
 
+  test('a control phase whose delay was still moving (a slow filter converging) leaves a failed change inconclusive, naming the drift', ({ assert }) => {
+    const d = simulate('default-e2e', 'E2E')
+    const control = d.phases[0]!
+    // ptpd-like: its delay still falls 600 µs → 0 over the control's 4 s.
+    control.delay = control.delay.map((r, i) => ({ ...r, reportedNs: r.reportedNs + BigInt(600_000 - i * 40_000) }))
+    const c = judgePathDelay(d, FLOOR)
+    assert.equal(c[0]!.verdict, 'inconclusive', JSON.stringify(c[0]))
+    assert.include(c[0]!.detail!, 'had not settled')
+    assert.include(c[0]!.detail!, 'in the control it drifted')
+  })
+
+  test('a phase still converging towards the expected delay (ptpd: 336 → 348 µs of 500 µs) is inconclusive; one stuck short of it fails', ({ assert }) => {
+    // ptpd as measured: 1 µs/s towards a target 160 µs away, read every 250 ms for 10 s before the samples.
+    const converging = simulate('default-e2e', 'E2E')
+    const fixed = converging.phases[1]!
+    const t0 = fixed.delay[0]!.readNs
+    const target = fixed.delay[0]!.reportedNs
+    fixed.trail = Array.from({ length: 40 }, (_, i) => ({ atNs: t0 - BigInt(40 - i) * 250_000_000n, ns: target - 180_000n + BigInt(i) * 250n }))
+    fixed.delay = fixed.delay.map((r, i) => ({ ...r, reportedNs: r.reportedNs - 170_000n + BigInt(i) * 250n }))
+    const c = judgePathDelay(converging, FLOOR)
+    assert.equal(c[0]!.verdict, 'inconclusive', JSON.stringify(c[0]))
+    assert.include(c[0]!.detail!, 'still moving towards the expected value')
+    const stuck = simulate('default-e2e', 'E2E')
+    stuck.phases[1]!.trail = fixed.trail.map((r) => ({ ...r, ns: target - 170_000n }))
+    stuck.phases[1]!.delay = stuck.phases[1]!.delay.map((r) => ({ ...r, reportedNs: r.reportedNs - 170_000n }))
+    assert.equal(judgePathDelay(stuck, FLOOR)[0]!.verdict, 'fail')
+  })
+
+  test('an offset change beyond the floor but within the lab\'s path asymmetry drift is inconclusive there, a fail on a device', ({ assert }) => {
+    const d = simulate('default-e2e', 'E2E')
+    d.phases[1]!.offset = d.phases[1]!.offset.map((r) => ({ ...r, reportedNs: r.reportedNs + 13_000n }))
+    assert.equal(judgePathDelay(d, FLOOR, 30_000n)[1]!.verdict, 'inconclusive')
+    assert.include(judgePathDelay(d, FLOOR, 30_000n)[1]!.detail!, 'path asymmetry may drift')
+    assert.equal(judgePathDelay(d, FLOOR)[1]!.verdict, 'fail')
+  })
+
   test('fault: a DUT that never follows the grandmaster fails with its states', ({ assert }) => {
     const d = simulate('default-e2e', 'E2E')
     const c = judgePathDelay({ ...d, locked: false, lock: [{ atNs: 1n, state: dutState('LISTENING') }], phases: [] }, FLOOR)

@@ -28,7 +28,7 @@ const STEP = 1_000_000n
 function simulate(profileId: string, faults: string[] = []) {
   const cfg = gmConfig(loadProfile(profileId), 'gm', 1, undefined, { twoStep: true })
   const gm = new TestMaster(cfg)
-  const lab = refLab(profileId, { role: 'slave', faults, peers: { harness: gm } })
+  const lab = refLab(profileId, { role: 'slave', faults, peers: { harness: gm } , linkPeer: false })
   const late = lateBy(200, cfg.logSyncInterval)
   const read = (): StateRead => ({ atNs: lab.link.now, state: lab.dut.dutState(Number(lab.link.now / 1_000_000n)) })
   const sample = (seconds: number) => {

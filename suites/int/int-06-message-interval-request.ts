@@ -1,0 +1,170 @@
+/**
+ * INT-06 — 802.1AS message interval request: the DUT, a master alone on its link, gets Signaling
+ * with the message interval request TLV from its link partner (the harness's peer-delay
+ * responder, as a gPTP slave port would send it) and must send Sync and Announce at the
+ * requested intervals: a new value is adopted, 126 returns to the initial (configured) interval,
+ * −128 leaves an interval as it is, 127 stops the message. Each phase is judged from the
+ * recording after a settle time of the old interval plus the new one (the change takes effect
+ * at the next transmission): the median interval against the profile's interval tolerance, and
+ * the advertised logMessageInterval, which 802.1AS sets to the current interval.
+ * linkDelayInterval is left at −128 (no change) throughout.
+ */
+import { INTERVAL_INITIAL, INTERVAL_NO_CHANGE, INTERVAL_STOP, buildMessageIntervalRequestTlv } from '../../harness/codec/tlvs/message_interval_request.ts'
+import { EngineGroup } from '../../harness/engines/engine_group.ts'
+import { systemTimeNs } from '../../harness/transport/clocks.ts'
+import { type Check, conformance, formatNs, logIntervalToMs, logIntervalToNs, type Profile, type Recorder, type RecordedFrame, TestMaster } from '../kit.ts'
+import { linkPeer } from '../support/grandmasters.ts'
+
+type Rate = number | 'stopped'
+
+export interface RequestPhase {
+  name: string
+  /** The TLV's values as sent; undefined = no request (the control). */
+  request?: { timeSyncInterval: number; announceInterval: number }
+  /** TX time of the Signaling (or the start of the control). */
+  sentAtNs: bigint
+  untilNs: bigint
+  /** What a conformant DUT sends in this phase, and sent before it (for the settle time). */
+  expect: { sync: Rate; announce: Rate }
+  before: { sync: Rate; announce: Rate }
+  /** Which messages this phase judges. */
+  judged: ('sync' | 'announce')[]
+}
+
+export interface IntervalRequestData {
+  configured: { sync: number; announce: number }
+  /** The DUT's first Sync after it became master (undefined: it never sent one). */
+  firstSyncNs?: bigint
+  waitedMs: number
+  phases: RequestPhase[]
+  recorder?: Recorder
+}
+
+const SOURCE = 'IEEE 802.1AS-2020 10.6.4.3 (message interval request TLV: −128 no change, 126 initial, 127 stop) and its interval-setting state machines'
+const SYNC_WAIT_MS = 15_000
+
+/** The phases for a DUT configured with these intervals: each request, and what must follow it. */
+export function requestPlan(c: { sync: number; announce: number }): Omit<RequestPhase, 'sentAtNs' | 'untilNs'>[] {
+  const slower = c.sync + 2
+  const faster = c.announce - 1
+  const base = { sync: c.sync, announce: c.announce }
+  return [
+    { name: 'control (no request)', expect: base, before: base, judged: ['sync', 'announce'] },
+    { name: `timeSyncInterval ${slower}`, request: { timeSyncInterval: slower, announceInterval: INTERVAL_NO_CHANGE }, expect: { ...base, sync: slower }, before: base, judged: ['sync'] },
+    { name: `timeSyncInterval ${INTERVAL_INITIAL} (initial)`, request: { timeSyncInterval: INTERVAL_INITIAL, announceInterval: INTERVAL_NO_CHANGE }, expect: base, before: { ...base, sync: slower }, judged: ['sync'] },
+    { name: `timeSyncInterval ${INTERVAL_NO_CHANGE} (no change), announceInterval ${faster}`, request: { timeSyncInterval: INTERVAL_NO_CHANGE, announceInterval: faster }, expect: { ...base, announce: faster }, before: base, judged: ['sync', 'announce'] },
+    { name: `announceInterval ${INTERVAL_INITIAL} (initial)`, request: { timeSyncInterval: INTERVAL_NO_CHANGE, announceInterval: INTERVAL_INITIAL }, expect: base, before: { ...base, announce: faster }, judged: ['announce'] },
+    { name: `timeSyncInterval ${INTERVAL_STOP} (stop)`, request: { timeSyncInterval: INTERVAL_STOP, announceInterval: INTERVAL_NO_CHANGE }, expect: { ...base, sync: 'stopped' }, before: base, judged: ['sync'] },
+    { name: `timeSyncInterval ${INTERVAL_INITIAL} after a stop`, request: { timeSyncInterval: INTERVAL_INITIAL, announceInterval: INTERVAL_NO_CHANGE }, expect: base, before: { ...base, sync: 'stopped' }, judged: ['sync'] },
+  ]
+}
+
+const ns = (r: Rate) => (r === 'stopped' ? 0n : logIntervalToNs(r))
+/** The old interval (what was in flight) plus the new one. */
+export const settleNs = (before: Rate, after: Rate) => ns(before) + ns(after)
+/** How long a phase watches after settling: 6 Sync / 4 Announce intervals, at least 2 s. */
+function observeMs(p: Pick<RequestPhase, 'expect' | 'judged'>): number {
+  const need = p.judged.map((w) => {
+    const r = p.expect[w]
+    return r === 'stopped' ? 2000 : (w === 'sync' ? 6 : 4) * logIntervalToMs(r)
+  })
+  return Math.max(2000, ...need)
+}
+
+const TYPE = { sync: 'Sync', announce: 'Announce' } as const
+
+function framesOf(rec: Recorder | undefined, which: 'sync' | 'announce', fromNs: bigint, toNs: bigint): RecordedFrame[] {
+  return (rec?.frames ?? []).filter((f) => f.direction === 'in' && f.message?.type === TYPE[which] && f.timestampNs !== null && f.timestampNs >= fromNs && f.timestampNs < toNs)
+}
+
+const medianOf = (xs: bigint[]) => [...xs].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))[Math.floor(xs.length / 2)]!
+
+/** One message type in one phase: stopped, or its median interval and advertised logMessageInterval. */
+export function judgeRate(p: RequestPhase, which: 'sync' | 'announce', rec: Recorder | undefined, profile: Profile, noiseNs: bigint): Check {
+  const expect = p.expect[which]
+  const settle = settleNs(p.before[which], expect)
+  const from = p.sentAtNs + settle
+  const frames = framesOf(rec, which, from, p.untilNs)
+  const name = `${p.name}: ${TYPE[which]} ${expect === 'stopped' ? 'stops' : `every 2^${expect} s`}`
+  const window = `from ${formatNs(settle)} after the request (old interval + new) to ${formatNs(p.untilNs - p.sentAtNs)}`
+  if (expect === 'stopped') {
+    return { name, measured: `${frames.length} ${TYPE[which]}`, limit: `none ${window}`, source: SOURCE, verdict: frames.length ? 'fail' : 'pass', detail: frames.length ? `first #${frames[0]!.index} at +${formatNs(frames[0]!.timestampNs! - p.sentAtNs)}` : `none in ${formatNs(p.untilNs - from)}` }
+  }
+  const tol = profile.tolerances.interval.meanPct
+  const nominal = logIntervalToNs(expect)
+  const lo = (nominal * BigInt(100 - tol.value)) / 100n - noiseNs
+  const hi = (nominal * BigInt(100 + tol.value)) / 100n + noiseNs
+  const base = { name, limit: `median interval ${formatNs(lo)} … ${formatNs(hi)} (2^${expect} s ± ${tol.value} % + noise), logMessageInterval ${expect}, ${window}`, source: `${SOURCE}; interval tolerance ${tol.source}`, ...(tol.unconfirmed ? { unconfirmed: true } : {}) }
+  if (frames.length < 3) return { ...base, measured: `${frames.length} ${TYPE[which]}`, verdict: 'fail', detail: `too few ${TYPE[which]} messages ${window} to show an interval (${frames.length})` }
+  const gaps = frames.slice(1).map((f, i) => f.timestampNs! - frames[i]!.timestampNs!)
+  const med = medianOf(gaps)
+  const fields = [...new Set(frames.map((f) => f.message!.header.logMessageInterval))]
+  const wrongField = fields.filter((x) => x !== expect)
+  const inRange = med >= lo && med <= hi
+  const detail = `${frames.length} ${TYPE[which]} (#${frames[0]!.index}…#${frames.at(-1)!.index}), median interval ${formatNs(med)}; logMessageInterval ${fields.join('/')}`
+  return { ...base, measured: formatNs(med), verdict: inRange && !wrongField.length ? 'pass' : 'fail', detail }
+}
+
+export default conformance<IntervalRequestData>({
+  id: 'INT-06',
+  title: 'Message interval request: the DUT adopts requested Sync and Announce intervals, and 126, −128 and 127',
+  area: 'INT',
+  clause: 'IEEE 802.1AS-2020 10.6.4.3 (message interval request TLV), 10.6.2.2 (logMessageInterval = the current interval)',
+  mapsTo: ['linuxptp-testsuite 36-automotive', 'linuxptp port_signaling.c process_interval_request'],
+  tags: ['active', 'intervals', 'gptp', 'signaling'],
+  severity: 'normal',
+  fixture: 'dut-master',
+  estimatedSeconds: 35,
+  criteria: {
+    pass: 'after each request the DUT sends Sync/Announce at the requested interval (median within the profile tolerance) advertising it in logMessageInterval; 126 returns to the configured interval, −128 keeps it, 127 stops Sync until it is requested again',
+    fail: 'the DUT never sends Sync as master, keeps an interval it was asked to change, changes one it was asked to keep, advertises another interval, or sends Sync after a stop',
+  },
+  appliesTo: (p) => (p.bmca.variant === '802.1as' ? true : `profile ${p.id} has no 802.1AS message interval request`),
+  async acquire(ctx) {
+    const s = ctx.session.dutSettings
+    const configured = { sync: s.intervals.sync.value, announce: s.intervals.announce.value }
+    await ctx.session.restartDut('master', ctx.signal)
+    // The link partner answers the DUT's Pdelay_Req (an 802.1AS port sends nothing until asCapable) and sends the requests.
+    const peer = linkPeer(ctx)
+    const group = new EngineGroup('int-06', [peer])
+    const handle = ctx.session.drive(group)
+    const data: IntervalRequestData = { configured, waitedMs: 0, phases: [] }
+    const signaled: { phase: RequestPhase; seq: number }[] = []
+    try {
+      const t0 = Date.now()
+      while (Date.now() - t0 < SYNC_WAIT_MS && !handle.recorder.frames.some((f) => f.direction === 'in' && f.message?.type === 'Sync')) await ctx.sleep(100)
+      data.waitedMs = Date.now() - t0
+      data.firstSyncNs = handle.recorder.frames.find((f) => f.direction === 'in' && f.message?.type === 'Sync')?.timestampNs ?? undefined
+      if (data.firstSyncNs === undefined) return { ...data, recorder: handle.recorder }
+      for (const plan of requestPlan(configured)) {
+        ctx.step(plan.name)
+        const phase: RequestPhase = { ...plan, sentAtNs: systemTimeNs(), untilNs: 0n }
+        if (plan.request) {
+          const sent = handle.recorder.frames.filter((f) => f.direction === 'out' && f.message?.type === 'Signaling').length
+          handle.driver.invoke(() => group.control<TestMaster>('link-peer', (p) => p.signal([buildMessageIntervalRequestTlv(plan.request)])))
+          signaled.push({ phase, seq: sent })
+        }
+        await ctx.sleep(Number(settleNs(plan.before.sync, plan.expect.sync) > settleNs(plan.before.announce, plan.expect.announce) ? settleNs(plan.before.sync, plan.expect.sync) : settleNs(plan.before.announce, plan.expect.announce)) / 1e6 + observeMs(plan))
+        phase.untilNs = systemTimeNs()
+        data.phases.push(phase)
+      }
+    } finally {
+      await handle.close()
+      // Put the configured intervals back for the tests that follow.
+      await ctx.session.restartDut('master', ctx.signal)
+    }
+    // Each request's real send time: the TX timestamp of its Signaling (they go out in order).
+    const tx = handle.recorder.frames.filter((f) => f.direction === 'out' && f.message?.type === 'Signaling')
+    for (const x of signaled) if (tx[x.seq]?.timestampNs) x.phase.sentAtNs = tx[x.seq]!.timestampNs!
+    return { ...data, recorder: handle.recorder }
+  },
+  judge(ev, profile) {
+    const d = ev.data
+    if (d.firstSyncNs === undefined) {
+      const types = [...new Set((d.recorder?.frames ?? []).filter((f) => f.direction === 'in').map((f) => f.message?.type ?? 'undecodable'))]
+      return { checks: [{ name: 'the DUT sends Sync as master', measured: 'no Sync', limit: `a Sync within ${SYNC_WAIT_MS} ms of starting as master`, source: 'IEEE 802.1AS-2020 10.2 (a master port with asCapable sends Sync)', verdict: 'fail', detail: `in ${d.waitedMs} ms the DUT sent ${types.join(', ') || 'nothing'}` }] }
+    }
+    const checks = d.phases.flatMap((p) => p.judged.map((w) => judgeRate(p, w, d.recorder, profile, ev.noise.ns)))
+    return { checks, measurements: { phases: d.phases.map((p) => ({ name: p.name, sentAfterMs: Number((p.sentAtNs - d.firstSyncNs!) / 1_000_000n) })) } }
+  },
+})
