@@ -184,7 +184,8 @@ const absBig = (v: bigint) => (v < 0n ? -v : v)
 
 /**
  * How far the DUT's delay moved over the last ~8 s of a phase (the reads while the harness waited,
- * then the samples): the median of the final 2 s minus the median of the 2 s ending 8 s before.
+ * then the samples): the median of the final 2 s minus the median of the (up to 8) reads in the
+ * 4 s ending 8 s before.
  * Undefined where the reads do not span that long.
  */
 export function recentMove(ph: PathPhase): { movedNs: bigint; spanNs: bigint } | undefined {
@@ -194,7 +195,8 @@ export function recentMove(ph: PathPhase): { movedNs: bigint; spanNs: bigint } |
   const TWO_S = 2_000_000_000n
   const SPAN = 8_000_000_000n
   const last = reads.filter((r) => r.atNs > end - TWO_S).map((r) => r.ns)
-  const before = reads.filter((r) => r.atNs > end - SPAN - TWO_S && r.atNs <= end - SPAN).map((r) => r.ns)
+  // The reads just before that point (the acquisition pauses its reads for a few exchanges).
+  const before = reads.filter((r) => r.atNs > end - SPAN - 2n * TWO_S && r.atNs <= end - SPAN).slice(-8).map((r) => r.ns)
   if (last.length < 3 || before.length < 3) return undefined
   return { movedNs: medianNs(last) - medianNs(before), spanNs: SPAN }
 }
@@ -215,7 +217,7 @@ function unlessMoving(c: Check, control: readonly OffsetReport[], ph: PathPhase,
   if (Number(absBig(dc)) > tol) reasons.push(`in the control it drifted ${formatNs(dc)} between the halves of its ${SAMPLE_SECONDS} s`)
   const m = recentMove(ph)
   if (m && Number(absBig(m.movedNs)) * 4 > tol && Number(absBig(m.movedNs)) > 1000 && (m.movedNs > 0n) !== (phaseChange > 0n)) {
-    reasons.push(`the ${what} was still moving towards the expected value (${formatNs(m.movedNs)} over the last ${formatNs(m.spanNs)} of a ${formatNs(BigInt(ph.waitedMs) * 1_000_000n)} phase, ${formatNs(absBig(phaseChange))} short)`)
+    reasons.push(`the ${what} was still moving towards the expected value (${formatNs(m.movedNs)} over the last ${Number(m.spanNs) / 1e9} s of a ${(ph.waitedMs / 1000).toFixed(1)} s wait and sampling, ${formatNs(absBig(phaseChange))} short)`)
   }
   if (!reasons.length) return c
   return { ...c, verdict: 'inconclusive', detail: `${c.detail}; not judged, the DUT had not settled: ${reasons.join('; ')}` }
