@@ -8,10 +8,9 @@
  * from its polled PARENT_DATA_SET / port states.
  */
 import { type ChoiceInput, predictChoice } from '../../harness/bmca/predictor.ts'
-import { systemTimeNs } from '../../harness/transport/index.ts'
-import { type Check, conformance, logIntervalToNs, type Profile, type Recorder, testParams, logIntervalToMs } from '../kit.ts'
-import { attributeCases, choiceInputs, holdPollMs, judgeFollowing, localPriorities, type MasterRecord, masterRecord } from '../support/bmca_cases.ts'
-import { isSlaveOf, lockTimeoutMs, masterConfig, startMasters, type StateRead, waitForState, watchState } from '../support/grandmasters.ts'
+import { type Check, conformance, logIntervalToNs, type Profile, type Recorder, testParams } from '../kit.ts'
+import { attributeCases, choiceInputs, judgeFollowing, localPriorities, type MasterRecord, masterRecord, watchChoice } from '../support/bmca_cases.ts'
+import { masterConfig, type StateRead } from '../support/grandmasters.ts'
 
 /** `attributes`: the cases to run (suites.overrides['BMCA-01']); default all of the variant's. */
 const DEFAULTS: { attributes: string[]; holdIntervals: number } = { attributes: [], holdIntervals: 2 }
@@ -65,19 +64,8 @@ export default conformance<{ cases: CaseEvidence[] }>({
       const inputs = choiceInputs(ctx.profile.bmca.variant, ctx.session.dutSettings, dutId, masters, lp)
       const expected = predictChoice(inputs).grandmasterIdentity
       ctx.step(`${c.title}: two grandmasters, waiting for the DUT to follow ${masters.find((m) => m.clockIdentity === expected)?.name ?? expected}`)
-      const m = await startMasters(ctx, specs, { freshDut: true })
-      const startedNs = systemTimeNs()
-      const timeout = lockTimeoutMs(masters[0]!.logAnnounceInterval, ctx.session.dutSettings.announceReceiptTimeout.value)
-      const history: StateRead[] = []
-      try {
-        const poll = holdPollMs(masters[0]!.logAnnounceInterval)
-        const chose = await waitForState(ctx, isSlaveOf(expected), timeout, poll)
-        history.push(...chose.history)
-        if (chose.atMs !== undefined) history.push(...(await watchState(ctx, p.holdIntervals * logIntervalToMs(masters[0]!.logAnnounceInterval), poll)))
-      } finally {
-        await m.close()
-      }
-      out.push({ attribute: c.attribute, title: c.title, masters, inputs, startedNs, endNs: systemTimeNs(), lockTimeoutMs: timeout, history, recorder: m.handle.recorder })
+      const w = await watchChoice(ctx, specs, expected, p.holdIntervals)
+      out.push({ attribute: c.attribute, title: c.title, masters, inputs, startedNs: w.startedNs, endNs: w.endNs, lockTimeoutMs: w.lockTimeoutMs, history: w.history, recorder: w.recorder })
     }
     return { cases: out }
   },

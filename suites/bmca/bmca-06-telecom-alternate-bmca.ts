@@ -17,7 +17,7 @@ import { type ChoiceInput, predictChoice } from '../../harness/bmca/predictor.ts
 import type { BestMasterChange } from '../../harness/dut/types.ts'
 import { systemTimeNs } from '../../harness/transport/index.ts'
 import { type Check, conformance, type AnnounceDataset, logIntervalToMs, logIntervalToNs, type Profile, type Recorder } from '../kit.ts'
-import { betterClass, choiceInputs, describeRead, holdPollMs, judgeFollowing, localPriorities, type MasterRecord, masterRecord, seconds } from '../support/bmca_cases.ts'
+import { betterClass, choiceInputs, describeRead, holdPollMs, judgeFollowing, localPriorities, type MasterRecord, masterRecord, seconds, watchChoice } from '../support/bmca_cases.ts'
 import { isSlave, isSlaveOf, lockTimeoutMs, masterConfig, startMasters, type StateRead, waitForState, watchState } from '../support/grandmasters.ts'
 
 export interface ComparisonCase {
@@ -142,21 +142,8 @@ export default conformance<AlternateBmcaData>({
       const inputs = choiceInputs(ctx.profile.bmca.variant, ctx.session.dutSettings, dutId, masters, lp)
       const expected = predictChoice(inputs).grandmasterIdentity
       ctx.step(`${c.title}: waiting for the DUT to follow ${masters.find((m) => m.clockIdentity === expected)?.name ?? expected}`)
-      const m = await startMasters(ctx, specs, { freshDut: true })
-      const startedNs = systemTimeNs()
-      const interval = masters[0]!.logAnnounceInterval
-      const timeout = lockTimeoutMs(interval, ctx.session.dutSettings.announceReceiptTimeout.value)
-      const history: StateRead[] = []
-      try {
-        const poll = holdPollMs(interval)
-        const chose = await waitForState(ctx, isSlaveOf(expected), timeout, poll)
-        history.push(...chose.history)
-        if (chose.atMs !== undefined) history.push(...(await watchState(ctx, HOLD_INTERVALS * logIntervalToMs(interval), poll)))
-      } finally {
-        await m.close()
-      }
-      const log = (await ctx.session.dut.bestMasterChanges?.().catch(() => undefined))?.filter((x) => x.atNs >= startedNs)
-      comparisons.push({ attribute: c.attribute, title: c.title, masters, inputs, startedNs, endNs: systemTimeNs(), lockTimeoutMs: timeout, history, ...(log ? { log } : {}), recorder: m.handle.recorder })
+      const w = await watchChoice(ctx, specs, expected, HOLD_INTERVALS, { log: true })
+      comparisons.push({ attribute: c.attribute, title: c.title, masters, inputs, ...w })
     }
     const data: AlternateBmcaData = { comparisons, masterOnly: [] }
     const roles = (await ctx.session.dut.describe()).capabilities.roles

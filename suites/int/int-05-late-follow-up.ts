@@ -15,7 +15,7 @@ import { systemTimeNs } from '../../harness/transport/clocks.ts'
 import type { StateRead } from '../support/grandmasters.ts'
 import { changeCheck, type OffsetReport, sampleOffsets } from '../support/offset_reports.ts'
 import { loggedTransitions } from '../support/receipt_timeout.ts'
-import { describeStates, portStates } from '../support/state_history.ts'
+import { neverFollowedCheck, portStates } from '../support/state_history.ts'
 
 export interface LateFollowUpData {
   /** How late each Follow_Up left after its Sync's TX timestamp. */
@@ -140,7 +140,7 @@ export default conformance<LateFollowUpData>({
   judge(ev) {
     const d = ev.data
     if (!d.locked) {
-      return { checks: [{ name: 'DUT follows the harness grandmaster', measured: 'never', limit: 'SLAVE or UNCALIBRATED, with an offsetFromMaster', source: 'IEEE 1588-2019 9.2.5 (state decision)', verdict: 'fail', detail: `with Follow_Ups on time; its states: ${describeStates(d.lock)}` }] }
+      return { checks: [neverFollowedCheck(d.lock, 'an offsetFromMaster', 'with Follow_Ups on time; ')] }
     }
     // The change from the control phase is judged, not the absolute offset: a constant bias
     // (the lab link's path asymmetry, a DUT error TE-08 judges) cancels.

@@ -10,10 +10,9 @@
  * linkDelayInterval is left at −128 (no change) throughout.
  */
 import { INTERVAL_INITIAL, INTERVAL_NO_CHANGE, INTERVAL_STOP, buildMessageIntervalRequestTlv } from '../../harness/codec/tlvs/message_interval_request.ts'
-import { EngineGroup } from '../../harness/engines/engine_group.ts'
 import { systemTimeNs } from '../../harness/transport/clocks.ts'
 import { type Check, conformance, formatNs, logIntervalToMs, logIntervalToNs, type Profile, type Recorder, type RecordedFrame, TestMaster } from '../kit.ts'
-import { linkPeer } from '../support/grandmasters.ts'
+import { noSyncAsMaster, startAloneAsMaster } from '../support/alone_as_master.ts'
 
 type Rate = number | 'stopped'
 
@@ -41,7 +40,6 @@ export interface IntervalRequestData {
 }
 
 const SOURCE = 'IEEE 802.1AS-2020 10.6.4.3 (message interval request TLV: −128 no change, 126 initial, 127 stop) and its interval-setting state machines'
-const SYNC_WAIT_MS = 15_000
 
 /** The phases for a DUT configured with these intervals: each request, and what must follow it. */
 export function requestPlan(c: { sync: number; announce: number }): Omit<RequestPhase, 'sentAtNs' | 'untilNs'>[] {
@@ -123,18 +121,11 @@ export default conformance<IntervalRequestData>({
   async acquire(ctx) {
     const s = ctx.session.dutSettings
     const configured = { sync: s.intervals.sync.value, announce: s.intervals.announce.value }
-    await ctx.session.restartDut('master', ctx.signal)
-    // The link partner answers the DUT's Pdelay_Req (an 802.1AS port sends nothing until asCapable) and sends the requests.
-    const peer = linkPeer(ctx)
-    const group = new EngineGroup('int-06', [peer])
-    const handle = ctx.session.drive(group)
-    const data: IntervalRequestData = { configured, waitedMs: 0, phases: [] }
+    // The link partner answers the DUT's Pdelay_Req and sends the requests.
+    const { handle, group, ...start } = await startAloneAsMaster(ctx, 'int-06')
+    const data: IntervalRequestData = { configured, ...start, phases: [] }
     const signaled: { phase: RequestPhase; seq: number }[] = []
     try {
-      const t0 = Date.now()
-      while (Date.now() - t0 < SYNC_WAIT_MS && !handle.recorder.frames.some((f) => f.direction === 'in' && f.message?.type === 'Sync')) await ctx.sleep(100)
-      data.waitedMs = Date.now() - t0
-      data.firstSyncNs = handle.recorder.frames.find((f) => f.direction === 'in' && f.message?.type === 'Sync')?.timestampNs ?? undefined
       if (data.firstSyncNs === undefined) return { ...data, recorder: handle.recorder }
       for (const plan of requestPlan(configured)) {
         ctx.step(plan.name)
@@ -160,10 +151,8 @@ export default conformance<IntervalRequestData>({
   },
   judge(ev, profile) {
     const d = ev.data
-    if (d.firstSyncNs === undefined) {
-      const types = [...new Set((d.recorder?.frames ?? []).filter((f) => f.direction === 'in').map((f) => f.message?.type ?? 'undecodable'))]
-      return { checks: [{ name: 'the DUT sends Sync as master', measured: 'no Sync', limit: `a Sync within ${SYNC_WAIT_MS} ms of starting as master`, source: 'IEEE 802.1AS-2020 10.2 (a master port with asCapable sends Sync)', verdict: 'fail', detail: `in ${d.waitedMs} ms the DUT sent ${types.join(', ') || 'nothing'}` }] }
-    }
+    const none = noSyncAsMaster(d, 'the DUT sends Sync as master', 'IEEE 802.1AS-2020 10.2 (a master port with asCapable sends Sync)')
+    if (none) return { checks: [none] }
     const checks = d.phases.flatMap((p) => p.judged.map((w) => judgeRate(p, w, d.recorder, profile, ev.noise.ns)))
     return { checks, measurements: { phases: d.phases.map((p) => ({ name: p.name, sentAfterMs: Number((p.sentAtNs - d.firstSyncNs!) / 1_000_000n) })) } }
   },

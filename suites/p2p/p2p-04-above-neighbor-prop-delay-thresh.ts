@@ -9,10 +9,9 @@
  * 802.1AS leaves the averaging of the mean link delay to the implementation, so the harness
  * allows 16 Pdelay_Req intervals for either change (ptp4l: a median of 10 exchanges).
  */
-import { EngineGroup } from '../../harness/engines/engine_group.ts'
 import { systemTimeNs } from '../../harness/transport/clocks.ts'
 import { type Check, conformance, describeSetting, formatNs, logIntervalToNs, type Recorder, type RecordedFrame, TestMaster } from '../kit.ts'
-import { linkPeer } from '../support/grandmasters.ts'
+import { noSyncAsMaster, startAloneAsMaster } from '../support/alone_as_master.ts'
 
 export interface ThreshPhase {
   name: 'control' | 'above' | 'back'
@@ -33,7 +32,6 @@ export interface ThreshData {
 
 const SOURCE = 'IEEE 802.1AS-2020 11.2.2 (asCapable FALSE when meanLinkDelay exceeds neighborPropDelayThresh), 10.2 (no Sync on a port that is not asCapable)'
 const EXCHANGES = 16
-const SYNC_WAIT_MS = 15_000
 /** Lab margin above twice the threshold: the software link delay and its noise are tens of µs. */
 const MARGIN_NS = 50_000n
 
@@ -93,16 +91,10 @@ export default conformance<ThreshData>({
     const threshNs = BigInt(thresh.value)
     const interval = s.intervals.pdelayReq.value
     const windowMs = EXCHANGES * Number(logIntervalToNs(interval) / 1_000_000n)
-    await ctx.session.restartDut('master', ctx.signal)
-    const group = new EngineGroup('p2p-04', [linkPeer(ctx)])
-    const handle = ctx.session.drive(group)
-    const data: ThreshData = { threshNs, logPdelayReqInterval: interval, waitedMs: 0, phases: [] }
+    const { handle, group, ...start } = await startAloneAsMaster(ctx, 'p2p-04')
+    const data: ThreshData = { threshNs, logPdelayReqInterval: interval, ...start, phases: [] }
     const setExtra = (ns: bigint) => handle.driver.invoke(() => group.control<TestMaster>('link-peer', (p) => p.setPathDelay(ns ? { toDutNs: ns, fromDutNs: ns } : undefined)))
     try {
-      const t0 = Date.now()
-      while (Date.now() - t0 < SYNC_WAIT_MS && !handle.recorder.frames.some((f) => f.direction === 'in' && f.message?.type === 'Sync')) await ctx.sleep(100)
-      data.waitedMs = Date.now() - t0
-      data.firstSyncNs = handle.recorder.frames.find((f) => f.direction === 'in' && f.message?.type === 'Sync')?.timestampNs ?? undefined
       if (data.firstSyncNs === undefined) return { ...data, recorder: handle.recorder }
       const phase = async (name: ThreshPhase['name'], extraNs: bigint, ms: number) => {
         ctx.step(name === 'control' ? 'control: a short link' : name === 'above' ? `the link ${formatNs(extraNs)} longer each way (${describeSetting('neighborPropDelayThresh', thresh, ' ns')})` : 'the link short again')
@@ -129,10 +121,8 @@ export default conformance<ThreshData>({
     if (configured && spec) {
       checks.push({ name: "configured neighborPropDelayThresh against the profile's", measured: configured.value, unit: 'ns', limit: `${spec.value} ns (profile)`, source: spec.source, verdict: configured.value === spec.value ? 'pass' : configured.origin === 'lab configuration' ? 'not-applicable' : 'fail', detail: `${describeSetting('neighborPropDelayThresh', configured, ' ns')}${configured.origin === 'lab configuration' ? "; the lab's software timestamps cannot keep a link under the profile's value, so the lab configures its own (not judged)" : ''}` })
     }
-    if (d.firstSyncNs === undefined) {
-      const types = [...new Set((d.recorder?.frames ?? []).filter((f) => f.direction === 'in').map((f) => f.message?.type ?? 'undecodable'))]
-      return { checks: [...checks, { name: 'the DUT sends Sync as master over a short link', measured: 'no Sync', limit: `a Sync within ${SYNC_WAIT_MS} ms`, source: SOURCE, verdict: 'fail', detail: `in ${d.waitedMs} ms the DUT sent ${types.join(', ') || 'nothing'}` }] }
-    }
+    const none = noSyncAsMaster(d, 'the DUT sends Sync as master over a short link', SOURCE)
+    if (none) return { checks: [...checks, none] }
     return { checks: [...checks, ...judgeThresh(d)] }
   },
 })

@@ -12,7 +12,10 @@ import { type AnnounceDataset, TestMaster, type TestMasterConfig } from '../../h
 import type { ChoiceInput } from '../../harness/bmca/predictor.ts'
 import type { BmcaVariant, Profile } from '../../harness/profiles/types.ts'
 import type { Check } from '../../harness/verdict/verdict.ts'
-import type { StateRead } from './grandmasters.ts'
+import { isSlaveOf, lockTimeoutMs, masterConfig, type MasterSpec, startMasters, type StateRead, waitForState, watchState } from './grandmasters.ts'
+import type { TestContext } from '../../harness/run/context.ts'
+import type { Recorder } from '../../harness/recorder/recorder.ts'
+import { systemTimeNs } from '../../harness/transport/clocks.ts'
 import { logIntervalToMs } from '../../harness/time/log_interval.ts'
 
 // ---------------------------------------------------------------- cases
@@ -145,6 +148,42 @@ export function choiceInputs(variant: BmcaVariant, dut: DutSettings, dutIdentity
       ...(m.stepsRemoved ? { stepsRemoved: m.stepsRemoved } : {}),
     })),
   }
+}
+
+// ---------------------------------------------------------------- watching a choice
+
+export interface WatchedChoice {
+  startedNs: bigint
+  /** The DUT was watched up to here. */
+  endNs: bigint
+  lockTimeoutMs: number
+  history: StateRead[]
+  /** The DUT's own log of its BMCA choices from the start, where it keeps one (lab ptp4l). */
+  log?: BestMasterChange[]
+  recorder: Recorder
+}
+
+/**
+ * A fresh DUT slave with `specs` announcing: wait (bounded by the lock timeout) until it follows
+ * `expected`, then watch `holdIntervals` announce intervals that it stays, reading its state
+ * closer than an interval (holdPollMs). BMCA-01 and BMCA-06 judge the history with judgeFollowing.
+ */
+export async function watchChoice(ctx: TestContext, specs: MasterSpec[], expected: ClockIdentity, holdIntervals: number, o: { log?: boolean } = {}): Promise<WatchedChoice> {
+  const interval = masterConfig(ctx, specs[0]!).logAnnounceInterval
+  const m = await startMasters(ctx, specs, { freshDut: true })
+  const startedNs = systemTimeNs()
+  const timeout = lockTimeoutMs(interval, ctx.session.dutSettings.announceReceiptTimeout.value)
+  const history: StateRead[] = []
+  try {
+    const poll = holdPollMs(interval)
+    const chose = await waitForState(ctx, isSlaveOf(expected), timeout, poll)
+    history.push(...chose.history)
+    if (chose.atMs !== undefined) history.push(...(await watchState(ctx, holdIntervals * logIntervalToMs(interval), poll)))
+  } finally {
+    await m.close()
+  }
+  const log = o.log ? (await ctx.session.dut.bestMasterChanges?.().catch(() => undefined))?.filter((x) => x.atNs >= startedNs) : undefined
+  return { startedNs, endNs: systemTimeNs(), lockTimeoutMs: timeout, history, ...(log ? { log } : {}), recorder: m.handle.recorder }
 }
 
 // ---------------------------------------------------------------- reading a state history

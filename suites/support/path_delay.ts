@@ -19,7 +19,7 @@ import { medianNs } from '../../harness/stats/robust.ts'
 import type { DutState } from '../../harness/dut/types.ts'
 import { isSlave, lockTimeoutMs, masterConfig, startMasters, type StateRead, waitForState } from './grandmasters.ts'
 import { changeCheck, type OffsetReport, sampleOffsets } from './offset_reports.ts'
-import { describeStates } from './state_history.ts'
+import { neverFollowedCheck } from './state_history.ts'
 import { systemTimeNs } from '../../harness/transport/clocks.ts'
 
 export type Mechanism = 'E2E' | 'P2P'
@@ -227,7 +227,7 @@ function unlessMoving(c: Check, control: readonly OffsetReport[], ph: PathPhase,
 export function judgePathDelay(d: PathDelayData, floorNs: bigint, asymmetryAllowanceNs = 0n): Check[] {
   const what = d.mechanism === 'E2E' ? 'meanPathDelay' : 'neighborPropDelay'
   if (!d.locked) {
-    return [{ name: 'DUT follows the harness grandmaster and reports its path delay', measured: 'never', limit: `SLAVE or UNCALIBRATED, with offsetFromMaster and ${what}`, source: 'IEEE 1588-2019 9.2.5, 8.2.2 (currentDS)', verdict: 'fail', detail: `its states: ${describeStates(d.lock)}` }]
+    return [neverFollowedCheck(d.lock, `offsetFromMaster and ${what}`)]
   }
   const [control, ...impaired] = d.phases
   if (!control) return [{ name: 'control phase', measured: 'not run', limit: 'run', source: 'harness', verdict: 'inconclusive', detail: 'the acquisition ended before its control phase' }]

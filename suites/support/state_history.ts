@@ -3,6 +3,7 @@
  * "0.0 s LISTENING ×12 → 3.1 s no answer (timeout) ×2 → 3.4 s MASTER ×40".
  */
 import type { BestMasterChange, DutState } from '../../harness/dut/types.ts'
+import type { Check } from '../../harness/verdict/verdict.ts'
 
 export const portStates = (s: DutState | undefined) => (s ? s.ports.map((p) => p.portState).join('/') || 'no ports' : 'no answer')
 
@@ -17,6 +18,11 @@ export function describeStates(reads: readonly { atNs: bigint; state?: DutState;
     else runs.push({ at: r.atNs, what, count: 1 })
   }
   return runs.map((r) => `${(Number(r.at - t0) / 1e9).toFixed(1)} s ${r.what} ×${r.count}`).join(' → ')
+}
+
+/** The FAIL of a DUT slave that never followed the harness grandmaster (with `needs` reported), naming its states. */
+export function neverFollowedCheck(lock: readonly { atNs: bigint; state?: DutState; error?: string }[], needs = 'an offsetFromMaster', context = ''): Check {
+  return { name: 'DUT follows the harness grandmaster', measured: 'never', limit: `SLAVE or UNCALIBRATED, with ${needs}`, source: 'IEEE 1588-2019 9.2.5 (state decision), 8.2.2 (currentDS)', verdict: 'fail', detail: `${context}its states: ${describeStates(lock)}` }
 }
 
 /**

@@ -9,7 +9,7 @@
  */
 import { conformance, formatNs, isSlave, lockTimeoutMs, masterConfig, startMasters, TimeBase, waitForState, type Recorder, logIntervalToMs } from '../kit.ts'
 import type { StateRead } from '../support/grandmasters.ts'
-import { describeStates } from '../support/state_history.ts'
+import { neverFollowedCheck } from '../support/state_history.ts'
 import { agreementCheck, type OffsetReport, sampleOffsets } from '../support/offset_reports.ts'
 
 export type { OffsetReport } from '../support/offset_reports.ts'
@@ -77,7 +77,7 @@ export default conformance<ReportedOffsetData>({
     const d = ev.data
     if (!d.locked) {
       return {
-        checks: [{ name: 'DUT follows the harness grandmaster', measured: 'never', limit: 'SLAVE or UNCALIBRATED, with an offsetFromMaster', source: 'IEEE 1588-2019 9.2.5 (state decision)', verdict: 'fail', detail: `its states: ${describeStates(d.lock)}` }],
+        checks: [neverFollowedCheck(d.lock)],
       }
     }
     // Only the lab's noise carries a path asymmetry: on a device the path is the network's, part of what is judged.

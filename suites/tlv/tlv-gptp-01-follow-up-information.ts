@@ -7,7 +7,7 @@
  * In the lab both clocks read CLOCK_REALTIME, so the measured rate offset is ≈ 0.
  */
 import type { FollowUpInfoTlv, FollowUpMessage, SyncMessage } from '../../harness/codec/types.ts'
-import { conformance, dutFrames, judgeBound, type Observation, observationFault, observeDutMaster, timestampToNs, formatNs } from '../kit.ts'
+import { conformance, dutFrames, type Observation, observationFault, observeDutMaster, timestampToNs, formatNs } from '../kit.ts'
 import { orgIdentityChecks, presenceChecks, requiredTlv, watchOf } from '../support/tlv.ts'
 import { mad, MAD_TO_SIGMA, MEDIAN_SE_FACTOR, median } from '../../harness/stats/robust.ts'
 

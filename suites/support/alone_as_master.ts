@@ -1,0 +1,40 @@
+/**
+ * The DUT restarted as a master alone on its link, with the harness as its link partner (a
+ * peer-delay responder: an 802.1AS port sends nothing until it has measured its link), until
+ * its first Sync: INT-06 and P2P-04 then change what the partner does and watch the DUT's Sync.
+ * A DUT that never sends Sync this way is a FAIL naming what it sent.
+ */
+import type { Check } from '../../harness/verdict/verdict.ts'
+import type { TestContext } from '../../harness/run/context.ts'
+import type { DriverHandle } from '../../harness/run/session_types.ts'
+import type { Recorder } from '../../harness/recorder/recorder.ts'
+import { EngineGroup } from '../../harness/engines/engine_group.ts'
+import { linkPeer } from './grandmasters.ts'
+
+export const SYNC_WAIT_MS = 15_000
+
+export interface AloneStart {
+  /** The DUT's first Sync (undefined: none within SYNC_WAIT_MS). */
+  firstSyncNs?: bigint
+  waitedMs: number
+}
+
+const dutSync = (rec: Recorder) => rec.frames.find((f) => f.direction === 'in' && f.message?.type === 'Sync')
+
+/** Restart the DUT as master, drive `group` name with the link peer ('link-peer'), wait for its first Sync. */
+export async function startAloneAsMaster(ctx: TestContext, name: string): Promise<AloneStart & { handle: DriverHandle; group: EngineGroup }> {
+  await ctx.session.restartDut('master', ctx.signal)
+  const group = new EngineGroup(name, [linkPeer(ctx)])
+  const handle = ctx.session.drive(group)
+  const t0 = Date.now()
+  while (Date.now() - t0 < SYNC_WAIT_MS && !ctx.signal.aborted && !dutSync(handle.recorder)) await ctx.sleep(100)
+  const first = dutSync(handle.recorder)?.timestampNs
+  return { handle, group, waitedMs: Date.now() - t0, ...(first !== undefined && first !== null ? { firstSyncNs: first } : {}) }
+}
+
+/** The FAIL of a DUT that sent no Sync as master, naming what it did send; undefined when it did. */
+export function noSyncAsMaster(d: AloneStart & { recorder?: Recorder }, name: string, source: string): Check | undefined {
+  if (d.firstSyncNs !== undefined) return undefined
+  const types = [...new Set((d.recorder?.frames ?? []).filter((f) => f.direction === 'in').map((f) => f.message?.type ?? 'undecodable'))]
+  return { name, measured: 'no Sync', limit: `a Sync within ${SYNC_WAIT_MS} ms of starting as master`, source, verdict: 'fail', detail: `in ${d.waitedMs} ms the DUT sent ${types.join(', ') || 'nothing'}` }
+}
