@@ -134,6 +134,12 @@ export function judgeLeave(ev: Evidence<ReceiptTimeoutData>, r: LeaveRule): { ch
   }
   const tA = last.timestampNs
   const what = `the last ${r.stopped}`
+  // A read that ended before the last message went out and shows the DUT no longer a slave: it
+  // left while the messages still flowed (a timeout far too short), whatever happened after.
+  const early = d.watch.find((x) => x.endNs < tA && x.state !== undefined && !isSlave(x.state))
+  if (early) {
+    return { check: { ...base, measured: `${portStates(early.state)} ${ms(tA - early.endNs).toFixed(1)} ms before ${what}`, verdict: 'fail', detail: `a state read that ended ${ms(tA - early.endNs).toFixed(1)} ms before ${what} went out shows ${portStates(early.state)}: the DUT left SLAVE while ${r.stopped} still flowed` }, measurements }
+  }
   const sinceLast = d.watch.filter((x) => x.startNs >= tA || x.endNs >= tA)
   const leftAt = sinceLast.findIndex((x) => x.state !== undefined && !isSlave(x.state))
   // The DUT's first own Announce after the last message the harness sent: it had left SLAVE by then.

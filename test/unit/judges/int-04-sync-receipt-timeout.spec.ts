@@ -115,6 +115,16 @@ test.group('judge INT-04 sync receipt timeout', () => {
     assert.isBelow(r.timing.measured as number, TIMEOUT_MS)
   })
 
+  test('fault: a DUT already out of SLAVE at a read before the last Sync (a timeout shorter than the Sync jitter) fails, naming the read', ({ assert }) => {
+    const e = evidence()
+    const lastSync = e.data.recorder.last({ type: 'Sync', direction: 'out' })!.timestampNs!
+    const master = { ...e.data.watch.find((x) => x.state)!.state!, ports: [{ portNumber: 1, portState: 'MASTER' as const }] }
+    const early = { ...e, data: { ...e.data, watch: [{ startNs: lastSync - 9_000_000n, endNs: lastSync - 5_000_000n, state: master }, ...e.data.watch] } }
+    const t = INT04.judge(early, gptp).checks.find((c) => c.name.startsWith('time from the last Sync'))!
+    assert.equal(t.verdict, 'fail')
+    assert.include(t.detail!, 'while Sync still flowed')
+  })
+
   test('insufficient: a state that cannot be read after the silence is inconclusive', ({ assert }) => {
     assert.equal(judged({ unreadable: true }).timing.verdict, 'inconclusive')
   })
