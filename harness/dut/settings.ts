@@ -11,7 +11,7 @@ import type { BmcaVariant, DelayMechanismName, IntervalName, Profile, TransportN
 import type { DutOptions } from './types.ts'
 
 /** Where a setting's value came from, shown next to every verdict that rests on it. */
-export type SettingOrigin = 'lab configuration' | 'dut option' | 'DUT file' | 'DUT management' | 'advertised in the capture' | 'profile default'
+export type SettingOrigin = 'lab configuration' | 'dut option' | 'DUT file' | 'DUT management' | 'advertised in the capture' | 'implementation default' | 'profile default'
 
 /**
  * A capture does not say what the DUT was configured to do; `analyze` stands in what it
@@ -35,6 +35,8 @@ export interface DutSettings {
   syncReceiptTimeout?: DutSetting
   /** 802.1AS: above this mean link delay (ns) a port is not asCapable; where the profile has one. */
   neighborPropDelayThreshNs?: DutSetting
+  /** 802.1AS: consecutive lost Pdelay responses a port tolerates before it is not asCapable. */
+  allowedLostResponses?: DutSetting
   priority1: DutSetting
   priority2: DutSetting
   clockClass: DutSetting
@@ -53,6 +55,7 @@ export const SETTING_KEYS = {
   announceReceiptTimeout: 'announceReceiptTimeout',
   syncReceiptTimeout: 'syncReceiptTimeout',
   neighborPropDelayThresh: 'neighborPropDelayThresh',
+  allowedLostResponses: 'allowedLostResponses',
   priority1: 'priority1',
   priority2: 'priority2',
   clockClass: 'clockClass',
@@ -70,6 +73,12 @@ export interface ResolveInput {
   options?: DutOptions
   /** Values a real device is known to be configured with: its management answers, else its DUT file. */
   declared?: Partial<Record<SettingKey, DutSetting>>
+  /**
+   * What the implementation uses where nothing configures a value (its built-in default or a
+   * constant it cannot change), which beats the profile's default: a lab ptp4l that is not told
+   * allowedLostResponses runs with 3, whatever the profile says.
+   */
+  implementation?: Partial<Record<SettingKey, DutSetting>>
   disagreements?: string[]
 }
 
@@ -90,12 +99,14 @@ export function resolveDutSettings(i: ResolveInput): DutSettings {
     } else if (i.declared?.[key] !== undefined) {
       return { ...i.declared[key]! }
     }
+    if (i.implementation?.[key] !== undefined) return { ...i.implementation[key]! }
     return profileDefault === undefined ? undefined : { value: profileDefault, origin: 'profile default' }
   }
   const must = (key: SettingKey, profileDefault: number): DutSetting => pick(key, profileDefault)!
   const syncTimeout = pick('syncReceiptTimeout', p.timeouts.syncReceiptTimeout?.default.value)
   // Only where the profile has the threshold: a lab or option value alone does not make it apply.
   const thresh = p.peerDelay?.neighborPropDelayThreshNs ? pick('neighborPropDelayThresh', p.peerDelay.neighborPropDelayThreshNs.value) : undefined
+  const lost = p.peerDelay?.allowedLostResponses ? pick('allowedLostResponses', p.peerDelay.allowedLostResponses.value) : undefined
   return {
     mode: i.mode,
     // The session's domain is the one the run transmits in; it was chosen from these same sources.
@@ -111,6 +122,7 @@ export function resolveDutSettings(i: ResolveInput): DutSettings {
     announceReceiptTimeout: must('announceReceiptTimeout', p.timeouts.announceReceiptTimeout.default.value),
     ...(syncTimeout ? { syncReceiptTimeout: syncTimeout } : {}),
     ...(thresh ? { neighborPropDelayThreshNs: thresh } : {}),
+    ...(lost ? { allowedLostResponses: lost } : {}),
     priority1: must('priority1', p.priorities.priority1.default.value),
     priority2: must('priority2', p.priorities.priority2.default.value),
     clockClass: must('clockClass', p.clockClass.default.value),

@@ -5,6 +5,7 @@
  */
 import type { ClockIdentity, ClockQuality, PortIdentity } from '../codec/types.ts'
 import type { DelayMechanismName, Profile, TransportName } from '../profiles/types.ts'
+import type { DutSetting as SettingValue, SettingKey } from './settings.ts'
 
 export type { TransportName, DelayMechanismName }
 
@@ -161,6 +162,8 @@ export interface Dut {
   bestMasterChanges?(): Promise<BestMasterChange[]>
   /** The settings in force (undefined before start). */
   settings(): DutSettingsRecord | undefined
+  /** Values the implementation uses where nothing configures them (settings.ts `implementation`). */
+  implementationSettings?(): Partial<Record<SettingKey, SettingValue>>
 }
 
 /** A port state change as the DUT logged it, on the timestamp clock (CLOCK_REALTIME ns). */

@@ -109,6 +109,8 @@ export interface ReferenceBehaviour {
   managementErrors?: ManagementErrorFault
   /** Role master does not make the port masterOnly: it follows a better master like an ordinary clock (BMCA-06). */
   masterOnlyIgnored?: boolean
+  /** Added to allowedLostResponses (−8: asCapable lost after far fewer lost responses; P2P-05). */
+  allowedLostResponsesDelta?: number
   /** asCapable ignores neighborPropDelayThresh: a master port sends Sync over any link delay (P2P-04). */
   ignoresNeighborPropDelayThresh?: boolean
   /** A message interval request (802.1AS Signaling) is ignored: the intervals stay as configured (INT-06). */
@@ -167,6 +169,10 @@ export class ReferenceClock implements Engine {
   private readonly initialIntervals: { announce: number; sync: number }
   /** 802.1AS asCapable (always true where the profile does not require it). */
   private asCapable: boolean
+  /** Consecutive Pdelay_Req without a completed exchange, and what the count is based on. */
+  private lostResponses = 0
+  private pdelayRequests = 0
+  private lastAnsweredSeq: number | undefined
   /** Announce / Sync stopped by a message interval request (127). */
   private readonly stoppedByRequest = { announce: false, sync: false }
   /** The first path delay measured (the pathDelayFrozen fault only). */
@@ -374,8 +380,24 @@ export class ReferenceClock implements Engine {
     const inner = id.slice(slash + 1)
     if (who === 'm') return this.wrap('m', this.master.onTimer(inner, now))
     if (who === 'p' && this.peer) return this.wrap('p', this.peer.onTimer(inner, now))
-    if (who === 's') return this.wrap('s', this.slave.onTimer(inner, now))
+    if (who === 's') {
+      const actions = this.slave.onTimer(inner, now)
+      if (actions.some((a) => a.kind === 'send' && a.message.type === 'Pdelay_Req')) this.countLostResponse()
+      return [...this.wrap('s', actions), ...this.gateAsCapable(now)]
+    }
     return []
+  }
+
+  /**
+   * Before each new Pdelay_Req: was the previous one answered (a new exchange completed since)?
+   * Consecutive unanswered requests count as lost responses (802.1AS-2020 11.2.19 lostResponses).
+   */
+  private countLostResponse(): void {
+    const latest = this.slave.pdelayExchanges.at(-1)?.sequenceId
+    if (this.pdelayRequests > 0 && latest === this.lastAnsweredSeq) this.lostResponses++
+    else this.lostResponses = 0
+    this.lastAnsweredSeq = latest
+    this.pdelayRequests++
   }
 
   onMessage(rx: ReceivedMessage, now: bigint): EngineAction[] {
@@ -404,8 +426,9 @@ export class ReferenceClock implements Engine {
   }
 
   /**
-   * 802.1AS asCapable, as far as a master port shows it: FALSE until a peer delay is measured and
-   * whenever the mean link delay exceeds the configured neighborPropDelayThresh; a port that is
+   * 802.1AS asCapable, as far as a master port shows it: FALSE until a peer delay is measured,
+   * whenever the mean link delay exceeds the configured neighborPropDelayThresh and while more
+   * than allowedLostResponses consecutive Pdelay responses are lost; a port that is
    * not asCapable sends no Announce or Sync (802.1AS-2020 11.2.2, 10.2). Applies where the
    * profile requires asCapable. The slave side is not gated (the reference clock still follows a
    * master it hears).
@@ -414,7 +437,8 @@ export class ReferenceClock implements Engine {
     if (!this.cfg.profile.peerDelay?.asCapableRequired) return []
     const thresh = this.cfg.settings.neighborPropDelayThreshNs?.value
     const d = this.meanPathDelayNs()
-    const capable = d !== undefined && (this.b.ignoresNeighborPropDelayThresh || thresh === undefined || d <= BigInt(thresh))
+    const allowed = (this.cfg.settings.allowedLostResponses?.value ?? Number.POSITIVE_INFINITY) + (this.b.allowedLostResponsesDelta ?? 0)
+    const capable = d !== undefined && (this.b.ignoresNeighborPropDelayThresh || thresh === undefined || d <= BigInt(thresh)) && this.lostResponses <= allowed
     if (capable === this.asCapable) return []
     this.asCapable = capable
     if (!capable) {

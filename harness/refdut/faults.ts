@@ -171,6 +171,13 @@ export const FAULTS: Fault[] = [
     apply: with_(() => ({ ignoresNeighborPropDelayThresh: true })),
   },
   {
+    id: 'lost-responses-early',
+    title: 'asCapable is dropped after allowedLostResponses − 8 lost Pdelay responses (1 of 9 under 802.1AS-2020)',
+    targets: ['P2P-05'],
+    appliesTo: (p) => (p.peerDelay?.asCapableRequired && p.peerDelay.allowedLostResponses ? true : `profile ${p.id} has no allowedLostResponses rule`),
+    apply: with_(() => ({ allowedLostResponsesDelta: -8 })),
+  },
+  {
     id: 'interval-request-ignored',
     title: 'an 802.1AS message interval request is ignored (Sync and Announce keep their configured intervals)',
     targets: ['INT-06'],

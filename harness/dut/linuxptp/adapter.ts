@@ -34,6 +34,7 @@ import { checked, pmcRun, pmcSet, PmcError, type PmcTarget } from './pmc.ts'
 import { toCurrentDataSet, toDefaultDataSet, toParentDataSet, toPortDataSet, type PmcReply } from './pmc_text.ts'
 import { bestMasterChangesFromLog, portStatesFromLog, portTransitionsFromLog } from './log_states.ts'
 import { realtimeMinusMonotonicNs } from '../../transport/clocks.ts'
+import type { DutSetting as SettingValue, SettingKey } from '../settings.ts'
 
 export const PTP4L = '/usr/sbin/ptp4l'
 
@@ -207,6 +208,14 @@ export class LinuxptpDut extends ProcessDut<LinuxptpDutOptions> implements Dut {
     const cmd = `GET ${managementId}`
     const { perCommand } = await pmcRun(this.pmcTarget, [cmd])
     return checked(perCommand[0]!, cmd, this.pmcTarget)
+  }
+
+  /**
+   * allowedLostResponses: a constant 3 in linuxptp before 4.2 (port.c ALLOWED_LOST_RESPONSES),
+   * the default of its `allowedLostResponses` option since; 3 either way unless configured.
+   */
+  implementationSettings(): Partial<Record<SettingKey, SettingValue>> {
+    return { allowedLostResponses: { value: 3, origin: 'implementation default' } }
   }
 
   async set(setting: DutSetting, value: number): Promise<SetResult> {

@@ -1,0 +1,121 @@
+/**
+ * P2P-05 — lost Pdelay responses and asCapable (802.1AS): the DUT, a master alone on its link,
+ * sends Sync while its link partner answers its Pdelay_Req; then the partner stops answering.
+ * A port tolerates allowedLostResponses consecutive lost responses and is no longer asCapable
+ * once more are lost (802.1AS-2020 11.2.19: lostResponses > allowedLostResponses), so its Sync
+ * must go on while at most N requests are unanswered and stop once N + 1 are — noticed when it
+ * sends the next request. Counted on the wire: the DUT's unanswered Pdelay_Req before its last
+ * Sync must number N + 1 or N + 2. When the partner answers again, Sync must resume. N is the
+ * DUT's (DutSettings.allowedLostResponses: configured, else the implementation's default),
+ * itself checked against the profile's.
+ */
+import { type Check, conformance, describeSetting, formatNs, logIntervalToNs, type Recorder, type RecordedFrame, TestMaster } from '../kit.ts'
+import { systemTimeNs } from '../../harness/transport/clocks.ts'
+import { noSyncAsMaster, startAloneAsMaster, type AloneStart } from '../support/alone_as_master.ts'
+
+export interface LostResponsesData extends AloneStart {
+  allowed: number
+  logPdelayReqInterval: number
+  /** When the partner stopped answering, and when it answered again (timestamp clock). */
+  silencedAtNs?: bigint
+  resumedAtNs?: bigint
+  endNs?: bigint
+  recorder?: Recorder
+}
+
+const SOURCE = 'IEEE 802.1AS-2020 11.2.19 (lostResponses > allowedLostResponses: asCapable FALSE), 10.2 (no Sync on a port that is not asCapable)'
+const RESUME_EXCHANGES = 16
+
+const inbound = (rec: Recorder | undefined, type: 'Sync' | 'Pdelay_Req', fromNs: bigint, toNs: bigint): RecordedFrame[] =>
+  (rec?.frames ?? []).filter((f) => f.direction === 'in' && f.message?.type === type && f.timestampNs !== null && f.timestampNs >= fromNs && f.timestampNs < toNs)
+
+export function judgeLostResponses(d: LostResponsesData): Check[] {
+  const n = d.allowed
+  const at = (f: RecordedFrame, t0: bigint) => `#${f.index} at +${formatNs(f.timestampNs! - t0)}`
+  const checks: Check[] = []
+  if (d.silencedAtNs === undefined || d.resumedAtNs === undefined || d.endNs === undefined) {
+    return [{ name: 'responses withheld and resumed', measured: 'not run', limit: 'both phases', source: 'harness', verdict: 'inconclusive', detail: 'the acquisition ended before both phases ran' }]
+  }
+  const s0 = d.silencedAtNs
+  const syncs = inbound(d.recorder, 'Sync', s0, d.resumedAtNs)
+  const reqs = inbound(d.recorder, 'Pdelay_Req', s0, d.resumedAtNs)
+  const last = syncs.at(-1)
+  const name = `Pdelay responses withheld: Sync goes on up to ${n} lost responses and stops after ${n + 1}`
+  const limit = `${n + 1} or ${n + 2} unanswered Pdelay_Req before the last Sync (N = ${n}), none after the next one`
+  if (!reqs.length) {
+    checks.push({ name, measured: 'no Pdelay_Req', limit, source: SOURCE, verdict: 'fail', detail: `the DUT sent no Pdelay_Req in the ${formatNs(d.resumedAtNs - s0)} its responses were withheld` })
+  } else {
+    const before = last ? reqs.filter((r) => r.timestampNs! < last.timestampNs!).length : 0
+    const stopped = last !== undefined && last.timestampNs! < (reqs[n + 2]?.timestampNs ?? d.resumedAtNs)
+    const detail = `${reqs.length} unanswered Pdelay_Req (first ${at(reqs[0]!, s0)}); ${syncs.length} Sync after the responses stopped${last ? `, last ${at(last, s0)}` : ''}`
+    if (last === undefined || before < n + 1) {
+      checks.push({ name, measured: `${before} unanswered before the last Sync`, limit, source: SOURCE, verdict: 'fail', detail: `${detail}: asCapable dropped after fewer than ${n + 1} lost responses` })
+    } else if (!stopped || before > n + 2) {
+      checks.push({ name, measured: `${before} unanswered before the last Sync`, limit, source: SOURCE, verdict: 'fail', detail: `${detail}: Sync went on after ${n + 1} lost responses` })
+    } else {
+      checks.push({ name, measured: `${before} unanswered before the last Sync`, limit, source: SOURCE, verdict: 'pass', detail })
+    }
+  }
+  const windowNs = BigInt(RESUME_EXCHANGES) * logIntervalToNs(d.logPdelayReqInterval)
+  const first = inbound(d.recorder, 'Sync', d.resumedAtNs, d.endNs)[0]
+  const ok = first !== undefined && first.timestampNs! - d.resumedAtNs <= windowNs
+  checks.push({ name: `responses again: Sync resumes within ${RESUME_EXCHANGES} Pdelay_Req intervals`, measured: first ? at(first, d.resumedAtNs) : 'no Sync', limit: `≤ ${formatNs(windowNs)}`, source: SOURCE, verdict: ok ? 'pass' : 'fail', detail: first ? `first Sync ${at(first, d.resumedAtNs)}` : `no Sync in ${formatNs(d.endNs - d.resumedAtNs)}` })
+  return checks
+}
+
+export default conformance<LostResponsesData>({
+  id: 'P2P-05',
+  title: 'Lost Pdelay responses: Sync goes on up to allowedLostResponses and stops after one more',
+  area: 'P2P',
+  clause: 'IEEE 802.1AS-2020 11.2.19 (allowedLostResponses, lostResponses), 11.2.2, 10.2',
+  mapsTo: ['Avnu gPTP 15.3 (lost responses)', 'excelfore md_pdelay_req_sm.c', 'linuxptp port.c ALLOWED_LOST_RESPONSES'],
+  tags: ['active', 'p2p', 'gptp', 'impairment'],
+  severity: 'critical',
+  fixture: 'dut-master',
+  estimatedSeconds: 35,
+  criteria: {
+    pass: "the DUT's allowedLostResponses N is the profile's; with its Pdelay_Req unanswered it still sends Sync until N + 1 responses are lost (N + 1 or N + 2 unanswered requests before its last Sync), then none; answered again, Sync resumes within 16 intervals",
+    fail: 'N is not the profile\'s, or Sync stops after fewer lost responses, goes on after more, or does not resume',
+  },
+  appliesTo: (p) => (p.peerDelay?.asCapableRequired && p.peerDelay.allowedLostResponses ? true : `profile ${p.id} has no allowedLostResponses rule`),
+  async acquire(ctx) {
+    const s = ctx.session.dutSettings
+    const allowed = s.allowedLostResponses?.value
+    if (allowed === undefined) throw new Error('the DUT settings hold no allowedLostResponses although the profile defines one')
+    const interval = s.intervals.pdelayReq.value
+    const intervalMs = Number(logIntervalToNs(interval) / 1_000_000n)
+    const { handle, group, ...start } = await startAloneAsMaster(ctx, 'p2p-05')
+    const data: LostResponsesData = { allowed, logPdelayReqInterval: interval, ...start }
+    const peer = (fn: (p: TestMaster, now: bigint) => void | ReturnType<TestMaster['resume']>) => handle.driver.invoke((now) => group.control<TestMaster>('link-peer', (p) => fn(p, now) ?? []))
+    try {
+      if (data.firstSyncNs === undefined) return { ...data, recorder: handle.recorder }
+      await ctx.sleep(2000)
+      ctx.step(`the link partner stops answering Pdelay_Req (allowedLostResponses ${allowed})`)
+      peer((p) => p.silence({ announce: false, sync: false, answers: true }))
+      data.silencedAtNs = systemTimeNs()
+      // N + 1 lost, noticed at the next request, then as long again to see Sync stays stopped.
+      await ctx.sleep((allowed + 5) * intervalMs + 1000)
+      ctx.step('the link partner answers again')
+      peer((p, now) => p.resume(now, { announce: false, sync: false, answers: true }))
+      data.resumedAtNs = systemTimeNs()
+      await ctx.sleep(RESUME_EXCHANGES * intervalMs + 2000)
+      data.endNs = systemTimeNs()
+    } finally {
+      await handle.close()
+      await ctx.session.restartDut('master', ctx.signal)
+    }
+    return { ...data, recorder: handle.recorder }
+  },
+  judge(ev, profile) {
+    const d = ev.data
+    const checks: Check[] = []
+    const configured = ev.dut.allowedLostResponses
+    const spec = profile.peerDelay?.allowedLostResponses
+    if (configured && spec) {
+      checks.push({ name: "allowedLostResponses against the profile's", measured: configured.value, limit: `${spec.value} (profile)`, source: spec.source, verdict: configured.value === spec.value ? 'pass' : 'fail', detail: describeSetting('allowedLostResponses', configured) })
+    }
+    const none = noSyncAsMaster(d, 'the DUT sends Sync as master while its Pdelay_Req are answered', SOURCE)
+    if (none) return { checks: [...checks, none] }
+    return { checks: [...checks, ...judgeLostResponses(d)] }
+  },
+})
