@@ -119,7 +119,10 @@ export default conformance<ThreshData>({
     const spec = profile.peerDelay?.neighborPropDelayThreshNs
     const checks: Check[] = []
     if (configured && spec) {
-      checks.push({ name: "configured neighborPropDelayThresh against the profile's", measured: configured.value, unit: 'ns', limit: `${spec.value} ns (profile)`, source: spec.source, verdict: configured.value === spec.value ? 'pass' : configured.origin === 'lab configuration' ? 'not-applicable' : 'fail', detail: `${describeSetting('neighborPropDelayThresh', configured, ' ns')}${configured.origin === 'lab configuration' ? "; the lab's software timestamps cannot keep a link under the profile's value, so the lab configures its own (not judged)" : ''}` })
+      // The profile's lab may set it outside the profile, with its reason (lab.outsideProfile).
+      const outside = configured.origin === 'lab configuration' ? profile.lab.outsideProfile.find((o) => o.key === 'neighborPropDelayThresh') : undefined
+      const verdict = configured.value === spec.value ? 'pass' : outside ? 'not-applicable' : 'fail'
+      checks.push({ name: "configured neighborPropDelayThresh against the profile's", measured: configured.value, unit: 'ns', limit: `${spec.value} ns (profile)`, source: spec.source, verdict, detail: `${describeSetting('neighborPropDelayThresh', configured, ' ns')}${outside && verdict === 'not-applicable' ? `; set outside the profile by the lab (lab.outsideProfile): ${outside.reason}` : ''}` })
     }
     const none = noSyncAsMaster(d, 'the DUT sends Sync as master over a short link', SOURCE)
     if (none) return { checks: [...checks, none] }
