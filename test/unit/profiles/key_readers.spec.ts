@@ -17,7 +17,6 @@ const CITATION = new Set(['value', 'source', 'unconfirmed', 'note'])
 /** Unread today: the key, and what to do about it. */
 const UNREAD_TODAY: Record<string, string> = {
   receiveBoth: 'steps.receiveBoth — a one-/two-step receive test (catalogue) should read it',
-  allowedLostResponses: 'peerDelay.allowedLostResponses — P2P suites (asCapable loss) should read it',
   allowedFaults: 'peerDelay.allowedFaults — P2P suites should read it',
   judgeIntervalsAgainst: 'lab.judgeIntervalsAgainst — only validated; INT-01 now judges against DutSettings: remove',
   priority1Compared: 'bmca.priority1Compared — only validated, redundant with bmca.variant: remove',
