@@ -8,25 +8,19 @@
  * from its polled PARENT_DATA_SET / port states.
  */
 import { type ChoiceInput, predictChoice } from '../../harness/bmca/predictor.ts'
-import { type Check, conformance, logIntervalToNs, type Profile, type Recorder, testParams } from '../kit.ts'
-import { attributeCases, choiceInputs, judgeFollowing, localPriorities, type MasterRecord, masterRecord, watchChoice } from '../support/bmca_cases.ts'
-import { masterConfig, type StateRead } from '../support/grandmasters.ts'
+import { type Check, conformance, logIntervalToNs, type Profile, testParams } from '../kit.ts'
+import { attributeCases, choiceInputs, judgeFollowing, localPriorities, type MasterRecord, masterRecord, watchChoice, type WatchedChoice } from '../support/bmca_cases.ts'
+import { masterConfig } from '../support/grandmasters.ts'
 
 /** `attributes`: the cases to run (suites.overrides['BMCA-01']); default all of the variant's. */
 const DEFAULTS: { attributes: string[]; holdIntervals: number } = { attributes: [], holdIntervals: 2 }
 
-export interface CaseEvidence {
+/** One case: its grandmasters, the prediction's inputs (the judge computes it again) and what was watched. */
+export interface CaseEvidence extends Omit<WatchedChoice, 'log'> {
   attribute: string
   title: string
   masters: MasterRecord[]
-  /** What the prediction was computed from (the judge computes it again). */
   inputs: ChoiceInput
-  startedNs: bigint
-  /** The DUT was watched up to here. */
-  endNs: bigint
-  lockTimeoutMs: number
-  history: StateRead[]
-  recorder: Recorder
 }
 
 const cases = (profile: Profile) => attributeCases(profile, testParams(profile, 'BMCA-01', DEFAULTS).attributes)

@@ -14,23 +14,16 @@
  * is a linuxptp option, not a G.8275.x attribute.
  */
 import { type ChoiceInput, predictChoice } from '../../harness/bmca/predictor.ts'
-import type { BestMasterChange } from '../../harness/dut/types.ts'
 import { systemTimeNs } from '../../harness/transport/index.ts'
 import { type Check, conformance, type AnnounceDataset, logIntervalToMs, logIntervalToNs, type Profile, type Recorder } from '../kit.ts'
-import { betterClass, choiceInputs, describeRead, holdPollMs, judgeFollowing, localPriorities, type MasterRecord, masterRecord, seconds, watchChoice } from '../support/bmca_cases.ts'
+import { betterClass, choiceInputs, describeRead, holdPollMs, judgeFollowing, localPriorities, type MasterRecord, masterRecord, seconds, watchChoice, type WatchedChoice } from '../support/bmca_cases.ts'
 import { isSlave, isSlaveOf, lockTimeoutMs, masterConfig, startMasters, type StateRead, waitForState, watchState } from '../support/grandmasters.ts'
 
-export interface ComparisonCase {
+export interface ComparisonCase extends WatchedChoice {
   attribute: 'priority1' | 'topology'
   title: string
   masters: MasterRecord[]
   inputs: ChoiceInput
-  startedNs: bigint
-  endNs: bigint
-  lockTimeoutMs: number
-  history: StateRead[]
-  log?: BestMasterChange[]
-  recorder: Recorder
 }
 
 export interface MasterOnlyRun {
