@@ -5,13 +5,13 @@
  * requested intervals: a new value is adopted, 126 returns to the initial (configured) interval,
  * −128 leaves an interval as it is, 127 stops the message. Each phase is judged from the
  * recording after a settle time of the old interval plus the new one (the change takes effect
- * at the next transmission): the median interval against the profile's interval tolerance, and
+ * at the next transmission): the intervals against the profile's interval rule, and
  * the advertised logMessageInterval, which 802.1AS sets to the current interval.
  * linkDelayInterval is left at −128 (no change) throughout.
  */
 import { INTERVAL_INITIAL, INTERVAL_NO_CHANGE, INTERVAL_STOP, buildMessageIntervalRequestTlv } from '../../harness/codec/tlvs/message_interval_request.ts'
 import { systemTimeNs } from '../../harness/transport/clocks.ts'
-import { type Check, conformance, formatNs, logIntervalToMs, logIntervalToNs, type Profile, type Recorder, type RecordedFrame, TestMaster } from '../kit.ts'
+import { type Check, conformance, formatNs, intervalRuleOf, logIntervalToNs, type Profile, type Recorder, type RecordedFrame, scoreIntervalRule, TestMaster } from '../kit.ts'
 import { noSyncAsMaster, startAloneAsMaster } from '../support/alone_as_master.ts'
 
 type Rate = number | 'stopped'
@@ -61,46 +61,54 @@ const ns = (r: Rate) => (r === 'stopped' ? 0n : logIntervalToNs(r))
 /** The old interval (what was in flight) plus the new one. */
 export const settleNs = (before: Rate, after: Rate) => ns(before) + ns(after)
 /** How long a phase watches after settling: 6 Sync / 4 Announce intervals, at least 2 s. */
-function observeMs(p: Pick<RequestPhase, 'expect' | 'judged'>): number {
+function observeNs(p: Pick<RequestPhase, 'expect' | 'judged'>): bigint {
   const need = p.judged.map((w) => {
     const r = p.expect[w]
-    return r === 'stopped' ? 2000 : (w === 'sync' ? 6 : 4) * logIntervalToMs(r)
+    return r === 'stopped' ? 2_000_000_000n : BigInt(w === 'sync' ? 6 : 4) * logIntervalToNs(r)
   })
-  return Math.max(2000, ...need)
+  return need.reduce((a, x) => (x > a ? x : a), 2_000_000_000n)
+}
+
+/** A phase's whole duration: the longer settle of the two messages, then the observation. */
+export function phaseNs(p: Pick<RequestPhase, 'expect' | 'before' | 'judged'>): bigint {
+  const sync = settleNs(p.before.sync, p.expect.sync)
+  const announce = settleNs(p.before.announce, p.expect.announce)
+  return (sync > announce ? sync : announce) + observeNs(p)
 }
 
 const TYPE = { sync: 'Sync', announce: 'Announce' } as const
+/** Fewer frames than this in a phase's window show no interval at all: the DUT did not send at the requested one. */
+const MIN_FRAMES = 3
 
 function framesOf(rec: Recorder | undefined, which: 'sync' | 'announce', fromNs: bigint, toNs: bigint): RecordedFrame[] {
   return (rec?.frames ?? []).filter((f) => f.direction === 'in' && f.message?.type === TYPE[which] && f.timestampNs !== null && f.timestampNs >= fromNs && f.timestampNs < toNs)
 }
 
-const medianOf = (xs: bigint[]) => [...xs].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))[Math.floor(xs.length / 2)]!
-
-/** One message type in one phase: stopped, or its median interval and advertised logMessageInterval. */
-export function judgeRate(p: RequestPhase, which: 'sync' | 'announce', rec: Recorder | undefined, profile: Profile, noiseNs: bigint): Check {
+/**
+ * One message type in one phase: stopped (no frame after the settle), or sent at the requested
+ * interval — the profile's interval rule (scoreIntervalRule: mean, fraction within, largest gap)
+ * on the intervals after the settle — advertising it in logMessageInterval. Too few frames to
+ * form intervals is the DUT's failure to send, not an undecided measurement.
+ */
+export function judgeRate(p: RequestPhase, which: 'sync' | 'announce', rec: Recorder | undefined, profile: Profile, noiseNs: bigint): Check[] {
   const expect = p.expect[which]
   const settle = settleNs(p.before[which], expect)
   const from = p.sentAtNs + settle
   const frames = framesOf(rec, which, from, p.untilNs)
-  const name = `${p.name}: ${TYPE[which]} ${expect === 'stopped' ? 'stops' : `every 2^${expect} s`}`
+  const what = `${p.name}: ${TYPE[which]}`
   const window = `from ${formatNs(settle)} after the request (old interval + new) to ${formatNs(p.untilNs - p.sentAtNs)}`
   if (expect === 'stopped') {
-    return { name, measured: `${frames.length} ${TYPE[which]}`, limit: `none ${window}`, source: SOURCE, verdict: frames.length ? 'fail' : 'pass', detail: frames.length ? `first #${frames[0]!.index} at +${formatNs(frames[0]!.timestampNs! - p.sentAtNs)}` : `none in ${formatNs(p.untilNs - from)}` }
+    return [{ name: `${what} stops`, measured: `${frames.length} ${TYPE[which]}`, limit: `none ${window}`, source: SOURCE, verdict: frames.length ? 'fail' : 'pass', detail: frames.length ? `first #${frames[0]!.index} at +${formatNs(frames[0]!.timestampNs! - p.sentAtNs)}` : `none in ${formatNs(p.untilNs - from)}` }]
   }
-  const tol = profile.tolerances.interval.meanPct
-  const nominal = logIntervalToNs(expect)
-  const lo = (nominal * BigInt(100 - tol.value)) / 100n - noiseNs
-  const hi = (nominal * BigInt(100 + tol.value)) / 100n + noiseNs
-  const base = { name, limit: `median interval ${formatNs(lo)} … ${formatNs(hi)} (2^${expect} s ± ${tol.value} % + noise), logMessageInterval ${expect}, ${window}`, source: `${SOURCE}; interval tolerance ${tol.source}`, ...(tol.unconfirmed ? { unconfirmed: true } : {}) }
-  if (frames.length < 3) return { ...base, measured: `${frames.length} ${TYPE[which]}`, verdict: 'fail', detail: `too few ${TYPE[which]} messages ${window} to show an interval (${frames.length})` }
+  if (frames.length < MIN_FRAMES) {
+    return [{ name: `${what} every 2^${expect} s`, measured: `${frames.length} ${TYPE[which]}`, limit: `≥ ${MIN_FRAMES} ${TYPE[which]} ${window}`, source: SOURCE, verdict: 'fail', detail: `the DUT sent ${frames.length} ${TYPE[which]} ${window}, where 2^${expect} s asks for ${Number((p.untilNs - from) / logIntervalToNs(expect))}` }]
+  }
   const gaps = frames.slice(1).map((f, i) => f.timestampNs! - frames[i]!.timestampNs!)
-  const med = medianOf(gaps)
+  const rule = intervalRuleOf(profile, MIN_FRAMES - 1)
+  const rate = scoreIntervalRule(`${what} every 2^${expect} s`, gaps, logIntervalToNs(expect), { ...rule, source: `${SOURCE}; interval rule ${rule.source}` }, noiseNs)
   const fields = [...new Set(frames.map((f) => f.message!.header.logMessageInterval))]
-  const wrongField = fields.filter((x) => x !== expect)
-  const inRange = med >= lo && med <= hi
-  const detail = `${frames.length} ${TYPE[which]} (#${frames[0]!.index}…#${frames.at(-1)!.index}), median interval ${formatNs(med)}; logMessageInterval ${fields.join('/')}`
-  return { ...base, measured: formatNs(med), verdict: inRange && !wrongField.length ? 'pass' : 'fail', detail }
+  const advertised: Check = { name: `${what} logMessageInterval`, measured: fields.join('/'), limit: `${expect} (the current interval)`, source: SOURCE, verdict: fields.every((x) => x === expect) ? 'pass' : 'fail', detail: `${frames.length} ${TYPE[which]} (#${frames[0]!.index}…#${frames.at(-1)!.index}) ${window}` }
+  return [...rate, advertised]
 }
 
 export default conformance<IntervalRequestData>({
@@ -114,7 +122,7 @@ export default conformance<IntervalRequestData>({
   fixture: 'dut-master',
   estimatedSeconds: 35,
   criteria: {
-    pass: 'after each request the DUT sends Sync/Announce at the requested interval (median within the profile tolerance) advertising it in logMessageInterval; 126 returns to the configured interval, −128 keeps it, 127 stops Sync until it is requested again',
+    pass: 'after each request the DUT sends Sync/Announce at the requested interval (the profile\'s interval rule: mean, fraction within, largest gap) advertising it in logMessageInterval; 126 returns to the configured interval, −128 keeps it, 127 stops Sync until it is requested again',
     fail: 'the DUT never sends Sync as master, keeps an interval it was asked to change, changes one it was asked to keep, advertises another interval, or sends Sync after a stop',
   },
   appliesTo: (p) => (p.bmca.variant === '802.1as' ? true : `profile ${p.id} has no 802.1AS message interval request`),
@@ -124,18 +132,20 @@ export default conformance<IntervalRequestData>({
     // The link partner answers the DUT's Pdelay_Req and sends the requests.
     const { handle, group, ...start } = await startAloneAsMaster(ctx, 'int-06')
     const data: IntervalRequestData = { configured, ...start, phases: [] }
-    const signaled: { phase: RequestPhase; seq: number }[] = []
+    const signaled: { phase: RequestPhase; sequenceId: number }[] = []
     try {
       if (data.firstSyncNs === undefined) return { ...data, recorder: handle.recorder }
       for (const plan of requestPlan(configured)) {
         ctx.step(plan.name)
         const phase: RequestPhase = { ...plan, sentAtNs: systemTimeNs(), untilNs: 0n }
         if (plan.request) {
-          const sent = handle.recorder.frames.filter((f) => f.direction === 'out' && f.message?.type === 'Signaling').length
-          handle.driver.invoke(() => group.control<TestMaster>('link-peer', (p) => p.signal([buildMessageIntervalRequestTlv(plan.request)])))
-          signaled.push({ phase, seq: sent })
+          handle.driver.invoke(() => group.control<TestMaster>('link-peer', (p) => {
+            const actions = p.signal([buildMessageIntervalRequestTlv(plan.request)])
+            for (const a of actions) if (a.kind === 'send') signaled.push({ phase, sequenceId: a.message.header.sequenceId })
+            return actions
+          }))
         }
-        await ctx.sleep(Number(settleNs(plan.before.sync, plan.expect.sync) > settleNs(plan.before.announce, plan.expect.announce) ? settleNs(plan.before.sync, plan.expect.sync) : settleNs(plan.before.announce, plan.expect.announce)) / 1e6 + observeMs(plan))
+        await ctx.sleep(Number(phaseNs(plan) / 1_000_000n))
         phase.untilNs = systemTimeNs()
         data.phases.push(phase)
       }
@@ -144,16 +154,18 @@ export default conformance<IntervalRequestData>({
       // Put the configured intervals back for the tests that follow.
       await ctx.session.restartDut('master', ctx.signal)
     }
-    // Each request's real send time: the TX timestamp of its Signaling (they go out in order).
-    const tx = handle.recorder.frames.filter((f) => f.direction === 'out' && f.message?.type === 'Signaling')
-    for (const x of signaled) if (tx[x.seq]?.timestampNs) x.phase.sentAtNs = tx[x.seq]!.timestampNs!
+    // Each request's real send time: the TX timestamp of its Signaling.
+    for (const x of signaled) {
+      const tx = handle.recorder.frames.find((f) => f.direction === 'out' && f.message?.type === 'Signaling' && f.message.header.sequenceId === x.sequenceId)?.timestampNs
+      if (tx !== undefined && tx !== null) x.phase.sentAtNs = tx
+    }
     return { ...data, recorder: handle.recorder }
   },
   judge(ev, profile) {
     const d = ev.data
     const none = noSyncAsMaster(d, 'the DUT sends Sync as master', 'IEEE 802.1AS-2020 10.2 (a master port with asCapable sends Sync)')
     if (none) return { checks: [none] }
-    const checks = d.phases.flatMap((p) => p.judged.map((w) => judgeRate(p, w, d.recorder, profile, ev.noise.ns)))
+    const checks = d.phases.flatMap((p) => p.judged.flatMap((w) => judgeRate(p, w, d.recorder, profile, ev.noise.ns)))
     return { checks, measurements: { phases: d.phases.map((p) => ({ name: p.name, sentAfterMs: Number((p.sentAtNs - d.firstSyncNs!) / 1_000_000n) })) } }
   },
 })
