@@ -16,6 +16,7 @@ import {
   TimeSource,
 } from '../codec/constants.ts'
 import { normalizeClockIdentity } from '../codec/clock_identity.ts'
+import { WILDCARD_PORT_IDENTITY } from '../codec/fields.ts'
 import { buildFollowUpInfoTlv } from '../codec/tlvs/follow_up_info.ts'
 import { buildPathTraceTlv } from '../codec/tlvs/path_trace.ts'
 import { logIntervalToNs } from '../time/log_interval.ts'
@@ -272,7 +273,7 @@ export class TestMaster implements Engine {
   }
 
   /** A Signaling message with `tlvs` from this port, sent at once (802.1AS message interval request, …). */
-  signal(tlvs: Tlv[], target: PortIdentity = { clockIdentity: 'ffffff.ffff.ffffff', portNumber: 0xffff }): EngineAction[] {
+  signal(tlvs: Tlv[], target: PortIdentity = WILDCARD_PORT_IDENTITY): EngineAction[] {
     const seq = this.signalingSeq
     this.signalingSeq = (this.signalingSeq + 1) & 0xffff
     const msg = buildSignalingMessage(this.header, { sequenceId: seq, logMessageInterval: LOG_MESSAGE_INTERVAL_UNSPECIFIED }, target, tlvs)

@@ -20,7 +20,7 @@ import type { AnnounceMessage, ClockIdentity, ManagementMessage, PortIdentity, P
 import { managementIdName } from '../codec/management/index.ts'
 import { SendEmitter } from '../engines/emitter.ts'
 import type { HeaderDefaults } from '../engines/message_factory.ts'
-import { answerManagement, type ManagementErrorFault, type ManagementSetFault, settableRequest } from './management.ts'
+import { addressedTo, answerManagement, type ManagementErrorFault, type ManagementSetFault, settableRequest } from './management.ts'
 import { PTP_VERSION } from '../codec/constants.ts'
 import { tlvName } from '../codec/tlvs/index.ts'
 import type { Profile } from '../profiles/types.ts'
@@ -445,9 +445,7 @@ export class ReferenceClock implements Engine {
       this.master.silence({ announce: true, sync: true, answers: false })
       return []
     }
-    if (this.portState !== 'MASTER') return []
-    const s = this.stoppedByRequest
-    return this.wrap('m', this.master.resume(now, { announce: !s.announce, sync: !s.sync, answers: false }))
+    return this.resumeMaster(now, false)
   }
 
   /** The Follow_Up deadline fault: remembers Sync arrivals, says whether a Follow_Up came too late. */
@@ -608,10 +606,18 @@ export class ReferenceClock implements Engine {
 
   private becomeMaster(now: bigint): EngineAction[] {
     this.unfollow('MASTER', now)
+    return this.resumeMaster(now, true)
+  }
+
+  /**
+   * A MASTER port sends Announce and Sync unless asCapable is FALSE (where the profile needs it)
+   * or an interval request stopped them (127); resume() leaves what already runs alone. The one
+   * place that decides it: becoming master, asCapable coming back, a request lifting a stop.
+   */
+  private resumeMaster(now: bigint, answers: boolean): EngineAction[] {
+    if (this.portState !== 'MASTER') return []
     const s = this.stoppedByRequest
-    // Answers (Delay_Resp) go on; Announce and Sync wait for asCapable where the profile needs it.
-    const gated = !this.asCapable
-    return this.wrap('m', this.master.resume(now, { announce: !s.announce && !gated, sync: !s.sync && !gated }))
+    return this.wrap('m', this.master.resume(now, { announce: this.asCapable && !s.announce, sync: this.asCapable && !s.sync, answers }))
   }
 
   /**
@@ -621,11 +627,7 @@ export class ReferenceClock implements Engine {
    * clock's Pdelay_Req rate stays the configured one).
    */
   private onSignaling(m: SignalingMessage, now: bigint): EngineAction[] {
-    if (this.b.ignoresIntervalRequest) return []
-    const t = m.targetPortIdentity
-    const wildcard = normalizeClockIdentity(t.clockIdentity) === 'ffffff.ffff.ffffff' && t.portNumber === 0xffff
-    if (!wildcard && !samePortIdentity(t, this.portIdentity)) return []
-    const out: EngineAction[] = []
+    if (this.b.ignoresIntervalRequest || !addressedTo(m, this.portIdentity)) return []
     for (const tlv of m.tlvs) {
       if (tlv.kind !== 'ORGANIZATION_EXTENSION' || tlv.org !== 'IEEE_802_1AS_MESSAGE_INTERVAL_REQUEST') continue
       for (const [which, req] of [['announce', tlv.announceInterval], ['sync', tlv.timeSyncInterval]] as const) {
@@ -636,13 +638,10 @@ export class ReferenceClock implements Engine {
           continue
         }
         this.master.setIntervals({ [which]: req === INTERVAL_INITIAL ? this.initialIntervals[which] : req })
-        if (this.stoppedByRequest[which]) {
-          this.stoppedByRequest[which] = false
-          if (this.portState === 'MASTER') out.push(...this.wrap('m', this.master.resume(now, { announce: which === 'announce', sync: which === 'sync', answers: false })))
-        }
+        this.stoppedByRequest[which] = false
       }
     }
-    return out
+    return this.resumeMaster(now, false)
   }
 
   private stopMaster(): void {

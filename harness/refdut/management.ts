@@ -14,7 +14,7 @@ import type { ManagementMessage, PortIdentity } from '../codec/types.ts'
 import type { ManagementDataField } from '../codec/management_types.ts'
 import { ActionField, ManagementErrorId, ManagementId, PortState } from '../codec/constants.ts'
 import { buildManagement } from '../codec/messages/management.ts'
-import { normalizeClockIdentity } from '../codec/clock_identity.ts'
+import { normalizeClockIdentity, WILDCARD_CLOCK_IDENTITY } from '../codec/clock_identity.ts'
 import { headerFields, type HeaderDefaults } from '../engines/message_factory.ts'
 import type { AnnounceDataset } from '../engines/test_master.ts'
 import type { DutState } from '../dut/types.ts'
@@ -29,7 +29,7 @@ export interface ManagedClock {
   disagree: boolean
   /** How refusals go wrong: no answer to an unknown id, NOT_SUPPORTED instead of NO_SUCH_ID, no answer to a defined id it does not implement. */
   errors?: ManagementErrorFault
-  /** How a SET goes wrong: never answered (the clock still applies nothing). */
+  /** How a SET goes wrong: answered but not applied (the clock's part), or never answered. */
   setFault?: ManagementSetFault
 }
 
@@ -49,13 +49,11 @@ export function settableRequest(req: ManagementMessage): { name: 'PRIORITY1' | '
 
 const DEFINED_IDS: ReadonlySet<number> = new Set(Object.values(ManagementId))
 
-const WILDCARD_CLOCK = 'ffffff.ffff.ffffff'
-
-/** Whether a management message is addressed to this clock (wildcard or our identity). */
-export function addressedTo(req: ManagementMessage, me: PortIdentity): boolean {
+/** Whether a management or Signaling message is addressed to this clock (wildcard or our identity). */
+export function addressedTo(req: { targetPortIdentity: PortIdentity }, me: PortIdentity): boolean {
   const t = req.targetPortIdentity
   const clock = normalizeClockIdentity(t.clockIdentity)
-  return (clock === WILDCARD_CLOCK || clock === me.clockIdentity) && (t.portNumber === 0xffff || t.portNumber === me.portNumber || t.portNumber === 0)
+  return (clock === WILDCARD_CLOCK_IDENTITY || clock === me.clockIdentity) && (t.portNumber === 0xffff || t.portNumber === me.portNumber || t.portNumber === 0)
 }
 
 const DELAY_MECHANISM: Record<string, number> = { E2E: 1, P2P: 2, COMMON_P2P: 3, DISABLED: 0xfe }

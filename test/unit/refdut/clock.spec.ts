@@ -150,3 +150,34 @@ test.group('refdut / clock under each profile', () => {
     assert.include(names, 'ALTERNATE_TIME_OFFSET_INDICATOR')
   })
 })
+
+test.group('refdut / 802.1AS asCapable', () => {
+  const quietPartner = (answers: boolean) => gm('gptp', 'partner', HARNESS_IDENTITY(0), 255, { sendAnnounce: false, sendSync: false, delayMechanism: answers ? 'P2P' : 'none' })
+  const intervalRequest = (timeSyncInterval: number) => [{ kind: 'ORGANIZATION_EXTENSION', org: 'IEEE_802_1AS_MESSAGE_INTERVAL_REQUEST', tlvType: 3, lengthField: 12, organizationId: 0x0080c2, organizationSubType: 2, linkDelayInterval: -128, timeSyncInterval, announceInterval: -128, flags: 0, reserved: 0 }] as never
+
+  test('a master port sends no Sync until its link is measured, and an interval request lifting a stop does not bypass that', ({ assert }) => {
+    const partner = quietPartner(false)
+    const lab = refLab('gptp', { role: 'master', peers: { partner }, linkPeer: false })
+    lab.link.advance(5n * SECOND)
+    assert.equal(lab.dut.state, 'MASTER')
+    lab.link.control('partner', () => partner.signal(intervalRequest(127)))
+    lab.link.advance(1n * SECOND)
+    lab.link.control('partner', () => partner.signal(intervalRequest(126)))
+    lab.link.advance(3n * SECOND)
+    assert.lengthOf(lab.sentOf('Sync'), 0, 'no Pdelay_Resp ever came: not asCapable')
+  })
+
+  test('with its link measured the same stop and resume bring Sync back', ({ assert }) => {
+    const partner = quietPartner(true)
+    const lab = refLab('gptp', { role: 'master', peers: { partner }, linkPeer: false })
+    lab.link.advance(5n * SECOND)
+    lab.link.control('partner', () => partner.signal(intervalRequest(127)))
+    lab.link.advance(1n * SECOND)
+    const stopped = lab.sentOf('Sync').length
+    lab.link.advance(1n * SECOND)
+    assert.equal(lab.sentOf('Sync').length, stopped, 'stopped')
+    lab.link.control('partner', () => partner.signal(intervalRequest(126)))
+    lab.link.advance(2n * SECOND)
+    assert.isAbove(lab.sentOf('Sync').length, stopped + 5)
+  })
+})
