@@ -38,6 +38,8 @@ export interface SetPhase {
   /** Local: when the adapter's SET returned, and how it applied it. */
   setAtNs?: bigint
   applied?: string
+  /** Local: the DUT's own management refused the SET (what it said). */
+  refused?: string
   restore?: WireSetAttempt
   restoredAtNs?: bigint
   /** The phase was watched up to here. */
@@ -115,6 +117,9 @@ function judgePhase(p: SetPhase, d: SetData, announces: ReturnType<typeof announ
   if (p.skipped) return [{ name: label, measured: 'not run', limit: 'a SET the DUT applies at runtime', source: SOURCE, verdict: 'not-applicable', detail: p.skipped }]
   const configured = d.configured!
   const value = d.value!
+  if (p.how === 'local' && p.refused !== undefined) {
+    return [unchanged(`refused ${label} leaves the Announces alone`, announces, p.setAtNs!, p.endNs, configured, `the DUT's own management refused the SET (${p.refused})`)]
+  }
   if (p.how === 'local') {
     return [
       followsSet(`${label} ${configured} → ${value} shows on the wire`, announces, p.setAtNs!, p.restoredAtNs ?? p.endNs, value, windowNs),
@@ -206,11 +211,18 @@ export default conformance<SetData>({
         data.phases.push({ how: 'local', skipped: `the ${desc.implementation} adapter cannot set priority2`, endNs: systemTimeNs() })
       } else {
         ctx.step(`local SET priority2 ${configured} → ${value}`)
-        const r = await ctx.session.dut.set('priority2', value)
-        const phase: SetPhase = { how: 'local', setAtNs: systemTimeNs(), applied: r.applied, endNs: 0n }
-        if (r.applied !== 'runtime') {
+        const setAtNs = systemTimeNs()
+        const r = await ctx.session.dut.set('priority2', value).catch((e: Error) => ({ refused: e.message }))
+        const phase: SetPhase = { how: 'local', setAtNs, endNs: 0n }
+        if ('refused' in r) {
+          // The DUT's answer, not the harness's failure: judged like a refused wire SET.
+          phase.refused = r.refused
+          await ctx.sleep(holdMs)
+        } else if (r.applied !== 'runtime') {
+          phase.applied = r.applied
           phase.skipped = `the ${desc.implementation} adapter applies priority2 by ${r.applied === 'restart' ? 'restarting the DUT with a new configuration' : "the DUT file's hook"}, not by a management SET`
         } else {
+          phase.applied = r.applied
           await ctx.sleep(holdMs)
           ctx.step(`local SET priority2 back to ${configured}`)
           await ctx.session.dut.set('priority2', configured)

@@ -15,7 +15,7 @@ import { formatNs } from '../../harness/time/format.ts'
 import { systemTimeNs } from '../../harness/transport/index.ts'
 import { type Check, judgeRange } from '../../harness/verdict/verdict.ts'
 import { betterThanDefault, isSlave, lockTimeoutMs, startMasters, waitForState } from './grandmasters.ts'
-import { describeStates, LOG_SLACK_NS, portStates } from './state_history.ts'
+import { LOG_SLACK_NS, neverFollowedCheck, portStates } from './state_history.ts'
 
 /** One management read of the DUT's state, bracketed on the timestamp clock. */
 export interface PolledState {
@@ -74,7 +74,7 @@ export async function acquireReceiptTimeout(ctx: TestContext, o: { stop: 'Announ
 /** The FAIL when the DUT never followed the grandmaster, so no timeout could start (undefined: it did). */
 export function neverFollowed(d: ReceiptTimeoutData): Check | undefined {
   if (d.silencedAtNs !== undefined) return undefined
-  return { name: 'DUT follows the harness grandmaster', measured: 'never', limit: 'SLAVE or UNCALIBRATED', source: 'IEEE 1588-2019 9.2.5 (state decision), 9.3', verdict: 'fail', detail: `the DUT never became a slave of the harness grandmaster; its states: ${describeStates(d.lock)}` }
+  return neverFollowedCheck(d.lock, 'its grandmaster', 'the DUT never became a slave of the harness grandmaster; ')
 }
 
 /** The port state changes the DUT logged from `fromNs` on (lab ptp4l: timed to 1 ms), or none where it logs none. */

@@ -109,6 +109,15 @@ test.group('judge BMCA-06 G.8275.x alternate BMCA', () => {
     assert.include(c.detail!, `frame #${f.index}`)
   })
 
+  test('fault: a masterOnly port that announces itself but never reaches MASTER fails', ({ assert }) => {
+    const runs = masterOnly()
+    const own = runs[1]!.history.find((r) => r.state)!.state!.clockIdentity!
+    runs[1] = { ...runs[1]!, history: runs[1]!.history.map((r) => ({ atNs: r.atNs, state: dutState('LISTENING', own) })) }
+    const c = judgeMasterOnly(runs)
+    assert.equal(c.verdict, 'fail')
+    assert.include(String(c.measured), 'LISTENING')
+  })
+
   test('a control that never follows the grandmaster leaves the masterOnly check inconclusive', ({ assert }) => {
     const runs = masterOnly()
     runs[0] = { ...runs[0]!, history: runs[0]!.history.map((r) => ({ atNs: r.atNs, state: dutState('LISTENING', DUT_IDENTITY) })) }

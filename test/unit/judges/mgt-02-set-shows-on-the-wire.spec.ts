@@ -121,6 +121,30 @@ test.group('judge MGT-02 management SET shows on the wire', () => {
     assert.include(c.detail!, 'later than')
   })
 
+  test('fault: a RESPONSE to the SET carrying another value than was set fails', ({ assert }) => {
+    const s = simulate()
+    const seq = s.data.phases[0]!.set!.sequenceId
+    for (const f of s.data.recorder!.frames) {
+      const t = f.direction === 'in' && f.message?.type === 'Management' && f.message.header.sequenceId === seq ? f.message.tlvs[0] : undefined
+      if (t?.kind === 'MANAGEMENT' && t.dataField && 'value' in t.dataField) t.dataField.value = s.data.configured!
+    }
+    const c = judge(s)
+    assert.equal(c[0]!.verdict, 'fail')
+    assert.include(String(c[0]!.measured), `RESPONSE ${s.data.configured}`)
+  })
+
+  test('a local SET the DUT refuses passes only if the Announces stay as they were', ({ assert }) => {
+    const localRefused = (s: ReturnType<typeof simulate>) => {
+      const w = s.data.phases[0]!
+      s.data.phases = [{ how: 'local', refused: 'pmc: MANAGEMENT_ERROR_STATUS NOT_SUPPORTED', setAtNs: w.set!.sentAtNs, endNs: w.restore!.sentAtNs }]
+      return judge(s)
+    }
+    assert.deepEqual(localRefused(simulate(['management-set-not-applied'])).map((c) => c.verdict), ['pass'])
+    const changed = localRefused(simulate())
+    assert.equal(changed[0]!.verdict, 'fail')
+    assert.include(changed[0]!.detail!, 'refused the SET')
+  })
+
   test('a DUT that sends no Announce after the SET fails', ({ assert }) => {
     const s = simulate()
     const kept = new Recorder()
