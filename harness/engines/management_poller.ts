@@ -1,5 +1,6 @@
 /**
  * A management poller: sends GET <managementId> on a fixed period through the native scheduler
+ * (or one request when told, `request`)
  * and keeps every answer with the TX timestamp of its request and the RX timestamp of the
  * response. A DUT's data set is then known to have held the answered value at some instant in
  * [request TX, response RX], typically well under a millisecond wide, which times a DUT's
@@ -11,6 +12,7 @@ import type { ClockIdentity, ManagementDataField, PortIdentity } from '../codec/
 import { ActionField, ManagementId, type ManagementIdName } from '../codec/constants.ts'
 import { buildManagement } from '../codec/messages/management.ts'
 import { normalizeClockIdentity } from '../codec/clock_identity.ts'
+import { WILDCARD_PORT_IDENTITY } from '../codec/fields.ts'
 import { SendEmitter } from './emitter.ts'
 import { defaultHeaderDefaults, headerFields, samePortIdentity, type HeaderDefaults } from './message_factory.ts'
 
@@ -45,7 +47,6 @@ export interface ManagementObservation {
   managementErrorId?: number
 }
 
-const WILDCARD: PortIdentity = { clockIdentity: 'ffffff.ffff.ffffff', portNumber: 0xffff }
 
 export class ManagementPoller implements Engine {
   readonly name: string
@@ -93,24 +94,34 @@ export class ManagementPoller implements Engine {
     if (id !== 'poll' || !this.active || this.nextAt === undefined) return []
     const at = this.nextAt < now ? now : this.nextAt
     this.nextAt = at + this.cfg.periodNs
+    return [...this.request('GET'), { kind: 'timer', at: this.nextAt, id: 'poll' }]
+  }
+
+  /**
+   * One request for this poller's managementId, sent at once: the periodic GET, or a SET (with
+   * its dataField) that a test sends beside its recording (MGT-02). Its TX time and answers are
+   * kept like a poll's; the sequenceId is the send action's message's.
+   */
+  request(action: 'GET' | 'SET', dataField?: ManagementDataField): EngineAction[] {
     const sequenceId = this.seq
     this.seq = (this.seq + 1) & 0xffff
     const msg = buildManagement({
-      actionField: ActionField.GET,
+      actionField: ActionField[action],
       managementId: this.managementId,
-      targetPortIdentity: this.cfg.target ?? WILDCARD,
+      ...(dataField ? { dataField } : {}),
+      targetPortIdentity: this.cfg.target ?? WILDCARD_PORT_IDENTITY,
       boundaryHops: this.cfg.boundaryHops ?? 0,
       header: headerFields('Management', this.header, { sequenceId }),
     })
-    const send = this.emitter.toAction({ message: msg, mutations: [], role: 'original' }, `GET #${sequenceId}`)
+    const send = this.emitter.toAction({ message: msg, mutations: [], role: 'original' }, `${action} #${sequenceId}`)
     this.pendingTx.set(send.sendId, sequenceId)
-    return [send, { kind: 'timer', at: this.nextAt, id: 'poll' }]
+    return [send]
   }
 
   onMessage(rx: ReceivedMessage, _now: bigint): EngineAction[] {
     const m = rx.message
     if (m.type !== 'Management' || m.actionField !== ActionField.RESPONSE) return []
-    if (!samePortIdentity(m.targetPortIdentity, this.portIdentity) && !samePortIdentity(m.targetPortIdentity, WILDCARD)) return []
+    if (!samePortIdentity(m.targetPortIdentity, this.portIdentity) && !samePortIdentity(m.targetPortIdentity, WILDCARD_PORT_IDENTITY)) return []
     const tlv = m.tlvs[0]
     if (!tlv) return []
     const o: ManagementObservation = {

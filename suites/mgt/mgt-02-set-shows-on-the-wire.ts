@@ -20,7 +20,9 @@ import { type Check, conformance, formatNs, logIntervalToMs, logIntervalToNs, ty
 import { linkPeer } from '../support/grandmasters.ts'
 import { systemTimeNs } from '../../harness/transport/clocks.ts'
 import { EngineGroup } from '../../harness/engines/engine_group.ts'
-import { ManagementRequester, type SentRequest } from '../../harness/engines/management_requester.ts'
+import type { EngineAction } from '../../harness/engines/actions.ts'
+import type { HeaderDefaults } from '../../harness/engines/message_factory.ts'
+import { ManagementPoller } from '../../harness/engines/management_poller.ts'
 import { managementAnswer } from '../../harness/management/client.ts'
 
 /** A wire SET the harness sent: its sequenceId (answers are found in the recording by it) and TX time. */
@@ -58,6 +60,17 @@ export interface SetData {
 }
 
 const SOURCE = 'IEEE 1588-2019 15.4.1 (SET), 15.5.3.3.4 (PRIORITY2), 9.2.6.8 (state decision event each announce interval)'
+
+/**
+ * The harness's management node for the SETs: a PRIORITY2 poller that never polls, sending each
+ * SET beside the recording (the management client would own the port while it waits).
+ */
+export function managerFor(clockIdentity: string, header: Partial<Omit<HeaderDefaults, 'sourcePortIdentity'>>, logAnnounceInterval: number): ManagementPoller {
+  return new ManagementPoller({ name: 'manager', clockIdentity, header, managementId: 'PRIORITY2', periodNs: logIntervalToNs(logAnnounceInterval), active: false, boundaryHops: 1 })
+}
+
+/** The sequenceId of the request in `actions`. */
+export const sentSequenceId = (actions: readonly EngineAction[]) => actions.find((a) => a.kind === 'send')!.message.header.sequenceId
 
 /** The value the harness sets: one step from the configured one, inside 0…255. */
 export const newPriority2 = (configured: number) => (configured > 0 ? configured - 1 : 1)
@@ -177,17 +190,17 @@ export default conformance<SetData>({
     const id = (await ctx.session.dut.readState().catch(() => undefined))?.clockIdentity
     if (id && !/^[0.]+$/.test(id)) data.dutClockIdentity = id
     // The SETs go out next to the recording (and, on a peer-delay link, the peer a DUT expects).
-    const manager = new ManagementRequester({ name: 'manager', clockIdentity: ctx.session.harnessClockIdentity(7), header: ctx.session.headerDefaults(), boundaryHops: 1 })
+    const manager = managerFor(ctx.session.harnessClockIdentity(7), ctx.session.headerDefaults(), interval)
     const group = new EngineGroup('mgt-02', [manager, ...(ctx.session.delayMechanism === 'P2P' ? [linkPeer(ctx)] : [])])
     const handle = ctx.session.drive(group)
     const wireSet = (v: number): WireSetAttempt => {
-      let sent: SentRequest | undefined
-      handle.driver.invoke(() => group.control<ManagementRequester>('manager', (r) => {
-        const x = r.request('SET', 'PRIORITY2', { name: 'PRIORITY2', value: v, reserved: 0 })
-        sent = x.request
-        return x.actions
+      let sequenceId = -1
+      handle.driver.invoke(() => group.control<ManagementPoller>('manager', (r) => {
+        const actions = r.request('SET', { name: 'PRIORITY2', value: v, reserved: 0 })
+        sequenceId = sentSequenceId(actions)
+        return actions
       }))
-      return { sequenceId: sent!.sequenceId, sentAtNs: systemTimeNs(), value: v }
+      return { sequenceId, sentAtNs: systemTimeNs(), value: v }
     }
     const answered = (a: WireSetAttempt) => answersTo(handle.recorder, a.sequenceId, data.dutClockIdentity).some((x) => x.action === 'RESPONSE' && !x.error)
     try {
@@ -235,10 +248,10 @@ export default conformance<SetData>({
     } finally {
       await handle.close()
     }
-    // The SETs' real send times: their TX timestamps.
+    // The SETs' real send times: their TX timestamps, in the recording.
     for (const a of data.phases.flatMap((p) => [p.set, p.restore])) {
-      const tx = a && manager.sent.find((r) => r.sequenceId === a.sequenceId)?.txNs
-      if (a && tx !== undefined) a.sentAtNs = tx
+      const tx = a && handle.recorder.frames.find((f) => f.direction === 'out' && f.message?.type === 'Management' && f.message.header.sequenceId === a.sequenceId)?.timestampNs
+      if (a && tx !== undefined && tx !== null) a.sentAtNs = tx
     }
     // Whatever happened above, the next test starts from the configured settings.
     await ctx.session.restartDut('master', ctx.signal)

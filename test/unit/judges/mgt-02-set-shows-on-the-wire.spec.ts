@@ -1,18 +1,19 @@
 /**
  * MGT-02's judge on evidence from the reference DUT (a master) on a simulated link, with the
- * harness's ManagementRequester sending the SETs as the acquisition does. The conformant reference
+ * harness's management node (a ManagementPoller that only sends when told) sending the SETs as the acquisition does. The conformant reference
  * clock (accepts SET PRIORITY2) passes; one answering but not applying, or not answering, fails;
  * a refusal with NOT_SUPPORTED passes only if the Announces stay as they were; a local SET that
  * never reaches the Announces, or reaches them late, fails; without --allow-set it is not run.
  */
 import { test } from '@japa/runner'
 import { EngineGroup } from '../../../harness/engines/engine_group.ts'
-import { ManagementRequester } from '../../../harness/engines/management_requester.ts'
+import { ManagementPoller } from '../../../harness/engines/management_poller.ts'
+import { loadProfile } from '../../../harness/profiles/index.ts'
 import { ManagementErrorId } from '../../../harness/codec/constants.ts'
 import { logIntervalToNs } from '../../../harness/time/log_interval.ts'
 import { Recorder } from '../../../harness/recorder/recorder.ts'
 import { combineChecks } from '../../../harness/verdict/verdict.ts'
-import MGT02, { followsSet, newPriority2, type SetData } from '../../../suites/mgt/mgt-02-set-shows-on-the-wire.ts'
+import MGT02, { followsSet, managerFor, newPriority2, sentSequenceId, type SetData } from '../../../suites/mgt/mgt-02-set-shows-on-the-wire.ts'
 import { ms } from '../../support/evidence/bmca.ts'
 import { roundTrip } from '../../support/evidence/round_trip.ts'
 import { DUT_IDENTITY, dutSettingsFor, envelope, HARNESS_IDENTITY } from '../../support/evidence/simulate.ts'
@@ -22,10 +23,11 @@ const PROFILE = 'default-e2e'
 
 /** The acquisition's wire phase against the reference DUT as a master. */
 function simulate(faults: string[] = []) {
-  const manager = new ManagementRequester({ name: 'manager', clockIdentity: HARNESS_IDENTITY(7), boundaryHops: 1 })
+  const profile = loadProfile(PROFILE)
+  const s = dutSettingsFor(profile)
+  const manager = managerFor(HARNESS_IDENTITY(7), { domainNumber: s.domainNumber.value }, s.intervals.announce.value)
   const group = new EngineGroup('mgt-02', [manager])
   const lab = refLab(PROFILE, { role: 'master', faults, peers: { harness: group } })
-  const s = dutSettingsFor(lab.profile)
   const configured = s.priority2.value
   const value = newPriority2(configured)
   const interval = s.intervals.announce.value
@@ -33,10 +35,10 @@ function simulate(faults: string[] = []) {
   lab.link.run(lab.link.now + BigInt(s.announceReceiptTimeout.value + 2) * logIntervalToNs(interval))
   const set = (v: number) => {
     let seq = -1
-    lab.link.control('harness', () => group.control<ManagementRequester>('manager', (r) => {
-      const x = r.request('SET', 'PRIORITY2', { name: 'PRIORITY2', value: v, reserved: 0 })
-      seq = x.request.sequenceId
-      return x.actions
+    lab.link.control('harness', () => group.control<ManagementPoller>('manager', (r) => {
+      const actions = r.request('SET', { name: 'PRIORITY2', value: v, reserved: 0 })
+      seq = sentSequenceId(actions)
+      return actions
     }))
     return { sequenceId: seq, sentAtNs: lab.link.now, value: v }
   }
