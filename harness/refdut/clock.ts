@@ -38,6 +38,7 @@ import { comparatorFor, type Comparator, A_BETTER, B_BETTER } from '../bmca/comp
 import { localDataset, type BmcaDataset } from '../bmca/dataset.ts'
 import { announceUsable } from '../bmca/announce_filter.ts'
 import { logIntervalToNs } from '../time/log_interval.ts'
+import { medianNs } from '../stats/robust.ts'
 import { buildPathTraceTlv } from '../codec/tlvs/path_trace.ts'
 import { INTERVAL_INITIAL, INTERVAL_NO_CHANGE, INTERVAL_STOP } from '../codec/tlvs/message_interval_request.ts'
 
@@ -436,7 +437,10 @@ export class ReferenceClock implements Engine {
   private gateAsCapable(now: bigint): EngineAction[] {
     if (!this.cfg.profile.peerDelay?.asCapableRequired) return []
     const thresh = this.cfg.settings.neighborPropDelayThreshNs?.value
-    const d = this.meanPathDelayNs()
+    // The mean link delay as 802.1AS leaves it to the implementation to average: the median of
+    // the last 5 exchanges (ptp4l: of 10), so one stalled software timestamp does not flap asCapable.
+    const recent = this.slave.pdelayExchanges.slice(-5).map((x) => x.meanLinkDelay >> 16n)
+    const d = this.b.pathDelayFrozen ? this.meanPathDelayNs() : recent.length ? medianNs(recent) : undefined
     const allowed = (this.cfg.settings.allowedLostResponses?.value ?? Number.POSITIVE_INFINITY) + (this.b.allowedLostResponsesDelta ?? 0)
     const capable = d !== undefined && (this.b.ignoresNeighborPropDelayThresh || thresh === undefined || d <= BigInt(thresh)) && this.lostResponses <= allowed
     if (capable === this.asCapable) return []
