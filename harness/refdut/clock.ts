@@ -51,6 +51,9 @@ import { INTERVAL_INITIAL, INTERVAL_NO_CHANGE, INTERVAL_STOP } from '../codec/tl
  */
 export const REFERENCE_CLOCK_TIME_ERROR_NS = 100_000n
 
+/** Pdelay exchanges the asCapable link delay is the median of (linuxptp delay_filter_length default). */
+const DELAY_FILTER_LENGTH = 10
+
 export type ReferenceRole = 'master' | 'slave' | 'auto'
 
 /** What a fault may change. Every knob absent = the conformant clock. */
@@ -437,9 +440,11 @@ export class ReferenceClock implements Engine {
   private gateAsCapable(now: bigint): EngineAction[] {
     if (!this.cfg.profile.peerDelay?.asCapableRequired) return []
     const thresh = this.cfg.settings.neighborPropDelayThreshNs?.value
-    // The mean link delay as 802.1AS leaves it to the implementation to average: the median of
-    // the last 5 exchanges (ptp4l: of 10), so one stalled software timestamp does not flap asCapable.
-    const recent = this.slave.pdelayExchanges.slice(-5).map((x) => x.meanLinkDelay >> 16n)
+    // The mean link delay as 802.1AS leaves it to the implementation to average: ptp4l's default
+    // (a moving median of delay_filter_length 10). Software RX timestamps on a loaded veth come
+    // milliseconds late in runs of 3–4 exchanges (measured: partner turnarounds of 4–6 ms at
+    // exchanges 9–12 of one INT-06 run); a median of 5 then dropped asCapable for 4 s.
+    const recent = this.slave.pdelayExchanges.slice(-DELAY_FILTER_LENGTH).map((x) => x.meanLinkDelay >> 16n)
     const d = this.b.pathDelayFrozen ? this.meanPathDelayNs() : recent.length ? medianNs(recent) : undefined
     const allowed = (this.cfg.settings.allowedLostResponses?.value ?? Number.POSITIVE_INFINITY) + (this.b.allowedLostResponsesDelta ?? 0)
     const capable = d !== undefined && (this.b.ignoresNeighborPropDelayThresh || thresh === undefined || d <= BigInt(thresh)) && this.lostResponses <= allowed

@@ -47,7 +47,7 @@ export interface PortOptions {
   requireCarrier?: boolean
   /** Pin the port's native threads (receive, scheduler, load) to this CPU. */
   cpu?: number
-  /** SCHED_FIFO priority of the scheduler thread when permitted (default 20; 0 disables). */
+  /** SCHED_FIFO priority of the scheduler thread when permitted (default: 20 with hardware timestamps, off with software ones, whose TX timestamp a SCHED_FIFO sender skews; 0 disables). */
   realtimePriority?: number
   /** The scheduler sleeps until deadline − spinNs, then spins (default 200 µs). */
   spinNs?: bigint

@@ -35,7 +35,7 @@ struct PortConfig {
   int txTimeoutMs = 1000;       // a TX timestamp not back by then is reported missing
   bool requireCarrier = true;   // EIFDOWN also when the link has no carrier
   int cpu = -1;                 // pin the port's native threads to this CPU (-1: no pinning)
-  int realtimePriority = 20;    // SCHED_FIFO priority of the scheduler thread when permitted (0: never)
+  int realtimePriority = -1;    // SCHED_FIFO priority of the scheduler thread when permitted (0: never; -1: 20 with hardware timestamps, else never)
   int64_t spinNs = 200000;      // the scheduler sleeps until deadline - spinNs, then spins
   bool compensateLatency = true;  // send early by the measured send-call-to-TX-timestamp latency
 };

@@ -202,7 +202,7 @@ PortConfig ReadPortConfig(const Napi::Object& o) {
   c.txTimeoutMs = IntOpt(o, "txTimeoutMs", 1000);
   c.requireCarrier = BoolOpt(o, "requireCarrier", true);
   c.cpu = IntOpt(o, "cpu", -1);
-  c.realtimePriority = IntOpt(o, "realtimePriority", 20);
+  c.realtimePriority = IntOpt(o, "realtimePriority", -1);
   if (Has(o, "spinNs")) c.spinNs = ToInt64(o.Get("spinNs"), "spinNs");
   c.compensateLatency = BoolOpt(o, "compensateLatency", true);
   return c;

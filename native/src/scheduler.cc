@@ -64,7 +64,12 @@ void Scheduler::SetUpRealtime() {
   RealtimeState st;
   // A 1 ns timer slack: the default 50 us would be added to every wake-up.
   prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
-  const int prio = port_->config().realtimePriority;
+  // Unset (-1): SCHED_FIFO only with hardware timestamps. With software timestamps a SCHED_FIFO
+  // sender gets its TX timestamp ~17 us before the receiver's RX timestamp on a veth (measured:
+  // h->d one-way 17-22 us against 3-5 us from a SCHED_OTHER sender, d->h unchanged), an
+  // asymmetry every lab DUT would see in its offset and peer delay.
+  const int configured = port_->config().realtimePriority;
+  const int prio = configured >= 0 ? configured : (port_->timestamping().mode == TsMode::Hardware ? 20 : 0);
   if (prio > 0) {
     sched_param sp;
     memset(&sp, 0, sizeof sp);
@@ -77,7 +82,7 @@ void Scheduler::SetUpRealtime() {
       st.note = "SCHED_FIFO not permitted (" + ErrnoText(rc) + "), running SCHED_OTHER";
     }
   } else {
-    st.note = "real-time priority disabled by configuration";
+    st.note = configured >= 0 ? "real-time priority disabled by configuration" : "SCHED_OTHER: software timestamps (a SCHED_FIFO sender skews them)";
   }
   // Lock this thread's stack so that a page fault cannot land between the
   // wake-up and the send. The whole process is not locked: that would pin

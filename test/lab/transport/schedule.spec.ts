@@ -48,6 +48,27 @@ test.group('transport / scheduled sends', (group) => {
     if (s.policy === 'SCHED_OTHER') assert.isNotEmpty(s.note, 'fallback is explained')
   }).skip(!isRoot, 'needs root')
 
+  test('with software timestamps a scheduled send is as far from the far end\'s RX timestamp as an immediate one (no SCHED_FIFO skew)', async ({ assert }) => {
+    // A SCHED_FIFO scheduler got its software TX timestamp 17–22 µs before the peer's RX
+    // timestamp on a veth, against 3–5 µs for an immediate send: a one-way asymmetry every lab
+    // DUT saw. The medians of 40 of each must agree within 8 µs.
+    const oneWay = async (scheduled: boolean, base: number): Promise<bigint> => {
+      const lat: bigint[] = []
+      for (let i = 0; i < 40; i++) {
+        const seq = base + i
+        const got = collectFrames(b, 1, 2000, (f) => sequenceIdOf(f.data) === seq)
+        const r = scheduled ? await a.sendAt(ptpMessage(MessageType.DelayReq, seq), systemTimeNs() + 2n * MS) : await a.send(ptpMessage(MessageType.DelayReq, seq))
+        const [f] = await got
+        lat.push(f!.rxTimestampNs! - r.txTimestampNs)
+      }
+      return lat.sort((x, y) => (x < y ? -1 : x > y ? 1 : 0))[20]!
+    }
+    const immediate = await oneWay(false, 1000)
+    const scheduled = await oneWay(true, 2000)
+    const d = scheduled > immediate ? scheduled - immediate : immediate - scheduled
+    assert.isTrue(d < 8000n, `median one-way: scheduled ${scheduled} ns, immediate ${immediate} ns (${a.scheduler.policy}${a.scheduler.note ? ': ' + a.scheduler.note : ''})`)
+  }).skip(!isRoot, 'needs root')
+
   test('a train fills sequenceId and originTimestamp per frame on an absolute grid', async ({ assert }) => {
     const n = 64
     const period = 2n * MS
