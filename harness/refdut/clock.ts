@@ -314,12 +314,25 @@ export class ReferenceClock implements Engine {
     return d === undefined ? undefined : d >> 16n
   }
 
-  /** The path delay the clock uses (scaled ns): the slave's current one, or with pathDelayFrozen its first. */
+  /**
+   * The path delay the clock uses and reports (scaled ns): the median of the last
+   * DELAY_FILTER_LENGTH exchanges, as ptp4l's default delay filter (moving_median, 10), so one
+   * exchange with a stalled software timestamp (measured under load: a link delay equal to the
+   * responder's 2 ms turnaround, once) moves neither the offset nor the reported delay;
+   * with pathDelayFrozen, the first one.
+   */
   private delayScaled(): bigint | undefined {
-    const d = this.slave.meanPathDelay
+    const d = this.filteredDelay()
     if (!this.b.pathDelayFrozen) return d
     this.frozenDelay ??= d
     return this.frozenDelay
+  }
+
+  private filteredDelay(): bigint | undefined {
+    const recent = this.cfg.settings.delayMechanism === 'P2P'
+      ? this.slave.pdelayExchanges.slice(-DELAY_FILTER_LENGTH).map((x) => x.meanLinkDelay)
+      : this.slave.delayExchanges.slice(-DELAY_FILTER_LENGTH).map((x) => x.meanPathDelay)
+    return recent.length ? medianNs(recent) : this.slave.meanPathDelay
   }
 
   dutState(readAt: number): DutState {
@@ -440,12 +453,10 @@ export class ReferenceClock implements Engine {
   private gateAsCapable(now: bigint): EngineAction[] {
     if (!this.cfg.profile.peerDelay?.asCapableRequired) return []
     const thresh = this.cfg.settings.neighborPropDelayThreshNs?.value
-    // The mean link delay as 802.1AS leaves it to the implementation to average: ptp4l's default
-    // (a moving median of delay_filter_length 10). Software RX timestamps on a loaded veth come
-    // milliseconds late in runs of 3–4 exchanges (measured: partner turnarounds of 4–6 ms at
-    // exchanges 9–12 of one INT-06 run); a median of 5 then dropped asCapable for 4 s.
-    const recent = this.slave.pdelayExchanges.slice(-DELAY_FILTER_LENGTH).map((x) => x.meanLinkDelay >> 16n)
-    const d = this.b.pathDelayFrozen ? this.meanPathDelayNs() : recent.length ? medianNs(recent) : undefined
+    // The mean link delay as 802.1AS leaves it to the implementation to average: the filtered one
+    // the clock uses (delayScaled). With a median of 5, one INT-06 run under load lost asCapable
+    // for 4 s while the partner's turnarounds were 4–6 ms.
+    const d = this.meanPathDelayNs()
     const allowed = (this.cfg.settings.allowedLostResponses?.value ?? Number.POSITIVE_INFINITY) + (this.b.allowedLostResponsesDelta ?? 0)
     const capable = d !== undefined && (this.b.ignoresNeighborPropDelayThresh || thresh === undefined || d <= BigInt(thresh)) && this.lostResponses <= allowed
     if (capable === this.asCapable) return []

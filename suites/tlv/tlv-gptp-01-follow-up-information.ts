@@ -88,6 +88,10 @@ export default conformance<{ observation: Observation }>({
   tags: ['passive', 'tlv', 'gptp', 'fast'],
   capturable: true,
   severity: 'critical',
+  // Measured 2026-12-07: over the 20 s observation the lab's Sync latency wanders by 2–5 µs, so
+  // the fault-free reference DUT's rate came out 0.018 ± 0.287 ppm in one selftest and
+  // 0.004 ± 0.011 ppm in another; B.2.4's 0.1 ppm cannot be shown passed every time.
+  referenceBaseline: () => 'its rate check (802.1AS B.2.4, 0.1 ppm) needs the Sync latency steady to ~1 µs over the 20 s observation; the lab\'s software timestamps wander 2–5 µs (rate ± up to 0.29 ppm), so a fault-free pass cannot be shown every time (the TLV and its faults are)',
   fixture: 'dut-master',
   estimatedSeconds: 25,
   criteria: {

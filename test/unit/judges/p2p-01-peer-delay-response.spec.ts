@@ -54,6 +54,19 @@ test.group('judge P2P-01 peer-delay responses', () => {
     assert.include(judge(p2p, short).failed, 'one-way delays agree in both directions on the shared clock (median of (t2 − t1) − (t4 − t3))')
   })
 
+  test('a 5 µs link delay under ±6 µs per-timestamp noise passes: the median of its exchanges is judged with its own standard error', ({ assert }) => {
+    const r = judge(p2p, {}, { linkDelayNs: 5_000, jitterNs: 1_000, noise: { ns: 6_000n, timeErrorFloorNs: 16_000n, method: 'unit test: ±6 µs' } })
+    const c = r.checks.find((x) => x.name === 'mean link delay (median) is non-negative')!
+    assert.equal(c.verdict, 'pass', JSON.stringify(c))
+    assert.isBelow(c.noise!, 5_000)
+    assert.match(c.detail!, /3 × standard error of the median/)
+  })
+
+  test('fault: a turnaround 20 µs long (responseOriginTimestamp late) makes the link delay negative and fails', ({ assert }) => {
+    const long = on(['Pdelay_Resp_Follow_Up'], { kind: 'timestampJump', ns: 20_000n })
+    assert.include(judge(p2p, long, { mode: 'device' }).failed, 'mean link delay (median) is non-negative')
+  })
+
   test('fault: requestReceiptTimestamp 1 ms before the request left the harness fails the lab\'s causality check', ({ assert }) => {
     const early = on(['Pdelay_Resp'], { kind: 'timestampJump', ns: -1_000_000n })
     assert.include(judge(p2p, early).failed, 'requestReceiptTimestamp after the request left the harness (median margin)')

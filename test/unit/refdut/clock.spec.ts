@@ -127,6 +127,22 @@ test.group('refdut / clock under each profile', () => {
     for (const x of obs.pdelayExchanges) assert.equal(x.meanLinkDelay >> 16n, 2_000n)
   })
 
+  test('default-p2p: one exchange in four with a 2 ms link delay (a stalled timestamp) moves neither the reported link delay nor the offset (median of 10, as ptp4l)', ({ assert }) => {
+    const a = gm('default-p2p', 'gm-a', GM_A, 100, { mutations: [{ messageTypes: ['Pdelay_Resp_Follow_Up'], mutation: { kind: 'timestampJump', ns: -4_000_000n }, select: { kind: 'every', n: 4, phase: 3 } }] })
+    const lab = refLab('default-p2p', { peers: { 'gm-a': a } })
+    const seen: bigint[] = []
+    for (let i = 0; i < 16; i++) {
+      lab.link.advance(SECOND)
+      const d = lab.dut.dutState(0).ports[0]!.peerMeanPathDelayNs
+      if (d !== undefined) seen.push(d)
+    }
+    assert.isAbove(seen.length, 10)
+    // Within 100 ns: the exchange after a jumped one has its neighborRateRatio off by 0.4 %.
+    assert.isTrue(seen.every((d) => d >= 1_900n && d <= 2_100n), seen.join(', '))
+    const off = lab.dut.dutState(0).offsetFromMasterNs!
+    assert.isTrue(off >= -100n && off <= 100n, `offset ${off} ns`)
+  })
+
   test('gptp: Follow_Up information TLV, PATH_TRACE with its own identity, Pdelay_Req with the current interval', ({ assert }) => {
     const lab = refLab('gptp')
     lab.link.advance(10n * SECOND)
