@@ -51,7 +51,7 @@ import { INTERVAL_INITIAL, INTERVAL_NO_CHANGE, INTERVAL_STOP } from '../codec/tl
  */
 export const REFERENCE_CLOCK_TIME_ERROR_NS = 100_000n
 
-/** Pdelay exchanges the asCapable link delay is the median of (linuxptp delay_filter_length default). */
+/** Delay exchanges the clock's path / link delay is the median of (linuxptp delay_filter_length default). */
 const DELAY_FILTER_LENGTH = 10
 
 export type ReferenceRole = 'master' | 'slave' | 'auto'
@@ -317,8 +317,8 @@ export class ReferenceClock implements Engine {
   /**
    * The path delay the clock uses and reports (scaled ns): the median of the last
    * DELAY_FILTER_LENGTH exchanges, as ptp4l's default delay filter (moving_median, 10), so one
-   * exchange with a stalled software timestamp (measured under load: a link delay equal to the
-   * responder's 2 ms turnaround, once) moves neither the offset nor the reported delay;
+   * exchange that comes out wrong (seen under load: a link delay equal to the responder's 2 ms
+   * turnaround, cause not found) moves neither the offset nor the reported delay;
    * with pathDelayFrozen, the first one.
    */
   private delayScaled(): bigint | undefined {
