@@ -11,7 +11,7 @@
 import { type Check, conformance, exactCheck, formatNs, judgeBound, type Observation, observationFault, observeDutMaster, timestampToNs } from '../kit.ts'
 import { p2pMeanLinkDelay, scaledToNs } from '../../harness/engines/delay_arithmetic.ts'
 import { pdelayTriples } from '../../harness/recorder/pairing.ts'
-import { madNs, MAD_TO_SIGMA, MEDIAN_SE_FACTOR, medianNs } from '../../harness/stats/robust.ts'
+import { madNs, MAD_TO_SIGMA, medianNs, medianStandardErrorNs } from '../../harness/stats/robust.ts'
 
 
 export default conformance<{ observation: Observation }>({
@@ -85,7 +85,7 @@ export default conformance<{ observation: Observation }>({
       // A median of n exchanges is judged with its own uncertainty, not one timestamp's ±: 3 × the
       // standard error of the median from the exchanges' spread (a 5 µs link delay under ±6 µs
       // per-timestamp noise is resolved by 24 exchanges).
-      const medianSe = Math.round((MEDIAN_SE_FACTOR * MAD_TO_SIGMA * Number(madNs(linkDelays))) / Math.sqrt(linkDelays.length))
+      const medianSe = Math.round(medianStandardErrorNs(linkDelays))
       checks.push({
         name: 'mean link delay (median) is non-negative',
         measured: med,

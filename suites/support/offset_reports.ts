@@ -12,7 +12,7 @@ import type { Check } from '../../harness/verdict/verdict.ts'
 import type { TestContext } from '../../harness/run/context.ts'
 import { formatNs } from '../../harness/time/format.ts'
 import { systemTimeNs } from '../../harness/transport/clocks.ts'
-import { madNs, MAD_TO_SIGMA, MEDIAN_SE_FACTOR, medianNs } from '../../harness/stats/robust.ts'
+import { madNs, medianNs, medianStandardErrorNs } from '../../harness/stats/robust.ts'
 import { isSlave, type Masters, type StateRead } from './grandmasters.ts'
 
 /** One offsetFromMaster the DUT reported, when it was read, and what it should have been then. */
@@ -72,7 +72,7 @@ export function agreementCheck(label: string, reports: readonly OffsetReport[], 
   const errors = reports.map((r) => r.reportedNs - r.expectedNs)
   const med = medianNs(errors)
   const mad = madNs(errors)
-  const se = (MEDIAN_SE_FACTOR * MAD_TO_SIGMA * Number(mad)) / Math.sqrt(errors.length)
+  const se = medianStandardErrorNs(errors)
   const tolerance = Number(floorNs) + COVERAGE * se
   const err = Number(abs(med))
   const base = {
@@ -96,8 +96,6 @@ export function agreementCheck(label: string, reports: readonly OffsetReport[], 
   return { ...base, verdict: 'fail', detail }
 }
 
-const seOfMedian = (errors: readonly bigint[]) => (MEDIAN_SE_FACTOR * MAD_TO_SIGMA * Number(madNs(errors))) / Math.sqrt(errors.length)
-
 /**
  * Whether the DUT's offset error stayed where it was between a control phase and a changed one
  * (the expected offset moves with whatever the harness changed). A constant bias — the lab
@@ -116,7 +114,7 @@ export function changeCheck(label: string, before: readonly OffsetReport[], afte
   const eb = before.map((r) => r.reportedNs - r.expectedNs)
   const ea = after.map((r) => r.reportedNs - r.expectedNs)
   const change = medianNs(ea) - medianNs(eb)
-  const se = Math.hypot(seOfMedian(eb), seOfMedian(ea))
+  const se = Math.hypot(medianStandardErrorNs(eb), medianStandardErrorNs(ea))
   const tolerance = Number(floorNs) + COVERAGE * se
   const base = {
     name,

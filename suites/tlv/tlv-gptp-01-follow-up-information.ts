@@ -9,7 +9,7 @@
 import type { FollowUpInfoTlv, FollowUpMessage, SyncMessage } from '../../harness/codec/types.ts'
 import { conformance, dutFrames, type Observation, observationFault, observeDutMaster, timestampToNs, formatNs } from '../kit.ts'
 import { orgIdentityChecks, presenceChecks, requiredTlv, watchOf } from '../support/tlv.ts'
-import { mad, MAD_TO_SIGMA, MEDIAN_SE_FACTOR, median } from '../../harness/stats/robust.ts'
+import { median, medianStandardError } from '../../harness/stats/robust.ts'
 
 const NAME = 'IEEE_802_1AS_FOLLOW_UP_INFO'
 const SOURCE = 'IEEE 802.1AS-2020 11.4.4.3'
@@ -41,9 +41,11 @@ const MIN_WINDOWS = 16
  * Robust where least squares is not: a receive delayed by a stalled vCPU (ms) moves one slope,
  * not the estimate (least squares turned two 5 ms stalls into a 78 ppm rate).
  * With enough Syncs only the fastest of each 1 s window is used (floor-packet selection, as
- * ITU-T G.8260 Appendix I's minimum-delay metrics): delays only ever add, and the lab's software
- * path put Sync latencies in three clusters (0.5, 6, 29 µs) by their place in that second, which
- * made the slopes' spread 0.17 ppm (3σ) over 21 s where the fastest Syncs give 0.012 ppm.
+ * ITU-T G.8260 Appendix I's minimum-delay metrics): delays only ever add, and the lab's Sync
+ * latencies fall in clusters by their place in that second (0.5, 6, 29 µs on one capture: all
+ * pairs 0.059 ± 0.165 ppm, the fastest 0.004 ± 0.011 ppm). Where the latency itself wanders
+ * (4–9 µs over 20 s on another) neither resolves 0.1 ppm: 0.139 ± 0.121 against 0.018 ± 0.287,
+ * and only the second interval holds the true 0.
  */
 export function measureRate(syncs: readonly { seq: number; rxNs: bigint }[], fups: readonly { seq: number; originNs: bigint }[]): RateMeasurement | undefined {
   const rx = new Map(syncs.map((s) => [s.seq, s.rxNs]))
@@ -64,7 +66,7 @@ export function measureRate(syncs: readonly { seq: number; rxNs: bigint }[], fup
   }
   if (slopes.length < 2) return undefined
   const slope = median(slopes)
-  const se = (MEDIAN_SE_FACTOR * MAD_TO_SIGMA * mad(slopes)) / Math.sqrt(slopes.length)
+  const se = medianStandardError(slopes)
   return { pairs: all.length, selected: pts === all ? undefined : pts.length, spanS: (xs.at(-1)! - xs[0]!) / 1e9, offset: slope, uncertainty: 3 * se }
 }
 

@@ -1,5 +1,5 @@
 import { test } from '@japa/runner'
-import { mad, madNs, median, medianNs } from '../../../harness/stats/robust.ts'
+import { mad, madNs, median, medianNs, medianStandardError, medianStandardErrorNs } from '../../../harness/stats/robust.ts'
 
 test.group('stats / robust location and spread', () => {
   test('median and MAD of ns and of floats; two stalls move neither', ({ assert }) => {
@@ -12,5 +12,13 @@ test.group('stats / robust location and spread', () => {
   test('no values is an error, not a silent 0', ({ assert }) => {
     assert.throws(() => medianNs([]), RangeError)
     assert.throws(() => median([]), RangeError)
+  })
+
+  test('standard error of the median: 1.2533 × 1.4826 × MAD / √n, the same for numbers and bigint ns', ({ assert }) => {
+    // MAD of [0, 2, 4, 6, 8, 10, 12, 14, 16] is 4; n = 9.
+    const v = [0, 2, 4, 6, 8, 10, 12, 14, 16]
+    assert.closeTo(medianStandardError(v), (1.2533 * 1.4826 * 4) / 3, 1e-9)
+    assert.closeTo(medianStandardErrorNs(v.map(BigInt)), medianStandardError(v), 1e-9)
+    assert.equal(medianStandardError([5, 5, 5, 5]), 0)
   })
 })
