@@ -84,6 +84,13 @@ export interface TestSlaveConfig {
    * (1588-2019 7.2.3: PTP time = UTC + currentUtcOffset).
    */
   timestampClockIsTai?: boolean
+  /**
+   * A faulty requester (a reference-DUT fault, P2P-03): takes a Pdelay_Resp and its Follow_Up
+   * whatever their requestingPortIdentity, and one with an unknown sequenceId as the answer to
+   * its latest Pdelay_Req. Default false: both must match the request (1588-2019 11.4.2,
+   * 802.1AS-2020 11.2.19).
+   */
+  acceptAnyPdelayResponse?: boolean
 }
 
 /** One Sync (with its Follow_Up when two-step) from the master. */
@@ -170,7 +177,7 @@ export class TestSlave implements Engine {
   readonly syncSamples: SyncSample[] = []
   readonly delayExchanges: DelayExchange[] = []
   readonly pdelayExchanges: PdelayExchange[] = []
-  /** Pdelay_Req sequenceIds that drew more than one Pdelay_Resp (802.1AS: multiple responders). */
+  /** Pdelay_Req sequenceIds that drew more than one Pdelay_Resp (802.1AS: multiple responders); the latest 64. */
   readonly multipleResponses: number[] = []
 
   constructor(config: TestSlaveConfig) {
@@ -444,13 +451,20 @@ export class TestSlave implements Engine {
     return this.emit({ message: msg, at, mutations: [], role: 'original' }, 'Pdelay_Req', 'Pdelay_Req', seq, { kind: 'pdelay' })
   }
 
+  /** The request a response answers: its own sequenceId, or for a faulty requester any (its latest). */
+  private pdelayFor(requesting: PortIdentity, sequenceId: number): number | undefined {
+    if (!this.cfg.acceptAnyPdelayResponse) return samePortIdentity(requesting, this.portIdentity) && this.pdelays.has(sequenceId) ? sequenceId : undefined
+    return this.pdelays.has(sequenceId) ? sequenceId : [...this.pdelays.keys()].at(-1)
+  }
+
   private onPdelayResp(m: Extract<PtpMessage, { type: 'Pdelay_Resp' }>, rxNs: bigint): void {
-    if (!samePortIdentity(m.requestingPortIdentity, this.portIdentity)) return
-    const p = this.pdelays.get(m.header.sequenceId)
-    if (!p) return
+    const seq = this.pdelayFor(m.requestingPortIdentity, m.header.sequenceId)
+    const p = seq === undefined ? undefined : this.pdelays.get(seq)
+    if (!p || seq === undefined) return
     p.responses++
     if (p.responses > 1) {
-      this.multipleResponses.push(m.header.sequenceId)
+      this.multipleResponses.push(seq)
+      if (this.multipleResponses.length > 64) this.multipleResponses.shift()
       return
     }
     p.t4 = rxNs
@@ -458,14 +472,14 @@ export class TestSlave implements Engine {
     p.cResp = m.header.correctionField
     p.responder = { ...m.header.sourcePortIdentity }
     p.twoStep = (m.header.flagField & FLAG_TWO_STEP) !== 0
-    if (!p.twoStep) this.completePdelay(m.header.sequenceId, 0n, 0n)
+    if (!p.twoStep) this.completePdelay(seq, 0n, 0n)
   }
 
   private onPdelayRespFollowUp(m: Extract<PtpMessage, { type: 'Pdelay_Resp_Follow_Up' }>): void {
-    if (!samePortIdentity(m.requestingPortIdentity, this.portIdentity)) return
-    const p = this.pdelays.get(m.header.sequenceId)
-    if (!p || !p.responder || !samePortIdentity(p.responder, m.header.sourcePortIdentity) || !p.twoStep) return
-    this.completePdelay(m.header.sequenceId, timestampToNs(m.responseOriginTimestamp), m.header.correctionField)
+    const seq = this.pdelayFor(m.requestingPortIdentity, m.header.sequenceId)
+    const p = seq === undefined ? undefined : this.pdelays.get(seq)
+    if (!p || seq === undefined || !p.responder || !samePortIdentity(p.responder, m.header.sourcePortIdentity) || !p.twoStep) return
+    this.completePdelay(seq, timestampToNs(m.responseOriginTimestamp), m.header.correctionField)
   }
 
   private readonly pdelayT3 = new Map<number, { t3: bigint; cFollowUp: bigint }>()

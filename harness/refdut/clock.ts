@@ -115,6 +115,12 @@ export interface ReferenceBehaviour {
   masterOnlyIgnored?: boolean
   /** Added to allowedLostResponses (−8: asCapable lost after far fewer lost responses; P2P-05). */
   allowedLostResponsesDelta?: number
+  /** asCapable once one Pdelay exchange completed, before neighborRateRatio can be valid (P2P-06). */
+  asCapableBeforeRateRatio?: boolean
+  /** A Pdelay_Resp with a wrong requestingPortIdentity or sequenceId is taken as the answer (P2P-03). */
+  acceptsInvalidPdelayResponses?: boolean
+  /** A Pdelay_Req answered by more than one responder counts as answered, not lost (P2P-03). */
+  ignoresMultiplePdelayResponses?: boolean
   /** asCapable ignores neighborPropDelayThresh: a master port sends Sync over any link delay (P2P-04). */
   ignoresNeighborPropDelayThresh?: boolean
   /** A message interval request (802.1AS Signaling) is ignored: the intervals stay as configured (INT-06). */
@@ -266,6 +272,7 @@ export class ReferenceClock implements Engine {
       mutations: [...(this.b.requestMutations ?? []), ...silentRule],
       seed: cfg.seed ?? 1,
       maxSamples: 1000,
+      ...(this.b.acceptsInvalidPdelayResponses ? { acceptAnyPdelayResponse: true } : {}),
       ...lead,
     }))
 
@@ -407,11 +414,14 @@ export class ReferenceClock implements Engine {
 
   /**
    * Before each new Pdelay_Req: was the previous one answered (a new exchange completed since)?
-   * Consecutive unanswered requests count as lost responses (802.1AS-2020 11.2.19 lostResponses).
+   * Consecutive unanswered requests count as lost responses (802.1AS-2020 11.2.19 lostResponses),
+   * and so does one answered by more than one responder: a second Pdelay_Resp sends the
+   * requester's state machine to RESET (802.1AS-2020 Figure 11-9), where lostResponses counts.
    */
   private countLostResponse(): void {
     const latest = this.slave.pdelayExchanges.at(-1)?.sequenceId
-    if (this.pdelayRequests > 0 && latest === this.lastAnsweredSeq) this.lostResponses++
+    const multiple = latest !== undefined && !this.b.ignoresMultiplePdelayResponses && this.slave.multipleResponses.at(-1) === latest
+    if (this.pdelayRequests > 0 && (latest === this.lastAnsweredSeq || multiple)) this.lostResponses++
     else this.lostResponses = 0
     this.lastAnsweredSeq = latest
     this.pdelayRequests++
@@ -442,8 +452,15 @@ export class ReferenceClock implements Engine {
     return out
   }
 
+  /** neighborRateRatio is measured once two exchanges with the same responder completed (802.1AS-2020 11.2.19.3.3). */
+  private rateRatioValid(): boolean {
+    const [a, b] = this.slave.pdelayExchanges.slice(-2)
+    return a !== undefined && b !== undefined && samePortIdentity(a.responder, b.responder)
+  }
+
   /**
-   * 802.1AS asCapable, as far as a master port shows it: FALSE until a peer delay is measured,
+   * 802.1AS asCapable, as far as a master port shows it: FALSE until a peer delay and the
+   * neighborRateRatio are measured,
    * whenever the mean link delay exceeds the configured neighborPropDelayThresh and while more
    * than allowedLostResponses consecutive Pdelay responses are lost; a port that is
    * not asCapable sends no Announce or Sync (802.1AS-2020 11.2.2, 10.2). Applies where the
@@ -458,7 +475,7 @@ export class ReferenceClock implements Engine {
     // for 4 s while the partner's turnarounds were 4–6 ms.
     const d = this.meanPathDelayNs()
     const allowed = (this.cfg.settings.allowedLostResponses?.value ?? Number.POSITIVE_INFINITY) + (this.b.allowedLostResponsesDelta ?? 0)
-    const capable = d !== undefined && (this.b.ignoresNeighborPropDelayThresh || thresh === undefined || d <= BigInt(thresh)) && this.lostResponses <= allowed
+    const capable = d !== undefined && (this.b.asCapableBeforeRateRatio || this.rateRatioValid()) && (this.b.ignoresNeighborPropDelayThresh || thresh === undefined || d <= BigInt(thresh)) && this.lostResponses <= allowed
     if (capable === this.asCapable) return []
     this.asCapable = capable
     if (!capable) {

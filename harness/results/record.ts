@@ -44,7 +44,7 @@ export interface TestResult extends TestIdentity {
   /** Set when the harness, not the DUT, failed (exit code 3 territory). */
   harnessError?: string
   /** The harness noise measured for this test and used by its judge. */
-  noise?: { ns: number; timeErrorFloorNs: number; stalls?: number; method: string }
+  noise?: { ns: number; timeErrorFloorNs: number; tailNs?: number; stalls?: number; method: string }
 }
 
 /** What the whole run ran against; the same for every test of the run. */

@@ -144,7 +144,7 @@ export async function executeTest(def: ConformanceTest, o: ExecuteOptions): Prom
       // A failed re-measurement keeps the session's figure; the evidence says which was used.
     }
   }
-  noiseUsed = { ns: Number(noise.ns), timeErrorFloorNs: Number(noise.timeErrorFloorNs), method: noise.method, ...(noise.stalls ? { stalls: noise.stalls } : {}) }
+  noiseUsed = { ns: Number(noise.ns), timeErrorFloorNs: Number(noise.timeErrorFloorNs), method: noise.method, ...(noise.tailNs !== undefined ? { tailNs: Number(noise.tailNs) } : {}), ...(noise.stalls ? { stalls: noise.stalls } : {}) }
   const ctx: TestContext = {
     profile: o.profile,
     session: o.session,

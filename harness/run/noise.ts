@@ -34,10 +34,12 @@ export function noiseFromLatencies(latencies: readonly bigint[], describe: (p50:
   const ns = spread > FLOOR_NS ? spread : FLOOR_NS
   const stallAbove = s.p50 + BigInt(STALL_SCALES) * (sigma > FLOOR_NS / 3n ? sigma : FLOOR_NS / 3n)
   const stalls = latencies.filter((l) => l > stallAbove).length
+  const tail = s.max - s.p50
   return {
     ns,
     timeErrorFloorNs: s.p50 + ns,
-    method: `${describe(s.p50, s.p99)}; ± = 3 × 1.4826 × MAD (MAD ${mad} ns)${stalls ? `; ${stalls} of ${latencies.length} probes stalled (> ${stallAbove} ns) and were not counted as noise` : ''}`,
+    tailNs: tail > ns ? tail : ns,
+    method: `${describe(s.p50, s.p99)}; ± = 3 × 1.4826 × MAD (MAD ${mad} ns); slowest probe ${s.max - s.p50} ns after the median (the ± of an extreme)${stalls ? `; ${stalls} of ${latencies.length} probes stalled (> ${stallAbove} ns) and were not counted as noise` : ''}`,
     stalls,
   }
 }

@@ -31,6 +31,12 @@ export interface HarnessNoise {
    * and a judge allows nothing for it.
    */
   pathAsymmetryNs?: bigint
+  /**
+   * How late a single timestamp was seen in the measurement (the slowest probe's latency − the
+   * median, stalls included): the ± for an extreme (a largest interval), which one late
+   * timestamp moves and no averaging shrinks. Absent: only `ns` is known.
+   */
+  tailNs?: bigint
   method: string
   /** Probes delayed far beyond the noise (vCPU stalls) during the measurement. */
   stalls?: number

@@ -53,7 +53,12 @@ export function uniformMeanWindow(nominalNs: bigint, n: number): { lo: number; h
   return { lo: Number(nominalNs) - halfWidth, hi: Number(nominalNs) + halfWidth, halfWidth }
 }
 
-export function scoreDelayReqSpacing(intervalsNs: readonly bigint[], nominalNs: bigint, rule: DelayReqSpacingRule, noiseNs: bigint): Check[] {
+/**
+ * `noiseNs` is the ± of one timestamp (the mean and the ±pct fractions use it); `tailNs` the
+ * latest a single timestamp was seen (HarnessNoise.tailNs), the ± of the largest interval: one
+ * late RX timestamp lengthens one interval by that much, and an extreme does not average out.
+ */
+export function scoreDelayReqSpacing(intervalsNs: readonly bigint[], nominalNs: bigint, rule: DelayReqSpacingRule, noiseNs: bigint, tailNs: bigint = noiseNs): Check[] {
   const base = { source: rule.source, unconfirmed: rule.unconfirmed }
   const n = intervalsNs.length
   if (n < rule.minSamples) {
@@ -71,6 +76,7 @@ export function scoreDelayReqSpacing(intervalsNs: readonly bigint[], nominalNs: 
   }
   const s = summarize(intervalsNs)
   const noise = Number(noiseNs)
+  const tail = tailNs > noiseNs ? tailNs : noiseNs
   if (rule.rule === 'uniform-0-2x') {
     const upper = 2n * nominalNs
     const meanWin = uniformMeanWindow(nominalNs, n)
@@ -83,8 +89,9 @@ export function scoreDelayReqSpacing(intervalsNs: readonly bigint[], nominalNs: 
         measured: Number(s.max),
         unit: 'ns',
         limit: `≤ ${formatNs(upper)} (2 × 2^logMinDelayReqInterval)`,
-        noise,
-        verdict: judgeBound(Number(s.max), Number(upper), noise, 'max'),
+        noise: Number(tail),
+        verdict: judgeBound(Number(s.max), Number(upper), Number(tail), 'max'),
+        detail: `${formatNs(s.max > upper ? s.max - upper : upper - s.max)} ${s.max > upper ? 'above' : 'below'} 2T; ± ${formatNs(tail)}: the latest one timestamp was seen in the harness's noise probes (an extreme is moved by one late timestamp and does not average out)`,
       },
       {
         ...base,

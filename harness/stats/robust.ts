@@ -2,6 +2,9 @@
 
 const byValue = (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0)
 
+/** |v| of integer nanoseconds (bigint has no Math.abs). */
+export const absNs = (v: bigint): bigint => (v < 0n ? -v : v)
+
 /** The median (upper median for an even count) of integer nanoseconds. */
 export function medianNs(v: readonly bigint[]): bigint {
   if (!v.length) throw new RangeError('median of no values')
@@ -11,7 +14,7 @@ export function medianNs(v: readonly bigint[]): bigint {
 /** Median absolute deviation from the median, integer nanoseconds. */
 export function madNs(v: readonly bigint[]): bigint {
   const m = medianNs(v)
-  return medianNs(v.map((x) => (x < m ? m - x : x - m)))
+  return medianNs(v.map((x) => absNs(x - m)))
 }
 
 /** The median (upper median for an even count) of floats (reported statistics, slopes). */

@@ -144,7 +144,7 @@ export default conformance<DelayReqSpacingData>({
       }
       return { checks: [check], measurements: { delayReqCount: reqs.length, recordedMs: d.recordedMs } }
     }
-    const checks = scoreDelayReqSpacing(series, nominal, rule, ev.noise.ns).map((c) => ({ ...c, detail: [c.detail, `T from ${describeSetting("the DUT's logMinDelayReqInterval", configured)}`].filter(Boolean).join('; ') }))
+    const checks = scoreDelayReqSpacing(series, nominal, rule, ev.noise.ns, ev.noise.tailNs).map((c) => ({ ...c, detail: [c.detail, `T from ${describeSetting("the DUT's logMinDelayReqInterval", configured)}`].filter(Boolean).join('; ') }))
     const win = rule.rule === 'uniform-0-2x' ? { lo: 0n, hi: 2n * nominal } : pctWindow(nominal, rule.pct)
     const meanBand = rule.rule === 'uniform-0-2x' ? uniformMeanWindow(nominal, series.length) : undefined
     return {

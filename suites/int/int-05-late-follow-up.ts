@@ -9,13 +9,14 @@
  * offset error must not change from it, so a constant bias (the lab link's path asymmetry, a DUT
  * error TE-08 judges) cancels.
  */
-import { type Check, conformance, formatNs, isSlave, isSlaveOf, lockTimeoutMs, logIntervalToMs, logIntervalToNs, masterConfig, mutate, type Recorder, startMasters, TimeBase, waitForState } from '../kit.ts'
+import { type Check, conformance, formatNs, isSlaveOf, logIntervalToMs, logIntervalToNs, masterConfig, mutate, type Recorder, startMasters, TimeBase, waitForState } from '../kit.ts'
 import type { PortTransition } from '../../harness/dut/types.ts'
 import { systemTimeNs } from '../../harness/transport/clocks.ts'
-import type { StateRead } from '../support/grandmasters.ts'
+import { lockAndSettle, type StateRead } from '../support/grandmasters.ts'
 import { changeCheck, type OffsetReport, sampleOffsets } from '../support/offset_reports.ts'
 import { loggedTransitions } from '../support/receipt_timeout.ts'
 import { neverFollowedCheck, portStates } from '../support/state_history.ts'
+import { absNs } from '../../harness/stats/robust.ts'
 
 export interface LateFollowUpData {
   /** How late each Follow_Up left after its Sync's TX timestamp. */
@@ -51,7 +52,6 @@ export function lateBy(lateByMs: number, logSyncInterval: number): bigint {
   return wanted < half ? wanted : half
 }
 
-const abs = (v: bigint) => (v < 0n ? -v : v)
 const timeOf = (ns: bigint, from?: bigint) => (from === undefined ? `${ns}` : `+${(Number(ns - from) / 1e9).toFixed(3)} s`)
 
 /** The DUT kept following `gm` through the late phase: every read, and its own log where it has one. */
@@ -77,7 +77,7 @@ export function keptFollowing(d: LateFollowUpData): Check {
 function likelyCause(measured: Check['measured'], d: LateFollowUpData): string {
   if (typeof measured !== 'number') return ''
   const near = (x: bigint) => Math.abs(measured - Number(x)) < Number(x) / 4
-  if (near(abs(d.stepNs))) return `; the error moved by about the ${formatNs(abs(d.stepNs))} step: the DUT kept its old offset, as if the late Follow_Ups went unused`
+  if (near(absNs(d.stepNs))) return `; the error moved by about the ${formatNs(absNs(d.stepNs))} step: the DUT kept its old offset, as if the late Follow_Ups went unused`
   if (near(d.lateByNs)) return `; the error moved by about the ${formatNs(d.lateByNs)} lateness: as if the DUT timed the Sync by its Follow_Up`
   return ''
 }
@@ -108,12 +108,10 @@ export default conformance<LateFollowUpData>({
     const data: Omit<LateFollowUpData, 'recorder'> = { lateByNs: late, stepNs: step, gmIdentity: cfg.clockIdentity, lock: [], locked: false, onTime: [], late: [], lateReads: [] }
     try {
       ctx.step('waiting for the DUT to follow the grandmaster (Follow_Ups on time)')
-      const locked = await waitForState(ctx, (s) => isSlave(s) && s.offsetFromMasterNs !== undefined, lockTimeoutMs(cfg.logAnnounceInterval, ctx.session.dutSettings.announceReceiptTimeout.value))
+      const locked = await lockAndSettle(ctx, cfg)
       data.lock = locked.history
       data.locked = locked.atMs !== undefined
       if (data.locked) {
-        // Let the DUT's delay measurement settle (it needs a few Delay_Req exchanges).
-        await ctx.sleep(4 * logIntervalToMs(Math.max(cfg.logSyncInterval, cfg.logMinDelayReqInterval ?? 0)) + 1000)
         ctx.step(`control: sampling the DUT's offsetFromMaster for ${p.onTimeSeconds} s with Follow_Ups on time`)
         data.onTime = (await sampleOffsets(ctx, m, p.onTimeSeconds)).reports
         ctx.step(`every Follow_Up ${formatNs(late)} after its Sync; the grandmaster's time steps by ${formatNs(step)}`)
@@ -145,7 +143,7 @@ export default conformance<LateFollowUpData>({
     // The change from the control phase is judged, not the absolute offset: a constant bias
     // (the lab link's path asymmetry, a DUT error TE-08 judges) cancels.
     // The smaller of the two faults' errors: an old offset (the step) or t2 taken at the Follow_Up (the lateness).
-    const distinguish = abs(d.stepNs) < d.lateByNs ? abs(d.stepNs) : d.lateByNs
+    const distinguish = absNs(d.stepNs) < d.lateByNs ? absNs(d.stepNs) : d.lateByNs
     const change = changeCheck(`Follow_Ups ${formatNs(d.lateByNs)} late, grandmaster time stepped ${formatNs(d.stepNs)}`, d.onTime, d.late, ev.noise.timeErrorFloorNs, distinguish, 'a DUT that keeps its old offset or times the Sync by its Follow_Up', ev.noise.pathAsymmetryNs ?? 0n)
     const checks: Check[] = [keptFollowing(d), change.verdict === 'fail' ? { ...change, detail: `${change.detail}${likelyCause(change.measured, d)}` } : change]
     return {

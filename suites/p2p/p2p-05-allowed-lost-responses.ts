@@ -9,9 +9,10 @@
  * DUT's (DutSettings.allowedLostResponses: configured, else the implementation's default),
  * itself checked against the profile's.
  */
-import { type Check, conformance, describeSetting, formatNs, logIntervalToNs, type Recorder, type RecordedFrame, TestMaster } from '../kit.ts'
+import { type Check, conformance, describeSetting, logIntervalToNs, type Recorder, TestMaster } from '../kit.ts'
 import { systemTimeNs } from '../../harness/transport/clocks.ts'
 import { noSyncAsMaster, startAloneAsMaster, type AloneStart } from '../support/alone_as_master.ts'
+import { RESUME_EXCHANGES, syncResumesCheck, syncStopsCheck } from '../support/lost_responses.ts'
 
 export interface LostResponsesData extends AloneStart {
   allowed: number
@@ -24,43 +25,16 @@ export interface LostResponsesData extends AloneStart {
 }
 
 const SOURCE = 'IEEE 802.1AS-2020 11.2.19 (lostResponses > allowedLostResponses: asCapable FALSE), 10.2 (no Sync on a port that is not asCapable)'
-const RESUME_EXCHANGES = 16
-
-const inbound = (rec: Recorder | undefined, type: 'Sync' | 'Pdelay_Req', fromNs: bigint, toNs: bigint): RecordedFrame[] =>
-  (rec?.frames ?? []).filter((f) => f.direction === 'in' && f.message?.type === type && f.timestampNs !== null && f.timestampNs >= fromNs && f.timestampNs < toNs)
 
 export function judgeLostResponses(d: LostResponsesData): Check[] {
   const n = d.allowed
-  const at = (f: RecordedFrame, t0: bigint) => `#${f.index} at +${formatNs(f.timestampNs! - t0)}`
-  const checks: Check[] = []
   if (d.silencedAtNs === undefined || d.resumedAtNs === undefined || d.endNs === undefined) {
     return [{ name: 'responses withheld and resumed', measured: 'not run', limit: 'both phases', source: 'harness', verdict: 'inconclusive', detail: 'the acquisition ended before both phases ran' }]
   }
-  const s0 = d.silencedAtNs
-  const syncs = inbound(d.recorder, 'Sync', s0, d.resumedAtNs)
-  const reqs = inbound(d.recorder, 'Pdelay_Req', s0, d.resumedAtNs)
-  const last = syncs.at(-1)
-  const name = `Pdelay responses withheld: Sync goes on up to ${n} lost responses and stops after ${n + 1}`
-  const limit = `${n + 1} or ${n + 2} unanswered Pdelay_Req before the last Sync (N = ${n}), none after the next one`
-  if (!reqs.length) {
-    checks.push({ name, measured: 'no Pdelay_Req', limit, source: SOURCE, verdict: 'fail', detail: `the DUT sent no Pdelay_Req in the ${formatNs(d.resumedAtNs - s0)} its responses were withheld` })
-  } else {
-    const before = last ? reqs.filter((r) => r.timestampNs! < last.timestampNs!).length : 0
-    const stopped = last !== undefined && last.timestampNs! < (reqs[n + 2]?.timestampNs ?? d.resumedAtNs)
-    const detail = `${reqs.length} unanswered Pdelay_Req (first ${at(reqs[0]!, s0)}); ${syncs.length} Sync after the responses stopped${last ? `, last ${at(last, s0)}` : ''}`
-    if (last === undefined || before < n + 1) {
-      checks.push({ name, measured: `${before} unanswered before the last Sync`, limit, source: SOURCE, verdict: 'fail', detail: `${detail}: asCapable dropped after fewer than ${n + 1} lost responses` })
-    } else if (!stopped || before > n + 2) {
-      checks.push({ name, measured: `${before} unanswered before the last Sync`, limit, source: SOURCE, verdict: 'fail', detail: `${detail}: Sync went on after ${n + 1} lost responses` })
-    } else {
-      checks.push({ name, measured: `${before} unanswered before the last Sync`, limit, source: SOURCE, verdict: 'pass', detail })
-    }
-  }
-  const windowNs = BigInt(RESUME_EXCHANGES) * logIntervalToNs(d.logPdelayReqInterval)
-  const first = inbound(d.recorder, 'Sync', d.resumedAtNs, d.endNs)[0]
-  const ok = first !== undefined && first.timestampNs! - d.resumedAtNs <= windowNs
-  checks.push({ name: `responses again: Sync resumes within ${RESUME_EXCHANGES} Pdelay_Req intervals`, measured: first ? at(first, d.resumedAtNs) : 'no Sync', limit: `≤ ${formatNs(windowNs)}`, source: SOURCE, verdict: ok ? 'pass' : 'fail', detail: first ? `first Sync ${at(first, d.resumedAtNs)}` : `no Sync in ${formatNs(d.endNs - d.resumedAtNs)}` })
-  return checks
+  return [
+    syncStopsCheck(d.recorder, d.silencedAtNs, d.resumedAtNs, { name: `Pdelay responses withheld: Sync goes on up to ${n} lost responses and stops after ${n + 1}`, answered: 'unanswered', minBefore: n + 1, maxBefore: n + 2, source: SOURCE }),
+    syncResumesCheck(d.recorder, d.resumedAtNs, d.endNs, d.logPdelayReqInterval, SOURCE),
+  ]
 }
 
 export default conformance<LostResponsesData>({

@@ -9,6 +9,9 @@ import type { TestContext } from '../../harness/run/context.ts'
 import type { DriverHandle } from '../../harness/run/session_types.ts'
 import type { Recorder } from '../../harness/recorder/recorder.ts'
 import { EngineGroup } from '../../harness/engines/engine_group.ts'
+import type { Engine } from '../../harness/engines/actions.ts'
+import type { TestMaster } from '../../harness/engines/test_master.ts'
+import { systemTimeNs } from '../../harness/transport/clocks.ts'
 import { linkPeer } from './grandmasters.ts'
 
 export const SYNC_WAIT_MS = 15_000
@@ -17,19 +20,33 @@ export interface AloneStart {
   /** The DUT's first Sync (undefined: none within SYNC_WAIT_MS). */
   firstSyncNs?: bigint
   waitedMs: number
+  /** When the link partner began answering, where it was held silent at first (timestamp clock). */
+  answersFromNs?: bigint
 }
 
 const dutSync = (rec: Recorder) => rec.frames.find((f) => f.direction === 'in' && f.message?.type === 'Sync')
 
-/** Restart the DUT as master, drive `group` name with the link peer ('link-peer'), wait for its first Sync. */
-export async function startAloneAsMaster(ctx: TestContext, name: string): Promise<AloneStart & { handle: DriverHandle; group: EngineGroup }> {
+/**
+ * Restart the DUT as master, drive `group` name with the link peer ('link-peer') and any `others`,
+ * wait for its first Sync. With `answersAfterMs` the link peer leaves the DUT's Pdelay_Req
+ * unanswered that long first (past the DUT's LISTENING), so its first answers decide asCapable.
+ */
+export async function startAloneAsMaster(ctx: TestContext, name: string, others: Engine[] = [], o: { answersAfterMs?: number } = {}): Promise<AloneStart & { handle: DriverHandle; group: EngineGroup }> {
   await ctx.session.restartDut('master', ctx.signal)
-  const group = new EngineGroup(name, [linkPeer(ctx)])
+  const peer = linkPeer(ctx)
+  if (o.answersAfterMs) peer.silence({ announce: false, sync: false, answers: true })
+  const group = new EngineGroup(name, [peer, ...others])
   const handle = ctx.session.drive(group)
+  let answersFromNs: bigint | undefined
+  if (o.answersAfterMs) {
+    await ctx.sleep(o.answersAfterMs)
+    handle.driver.invoke((now) => group.control<TestMaster>('link-peer', (p) => p.resume(now, { announce: false, sync: false, answers: true })))
+    answersFromNs = systemTimeNs()
+  }
   const t0 = Date.now()
   while (Date.now() - t0 < SYNC_WAIT_MS && !ctx.signal.aborted && !dutSync(handle.recorder)) await ctx.sleep(100)
   const first = dutSync(handle.recorder)?.timestampNs
-  return { handle, group, waitedMs: Date.now() - t0, ...(first !== undefined && first !== null ? { firstSyncNs: first } : {}) }
+  return { handle, group, waitedMs: Date.now() - t0, ...(answersFromNs !== undefined ? { answersFromNs } : {}), ...(first !== undefined && first !== null ? { firstSyncNs: first } : {}) }
 }
 
 /** The FAIL of a DUT that sent no Sync as master, naming what it did send; undefined when it did. */

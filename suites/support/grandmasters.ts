@@ -149,6 +149,24 @@ export function lockTimeoutMs(logAnnounceInterval: number, announceReceiptTimeou
   return Math.round((announceReceiptTimeout + 6) * logIntervalToMs(logAnnounceInterval)) + 5000
 }
 
+/** The DUT's delay-request interval on this link, ms: Pdelay_Req on a peer-delay link, Delay_Req otherwise. */
+export function delayRequestMs(ctx: TestContext): number {
+  const i = ctx.session.dutSettings.intervals
+  return logIntervalToMs(ctx.session.delayMechanism === 'P2P' ? i.pdelayReq.value : i.delayReq.value)
+}
+
+/**
+ * Wait until the DUT follows the grandmaster `cfg` (a slave reporting an offset, and `ready`),
+ * within the announce-timeout lock window plus `extraMs`; once it does, let its delay measurement
+ * settle (a delay filter needs several exchanges: 4 Sync or delay-request intervals, the longer,
+ * + 1 s) before the caller samples. `atMs` undefined = it never followed.
+ */
+export async function lockAndSettle(ctx: TestContext, cfg: TestMasterConfig, ready: (s: DutState) => boolean = () => true, extraMs = 0): Promise<StateWait> {
+  const locked = await waitForState(ctx, (s) => isSlave(s) && s.offsetFromMasterNs !== undefined && ready(s), lockTimeoutMs(cfg.logAnnounceInterval, ctx.session.dutSettings.announceReceiptTimeout.value) + extraMs)
+  if (locked.atMs !== undefined) await ctx.sleep(4 * Math.max(logIntervalToMs(cfg.logSyncInterval), delayRequestMs(ctx)) + 1000)
+  return locked
+}
+
 /** A dataset better than a default-configured DUT under every BMCA variant (priority2 is compared by all of them). */
 export function betterThanDefault(ctx: Pick<TestContext, 'profile'>): Partial<AnnounceDataset> {
   return { grandmasterPriority2: Math.max(0, ctx.profile.priorities.priority2.default.value - 10) }

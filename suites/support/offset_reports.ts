@@ -12,7 +12,7 @@ import type { Check } from '../../harness/verdict/verdict.ts'
 import type { TestContext } from '../../harness/run/context.ts'
 import { formatNs } from '../../harness/time/format.ts'
 import { systemTimeNs } from '../../harness/transport/clocks.ts'
-import { madNs, medianNs, medianStandardErrorNs } from '../../harness/stats/robust.ts'
+import { absNs, madNs, medianNs, medianStandardErrorNs } from '../../harness/stats/robust.ts'
 import { isSlave, type Masters, type StateRead } from './grandmasters.ts'
 
 /** One offsetFromMaster the DUT reported, when it was read, and what it should have been then. */
@@ -58,7 +58,6 @@ export async function sampleOffsets(ctx: TestContext, m: Masters, seconds: numbe
   return out
 }
 
-const abs = (v: bigint) => (v < 0n ? -v : v)
 
 /**
  * The agreement check of one phase: median error against noise + a shrinking spread term.
@@ -74,7 +73,7 @@ export function agreementCheck(label: string, reports: readonly OffsetReport[], 
   const mad = madNs(errors)
   const se = medianStandardErrorNs(errors)
   const tolerance = Number(floorNs) + COVERAGE * se
-  const err = Number(abs(med))
+  const err = Number(absNs(med))
   const base = {
     name,
     measured: err,
@@ -118,7 +117,7 @@ export function changeCheck(label: string, before: readonly OffsetReport[], afte
   const tolerance = Number(floorNs) + COVERAGE * se
   const base = {
     name,
-    measured: Number(abs(change)),
+    measured: Number(absNs(change)),
     unit: 'ns',
     limit: `≤ ${formatNs(BigInt(Math.ceil(tolerance)))} (harness time-error floor + 3 × combined standard error of the two medians)`,
     noise: tolerance,
@@ -128,8 +127,8 @@ export function changeCheck(label: string, before: readonly OffsetReport[], afte
   if (tolerance * 2 >= Number(distinguishNs)) {
     return { ...base, verdict: 'inconclusive', detail: `${detail}; a tolerance this wide cannot tell ${what} (${formatNs(distinguishNs)}) apart` }
   }
-  if (Number(abs(change)) <= tolerance) return { ...base, verdict: 'pass', detail }
-  if (Number(abs(change)) <= tolerance + Number(asymmetryAllowanceNs)) {
+  if (Number(absNs(change)) <= tolerance) return { ...base, verdict: 'pass', detail }
+  if (Number(absNs(change)) <= tolerance + Number(asymmetryAllowanceNs)) {
     return { ...base, verdict: 'inconclusive', detail: `${detail}; within the ${formatNs(asymmetryAllowanceNs)} the lab's software path asymmetry may drift between phases (measured; harness/verdict/lab_allowances.ts)` }
   }
   return { ...base, verdict: 'fail', detail }

@@ -15,9 +15,9 @@ import type { Check } from '../../harness/verdict/verdict.ts'
 import type { Recorder } from '../../harness/recorder/recorder.ts'
 import { formatNs } from '../../harness/time/format.ts'
 import { logIntervalToMs } from '../../harness/time/log_interval.ts'
-import { medianNs } from '../../harness/stats/robust.ts'
+import { absNs, medianNs } from '../../harness/stats/robust.ts'
 import type { DutState } from '../../harness/dut/types.ts'
-import { isSlave, lockTimeoutMs, masterConfig, startMasters, type StateRead, waitForState } from './grandmasters.ts'
+import { isSlave, lockAndSettle, masterConfig, startMasters, type StateRead, waitForState } from './grandmasters.ts'
 import { changeCheck, type OffsetReport, sampleOffsets } from './offset_reports.ts'
 import { neverFollowedCheck } from './state_history.ts'
 import { systemTimeNs } from '../../harness/transport/clocks.ts'
@@ -81,22 +81,23 @@ const STEADY_READS = 8
  */
 async function waitSteady(ctx: TestContext, mechanism: Mechanism, maxMs: number, thresholdNs: bigint, trail: DelayRead[]): Promise<number | undefined> {
   const values: bigint[] = []
-  const t0 = Date.now()
-  while (Date.now() - t0 < maxMs && !ctx.signal.aborted) {
-    const d = dutDelay(await ctx.session.dut.readState().catch(() => undefined), mechanism)
-    if (d !== undefined) {
-      values.push(d)
-      trail.push({ atNs: systemTimeNs(), ns: d })
-    }
-    if (values.length >= 2 * STEADY_READS) {
-      const a = medianNs(values.slice(-2 * STEADY_READS, -STEADY_READS))
-      const b = medianNs(values.slice(-STEADY_READS))
-      if ((a > b ? a - b : b - a) <= thresholdNs) return Date.now() - t0
-    }
-    await ctx.sleep(250)
-  }
-  return undefined
+  const w = await waitForState(ctx, (s) => {
+    const d = dutDelay(s, mechanism)
+    if (d === undefined) return false
+    values.push(d)
+    if (values.length < 2 * STEADY_READS) return false
+    return absNs(medianNs(values.slice(-2 * STEADY_READS, -STEADY_READS)) - medianNs(values.slice(-STEADY_READS))) <= thresholdNs
+  }, maxMs, 250)
+  trail.push(...delayReads(w.history, mechanism))
+  return w.atMs
 }
+
+/** The DUT's delay in each answered read. */
+const delayReads = (history: readonly StateRead[], mechanism: Mechanism): DelayRead[] =>
+  history.flatMap((r) => {
+    const ns = dutDelay(r.state, mechanism)
+    return ns === undefined ? [] : [{ atNs: r.atNs, ns }]
+  })
 
 /** Run the control and the two impaired phases; `amounts` are D and A (ns). */
 export async function acquirePathDelay(ctx: TestContext, mechanism: Mechanism, amounts: { delayNs: bigint; asymmetryNs: bigint; why: string }): Promise<PathDelayData> {
@@ -110,12 +111,10 @@ export async function acquirePathDelay(ctx: TestContext, mechanism: Mechanism, a
   const data: Omit<PathDelayData, 'recorder'> = { mechanism, delayNs: amounts.delayNs, asymmetryNs: amounts.asymmetryNs, amountsWhy: amounts.why, lock: [], locked: false, phases: [] }
   try {
     ctx.step('waiting for the DUT to follow the grandmaster and report its path delay')
-    const locked = await waitForState(ctx, (x) => isSlave(x) && x.offsetFromMasterNs !== undefined && dutDelay(x, mechanism) !== undefined, lockTimeoutMs(cfg.logAnnounceInterval, s.announceReceiptTimeout.value) + 4 * requestMs)
+    const locked = await lockAndSettle(ctx, cfg, (x) => dutDelay(x, mechanism) !== undefined, 4 * requestMs)
     data.lock = locked.history
     data.locked = locked.atMs !== undefined
     if (!data.locked) return { ...data, recorder: m.handle.recorder }
-    // A delay filter (ptp4l: a median of 10) needs several exchanges before the control is steady.
-    await ctx.sleep(4 * Math.max(logIntervalToMs(cfg.logSyncInterval), requestMs) + 1000)
     const phases: { name: string; path: PathDelay }[] = [
       { name: 'control (no emulated delay)', path: { toDutNs: 0n, fromDutNs: 0n } },
       { name: `fixed delay ${formatNs(amounts.delayNs)} each way`, path: { toDutNs: amounts.delayNs, fromDutNs: amounts.delayNs } },
@@ -139,13 +138,10 @@ export async function acquirePathDelay(ctx: TestContext, mechanism: Mechanism, a
         const near = (x: DutState) => {
           const d = dutDelay(x, mechanism)
           const err = d === undefined ? undefined : d - target
-          return err !== undefined && (err < 0n ? -err : err) * 4n <= (delayChange(ph.path) > 0n ? delayChange(ph.path) : 1n)
+          return err !== undefined && absNs(err) * 4n <= (delayChange(ph.path) > 0n ? delayChange(ph.path) : 1n)
         }
         const w = await waitForState(ctx, near, 16 * requestMs + 2000, 250)
-        for (const r of w.history) {
-          const v = dutDelay(r.state, mechanism)
-          if (v !== undefined) trail.push({ atNs: r.atNs, ns: v })
-        }
+        trail.push(...delayReads(w.history, mechanism))
         settledAfterMs = w.atMs
         // A few more exchanges so the offset (which uses the filtered delay) follows too.
         await ctx.sleep(2 * requestMs + 500)
@@ -180,7 +176,6 @@ export function driftNs(reports: readonly OffsetReport[]): bigint {
   return medianNs(reports.slice(h).map(err)) - medianNs(reports.slice(0, h).map(err))
 }
 
-const absBig = (v: bigint) => (v < 0n ? -v : v)
 
 /**
  * How far the DUT's delay moved over the last ~8 s of a phase (the reads while the harness waited,
@@ -214,10 +209,10 @@ function unlessMoving(c: Check, control: readonly OffsetReport[], ph: PathPhase,
   const tol = c.noise
   const dc = driftNs(control)
   const reasons: string[] = []
-  if (Number(absBig(dc)) > tol) reasons.push(`in the control it drifted ${formatNs(dc)} between the halves of its ${SAMPLE_SECONDS} s`)
+  if (Number(absNs(dc)) > tol) reasons.push(`in the control it drifted ${formatNs(dc)} between the halves of its ${SAMPLE_SECONDS} s`)
   const m = recentMove(ph)
-  if (m && Number(absBig(m.movedNs)) * 4 > tol && Number(absBig(m.movedNs)) > 1000 && (m.movedNs > 0n) !== (phaseChange > 0n)) {
-    reasons.push(`the ${what} was still moving towards the expected value (${formatNs(m.movedNs)} over the last ${Number(m.spanNs) / 1e9} s of a ${(ph.waitedMs / 1000).toFixed(1)} s wait and sampling, ${formatNs(absBig(phaseChange))} short)`)
+  if (m && Number(absNs(m.movedNs)) * 4 > tol && Number(absNs(m.movedNs)) > 1000 && (m.movedNs > 0n) !== (phaseChange > 0n)) {
+    reasons.push(`the ${what} was still moving towards the expected value (${formatNs(m.movedNs)} over the last ${Number(m.spanNs) / 1e9} s of a ${(ph.waitedMs / 1000).toFixed(1)} s wait and sampling, ${formatNs(absNs(phaseChange))} short)`)
   }
   if (!reasons.length) return c
   return { ...c, verdict: 'inconclusive', detail: `${c.detail}; not judged, the DUT had not settled: ${reasons.join('; ')}` }

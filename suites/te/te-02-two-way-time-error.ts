@@ -11,7 +11,7 @@
 import { type Check, conformance, formatNs, judgeBound, type Observation, observationFault, observeDutMaster, dutPortOf, testParams, type Profile } from '../kit.ts'
 import { twoWayTimeError } from '../../harness/stats/two_way_time_error.ts'
 import { REFERENCE_CLOCK_TIME_ERROR_NS } from '../../harness/refdut/clock.ts'
-import { MAD_TO_SIGMA } from '../../harness/stats/robust.ts'
+import { absNs, MAD_TO_SIGMA } from '../../harness/stats/robust.ts'
 
 const PARAMS = { limitKey: '' as string, windowSeconds: 0, minSamples: 10 }
 /** A sample further than this many scales above the median |TE| is a suspected stall. */
@@ -64,7 +64,7 @@ export default conformance<{ observation: Observation }>({
     if (ev.session.mode !== 'lab') {
       return { checks: [{ name, measured: null, limit: `≤ ${limit.limit.value} ns`, source: limit.limit.source, verdict: 'not-applicable', detail: 'the harness clock is not a reference traceable to the DUT\'s time on a device' }] }
     }
-    const abs = series.map((s) => (s.teNs < 0n ? -s.teNs : s.teNs))
+    const abs = series.map((s) => absNs(s.teNs))
     const sorted = [...abs].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
     const med = sorted[Math.floor(sorted.length / 2)]!
     const mad = [...abs.map((a) => (a > med ? a - med : med - a))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))[Math.floor(abs.length / 2)]!

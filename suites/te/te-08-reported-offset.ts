@@ -7,10 +7,12 @@
  * 3 standard errors of the median; inconclusive where that reaches half the injected offset or
  * half the correction shift) is suites/support/offset_reports.ts.
  */
-import { conformance, formatNs, isSlave, lockTimeoutMs, masterConfig, startMasters, TimeBase, waitForState, type Recorder, logIntervalToMs } from '../kit.ts'
+import { conformance, formatNs, logIntervalToMs, masterConfig, startMasters, TimeBase, type Recorder } from '../kit.ts'
+import { lockAndSettle } from '../support/grandmasters.ts'
 import type { StateRead } from '../support/grandmasters.ts'
 import { neverFollowedCheck } from '../support/state_history.ts'
 import { agreementCheck, type OffsetReport, sampleOffsets } from '../support/offset_reports.ts'
+import { absNs } from '../../harness/stats/robust.ts'
 
 export type { OffsetReport } from '../support/offset_reports.ts'
 
@@ -27,7 +29,6 @@ export interface ReportedOffsetData {
 }
 
 const PARAMS = { injectedOffsetNs: 1_000_000, correctionShiftNs: 250_000, sampleSeconds: 6 }
-const abs = (v: bigint) => (v < 0n ? -v : v)
 
 export default conformance<ReportedOffsetData>({
   id: 'TE-08',
@@ -54,12 +55,10 @@ export default conformance<ReportedOffsetData>({
     const data: Omit<ReportedOffsetData, 'recorder'> = { injectedOffsetNs: injected, correctionShiftNs: BigInt(p.correctionShiftNs), lock: [], locked: false, plain: [], shifted: [], missedReads: 0 }
     try {
       ctx.step(`grandmaster time base ahead by ${formatNs(injected)}; waiting for the DUT to lock`)
-      const locked = await waitForState(ctx, (s) => isSlave(s) && s.offsetFromMasterNs !== undefined, lockTimeoutMs(cfg.logAnnounceInterval, ctx.session.dutSettings.announceReceiptTimeout.value))
+      const locked = await lockAndSettle(ctx, cfg)
       data.lock = locked.history
       data.locked = locked.atMs !== undefined
       if (data.locked) {
-        // Let the DUT's delay measurement settle (it needs a few Delay_Req exchanges).
-        await ctx.sleep(4 * logIntervalToMs(Math.max(cfg.logSyncInterval, cfg.logMinDelayReqInterval ?? 0)) + 1000)
         ctx.step(`sampling the DUT's offsetFromMaster for ${p.sampleSeconds} s`)
         const plain = await sampleOffsets(ctx, m, p.sampleSeconds)
         ctx.step(`moving ${formatNs(data.correctionShiftNs)} into correctionField`)
@@ -83,8 +82,8 @@ export default conformance<ReportedOffsetData>({
     // Only the lab's noise carries a path asymmetry: on a device the path is the network's, part of what is judged.
     const allowance = ev.noise.pathAsymmetryNs ?? 0n
     const checks = [
-      agreementCheck('injected offset', d.plain, ev.noise.timeErrorFloorNs, abs(d.injectedOffsetNs), 'a DUT reporting 0 or the wrong sign', allowance),
-      agreementCheck('with the offset partly in correctionField', d.shifted, ev.noise.timeErrorFloorNs, abs(d.correctionShiftNs), 'a DUT ignoring correctionField', allowance),
+      agreementCheck('injected offset', d.plain, ev.noise.timeErrorFloorNs, absNs(d.injectedOffsetNs), 'a DUT reporting 0 or the wrong sign', allowance),
+      agreementCheck('with the offset partly in correctionField', d.shifted, ev.noise.timeErrorFloorNs, absNs(d.correctionShiftNs), 'a DUT ignoring correctionField', allowance),
     ]
     return {
       checks,

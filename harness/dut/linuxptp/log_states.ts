@@ -18,6 +18,10 @@ const TRANSITION = /\bport (\d+): ([A-Z_]+) to ([A-Z_]+) on\b/
 // clock.c: "selected best master clock X", or "selected local clock X as best master" (itself).
 const BEST_MASTER = /^\S*?\[(\d+)\.(\d{3})\]: .*\bselected (?:best master|local) clock ([0-9a-f]{6}\.[0-9a-f]{4}\.[0-9a-f]{6})/
 const TIMED_TRANSITION = /^\S*?\[(\d+)\.(\d{3})\]: .*\bport (\d+): ([A-Z_]+) to ([A-Z_]+) on (\S+)/
+const LOG_RESOLUTION_NS = 1_000_000n
+
+/** A `[s.ms]` stamp (ptp4l's CLOCK_MONOTONIC) on the timestamp clock (CLOCK_REALTIME). */
+const stampNs = (s: string, ms: string, realtimeMinusMonotonicNs: bigint) => BigInt(s) * 1_000_000_000n + BigInt(ms) * LOG_RESOLUTION_NS + realtimeMinusMonotonicNs
 
 /** ptp4l's names (ps_str) to IEEE 1588 port states; GRAND_MASTER is a MASTER port of a grandmaster. */
 const NAMES: Record<string, PortStateName> = {
@@ -55,8 +59,7 @@ export function portTransitionsFromLog(log: string, realtimeMinusMonotonicNs: bi
     const from = NAMES[m[4]!]
     const to = NAMES[m[5]!]
     if (port === 0 || !from || !to) continue
-    const monoNs = BigInt(m[1]!) * 1_000_000_000n + BigInt(m[2]!) * 1_000_000n
-    out.push({ atNs: monoNs + realtimeMinusMonotonicNs, resolutionNs: 1_000_000n, port, from, to, event: m[6]! })
+    out.push({ atNs: stampNs(m[1]!, m[2]!, realtimeMinusMonotonicNs), resolutionNs: LOG_RESOLUTION_NS, port, from, to, event: m[6]! })
   }
   return out
 }
@@ -67,7 +70,7 @@ export function bestMasterChangesFromLog(log: string, realtimeMinusMonotonicNs: 
   for (const line of log.split('\n')) {
     const m = BEST_MASTER.exec(line)
     if (!m) continue
-    out.push({ atNs: BigInt(m[1]!) * 1_000_000_000n + BigInt(m[2]!) * 1_000_000n + realtimeMinusMonotonicNs, resolutionNs: 1_000_000n, clockIdentity: m[3]! })
+    out.push({ atNs: stampNs(m[1]!, m[2]!, realtimeMinusMonotonicNs), resolutionNs: LOG_RESOLUTION_NS, clockIdentity: m[3]! })
   }
   return out
 }

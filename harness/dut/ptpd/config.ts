@@ -20,7 +20,8 @@ import type { DutOptions, DutRole } from '../types.ts'
 export interface PtpdConfigEntry {
   key: string
   value: string
-  layer: 'setting' | 'role' | 'option'
+  /** setting: a run setting; role: the run's role/transport; lab: the lab's own choice; option: --dut-option. */
+  layer: 'setting' | 'role' | 'lab' | 'option'
   why: string
 }
 
@@ -112,6 +113,15 @@ const TRANSPORT: Partial<Record<TransportName, string>> = { udp4: 'ipv4', l2: 'e
 
 export const PTPD_ROLES: DutRole[] = ['master', 'slave', 'auto']
 export const PTPD_TRANSPORTS: TransportName[] = ['udp4', 'l2']
+
+/**
+ * ptpd's one-way delay filter (servo:delayfilter_stiffness s) is an IIR filter whose weight
+ * ramps to 1/2^s (src/dep/servo.c updateDelay): ptpd's default 6 follows a step in the path
+ * delay with a time constant of 64 exchanges, so E2E-02/P2P-02's 500 µs step was still moving
+ * ~7 µs/s after 28 s (12 → 115 → 251 → 347 µs) and both ended inconclusive. The lab runs 2
+ * (4 exchanges: 98 % of a step in 16), within what the tests wait; a --dut-option still wins.
+ */
+export const PTPD_LAB_DELAY_FILTER_STIFFNESS = 2
 
 /** clockClass 255 is slave-only in 1588 (and forces ptpd's slave_only); 1..127 never become slave. */
 const SLAVE_ONLY_CLOCK_CLASS = 255
@@ -229,6 +239,8 @@ export function generatePtpdConfig(input: PtpdConfigInput): PtpdConfig {
   set('ptpengine:transport', transport, 'role', `transport ${input.transport} chosen for this run`)
   set('ptpengine:delay_mechanism', input.delayMechanism, 'role', 'delay mechanism chosen for this run')
   if (p.sdo.majorSdoId.value === 1 && input.transport === 'l2') set('ptpengine:dot2as', true, 'setting', `sdo.majorSdoId 1 (${p.sdo.majorSdoId.source})`)
+
+  set('servo:delayfilter_stiffness', PTPD_LAB_DELAY_FILTER_STIFFNESS, 'lab', `the lab's delay filter: a time constant of ${2 ** PTPD_LAB_DELAY_FILTER_STIFFNESS} exchanges instead of ptpd's 64, so a path-delay step settles within the tests' waits`)
 
   for (const [key, value] of Object.entries(options)) {
     if (!SETTING_NAMES.has(key)) set(key, value, 'option', 'pass-through option')

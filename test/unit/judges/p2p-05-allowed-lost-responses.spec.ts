@@ -76,7 +76,7 @@ test.group('judge P2P-05 allowedLostResponses', () => {
     for (const f of late) shifted.record({ ...f, timestampNs: f.timestampNs! - (d.resumedAtNs! - d.silencedAtNs!), findings: f.findings, ...(f.message ? { message: f.message } : {}) })
     const c = judge({ ...d, recorder: shifted })
     assert.equal(c[1]!.verdict, 'fail')
-    assert.include(c[1]!.detail!, `went on after ${d.allowed + 1}`)
+    assert.include(c[1]!.detail!, `went on beyond ${d.allowed + 2}`)
   })
 
   test('fault: a DUT that does not resume when answered again fails', ({ assert }) => {

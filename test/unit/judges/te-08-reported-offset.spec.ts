@@ -73,7 +73,7 @@ test.group('judge TE-08 reported offset', () => {
     assert.equal(r[0]!.measured, 3)
   })
 
-  test('a 17 µs bias (the lab\'s software path asymmetry) beyond a 7 µs floor is inconclusive where the noise allows a path asymmetry, naming it; a DUT ignoring correctionField (250 µs) still fails', ({ assert }) => {
+  test('a 17 µs bias beyond a 7 µs floor (within the lab\'s 10 µs path asymmetry allowance) is inconclusive where the noise allows a path asymmetry, naming it; a DUT ignoring correctionField (250 µs) still fails', ({ assert }) => {
     const biased = (e: bigint) => e + 17_000n
     const labNoise: HarnessNoise = { ns: 2_000n, timeErrorFloorNs: 7_000n, method: 'unit test', pathAsymmetryNs: LAB_PATH_ASYMMETRY_NS }
     const judged = TE08.judge(evidence(reports(17, biased, 2_000), reports(17, honest, 2_000), true, labNoise), e2e).checks

@@ -207,6 +207,14 @@ test.group('dut / ptpd configuration from the DUT settings', () => {
     assert.isUndefined(value(gen(), 'ptpengine:log_delayreq_interval_max'))
   })
 
+  test('the lab\'s delay filter: stiffness 2 (a 4-exchange time constant), which a --dut-option overrides', ({ assert }) => {
+    const c = gen()
+    const e = c.entries.find((x) => x.key === 'servo:delayfilter_stiffness')
+    assert.equal(e?.value, '2')
+    assert.equal(e?.layer, 'lab')
+    assert.equal(value(gen({ options: { 'servo:delayfilter_stiffness': 6 } }), 'servo:delayfilter_stiffness'), '6')
+  })
+
   test('options: ptpd section:key passes through; safety, run-setting and unknown keys are refused', ({ assert }) => {
     assert.equal(value(gen({ options: { 'ptpengine:ip_dscp': 46 } }), 'ptpengine:ip_dscp'), '46')
     for (const key of ['clock:no_adjust', 'clock:no_reset', 'global:lock_file', 'global:status_file']) {

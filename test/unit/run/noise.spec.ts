@@ -30,6 +30,15 @@ test.group('harness noise from latencies', () => {
     assert.isAbove(Number(clean.ns), 2_000, 'uniform ±3 µs jitter gives a 3σ of several µs')
   })
 
+  test('the tail (the ± of an extreme) is how late the slowest probe came after the median, stalls included', ({ assert }) => {
+    const lat = [...Array.from({ length: 99 }, () => 5_000n), 45_000n]
+    const n = noiseFromLatencies(lat, describe)
+    assert.equal(n.tailNs, 40_000n)
+    assert.equal(n.stalls, 1)
+    assert.isBelow(Number(n.ns), 2_000, 'the per-timestamp ± leaves the stall out')
+    assert.equal(noiseFromLatencies(Array.from({ length: 50 }, () => 10_000n), describe).tailNs, 1000n, 'never below the per-timestamp ±')
+  })
+
   test('never claims better than 1 µs', ({ assert }) => {
     assert.equal(noiseFromLatencies(Array.from({ length: 50 }, () => 10_000n), describe).ns, 1000n)
   })

@@ -83,6 +83,19 @@ test.group('stats / Delay_Req spacing', () => {
     }
   })
 
+  test('a largest interval just above 2T (ptp4l drew 2T and woke 25.6 µs late: run 3 of 10, 2026-12-07) is inconclusive within the timestamp tail, a FAIL beyond it', ({ assert }) => {
+    const T = logIntervalToNs(0)
+    const over = (ns: bigint) => [...uniform(2, DELAY_REQ_SAMPLES['uniform-0-2x'] - 1, T), 2n * T + ns]
+    const largest = (c: ReturnType<typeof scoreDelayReqSpacing>) => c.find((x) => x.name.includes('largest'))!
+    // That run's test: ±4.1 µs per timestamp; 16 of 100 probes stalled beyond 17 µs.
+    const undecided = largest(scoreDelayReqSpacing(over(25_575n), T, uniformRule(), 4_059n, 40_000n))
+    assert.equal(undecided.verdict, 'inconclusive', JSON.stringify(undecided))
+    assert.include(undecided.detail!, 'the latest one timestamp was seen')
+    assert.equal(undecided.noise, 40_000)
+    assert.equal(largest(scoreDelayReqSpacing(over(25_575n), T, uniformRule(), 4_059n)).verdict, 'fail', 'with only the per-timestamp ± known, the old judgement')
+    assert.equal(largest(scoreDelayReqSpacing(over(200_000n), T, uniformRule(), 4_059n, 40_000n)).verdict, 'fail', 'an interval 200 µs over 2T is beyond any timestamp seen')
+  })
+
   test('uniform (0, 2T] spacing fails the G.8275.1 ±30 % rule', ({ assert }) => {
     const checks = scoreDelayReqSpacing(uniform(7, 400, T8), T8, pctRule(30), 10_000n)
     assert.equal(combineChecks(checks), 'fail')
