@@ -207,10 +207,10 @@ test.group('dut / ptpd configuration from the DUT settings', () => {
     assert.isUndefined(value(gen(), 'ptpengine:log_delayreq_interval_max'))
   })
 
-  test('the lab\'s delay filter: stiffness 2 (a 4-exchange time constant), which a --dut-option overrides', ({ assert }) => {
+  test('the lab\'s delay filter: stiffness 1 (the error halves with each exchange), which a --dut-option overrides', ({ assert }) => {
     const c = gen()
     const e = c.entries.find((x) => x.key === 'servo:delayfilter_stiffness')
-    assert.equal(e?.value, '2')
+    assert.equal(e?.value, '1')
     assert.equal(e?.layer, 'lab')
     assert.equal(value(gen({ options: { 'servo:delayfilter_stiffness': 6 } }), 'servo:delayfilter_stiffness'), '6')
   })
