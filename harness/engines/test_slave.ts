@@ -91,6 +91,12 @@ export interface TestSlaveConfig {
    * 802.1AS-2020 11.2.19).
    */
   acceptAnyPdelayResponse?: boolean
+  /**
+   * Await answers to the latest Pdelay_Req only, as an 802.1AS requester does (2020 Figure 11-9:
+   * a new request abandons the previous one), so a response later than the next request is not
+   * an answer. Default false: the harness's own requester takes a late answer and measures it.
+   */
+  onlyLatestPdelay?: boolean
 }
 
 /** One Sync (with its Follow_Up when two-step) from the master. */
@@ -446,6 +452,10 @@ export class TestSlave implements Engine {
     this.pdelayReqSeq = (this.pdelayReqSeq + 1) & 0xffff
     const logMessageInterval = this.cfg.pdelayReqLogMessageInterval === 'current' ? (this.cfg.logMinPdelayReqInterval ?? 0) : LOG_MESSAGE_INTERVAL_UNSPECIFIED
     const msg = buildPdelayReqMessage(this.header, { sequenceId: seq, logMessageInterval }, ts(at))
+    if (this.cfg.onlyLatestPdelay) {
+      this.pdelays.clear()
+      this.pdelayT3.clear()
+    }
     this.pdelays.set(seq, { responses: 0 })
     if (this.pdelays.size > 64) this.pdelays.delete(this.pdelays.keys().next().value!)
     return this.emit({ message: msg, at, mutations: [], role: 'original' }, 'Pdelay_Req', 'Pdelay_Req', seq, { kind: 'pdelay' })

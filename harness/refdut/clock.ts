@@ -28,7 +28,7 @@ import type { DutSettings } from '../dut/settings.ts'
 import type { DutState, PortStateName } from '../dut/types.ts'
 import { normalizeClockIdentity } from '../codec/clock_identity.ts'
 import { TestMaster } from '../engines/test_master.ts'
-import { TestSlave } from '../engines/test_slave.ts'
+import { type PdelayExchange, TestSlave } from '../engines/test_slave.ts'
 import { testMasterConfigFromProfile, testSlaveConfigFromProfile, profileHeader } from '../engines/from_profile.ts'
 import type { MutationRule } from '../engines/mutations.ts'
 import { samePortIdentity } from '../engines/message_factory.ts'
@@ -119,6 +119,8 @@ export interface ReferenceBehaviour {
   asCapableBeforeRateRatio?: boolean
   /** A Pdelay_Resp with a wrong requestingPortIdentity or sequenceId is taken as the answer (P2P-03). */
   acceptsInvalidPdelayResponses?: boolean
+  /** A Pdelay_Resp arriving after the next Pdelay_Req still completes its (abandoned) exchange (P2P-03). */
+  acceptsLatePdelayResponses?: boolean
   /** A Pdelay_Req answered by more than one responder counts as answered, not lost (P2P-03). */
   ignoresMultiplePdelayResponses?: boolean
   /** asCapable ignores neighborPropDelayThresh: a master port sends Sync over any link delay (P2P-04). */
@@ -273,6 +275,8 @@ export class ReferenceClock implements Engine {
       seed: cfg.seed ?? 1,
       maxSamples: 1000,
       ...(this.b.acceptsInvalidPdelayResponses ? { acceptAnyPdelayResponse: true } : {}),
+      // An 802.1AS requester awaits its latest Pdelay_Req only: a later answer is a lost one.
+      onlyLatestPdelay: !this.b.acceptsLatePdelayResponses,
       ...lead,
     }))
 
@@ -450,6 +454,11 @@ export class ReferenceClock implements Engine {
     this.calibrate(now)
     out.push(...this.gateAsCapable(now))
     return out
+  }
+
+  /** The peer-delay exchanges measured (the latest 1000), for the process's diagnostics. */
+  get pdelayExchanges(): readonly PdelayExchange[] {
+    return this.slave.pdelayExchanges
   }
 
   /** neighborRateRatio is measured once two exchanges with the same responder completed (802.1AS-2020 11.2.19.3.3). */

@@ -5,6 +5,7 @@
  */
 import { FLAG_CURRENT_UTC_OFFSET_VALID, FLAG_PTP_TIMESCALE, FLAG_UNICAST } from '../codec/constants.ts'
 import type { Profile } from '../profiles/types.ts'
+import { asCapableRule } from '../profiles/as_capable.ts'
 import { CURRENT_TAI_MINUS_UTC } from '../time/utc_offset.ts'
 import type { ReferenceBehaviour, ReferenceClockConfig } from './clock.ts'
 
@@ -31,7 +32,6 @@ const requiresTlv = (message: 'Announce' | 'Follow_Up', tlv: string) => (p: Prof
 const e2e = (p: Profile): true | string => (p.delayMechanism.allowed.includes('E2E') && p.delayMechanism.default === 'E2E' ? true : `profile ${p.id} does not run the delay request-response mechanism`)
 const p2p = (p: Profile): true | string => (p.delayMechanism.default === 'P2P' ? true : `profile ${p.id} does not run the peer-delay mechanism`)
 const syncTimeout = (p: Profile): true | string => (p.timeouts.syncReceiptTimeout ? true : `profile ${p.id} has no syncReceiptTimeout`)
-const asCapable = (p: Profile): true | string => (p.peerDelay?.asCapableRequired && p.peerDelay.allowedLostResponses ? true : `profile ${p.id} has no allowedLostResponses rule`)
 const management = (p: Profile): true | string => (p.unusedMessages.some((u) => u.message === 'Management') ? `profile ${p.id} does not use PTP management` : true)
 
 /**
@@ -175,28 +175,35 @@ export const FAULTS: Fault[] = [
     id: 'lost-responses-early',
     title: 'asCapable is dropped after allowedLostResponses − 8 lost Pdelay responses (1 of 9 under 802.1AS-2020)',
     targets: ['P2P-05'],
-    appliesTo: asCapable,
+    appliesTo: asCapableRule,
     apply: with_(() => ({ allowedLostResponsesDelta: -8 })),
   },
   {
     id: 'invalid-pdelay-responses-accepted',
     title: 'a Pdelay_Resp with a wrong requestingPortIdentity or sequenceId is taken as the answer to the latest Pdelay_Req',
     targets: ['P2P-03'],
-    appliesTo: asCapable,
+    appliesTo: asCapableRule,
     apply: with_(() => ({ acceptsInvalidPdelayResponses: true })),
+  },
+  {
+    id: 'late-pdelay-responses-accepted',
+    title: 'a Pdelay_Resp arriving after the next Pdelay_Req still completes the abandoned exchange',
+    targets: ['P2P-03'],
+    appliesTo: asCapableRule,
+    apply: with_(() => ({ acceptsLatePdelayResponses: true })),
   },
   {
     id: 'multiple-pdelay-responses-ignored',
     title: 'a Pdelay_Req answered by two responders counts as answered (asCapable stays TRUE)',
     targets: ['P2P-03'],
-    appliesTo: asCapable,
+    appliesTo: asCapableRule,
     apply: with_(() => ({ ignoresMultiplePdelayResponses: true })),
   },
   {
     id: 'ascapable-before-rate-ratio',
     title: 'asCapable (and Sync) after one Pdelay exchange, before neighborRateRatio can be measured',
     targets: ['P2P-06'],
-    appliesTo: asCapable,
+    appliesTo: asCapableRule,
     apply: with_(() => ({ asCapableBeforeRateRatio: true })),
   },
   {

@@ -26,6 +26,8 @@ export interface Evidence {
   json?: string
   /** SVG plots, relative to the results folder. */
   plots?: { name: string; file: string }[]
+  /** The DUT's own log lines written during the test (a DUT the harness started), relative to the results folder. */
+  dutLog?: string
 }
 
 export interface TestResult extends TestIdentity {

@@ -12,6 +12,7 @@ import { type ConformanceTest, profileApplies, testParams } from './definition.t
 import { resultBus } from '../results/result_bus.ts'
 import { EVIDENCE_FORMAT, type Evidence, sessionFacts } from './evidence.ts'
 import { encodeEvidence } from './evidence_codec.ts'
+import { logDuring } from './dut_log.ts'
 import { Recorder } from '../recorder/recorder.ts'
 import { recordingToPcapng } from '../recorder/pcapng_export.ts'
 import type { Session } from './session_types.ts'
@@ -184,8 +185,14 @@ export async function executeTest(def: ConformanceTest, o: ExecuteOptions): Prom
     }
   }
 
+  const dutLogBefore = await o.session.dut.logs().catch(() => '')
+  const storeDutLog = async () => {
+    const text = logDuring(dutLogBefore, await o.session.dut.logs().catch(() => ''))
+    if (text.trim()) evidence.dutLog = o.writer.evidence(`${o.profile.id}.${def.id}.dut.log`, text)
+  }
   try {
     const data = await def.acquire(ctx)
+    await storeDutLog()
     const dutExit = o.session.dutExit?.()
     const ev = envelope(data, dutExit ? { dutExit } : {})
     store(ev)
@@ -195,6 +202,7 @@ export async function executeTest(def: ConformanceTest, o: ExecuteOptions): Prom
     const message = err instanceof Error ? err.message : String(err)
     // The DUT died under the test: that is the DUT's failure, not the harness's.
     const dutExit = interrupted ? undefined : o.session.dutExit?.()
+    await storeDutLog()
     if (dutExit) {
       steps.push({ atMs: Date.now() - started, text: `the DUT exited (${dutExit.signal ?? `code ${dutExit.code}`}); the test broke off: ${message}` })
       const ev = envelope(null, { dutExit, acquisitionError: message })

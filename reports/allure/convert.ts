@@ -232,6 +232,11 @@ export function toAllureResult(r: TestResult, opts: ConvertOptions): ConvertedRe
       warnings.push(`plot ${p.file} is listed but was not found`)
     }
   }
+  if (r.evidence?.dutLog) {
+    const path = resolveEvidence(opts.outDir, r.evidence.dutLog, exists)
+    if (path) attach({ source: `${uuid}-dut-log-attachment.txt`, name: 'DUT log during the test', contentType: ContentType.TEXT, fromPath: path })
+    else warnings.push(`DUT log ${r.evidence.dutLog} is listed but was not found`)
+  }
   if (opts.plots !== false) {
     for (const p of plotsFromMeasurements(r.measurements)) {
       attach({ source: `${uuid}-gen-${p.slug}-attachment.svg`, name: p.name, contentType: ContentType.SVG, content: Buffer.from(p.svg) })

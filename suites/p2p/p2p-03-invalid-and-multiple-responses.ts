@@ -1,12 +1,13 @@
 /**
  * P2P-03 — invalid and multiple Pdelay responses (802.1AS): the DUT, a master alone on its link,
  * sends Sync while its link partner answers its Pdelay_Req. Then, in turn, the partner answers
- * with a wrong requestingPortIdentity (the DUT's clock, another port), then with a wrong
- * sequenceId, each followed by correct answers again; last, a second responder answers every
- * request as well.
+ * with a wrong requestingPortIdentity (the DUT's clock, another port), with a wrong sequenceId,
+ * and 1.5 intervals late (after the next request), each followed by correct answers again;
+ * last, a second responder answers every request as well.
  *
  * A requester takes a response only when both fields match its request (802.1AS-2020 11.2.19.3,
- * Figure 11-9; 1588-2019 11.4.2): an invalid answer is a lost response, so Sync must stop after
+ * Figure 11-9; 1588-2019 11.4.2), and a new request abandons the previous one (Figure 11-9), so
+ * an invalid or late answer is a lost response: Sync must stop after
  * allowedLostResponses + 1 of them, as in P2P-05, and resume once answers are valid again. A
  * second Pdelay_Resp to one request sends the requester to RESET (Figure 11-9), so a link with
  * two responders is not asCapable either: Sync must stop by allowedLostResponses + 2 such
@@ -17,11 +18,14 @@
 import type { PortIdentity } from '../../harness/codec/types.ts'
 import { type Check, conformance, logIntervalToNs, type MutationRule, type Recorder, TestMaster } from '../kit.ts'
 import { systemTimeNs } from '../../harness/transport/clocks.ts'
-import { noSyncAsMaster, startAloneAsMaster, type AloneStart } from '../support/alone_as_master.ts'
+import { dutPortFromPdelayReq, noSyncAsMaster, startAloneAsMaster, type AloneStart } from '../support/alone_as_master.ts'
 import { masterConfig } from '../support/grandmasters.ts'
-import { inbound, RESUME_EXCHANGES, syncResumesCheck, syncStopsCheck, waitForResumedSync } from '../support/lost_responses.ts'
+import { inbound, RESUME_EXCHANGES, syncResumesCheck, syncStopsCheck, waitForResumedSync, lostResponseSettings } from '../support/lost_responses.ts'
+import { asCapableRule } from '../../harness/profiles/as_capable.ts'
 
-export type ResponseFault = 'requestingPortIdentity' | 'sequenceId' | 'multiple'
+export type ResponseFault = 'requestingPortIdentity' | 'sequenceId' | 'late' | 'multiple'
+/** The faults the link partner itself commits (the last phase adds a second responder instead). */
+export type AnswerFault = Exclude<ResponseFault, 'multiple'>
 
 export interface ResponsePhase {
   fault: ResponseFault
@@ -50,12 +54,18 @@ const SECOND_PEER_IDENTITY = 9
 const DESCRIBE: Record<ResponseFault, string> = {
   requestingPortIdentity: 'answered with a wrong requestingPortIdentity',
   sequenceId: 'answered with a wrong sequenceId',
+  late: 'answered after the next request',
   multiple: 'answered by two responders',
 }
 
-/** The link peer's rules for an invalid-answer phase. */
-export function invalidAnswerRules(fault: 'requestingPortIdentity' | 'sequenceId', dutPort: PortIdentity): MutationRule[] {
+/** How late a late answer is, in Pdelay_Req intervals: after the next request, well before the one after. */
+const LATE_INTERVALS = 1.5
+
+/** The link peer's rules for an invalid-answer phase (`intervalNs`: the DUT's Pdelay_Req interval). */
+export function invalidAnswerRules(fault: AnswerFault, dutPort: PortIdentity, intervalNs: bigint): MutationRule[] {
   const types = ['Pdelay_Resp', 'Pdelay_Resp_Follow_Up'] as const
+  // The Follow_Up goes out on its Pdelay_Resp's TX timestamp: delaying the response delays both.
+  if (fault === 'late') return [{ id: 'late-answer', messageTypes: ['Pdelay_Resp'], mutation: { kind: 'delay', ns: (intervalNs * BigInt(LATE_INTERVALS * 10)) / 10n } }]
   if (fault === 'sequenceId') return [{ id: 'wrong-sequence-id', messageTypes: [...types], mutation: { kind: 'sequenceId', delta: 0x100 } }]
   const portNumber = dutPort.portNumber === 1 ? 2 : 1
   return [{ id: 'wrong-requesting-port', messageTypes: [...types], mutation: { kind: 'fields', overrides: { requestingPortIdentity: { clockIdentity: dutPort.clockIdentity, portNumber } } } }]
@@ -65,7 +75,7 @@ export function judgeFaultyResponses(d: FaultyResponsesData): Check[] {
   const n = d.allowed
   const T = logIntervalToNs(d.logPdelayReqInterval)
   const checks: Check[] = []
-  const faults: ResponseFault[] = ['requestingPortIdentity', 'sequenceId', 'multiple']
+  const faults: ResponseFault[] = ['requestingPortIdentity', 'sequenceId', 'late', 'multiple']
   for (const fault of faults) {
     const ph = d.phases.find((p) => p.fault === fault)
     const multiple = fault === 'multiple'
@@ -101,19 +111,15 @@ export default conformance<FaultyResponsesData>({
   tags: ['active', 'p2p', 'gptp', 'impairment'],
   severity: 'critical',
   fixture: 'dut-master',
-  // Start ~5 s; each invalid phase (N + 5) Pdelay intervals + 1 s and up to 16 intervals to resume; the multiple phase (N + 5) + 1 s.
-  estimatedSeconds: 60,
+  // Start ~5 s; each of 3 invalid-answer phases (N + 5) Pdelay intervals + 1 s, then until Sync resumes (~3 s); the two-responder phase (N + 5) + 1 s.
+  estimatedSeconds: 75,
   criteria: {
-    pass: 'answered with a wrong requestingPortIdentity, then with a wrong sequenceId, the DUT sends Sync until N + 1 such answers (N + 1 or N + 2 requests before its last Sync, N = allowedLostResponses) and resumes within 16 intervals of valid answers; answered by two responders, its Sync stops by the (N + 2)th such request (at once is conformant)',
-    fail: 'the DUT takes an invalid answer as valid (Sync goes on), drops asCapable before N + 1 invalid answers, does not resume, or keeps sending Sync on a link with two responders',
+    pass: 'answered with a wrong requestingPortIdentity, with a wrong sequenceId, then after its next request, the DUT sends Sync until N + 1 such answers (N + 1 or N + 2 requests before its last Sync, N = allowedLostResponses) and resumes within 16 intervals of valid answers; answered by two responders, its Sync stops by the (N + 2)th such request (at once is conformant)',
+    fail: 'the DUT takes an invalid or late answer as valid (Sync goes on), drops asCapable before N + 1 invalid answers, does not resume, or keeps sending Sync on a link with two responders',
   },
-  appliesTo: (p) => (p.peerDelay?.asCapableRequired && p.peerDelay.allowedLostResponses ? true : `profile ${p.id} has no allowedLostResponses rule`),
+  appliesTo: asCapableRule,
   async acquire(ctx) {
-    const s = ctx.session.dutSettings
-    const allowed = s.allowedLostResponses?.value
-    if (allowed === undefined) throw new Error('the DUT settings hold no allowedLostResponses although the profile defines one')
-    const interval = s.intervals.pdelayReq.value
-    const intervalMs = Number(logIntervalToNs(interval) / 1_000_000n)
+    const { allowed, logPdelayReqInterval: interval, intervalMs } = lostResponseSettings(ctx)
     const second = new TestMaster(masterConfig(ctx, { name: 'second-peer', identity: SECOND_PEER_IDENTITY, extra: { sendAnnounce: false, sendSync: false, delayMechanism: 'P2P' } }))
     second.silence({ announce: false, sync: false, answers: true })
     const { handle, group, ...start } = await startAloneAsMaster(ctx, 'p2p-03', [second])
@@ -124,13 +130,11 @@ export default conformance<FaultyResponsesData>({
     try {
       if (data.firstSyncNs === undefined) return { ...data, recorder: handle.recorder }
       await ctx.sleep(2000)
-      const req = handle.recorder.frames.find((f) => f.direction === 'in' && f.message?.type === 'Pdelay_Req')
-      if (!req?.message) throw new Error('the DUT sent Sync but no Pdelay_Req was recorded')
-      const dutPort = req.message.header.sourcePortIdentity
+      const dutPort = dutPortFromPdelayReq(handle.recorder)
       data.dutPort = dutPort
-      for (const fault of ['requestingPortIdentity', 'sequenceId'] as const) {
-        ctx.step(`the link partner answers every Pdelay_Req with a wrong ${fault} (allowedLostResponses ${allowed})`)
-        control('link-peer', (p) => p.setMutations(invalidAnswerRules(fault, dutPort)))
+      for (const fault of ['requestingPortIdentity', 'sequenceId', 'late'] as const) {
+        ctx.step(`every Pdelay_Req ${DESCRIBE[fault]} (allowedLostResponses ${allowed})`)
+        control('link-peer', (p) => p.setMutations(invalidAnswerRules(fault, dutPort, logIntervalToNs(interval))))
         const fromNs = systemTimeNs()
         await ctx.sleep(phaseMs)
         control('link-peer', (p) => p.setMutations([]))

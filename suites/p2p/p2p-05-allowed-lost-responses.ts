@@ -9,10 +9,11 @@
  * DUT's (DutSettings.allowedLostResponses: configured, else the implementation's default),
  * itself checked against the profile's.
  */
-import { type Check, conformance, describeSetting, logIntervalToNs, type Recorder, TestMaster } from '../kit.ts'
+import { type Check, conformance, describeSetting, type Recorder, TestMaster } from '../kit.ts'
 import { systemTimeNs } from '../../harness/transport/clocks.ts'
 import { noSyncAsMaster, startAloneAsMaster, type AloneStart } from '../support/alone_as_master.ts'
-import { RESUME_EXCHANGES, syncResumesCheck, syncStopsCheck } from '../support/lost_responses.ts'
+import { RESUME_EXCHANGES, syncResumesCheck, syncStopsCheck, lostResponseSettings } from '../support/lost_responses.ts'
+import { asCapableRule } from '../../harness/profiles/as_capable.ts'
 
 export interface LostResponsesData extends AloneStart {
   allowed: number
@@ -51,13 +52,9 @@ export default conformance<LostResponsesData>({
     pass: "the DUT's allowedLostResponses N is the profile's; with its Pdelay_Req unanswered it still sends Sync until N + 1 responses are lost (N + 1 or N + 2 unanswered requests before its last Sync), then none; answered again, Sync resumes within 16 intervals",
     fail: 'N is not the profile\'s, or Sync stops after fewer lost responses, goes on after more, or does not resume',
   },
-  appliesTo: (p) => (p.peerDelay?.asCapableRequired && p.peerDelay.allowedLostResponses ? true : `profile ${p.id} has no allowedLostResponses rule`),
+  appliesTo: asCapableRule,
   async acquire(ctx) {
-    const s = ctx.session.dutSettings
-    const allowed = s.allowedLostResponses?.value
-    if (allowed === undefined) throw new Error('the DUT settings hold no allowedLostResponses although the profile defines one')
-    const interval = s.intervals.pdelayReq.value
-    const intervalMs = Number(logIntervalToNs(interval) / 1_000_000n)
+    const { allowed, logPdelayReqInterval: interval, intervalMs } = lostResponseSettings(ctx)
     const { handle, group, ...start } = await startAloneAsMaster(ctx, 'p2p-05')
     const data: LostResponsesData = { allowed, logPdelayReqInterval: interval, ...start }
     const peer = (fn: (p: TestMaster, now: bigint) => void | ReturnType<TestMaster['resume']>) => handle.driver.invoke((now) => group.control<TestMaster>('link-peer', (p) => fn(p, now) ?? []))

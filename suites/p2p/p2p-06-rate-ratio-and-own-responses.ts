@@ -12,8 +12,9 @@
 import type { PortIdentity } from '../../harness/codec/types.ts'
 import { type Check, conformance, formatNs, logIntervalToNs, type MutationRule, type Recorder, type RecordedFrame, TestMaster } from '../kit.ts'
 import { systemTimeNs } from '../../harness/transport/clocks.ts'
-import { noSyncAsMaster, startAloneAsMaster, type AloneStart } from '../support/alone_as_master.ts'
-import { inbound, syncResumesCheck, syncStopsCheck, waitForResumedSync } from '../support/lost_responses.ts'
+import { dutPortFromPdelayReq, noSyncAsMaster, startAloneAsMaster, type AloneStart } from '../support/alone_as_master.ts'
+import { inbound, syncResumesCheck, syncStopsCheck, waitForResumedSync, lostResponseSettings } from '../support/lost_responses.ts'
+import { asCapableRule } from '../../harness/profiles/as_capable.ts'
 
 export interface RateRatioData extends AloneStart {
   allowed: number
@@ -81,14 +82,11 @@ export default conformance<RateRatioData>({
     pass: 'restarted with its Pdelay_Req unanswered until it has left LISTENING, the DUT sends its first Sync only after 2 completed Pdelay exchanges; answered under its own clockIdentity it sends Sync until N + 1 such answers (N + 1 or N + 2 requests before its last Sync, N = allowedLostResponses) and resumes within 16 intervals of valid answers',
     fail: 'Sync before 2 exchanges completed, a response from its own clockIdentity taken as an answer (Sync goes on), asCapable dropped early, or no resumption',
   },
-  appliesTo: (p) => (p.peerDelay?.asCapableRequired && p.peerDelay.allowedLostResponses ? true : `profile ${p.id} has no allowedLostResponses rule`),
+  appliesTo: asCapableRule,
   async acquire(ctx) {
-    const s = ctx.session.dutSettings
-    const allowed = s.allowedLostResponses?.value
-    if (allowed === undefined) throw new Error('the DUT settings hold no allowedLostResponses although the profile defines one')
-    const interval = s.intervals.pdelayReq.value
-    const intervalMs = Number(logIntervalToNs(interval) / 1_000_000n)
+    const { allowed, logPdelayReqInterval: interval, intervalMs } = lostResponseSettings(ctx)
     // Unanswered until the DUT has left LISTENING (announce receipt timeout + 2 s): its first answers then decide asCapable.
+    const s = ctx.session.dutSettings
     const listenMs = s.announceReceiptTimeout.value * Number(logIntervalToNs(s.intervals.announce.value) / 1_000_000n) + 2000
     const { handle, group, ...start } = await startAloneAsMaster(ctx, 'p2p-06', [], { answersAfterMs: listenMs })
     const data: RateRatioData = { allowed, logPdelayReqInterval: interval, ...start }
@@ -96,9 +94,7 @@ export default conformance<RateRatioData>({
     try {
       if (data.firstSyncNs === undefined) return { ...data, recorder: handle.recorder }
       await ctx.sleep(2000)
-      const req = handle.recorder.frames.find((f) => f.direction === 'in' && f.message?.type === 'Pdelay_Req')
-      if (!req?.message) throw new Error('the DUT sent Sync but no Pdelay_Req was recorded')
-      const dutPort = req.message.header.sourcePortIdentity
+      const dutPort = dutPortFromPdelayReq(handle.recorder)
       data.dutPort = dutPort
       ctx.step(`the link partner answers under the DUT's clockIdentity ${dutPort.clockIdentity} (allowedLostResponses ${allowed})`)
       peer((p) => p.setMutations(ownIdentityRules(dutPort)))

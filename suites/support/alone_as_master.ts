@@ -8,6 +8,7 @@ import type { Check } from '../../harness/verdict/verdict.ts'
 import type { TestContext } from '../../harness/run/context.ts'
 import type { DriverHandle } from '../../harness/run/session_types.ts'
 import type { Recorder } from '../../harness/recorder/recorder.ts'
+import type { PortIdentity } from '../../harness/codec/types.ts'
 import { EngineGroup } from '../../harness/engines/engine_group.ts'
 import type { Engine } from '../../harness/engines/actions.ts'
 import type { TestMaster } from '../../harness/engines/test_master.ts'
@@ -54,4 +55,11 @@ export function noSyncAsMaster(d: AloneStart & { recorder?: Recorder }, name: st
   if (d.firstSyncNs !== undefined) return undefined
   const types = [...new Set((d.recorder?.frames ?? []).filter((f) => f.direction === 'in').map((f) => f.message?.type ?? 'undecodable'))]
   return { name, measured: 'no Sync', limit: `a Sync within ${SYNC_WAIT_MS} ms of starting as master`, source, verdict: 'fail', detail: `in ${d.waitedMs} ms the DUT sent ${types.join(', ') || 'nothing'}` }
+}
+
+/** The DUT's port identity from its first recorded Pdelay_Req (the requester the link partner answers). */
+export function dutPortFromPdelayReq(rec: Recorder): PortIdentity {
+  const req = rec.frames.find((f) => f.direction === 'in' && f.message?.type === 'Pdelay_Req')
+  if (!req?.message) throw new Error('the DUT sent Sync but no Pdelay_Req was recorded')
+  return req.message.header.sourcePortIdentity
 }

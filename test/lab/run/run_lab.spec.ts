@@ -57,6 +57,9 @@ test.group('run / virtual lab', () => {
     const pcap = join(dir, results.find((x) => x.id === 'E2E-01')!.evidence.pcapng!)
     const comments = execFileSync('tshark', ['-r', pcap, '-T', 'fields', '-e', 'frame.comment'], { encoding: 'utf8' })
     assert.match(comments, /sent by test-slave: Delay_Req/)
+    // ptp4l's own log during BMCA-02 is kept with it: the grandmaster its BMCA selected.
+    const bmca02 = results.find((x) => x.id === 'BMCA-02')!
+    assert.match(readFileSync(join(dir, bmca02.evidence.dutLog!), 'utf8'), /selected best master clock/)
     const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'))
     assert.equal(summary.ending, 'completed')
     // JUnit that a schema validator accepts, one Allure result per test, and the HTML report.

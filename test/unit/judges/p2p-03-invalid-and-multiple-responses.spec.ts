@@ -1,9 +1,9 @@
 /**
  * P2P-03's judge on evidence from the reference DUT as a gPTP master on a simulated link, driven
  * as the acquisition drives it: its link partner answers with a wrong requestingPortIdentity,
- * then with a wrong sequenceId (valid answers between), then a second responder answers too.
+ * with a wrong sequenceId, then late (valid answers between), then a second responder answers too.
  * The conformant reference clock (allowedLostResponses 9) stops Sync after the 10th invalid
- * answer, resumes, and stops on the two-responder link; each targeted fault fails; a phase that
+ * or late answer, resumes, and stops on the two-responder link; each targeted fault fails; a phase that
  * began without Sync running cannot be judged (inconclusive).
  */
 import { test } from '@japa/runner'
@@ -38,8 +38,8 @@ function simulate(faults: string[] = []): FaultyResponsesData {
   const dutPort = lab.link.recorder.frames.find((f) => f.port === 'harness' && f.direction === 'in' && f.message?.type === 'Pdelay_Req')!.message!.header.sourcePortIdentity
   const phaseNs = BigInt(allowed + 5) * T + ms(1000)
   const phases: ResponsePhase[] = []
-  for (const fault of ['requestingPortIdentity', 'sequenceId'] as const) {
-    control('link-peer', (p) => p.setMutations(invalidAnswerRules(fault, dutPort)))
+  for (const fault of ['requestingPortIdentity', 'sequenceId', 'late'] as const) {
+    control('link-peer', (p) => p.setMutations(invalidAnswerRules(fault, dutPort, T)))
     const fromNs = lab.link.now
     lab.link.run(lab.link.now + phaseNs)
     control('link-peer', (p) => p.setMutations([]))
@@ -65,9 +65,10 @@ const conformant = simulate()
 test.group('judge P2P-03 invalid and multiple Pdelay responses', () => {
   test('the conformant reference DUT stops Sync after 10 invalid answers of each kind, resumes, and stops with two responders; also on stored evidence', ({ assert }) => {
     const c = judge(conformant)
-    assert.deepEqual(c.map((x) => x.verdict), ['pass', 'pass', 'pass', 'pass', 'pass'], show(c))
+    assert.deepEqual(c.map((x) => x.verdict), ['pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass'], show(c))
     assert.equal(c[0]!.measured, `${conformant.allowed + 1} answered with a wrong requestingPortIdentity before the last Sync`)
     assert.equal(c[2]!.measured, `${conformant.allowed + 1} answered with a wrong sequenceId before the last Sync`)
+    assert.equal(c[4]!.measured, `${conformant.allowed + 1} answered after the next request before the last Sync`)
     assert.deepEqual(P2P03.judge(roundTrip(envelope('P2P-03', gptp, conformant)), gptp).checks, c)
   })
 
@@ -82,21 +83,43 @@ test.group('judge P2P-03 invalid and multiple Pdelay responses', () => {
     }
   })
 
-  test('fault invalid-pdelay-responses-accepted: Sync goes on through both kinds of invalid answers and fails', ({ assert }) => {
+  test('fault invalid-pdelay-responses-accepted: Sync goes on through invalid (and late) answers and fails', ({ assert }) => {
     const c = judge(simulate(['invalid-pdelay-responses-accepted']))
-    assert.deepEqual([c[0]!.verdict, c[2]!.verdict, c[4]!.verdict], ['fail', 'fail', 'pass'], show(c))
+    // Taking any response as the answer to the latest request takes the late ones too.
+    assert.deepEqual([c[0]!.verdict, c[2]!.verdict, c[4]!.verdict, c[6]!.verdict], ['fail', 'fail', 'fail', 'pass'], show(c))
     assert.include(c[0]!.detail!, `went on beyond ${conformant.allowed + 2}`)
     assert.equal(combineChecks(c), 'fail')
   })
 
-  test('fault multiple-pdelay-responses-ignored: Sync goes on with two responders and fails', ({ assert }) => {
-    const c = judge(simulate(['multiple-pdelay-responses-ignored']))
-    assert.deepEqual(c.map((x) => x.verdict), ['pass', 'pass', 'pass', 'pass', 'fail'], show(c))
+  test('fault late-pdelay-responses-accepted: answers after the next request keep Sync going and fail', ({ assert }) => {
+    const c = judge(simulate(['late-pdelay-responses-accepted']))
+    assert.deepEqual(c.map((x) => x.verdict), ['pass', 'pass', 'pass', 'pass', 'fail', 'pass', 'pass'], show(c))
     assert.include(c[4]!.detail!, 'went on beyond')
   })
 
-  test('two responders detected at once (linuxptp 3.1.1: no Sync after the first doubled answer, so its last Sync precedes every request of the phase) passes', ({ assert }) => {
+  test('the late answers come after the DUT\'s next request and before the one after it', ({ assert }) => {
     const ph = conformant.phases[2]!
+    const inPhase = (type: string, dir: 'in' | 'out') => conformant.recorder!.frames.filter((f) => f.direction === dir && f.message?.type === type && f.timestampNs! >= ph.fromNs && f.timestampNs! < ph.toNs)
+    const reqs = inPhase('Pdelay_Req', 'in')
+    let checked = 0
+    for (const resp of inPhase('Pdelay_Resp', 'out')) {
+      const i = reqs.findIndex((r) => r.message!.header.sequenceId === resp.message!.header.sequenceId)
+      if (i < 0 || i + 2 >= reqs.length) continue
+      checked++
+      assert.isTrue(resp.timestampNs! > reqs[i + 1]!.timestampNs!, `Pdelay_Resp #${resp.index} after the next request`)
+      assert.isTrue(resp.timestampNs! < reqs[i + 2]!.timestampNs!, `Pdelay_Resp #${resp.index} before the one after`)
+    }
+    assert.isAtLeast(checked, conformant.allowed)
+  })
+
+  test('fault multiple-pdelay-responses-ignored: Sync goes on with two responders and fails', ({ assert }) => {
+    const c = judge(simulate(['multiple-pdelay-responses-ignored']))
+    assert.deepEqual(c.map((x) => x.verdict), ['pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'fail'], show(c))
+    assert.include(c[6]!.detail!, 'went on beyond')
+  })
+
+  test('two responders detected at once (linuxptp 3.1.1: no Sync after the first doubled answer, so its last Sync precedes every request of the phase) passes', ({ assert }) => {
+    const ph = conformant.phases[3]!
     const firstReq = conformant.recorder!.frames.find((f) => f.direction === 'in' && f.message?.type === 'Pdelay_Req' && f.timestampNs! >= ph.fromNs)!
     const r = new Recorder()
     for (const f of conformant.recorder!.frames) {
@@ -104,8 +127,8 @@ test.group('judge P2P-03 invalid and multiple Pdelay responses', () => {
       r.record({ ...f, findings: f.findings, ...(f.message ? { message: f.message } : {}) })
     }
     const c = judge({ ...conformant, recorder: r })
-    assert.equal(c[4]!.verdict, 'pass', show(c))
-    assert.equal(c[4]!.measured, '0 answered by two responders before the last Sync')
+    assert.equal(c[6]!.verdict, 'pass', show(c))
+    assert.equal(c[6]!.measured, '0 answered by two responders before the last Sync')
   })
 
   test('fault lost-responses-early: asCapable dropped after 1 invalid answer of the 9 allowed fails', ({ assert }) => {

@@ -222,6 +222,15 @@ test.group('reports / allure / attachments', () => {
     )
   })
 
+  test('the DUT\'s log during the test is attached as text', ({ assert }) => {
+    const r = byId('TE-02')
+    const { attachments, warnings } = convert({ ...r, evidence: { ...r.evidence, dutLog: 'evidence/default-e2e.TE-02.dut.log' } })
+    assert.deepEqual(warnings, [])
+    const log = attachments.find((a) => a.name === 'DUT log during the test')!
+    assert.equal(log.contentType, 'text/plain')
+    assert.equal(log.fromPath, `${OUT}/evidence/default-e2e.TE-02.dut.log`)
+  })
+
   test('measurements JSON keeps bigint values exactly', ({ assert }) => {
     const { attachments } = convert(byId('INT-01'))
     const json = JSON.parse(attachments.find((a) => a.name === 'Measurements (JSON)')!.content!.toString())
