@@ -39,7 +39,7 @@ export function noiseFromLatencies(latencies: readonly bigint[], describe: (p50:
     ns,
     timeErrorFloorNs: s.p50 + ns,
     tailNs: tail > ns ? tail : ns,
-    method: `${describe(s.p50, s.p99)}; ± = 3 × 1.4826 × MAD (MAD ${mad} ns); slowest probe ${s.max - s.p50} ns after the median (the ± of an extreme)${stalls ? `; ${stalls} of ${latencies.length} probes stalled (> ${stallAbove} ns) and were not counted as noise` : ''}`,
+    method: `${describe(s.p50, s.p99)}; ± = 3 × 1.4826 × MAD (MAD ${mad} ns); slowest probe ${tail} ns after the median (the ± of an extreme)${stalls ? `; ${stalls} of ${latencies.length} probes stalled (> ${stallAbove} ns) and were not counted as noise` : ''}`,
     stalls,
   }
 }

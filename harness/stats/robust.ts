@@ -35,12 +35,17 @@ export const MAD_TO_SIGMA = 1.4826
 /** √(π/2): the standard error of a normal sample's median is this × σ/√n. */
 export const MEDIAN_SE_FACTOR = 1.2533
 
+/** The standard error of the median of n samples whose σ is known: 1.2533 × σ / √n. */
+export function medianStandardErrorOf(sigma: number, n: number): number {
+  return (MEDIAN_SE_FACTOR * sigma) / Math.sqrt(n)
+}
+
 /** The standard error of a sample's median, σ estimated robustly: 1.2533 × 1.4826 × MAD / √n. */
 export function medianStandardError(v: readonly number[]): number {
-  return (MEDIAN_SE_FACTOR * MAD_TO_SIGMA * mad(v)) / Math.sqrt(v.length)
+  return medianStandardErrorOf(MAD_TO_SIGMA * mad(v), v.length)
 }
 
 /** medianStandardError of integer nanoseconds (as a float, ns). */
 export function medianStandardErrorNs(v: readonly bigint[]): number {
-  return (MEDIAN_SE_FACTOR * MAD_TO_SIGMA * Number(madNs(v))) / Math.sqrt(v.length)
+  return medianStandardErrorOf(MAD_TO_SIGMA * Number(madNs(v)), v.length)
 }

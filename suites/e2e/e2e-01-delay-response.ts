@@ -7,7 +7,7 @@
  */
 import { type Check, conformance, exactCheck, formatNs, judgeBound, type Observation, observationFault, observeDutMaster, pairDelayReqResp, timestampToNs } from '../kit.ts'
 import { scaledToNs } from '../../harness/engines/delay_arithmetic.ts'
-import { MEDIAN_SE_FACTOR, medianStandardErrorNs } from '../../harness/stats/robust.ts'
+import { medianStandardErrorNs, medianStandardErrorOf } from '../../harness/stats/robust.ts'
 
 export default conformance<{ observation: Observation }>({
   id: 'E2E-01',
@@ -77,7 +77,7 @@ export default conformance<{ observation: Observation }>({
       // The median's ± is 3 standard errors of a median: from the margins' own spread, and never less
       // than the per-timestamp ± allows for n exchanges (one timestamp's ± would leave a 7 µs median
       // of 23 margins undecided against ±8.5 µs, as 2 of 10 lab runs did on 2026-12-07).
-      const seNs = Math.max(medianStandardErrorNs(sorted), (MEDIAN_SE_FACTOR * noise) / 3 / Math.sqrt(sorted.length))
+      const seNs = Math.max(medianStandardErrorNs(sorted), medianStandardErrorOf(noise / 3, sorted.length))
       const tolerance = 3 * seNs
       checks.push({
         name: 'receiveTimestamp − correctionField after the request left the harness (median margin)',

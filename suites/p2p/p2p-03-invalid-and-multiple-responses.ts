@@ -18,7 +18,7 @@
 import type { PortIdentity } from '../../harness/codec/types.ts'
 import { type Check, conformance, logIntervalToNs, type MutationRule, type Recorder, TestMaster } from '../kit.ts'
 import { systemTimeNs } from '../../harness/transport/clocks.ts'
-import { dutPortFromPdelayReq, noSyncAsMaster, startAloneAsMaster, type AloneStart } from '../support/alone_as_master.ts'
+import { dutPortFromPdelayReq, noPdelayReq, noSyncAsMaster, startAloneAsMaster, type AloneStart } from '../support/alone_as_master.ts'
 import { masterConfig } from '../support/grandmasters.ts'
 import { inbound, RESUME_EXCHANGES, syncResumesCheck, syncStopsCheck, waitForResumedSync, lostResponseSettings } from '../support/lost_responses.ts'
 import { asCapableRule } from '../../harness/profiles/as_capable.ts'
@@ -131,6 +131,7 @@ export default conformance<FaultyResponsesData>({
       if (data.firstSyncNs === undefined) return { ...data, recorder: handle.recorder }
       await ctx.sleep(2000)
       const dutPort = dutPortFromPdelayReq(handle.recorder)
+      if (dutPort === undefined) return { ...data, recorder: handle.recorder }
       data.dutPort = dutPort
       for (const fault of ['requestingPortIdentity', 'sequenceId', 'late'] as const) {
         ctx.step(`every Pdelay_Req ${DESCRIBE[fault]} (allowedLostResponses ${allowed})`)
@@ -156,7 +157,7 @@ export default conformance<FaultyResponsesData>({
     return { ...data, recorder: handle.recorder }
   },
   judge(ev) {
-    const none = noSyncAsMaster(ev.data, 'the DUT sends Sync as master while its Pdelay_Req are answered', SOURCE_INVALID)
+    const none = noSyncAsMaster(ev.data, 'the DUT sends Sync as master while its Pdelay_Req are answered', SOURCE_INVALID) ?? noPdelayReq(ev.data, 'the DUT master sends Pdelay_Req', SOURCE_INVALID)
     if (none) return { checks: [none] }
     const d = ev.data
     return { checks: judgeFaultyResponses(d), measurements: { allowedLostResponses: d.allowed, phases: d.phases.map((p) => ({ fault: p.fault, seconds: Number(p.toNs - p.fromNs) / 1e9, pdelayReq: inbound(d.recorder, 'Pdelay_Req', p.fromNs, p.toNs).length, sync: inbound(d.recorder, 'Sync', p.fromNs, p.toNs).length })) } }

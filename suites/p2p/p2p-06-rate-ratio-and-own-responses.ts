@@ -12,7 +12,7 @@
 import type { PortIdentity } from '../../harness/codec/types.ts'
 import { type Check, conformance, formatNs, logIntervalToNs, type MutationRule, type Recorder, type RecordedFrame, TestMaster } from '../kit.ts'
 import { systemTimeNs } from '../../harness/transport/clocks.ts'
-import { dutPortFromPdelayReq, noSyncAsMaster, startAloneAsMaster, type AloneStart } from '../support/alone_as_master.ts'
+import { dutPortFromPdelayReq, noPdelayReq, noSyncAsMaster, startAloneAsMaster, type AloneStart } from '../support/alone_as_master.ts'
 import { inbound, syncResumesCheck, syncStopsCheck, waitForResumedSync, lostResponseSettings } from '../support/lost_responses.ts'
 import { asCapableRule } from '../../harness/profiles/as_capable.ts'
 
@@ -95,6 +95,7 @@ export default conformance<RateRatioData>({
       if (data.firstSyncNs === undefined) return { ...data, recorder: handle.recorder }
       await ctx.sleep(2000)
       const dutPort = dutPortFromPdelayReq(handle.recorder)
+      if (dutPort === undefined) return { ...data, recorder: handle.recorder }
       data.dutPort = dutPort
       ctx.step(`the link partner answers under the DUT's clockIdentity ${dutPort.clockIdentity} (allowedLostResponses ${allowed})`)
       peer((p) => p.setMutations(ownIdentityRules(dutPort)))
@@ -112,7 +113,7 @@ export default conformance<RateRatioData>({
     return { ...data, recorder: handle.recorder }
   },
   judge(ev) {
-    const none = noSyncAsMaster(ev.data, 'the DUT sends Sync as master while its Pdelay_Req are answered', SOURCE_RATIO)
+    const none = noSyncAsMaster(ev.data, 'the DUT sends Sync as master while its Pdelay_Req are answered', SOURCE_RATIO) ?? noPdelayReq(ev.data, 'the DUT master sends Pdelay_Req', SOURCE_RATIO)
     if (none) return { checks: [none] }
     return { checks: [judgeRateRatioFirst(ev.data), ...judgeOwnResponses(ev.data)] }
   },

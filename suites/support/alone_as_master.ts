@@ -57,9 +57,17 @@ export function noSyncAsMaster(d: AloneStart & { recorder?: Recorder }, name: st
   return { name, measured: 'no Sync', limit: `a Sync within ${SYNC_WAIT_MS} ms of starting as master`, source, verdict: 'fail', detail: `in ${d.waitedMs} ms the DUT sent ${types.join(', ') || 'nothing'}` }
 }
 
-/** The DUT's port identity from its first recorded Pdelay_Req (the requester the link partner answers). */
-export function dutPortFromPdelayReq(rec: Recorder): PortIdentity {
-  const req = rec.frames.find((f) => f.direction === 'in' && f.message?.type === 'Pdelay_Req')
-  if (!req?.message) throw new Error('the DUT sent Sync but no Pdelay_Req was recorded')
-  return req.message.header.sourcePortIdentity
+/** The DUT's port identity from its first recorded Pdelay_Req (the requester the link partner answers); undefined: it sent none. */
+export function dutPortFromPdelayReq(rec: Recorder): PortIdentity | undefined {
+  return rec.frames.find((f) => f.direction === 'in' && f.message?.type === 'Pdelay_Req')?.message?.header.sourcePortIdentity
+}
+
+/**
+ * The FAIL of a DUT master that sends Sync but no Pdelay_Req (so no answer can be withheld or
+ * faked): an 802.1AS port measures its link before it may be asCapable. Undefined when it did.
+ */
+export function noPdelayReq(d: AloneStart & { dutPort?: PortIdentity; recorder?: Recorder }, name: string, source: string): Check | undefined {
+  if (d.dutPort !== undefined || d.firstSyncNs === undefined) return undefined
+  const syncs = (d.recorder?.frames ?? []).filter((f) => f.direction === 'in' && f.message?.type === 'Sync').length
+  return { name, measured: 'no Pdelay_Req', limit: 'Pdelay_Req while sending Sync', source, verdict: 'fail', detail: `the DUT sent ${syncs} Sync and no Pdelay_Req in the 2 s after its first Sync` }
 }

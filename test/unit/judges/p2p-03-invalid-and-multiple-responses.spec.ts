@@ -131,6 +131,17 @@ test.group('judge P2P-03 invalid and multiple Pdelay responses', () => {
     assert.equal(c[6]!.measured, '0 answered by two responders before the last Sync')
   })
 
+  test('a DUT master that sends Sync but no Pdelay_Req fails naming what it sent, not a harness error', ({ assert }) => {
+    const r = new Recorder()
+    for (const f of conformant.recorder!.frames) if (f.message?.type !== 'Pdelay_Req') r.record({ ...f, findings: f.findings, ...(f.message ? { message: f.message } : {}) })
+    const { dutPort: _, ...noPort } = conformant
+    const c = judge({ ...noPort, phases: [], recorder: r })
+    assert.lengthOf(c, 1)
+    assert.equal(c[0]!.verdict, 'fail')
+    assert.equal(c[0]!.measured, 'no Pdelay_Req')
+    assert.match(c[0]!.detail!, /sent \d+ Sync and no Pdelay_Req/)
+  })
+
   test('fault lost-responses-early: asCapable dropped after 1 invalid answer of the 9 allowed fails', ({ assert }) => {
     const c = judge(simulate(['lost-responses-early']))
     assert.equal(c[0]!.verdict, 'fail', show(c))
