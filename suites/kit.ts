@@ -17,6 +17,7 @@ export { describeSetting, FROM_CAPTURE, type DutSetting, type DutSettings } from
 export type { DutState } from '../harness/dut/types.ts'
 export { Recorder } from '../harness/recorder/recorder.ts'
 export type { RecordedFrame } from '../harness/recorder/frame.ts'
+export { describeFrame, frameRef } from '../harness/recorder/frame.ts'
 export { pairDelayReqResp } from '../harness/recorder/pairing.ts'
 export { intervals, summarize } from '../harness/stats/percentiles.ts'
 export { logIntervalToMs, logIntervalToNs } from '../harness/time/log_interval.ts'

@@ -3,10 +3,11 @@
  * the acquisition — its frames become the observation a live run records — and the judges
  * are the live ones, unchanged. Tests that need the harness to act are recorded as not
  * applicable with that reason, never dropped. The capture's timestamp resolution is the noise.
+ * A capture of any size is read as a stream and judged in windows (windows.ts): memory follows
+ * the window, not the file.
  */
 import { basename } from 'node:path'
 import { release } from 'node:os'
-import { openCapture } from '../capture/index.ts'
 import { normalizeClockIdentity } from '../codec/clock_identity.ts'
 import type { PtpMessage } from '../codec/types.ts'
 import { FROM_CAPTURE, resolveDutSettings, settingsTable, type DutSetting, type SettingKey } from '../dut/settings.ts'
@@ -14,14 +15,18 @@ import type { DutOptions } from '../dut/types.ts'
 import type { Profile } from '../profiles/types.ts'
 import { profileL2Destinations } from '../profiles/l2_destinations.ts'
 import type { RunEnvironment, TestResult } from '../results/record.ts'
-import { Recorder } from '../recorder/recorder.ts'
+import type { Recorder } from '../recorder/recorder.ts'
 import { profileApplies, type ConformanceTest } from '../run/definition.ts'
 import { EVIDENCE_FORMAT, type Evidence } from '../run/evidence.ts'
 import { identityOf, judged } from '../run/execute.ts'
 import { harnessVersion, unconfirmedValues } from '../run/environment.ts'
 import type { HarnessNoise } from '../run/session_types.ts'
-import { recordCapture, type CaptureRecording } from './capture_recording.ts'
-import { chooseDut, clocksIn, type ClockSeen } from './clocks.ts'
+import { recorderOf } from './capture_recording.ts'
+import { capturedPtpFrames, newStats, type CapturedFrame, type CaptureStats } from './capture_stream.ts'
+import { ClockTally, chooseDut, type ClockSeen } from './clocks.ts'
+import { mergeWindowOutcomes, windowsOf, WINDOW_FRAMES, type WindowOutcome } from './windows.ts'
+
+export { readCaptures } from './capture_recording.ts'
 
 export interface AnalyzeInput {
   captures: string[]
@@ -31,6 +36,8 @@ export interface AnalyzeInput {
   dut?: string
   /** What the DUT is configured with, where the engineer knows it (`--dut-option`). */
   dutOptions?: DutOptions
+  /** PTP frames per judging window (windows.ts); the memory a capture of any size needs. */
+  windowFrames?: number
   onProgress?: (file: string, frames: number, offset: number) => void
 }
 
@@ -39,36 +46,17 @@ export interface AnalyzeOutcome {
   environment: RunEnvironment
   clocks: ClockSeen[]
   dut: ClockSeen
-  recording: CaptureRecording
+  stats: CaptureStats
+  /** The capture's first PTP frames (up to SAMPLE_FRAMES), for the profile fit. */
+  sample: Recorder
+  /** How many windows the capture was judged in. */
+  windows: number
 }
 
-/** One recording of every capture, in timestamp order when there are several. */
-export function readCaptures(files: string[], onProgress?: AnalyzeInput['onProgress'], profile?: Profile): CaptureRecording {
-  const l2Destinations = profile && profileL2Destinations(profile)
-  const parts = files.map((f) => recordCapture(openCapture(f), { onProgress: (n, off) => onProgress?.(f, n, off), ...(l2Destinations ? { decode: { l2Destinations } } : {}) }))
-  if (parts.length === 1) return parts[0]!
-  const all = parts.flatMap((p, i) => p.recorder.query().map((f) => ({ f, n: p.frameNumbers[f.index]!, file: i })))
-  all.sort((a, b) => (a.f.timestampNs ?? 0n) < (b.f.timestampNs ?? 0n) ? -1 : (a.f.timestampNs ?? 0n) > (b.f.timestampNs ?? 0n) ? 1 : 0)
-  const recorder = new Recorder()
-  for (const { f } of all) {
-    const { index: _i, notes: _n, decodeError: _d, ...input } = f
-    recorder.record(input)
-  }
-  const firsts = parts.flatMap((p) => (p.firstNs === undefined ? [] : [p.firstNs]))
-  const lasts = parts.flatMap((p) => (p.lastNs === undefined ? [] : [p.lastNs]))
-  const damaged = parts.find((p) => p.damage)
-  return {
-    recorder,
-    frameNumbers: all.map((x) => x.n),
-    frames: parts.reduce((s, p) => s + p.frames, 0),
-    notPtp: parts.reduce((s, p) => s + p.notPtp, 0),
-    unsupportedLink: parts.reduce((s, p) => s + p.unsupportedLink, 0),
-    resolutionNs: parts.reduce((m, p) => (p.resolutionNs > m ? p.resolutionNs : m), 1n),
-    ...(firsts.length ? { firstNs: firsts.reduce((a, b) => (a < b ? a : b)) } : {}),
-    ...(lasts.length ? { lastNs: lasts.reduce((a, b) => (a > b ? a : b)) } : {}),
-    ...(damaged?.damage ? { damage: damaged.damage } : {}),
-  }
-}
+/** Frames the profile fit looks at: its domains, sdoIds, addresses and TLVs show in the first thousands. */
+export const SAMPLE_FRAMES = 20_000
+
+export type AnalyzeFailure = { error: string; clocks: ClockSeen[]; stats: CaptureStats; sample: Recorder }
 
 /** The most common value of `pick` over the DUT's messages of `type`. */
 function advertised(messages: PtpMessage[], type: string, pick: (m: PtpMessage) => number): number | undefined {
@@ -100,42 +88,94 @@ export function advertisedSettings(messages: PtpMessage[], profile: Profile): Pa
   return out
 }
 
-export function analyze(input: AnalyzeInput): AnalyzeOutcome | { error: string; clocks: ClockSeen[]; recording: CaptureRecording } {
-  const recording = readCaptures(input.captures, input.onProgress, input.profile)
-  const clocks = clocksIn(recording.recorder)
-  const dut = chooseDut(clocks, input.dut)
-  if (typeof dut === 'string') return { error: dut, clocks, recording }
+export function analyze(input: AnalyzeInput): AnalyzeOutcome | AnalyzeFailure {
   const profile = input.profile
-  const fromDut = recording.recorder.query({ sender: dut.clockIdentity }).flatMap((f) => (f.message ? [f.message] : []))
+  const windowFrames = input.windowFrames ?? WINDOW_FRAMES
+  const l2Destinations = profileL2Destinations(profile)
+  const stream = { decode: { l2Destinations }, ...(input.onProgress ? { onProgress: input.onProgress } : {}) }
+
+  // Pass 1: who is in the capture, and its statistics. The first two windows' worth is kept:
+  // a capture that fits is judged from it without a second read.
+  const stats = newStats()
+  const tally = new ClockTally()
+  const head: CapturedFrame[] = []
+  let whole = true
+  for (const f of capturedPtpFrames(input.captures, stats, stream)) {
+    tally.add(f.input)
+    if (head.length < 2 * windowFrames) head.push(f)
+    else whole = false
+  }
+  const clocks = tally.list()
+  const sample = recorderOf(head.slice(0, SAMPLE_FRAMES)).recorder
+  const dut = chooseDut(clocks, input.dut)
+  if (typeof dut === 'string') return { error: dut, clocks, stats, sample }
+
+  // What the DUT is configured to do, as far as a capture can tell: its advertised values in
+  // the first windows (a configuration does not change mid-capture), unless the engineer says.
+  const fromDut = head.flatMap((f) => (f.input.message && normalizeClockIdentity(f.input.message.header.sourcePortIdentity.clockIdentity) === dut.clockIdentity ? [f.input.message] : []))
   const firstSync = fromDut.find((m) => m.type === 'Sync')
   const domainNumber = firstSync?.header.domainNumber ?? dut.domains[0] ?? profile.domain.default.value
   const transport = (dut.transports[0] ?? profile.transport.default) as Profile['transport']['default']
-  const delayMechanism = fromDut.some((m) => m.type === 'Pdelay_Resp') ? 'P2P' : fromDut.some((m) => m.type === 'Delay_Resp') ? 'E2E' : profile.delayMechanism.default
+  const delayMechanism = dut.counts.Pdelay_Resp ? 'P2P' : dut.counts.Delay_Resp ? 'E2E' : profile.delayMechanism.default
   const dutSettings = resolveDutSettings({ profile, mode: 'device', transport, delayMechanism, domainNumber, options: input.dutOptions ?? {}, declared: advertisedSettings(fromDut, profile) })
   const noise: HarnessNoise = {
-    ns: recording.resolutionNs,
-    timeErrorFloorNs: recording.resolutionNs,
-    method: `the capture's timestamp resolution (${recording.resolutionNs} ns); the capturing host's own timestamping error is unknown and not included`,
+    ns: stats.resolutionNs,
+    timeErrorFloorNs: stats.resolutionNs,
+    method: `the capture's timestamp resolution (${stats.resolutionNs} ns); the capturing host's own timestamping error is unknown and not included`,
   }
-  const firstNs = recording.firstNs ?? 0n
-  const dutSyncFrame = recording.recorder.query({ sender: dut.clockIdentity, type: 'Sync', domainNumber })[0]
-  const observation = {
-    recorder: recording.recorder,
-    // No harness took part: an identity no clock uses.
-    harnessPort: { clockIdentity: normalizeClockIdentity('000000.0000.000000'), portNumber: 0 },
-    ...(dutSyncFrame?.timestampNs != null ? { firstSyncAfterMs: Number((dutSyncFrame.timestampNs - firstNs) / 1_000_000n) } : {}),
-    durationMs: Number(((recording.lastNs ?? firstNs) - firstNs) / 1_000_000n),
-    dut: { clockIdentity: dut.clockIdentity, portNumber: dut.ports[0] ?? 1 },
-  }
+  const timestamping = `capture (${stats.resolutionNs} ns resolution)`
   const started = new Date()
+  const names = input.captures.map((f) => basename(f))
+  const judgedTests = input.tests.filter(({ def }) => profileApplies(def, profile) === true && def.capturable)
+  const perTest = new Map<string, WindowOutcome[]>(judgedTests.map(({ def }) => [def.id, []]))
+  const durations = new Map<string, number>()
+
+  // Pass 2: each window's frames as the observation a live run records, judged by the live judges.
+  let windows = 0
+  let source: Iterable<CapturedFrame> = head
+  if (!whole) {
+    // A second read holds only its own window: what the first kept is let go.
+    head.length = 0
+    source = capturedPtpFrames(input.captures, newStats(), { decode: { l2Destinations } })
+  }
+  for (const w of windowsOf(source, windowFrames)) {
+    windows++
+    const { recorder } = recorderOf(w.frames)
+    const own = w.frames.slice(w.carried)
+    const at = (f: CapturedFrame | undefined) => (f ? (names.length > 1 ? `${names[f.file]} ${f.frameNumber}` : `${f.frameNumber}`) : '?')
+    const span = `frames ${at(own[0])}–${at(own.at(-1))}`
+    const times = w.frames.flatMap((f) => (f.input.timestampNs === null ? [] : [f.input.timestampNs]))
+    const firstNs = times.length ? times.reduce((a, b) => (a < b ? a : b)) : 0n
+    const lastNs = times.length ? times.reduce((a, b) => (a > b ? a : b)) : firstNs
+    const dutSyncFrame = recorder.query({ sender: dut.clockIdentity, type: 'Sync', domainNumber })[0]
+    const observation = {
+      recorder,
+      // No harness took part: an identity no clock uses.
+      harnessPort: { clockIdentity: normalizeClockIdentity('000000.0000.000000'), portNumber: 0 },
+      ...(dutSyncFrame?.timestampNs != null ? { firstSyncAfterMs: Number((dutSyncFrame.timestampNs - firstNs) / 1_000_000n) } : {}),
+      durationMs: Number((lastNs - firstNs) / 1_000_000n),
+      dut: { clockIdentity: dut.clockIdentity, portNumber: dut.ports[0] ?? 1 },
+    }
+    for (const { def } of judgedTests) {
+      const ev: Evidence = {
+        format: EVIDENCE_FORMAT,
+        test: def.id,
+        profile: profile.id,
+        session: { mode: 'device', transport, delayMechanism, domainNumber, timestamping, harnessClockIdentities: [] },
+        dut: dutSettings,
+        noise,
+        steps: [],
+        data: { observation },
+      }
+      const t0 = Date.now()
+      perTest.get(def.id)!.push({ ...judged(def, ev, profile), span })
+      durations.set(def.id, (durations.get(def.id) ?? 0) + Date.now() - t0)
+    }
+  }
+
   const results: TestResult[] = []
   for (const { def } of input.tests) {
-    const base = {
-      ...identityOf(def, profile, started.getTime()),
-      durationMs: 0,
-      steps: [],
-      evidence: {},
-    }
+    const base = { ...identityOf(def, profile, started.getTime()), durationMs: 0, steps: [], evidence: {} }
     const applies = profileApplies(def, profile)
     if (applies !== true) {
       results.push({ ...base, verdict: 'not-applicable', reason: applies, checks: [], measurements: {} })
@@ -146,22 +186,11 @@ export function analyze(input: AnalyzeInput): AnalyzeOutcome | { error: string; 
       results.push({ ...base, verdict: 'not-applicable', reason: `needs stimulus: the harness must be ${role}, which a capture cannot be`, checks: [], measurements: {} })
       continue
     }
-    const ev: Evidence = {
-      format: EVIDENCE_FORMAT,
-      test: def.id,
-      profile: profile.id,
-      session: { mode: 'device', transport, delayMechanism, domainNumber, timestamping: `capture (${recording.resolutionNs} ns resolution)`, harnessClockIdentities: [] },
-      dut: dutSettings,
-      noise,
-      steps: [],
-      data: { observation },
-    }
-    const t0 = Date.now()
     results.push({
       ...base,
-      ...judged(def, ev, profile),
-      durationMs: Date.now() - t0,
-      steps: [{ atMs: 0, text: `judged ${fromDut.length} messages of ${dut.clockIdentity} from ${input.captures.map((f) => basename(f)).join(', ')}` }],
+      ...mergeWindowOutcomes(perTest.get(def.id)!),
+      durationMs: durations.get(def.id) ?? 0,
+      steps: [{ atMs: 0, text: `judged ${Object.values(dut.counts).reduce((a, b) => a + b, 0)} messages of ${dut.clockIdentity} from ${names.join(', ')}${windows > 1 ? ` in ${windows} windows of ${windowFrames}–${2 * windowFrames} frames` : ''}` }],
       noise: { ns: Number(noise.ns), timeErrorFloorNs: Number(noise.timeErrorFloorNs), method: noise.method },
     })
   }
@@ -170,10 +199,10 @@ export function analyze(input: AnalyzeInput): AnalyzeOutcome | { error: string; 
     profile: profile.id,
     profileFile: profile.origin?.file ?? '',
     unconfirmedValues: unconfirmedValues(profile),
-    interface: `capture ${input.captures.map((f) => basename(f)).join(', ')}`,
+    interface: `capture ${names.join(', ')}`,
     transport,
     domainNumber,
-    timestamping: `capture (${recording.resolutionNs} ns resolution)`,
+    timestamping,
     kernel: release(),
     node: process.version,
     dut: {
@@ -186,5 +215,5 @@ export function analyze(input: AnalyzeInput): AnalyzeOutcome | { error: string; 
     harnessTimeErrorFloorNs: Number(noise.timeErrorFloorNs),
     startedAt: started.toISOString(),
   }
-  return { results, environment, clocks, dut, recording }
+  return { results, environment, clocks, dut, stats, sample, windows }
 }

@@ -5,6 +5,7 @@
  */
 import { normalizeClockIdentity } from '../codec/clock_identity.ts'
 import type { Recorder } from '../recorder/recorder.ts'
+import type { RecordedFrame } from '../recorder/frame.ts'
 
 export interface ClockSeen {
   clockIdentity: string
@@ -23,14 +24,16 @@ const add = <T>(list: T[], v: T | undefined) => {
   if (v !== undefined && !list.includes(v)) list.push(v)
 }
 
-export function clocksIn(recorder: Recorder): ClockSeen[] {
-  const byId = new Map<string, ClockSeen>()
-  for (const f of recorder.query()) {
+/** The clocks seen so far, tallied frame by frame (a capture's stream is never held whole). */
+export class ClockTally {
+  private readonly byId = new Map<string, ClockSeen>()
+
+  add(f: Pick<RecordedFrame, 'message' | 'srcMac' | 'srcIp' | 'transport'>): void {
     const m = f.message
-    if (!m) continue
+    if (!m) return
     const id = normalizeClockIdentity(m.header.sourcePortIdentity.clockIdentity)
-    let c = byId.get(id)
-    if (!c) byId.set(id, (c = { clockIdentity: id, ports: [], macs: [], ips: [], role: 'other', counts: {}, domains: [], majorSdoIds: [], transports: [] }))
+    let c = this.byId.get(id)
+    if (!c) this.byId.set(id, (c = { clockIdentity: id, ports: [], macs: [], ips: [], role: 'other', counts: {}, domains: [], majorSdoIds: [], transports: [] }))
     add(c.ports, m.header.sourcePortIdentity.portNumber)
     add(c.macs, f.srcMac?.toLowerCase())
     add(c.ips, f.srcIp)
@@ -39,16 +42,27 @@ export function clocksIn(recorder: Recorder): ClockSeen[] {
     add(c.transports, f.transport)
     c.counts[m.type] = (c.counts[m.type] ?? 0) + 1
   }
-  for (const c of byId.values()) {
-    const n = (t: string) => c.counts[t] ?? 0
-    c.role =
-      n('Announce') && n('Sync') ? 'grandmaster'
-      : n('Sync') ? 'master'
-      : n('Delay_Req') ? 'slave'
-      : n('Pdelay_Req') || n('Pdelay_Resp') ? 'peer-delay only'
-      : 'other'
+
+  /** Each clock with the role its traffic implies, the busiest Sync sender first. */
+  list(): ClockSeen[] {
+    const out = [...this.byId.values()].map((c) => ({ ...c, role: roleOf(c.counts) }))
+    return out.sort((a, b) => (b.counts.Sync ?? 0) - (a.counts.Sync ?? 0) || a.clockIdentity.localeCompare(b.clockIdentity))
   }
-  return [...byId.values()].sort((a, b) => (b.counts.Sync ?? 0) - (a.counts.Sync ?? 0) || a.clockIdentity.localeCompare(b.clockIdentity))
+}
+
+function roleOf(counts: Record<string, number>): ClockSeen['role'] {
+  const n = (t: string) => counts[t] ?? 0
+  return n('Announce') && n('Sync') ? 'grandmaster'
+    : n('Sync') ? 'master'
+    : n('Delay_Req') ? 'slave'
+    : n('Pdelay_Req') || n('Pdelay_Resp') ? 'peer-delay only'
+    : 'other'
+}
+
+export function clocksIn(recorder: Recorder): ClockSeen[] {
+  const tally = new ClockTally()
+  for (const f of recorder.frames) tally.add(f)
+  return tally.list()
 }
 
 /** One line per clock for `analyze` without `--dut`. */

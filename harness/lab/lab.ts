@@ -39,6 +39,8 @@ export interface LabUpOptions {
   topology?: TopologyName
   /** DUT nodes on a LAN (default 2). */
   duts?: number
+  /** LAN only: a second harness port on the bridge, for receive-path noise probes. */
+  harnessNoisePort?: boolean
   /** Lab id (1-6 of a-z0-9); default derived from this PID. */
   id?: string
   stateDir?: string
@@ -91,7 +93,7 @@ export class Lab implements ProcessTracker {
     } else {
       id = newLabId(taken)
     }
-    const plan = planTopology(id, o.topology ?? 'pair', { duts: o.duts })
+    const plan = planTopology(id, o.topology ?? 'pair', { duts: o.duts, ...(o.harnessNoisePort ? { harnessNoisePort: true } : {}) })
     const self = identityOf(process.pid)!
     const state: LabState = {
       version: 1,

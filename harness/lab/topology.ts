@@ -62,6 +62,13 @@ export interface TopologyPlan {
 export interface TopologyOptions {
   /** Number of DUT nodes on a LAN (1..9). */
   duts?: number
+  /**
+   * LAN only: the harness node gets a second port on the bridge, as a bench's second NIC
+   * port for receive-path noise probes (`run --noise-port`). It has no addresses: the
+   * probes are L2, and two addresses of one subnet in one namespace would let IP replies
+   * leave by either port.
+   */
+  harnessNoisePort?: boolean
 }
 
 /** Linux bridge options that make a namespace behave like a PTP-transparent LAN segment. */
@@ -111,6 +118,7 @@ function node(labId: string, name: string, role: NodeRole, ports: PortPlan[]): N
 export function planTopology(labId: string, topology: TopologyName, options: TopologyOptions = {}): TopologyPlan {
   switch (topology) {
     case 'pair': {
+      if (options.harnessNoisePort) throw new Error('a noise port is a second harness port on a LAN (topology lan)')
       const h = port(labId, 'h', 1, '192.0.2.1/24', '2001:db8:0:1::1/64')
       const d = port(labId, 'd1', 1, '192.0.2.2/24', '2001:db8:0:1::2/64')
       return {
@@ -148,9 +156,17 @@ export function planTopology(labId: string, topology: TopologyName, options: Top
         const host = i === 0 ? 1 : 10 + i
         const p = port(labId, name, 1, `192.0.2.${host}/24`, `2001:db8:0:1::${host}/64`)
         const bp: PortPlan = { node: 'br', index: i + 1, netns: netnsName(labId, 'br'), ifname: bridgePortIfname(labId, name), mac: bridgeSideMac(name, 1) }
-        nodes.push(node(labId, name, i === 0 ? 'harness' : 'dut', [p]))
+        const ports = [p]
         brPorts.push(bp)
         links.push({ a: p, b: bp })
+        if (i === 0 && options.harnessNoisePort) {
+          const p2 = port(labId, name, 2)
+          const bp2: PortPlan = { node: 'br', index: names.length + 1, netns: netnsName(labId, 'br'), ifname: bridgePortIfname(labId, `${name}2`), mac: bridgeSideMac(name, 2) }
+          ports.push(p2)
+          brPorts.push(bp2)
+          links.push({ a: p2, b: bp2 })
+        }
+        nodes.push(node(labId, name, i === 0 ? 'harness' : 'dut', ports))
       })
       nodes.push(node(labId, 'br', 'bridge', brPorts))
       return {

@@ -22,6 +22,8 @@ export interface FrameAddressing {
 export interface RecordedFrame extends FrameAddressing {
   /** Position in the recorder (record order). */
   index: number
+  /** Read from a capture file: its frame number there (1-based, as Wireshark shows it). */
+  captureFrame?: number
   direction: Direction
   /** Name of the harness port ('h0', 'a', an interface name). */
   port: string
@@ -49,4 +51,14 @@ export interface RecordedFrame extends FrameAddressing {
 /** An Ethernet frame padded to its 60-octet minimum carries up to 2 octets after a 44-octet message. */
 export function isEthernetPadding(transport: RecordedTransport, messageOctets: number): boolean {
   return transport === 'l2' && messageOctets <= 46
+}
+
+/** How a judge names a frame: its capture frame number (as Wireshark shows it) where it came from a file, else its recorder position. */
+export function frameRef(f: Pick<RecordedFrame, 'index' | 'captureFrame'>): string {
+  return f.captureFrame !== undefined ? `frame ${f.captureFrame}` : `frame #${f.index}`
+}
+
+/** "Sync #41 (frame 120)": a decoded frame as a judge's detail names it. */
+export function describeFrame(f: Pick<RecordedFrame, 'index' | 'captureFrame' | 'message'>): string {
+  return `${f.message?.type ?? 'undecodable'}${f.message ? ` #${f.message.header.sequenceId}` : ''} (${frameRef(f)})`
 }

@@ -12,7 +12,7 @@ import type { Direction, FrameAddressing, RecordedFrame } from './frame.ts'
 
 /** A frame as the runtime hands it over: what the recorder adds (index, decoding, notes) is left out. */
 export interface RecordInput
-  extends Pick<RecordedFrame, keyof FrameAddressing | 'direction' | 'port' | 'transport' | 'timestampNs' | 'plannedAt' | 'bytes' | 'raw' | 'reason' | 'sendError'> {
+  extends Pick<RecordedFrame, keyof FrameAddressing | 'direction' | 'port' | 'transport' | 'timestampNs' | 'plannedAt' | 'bytes' | 'raw' | 'reason' | 'sendError' | 'captureFrame'> {
   /** Already decoded (the recorder decodes `bytes` when absent). */
   message?: PtpMessage
   /** Findings found before recording; the recorder adds its decoder's. */

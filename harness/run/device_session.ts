@@ -9,7 +9,7 @@ import { openPort } from '../transport/index.ts'
 import { RemoteDut, type DutFile, loadDutFile } from '../dut/index.ts'
 import type { PortIdentity } from '../codec/types.ts'
 import { normalizeClockIdentity } from '../codec/clock_identity.ts'
-import { measureTxNoise } from './noise.ts'
+import { measurePathNoise, measureTxNoise } from './noise.ts'
 import { PortSession, type SessionOptions } from './port_session.ts'
 import type { HarnessNoise } from './session_types.ts'
 import { declaredDeviceSettings, type SettingKey } from '../dut/settings.ts'
@@ -49,6 +49,23 @@ export interface DeviceSessionOptions extends SessionOptions {
   /** The harness interface's own addresses (for the UDP headers of recorded frames). */
   ipv4?: string
   ipv6?: string
+  /**
+   * A second harness interface on the DUT's network (`--noise-port`): probes from it to
+   * `interface` measure the receive path, where the DUT's frames are stamped, not only TX.
+   */
+  noisePort?: string
+}
+
+/** The harness's noise on a real interface: over the receive path when a second port is named. */
+async function deviceNoise(o: DeviceSessionOptions, netns: string | undefined, count: number) {
+  const end = (ifname: string) => ({ ifname, ...(netns ? { netns } : {}) })
+  if (o.noisePort) return measurePathNoise(end(o.noisePort), end(o.interface), count, 'auto')
+  const port = openPort({ interface: o.interface, ...(netns ? { netns } : {}), transport: 'l2', timestamping: 'auto' })
+  try {
+    return await measureTxNoise(port, count)
+  } finally {
+    port.close()
+  }
 }
 
 export class DeviceSession extends PortSession {
@@ -57,18 +74,18 @@ export class DeviceSession extends PortSession {
     dut: RemoteDut,
     private readonly file: DutFile,
     mac: string,
-    o: DeviceSessionOptions,
+    private readonly opts: DeviceSessionOptions,
     noise: HarnessNoise,
     readonly timestamping: string,
   ) {
-    super(dut, { ifname: o.interface, ...(file.netns ? { netns: file.netns } : {}), mac, ipv4: o.ipv4, ipv6: o.ipv6 }, o, noise)
+    super(dut, { ifname: opts.interface, ...(file.netns ? { netns: file.netns } : {}), mac, ipv4: opts.ipv4, ipv6: opts.ipv6 }, opts, noise)
   }
 
   static async create(o: DeviceSessionOptions): Promise<DeviceSession> {
     const file = loadDutFile(o.dutFile)
     const port = openPort({ interface: o.interface, ...(file.netns ? { netns: file.netns } : {}), transport: 'l2', timestamping: 'auto' })
     try {
-      const noise = await measureTxNoise(port)
+      const noise = o.noisePort ? await deviceNoise(o, file.netns, 200) : await measureTxNoise(port)
       const ts = `${port.timestamping.mode} (${port.timestamping.reason})`
       const dut = new RemoteDut({ dut: file })
       const declaredSettings = declaredDeviceSettings(file.settings, file.management?.enabled ? await managedSettings(dut) : undefined)
@@ -76,6 +93,11 @@ export class DeviceSession extends PortSession {
     } finally {
       port.close()
     }
+  }
+
+  /** 100 probes just before a test, on the same path as at the start: the test's own noise. */
+  measureNoise(): Promise<HarnessNoise> {
+    return deviceNoise(this.opts, this.file.netns, 100)
   }
 
   protected modeOf() {

@@ -23,6 +23,18 @@ export interface ExecuteOptions {
   writer: ResultsWriter
   signal: AbortSignal
   onStep?: (def: ConformanceTest, text: string) => void
+  /** Overrides timeLimitMs(def) (unit tests). */
+  timeLimitMs?: number
+}
+
+/**
+ * How long one test may go without a step (its cases each take one): four times its estimate,
+ * at least a minute. A device that is slow (long intervals, no restart hook) only stretches the
+ * steps; a test silent that long is hung. At the limit its acquisition is aborted and waited
+ * for, so no test ever runs beside the next one on the port.
+ */
+export function timeLimitMs(def: Pick<ConformanceTest, 'estimatedSeconds'>): number {
+  return Math.max(60_000, def.estimatedSeconds * 4000)
 }
 
 /** First failing (else inconclusive) check, as the one-line reason. */
@@ -145,16 +157,26 @@ export async function executeTest(def: ConformanceTest, o: ExecuteOptions): Prom
       // A failed re-measurement keeps the session's figure; the evidence says which was used.
     }
   }
+  // The run's Ctrl-C, or this test's time limit: either stops the acquisition where it waits.
+  const limitMs = o.timeLimitMs ?? timeLimitMs(def)
+  const testAbort = new AbortController()
+  const onRunAbort = () => testAbort.abort(o.signal.reason ?? new Error('aborted'))
+  o.signal.addEventListener('abort', onRunAbort, { once: true })
+  const overLimit = () => testAbort.abort(new Error(`the test took no step for ${limitMs / 1000} s, its time limit (its estimate ${def.estimatedSeconds} s)`))
+  let limitTimer = setTimeout(overLimit, limitMs)
+  const testSignal = testAbort.signal
   noiseUsed = { ns: Number(noise.ns), timeErrorFloorNs: Number(noise.timeErrorFloorNs), method: noise.method, ...(noise.tailNs !== undefined ? { tailNs: Number(noise.tailNs) } : {}), ...(noise.stalls ? { stalls: noise.stalls } : {}) }
   const ctx: TestContext = {
     profile: o.profile,
     session: o.session,
     params: (defaults) => testParams(o.profile, def.id, defaults),
     step: (text) => {
+      clearTimeout(limitTimer)
+      limitTimer = setTimeout(overLimit, limitMs)
       steps.push({ atMs: Date.now() - started, text })
       o.onStep?.(def, text)
     },
-    signal: o.signal,
+    signal: testSignal,
     noiseNs: noise.ns,
     attach: (name, data, kind) => {
       const rel = o.writer.evidence(`${o.profile.id}.${def.id}.${name}`, data)
@@ -162,7 +184,7 @@ export async function executeTest(def: ConformanceTest, o: ExecuteOptions): Prom
       else if (kind === 'plot') (evidence.plots ??= []).push({ name, file: rel })
       return rel
     },
-    sleep: (ms) => abortableSleep(ms, o.signal),
+    sleep: (ms) => abortableSleep(ms, testSignal),
   }
 
   const envelope = (data: unknown, extra: Pick<Evidence, 'dutExit' | 'acquisitionError'> = {}): Evidence => ({
@@ -199,7 +221,8 @@ export async function executeTest(def: ConformanceTest, o: ExecuteOptions): Prom
     return await finish(judged(def, ev, o.profile))
   } catch (err) {
     const interrupted = o.signal.aborted
-    const message = err instanceof Error ? err.message : String(err)
+    const overTime = !interrupted && testSignal.aborted
+    const message = overTime ? String((testSignal.reason as Error).message) : err instanceof Error ? err.message : String(err)
     // The DUT died under the test: that is the DUT's failure, not the harness's.
     const dutExit = interrupted ? undefined : o.session.dutExit?.()
     await storeDutLog()
@@ -215,7 +238,10 @@ export async function executeTest(def: ConformanceTest, o: ExecuteOptions): Prom
       reason: interrupted ? 'interrupted before the test could decide' : `harness error: ${message}`,
       checks: [],
       measurements: {},
-      harnessError: interrupted ? 'interrupted' : (err instanceof Error && err.stack) || message,
+      harnessError: interrupted ? 'interrupted' : overTime ? message : (err instanceof Error && err.stack) || message,
     })
+  } finally {
+    clearTimeout(limitTimer)
+    o.signal.removeEventListener('abort', onRunAbort)
   }
 }

@@ -40,7 +40,9 @@ export async function runWithJapa(input: JapaRunInput): Promise<TestResult[]> {
           results.push(r)
           input.onEnd?.(def, r)
           if (r.verdict === 'fail') throw new Error(`${def.id} failed: ${r.reason}`)
-        }).timeout(Math.max(60_000, def.estimatedSeconds * 4000))
+          // Our own limit (timeLimitMs, between steps) aborts the acquisition and waits for it; Japa
+          // must never give up first, or it would start the next test while this one drives the port.
+        }).disableTimeout()
       }
     },
     teardown: [async () => input.beforeReportersEnd?.(results)],

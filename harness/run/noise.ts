@@ -1,9 +1,11 @@
 /**
- * The harness's own timestamp noise, measured before the first test so that every
- * verdict can be judged against it. In the lab: a burst of frames from the DUT's
- * namespace to the harness port, both ends software-timestamped by the kernel; the
- * spread of the one-way latency (p99 − p50) is how far any single RX timestamp may
- * be from the frame's true arrival, VM stalls included.
+ * The harness's own timestamp noise, measured at the start and again before each test so
+ * that every verdict can be judged against it. In the lab: a burst of frames from the DUT's
+ * namespace to the harness port, both ends software-timestamped by the kernel; the spread of
+ * the one-way latency is how far any single RX timestamp may be from the frame's true
+ * arrival, VM stalls included. On a real device the same burst goes from a second harness
+ * interface (`--noise-port`) to the test interface, so the receive path is measured too;
+ * without one, only the TX path can be.
  */
 import { summarize } from '../stats/percentiles.ts'
 import { openPort, type Port, type ReceivedFrame } from '../transport/index.ts'
@@ -15,8 +17,13 @@ import { LAB_PATH_ASYMMETRY_NS } from '../verdict/lab_allowances.ts'
 const COVERAGE_SIGMAS = 3
 /** A probe whose latency exceeds the median by this many scales is a stall, not noise. */
 const STALL_SCALES = 10
-/** Software timestamps are taken in the kernel's stack, not on the wire: never claim better than 1 µs. */
-const FLOOR_NS = 1000n
+/**
+ * The least ± a timestamping mode can claim, whatever the probes show. Software timestamps are
+ * taken in the kernel's stack, not on the wire: never better than 1 µs. Hardware timestamps are
+ * taken at the MAC: never better than 8 ns, one cycle of the 125 MHz clock of a 1 Gb/s MAC.
+ */
+export const TIMESTAMP_FLOOR_NS = { software: 1000n, hardware: 8n } as const
+export type TimestampMode = keyof typeof TIMESTAMP_FLOOR_NS
 
 /**
  * The harness noise from a series of latencies, robustly: the per-timestamp ± is 3 σ where σ
@@ -25,7 +32,12 @@ const FLOOR_NS = 1000n
  * stalls and reported. The time-error floor is the median latency plus that ±: where a
  * software timestamp may sit from the frame's true passage.
  */
-export function noiseFromLatencies(latencies: readonly bigint[], describe: (p50: bigint, p99: bigint) => string): HarnessNoise {
+export function noiseFromLatencies(
+  latencies: readonly bigint[],
+  describe: (p50: bigint, p99: bigint) => string,
+  o: { floorNs?: bigint; latencyIsTimeError?: boolean } = {},
+): HarnessNoise {
+  const FLOOR_NS = o.floorNs ?? TIMESTAMP_FLOOR_NS.software
   const s = summarize(latencies)
   const deviations = latencies.map((l) => (l > s.p50 ? l - s.p50 : s.p50 - l))
   const mad = summarize(deviations).p50
@@ -37,7 +49,9 @@ export function noiseFromLatencies(latencies: readonly bigint[], describe: (p50:
   const tail = s.max - s.p50
   return {
     ns,
-    timeErrorFloorNs: s.p50 + ns,
+    // Two stamps from different clocks (two NICs' PHCs) differ by the clocks' offset too: their
+    // median latency says nothing of where a stamp sits, so only the spread is a time error.
+    timeErrorFloorNs: o.latencyIsTimeError === false ? ns : s.p50 + ns,
     tailNs: tail > ns ? tail : ns,
     method: `${describe(s.p50, s.p99)}; ± = 3 × 1.4826 × MAD (MAD ${mad} ns); slowest probe ${tail} ns after the median (the ± of an extreme)${stalls ? `; ${stalls} of ${latencies.length} probes stalled (> ${stallAbove} ns) and were not counted as noise` : ''}`,
     stalls,
@@ -60,13 +74,27 @@ export function noiseProbe(seq: number): Uint8Array {
   return b
 }
 
-export async function measureLinkNoise(
-  from: { ifname: string; netns: string },
-  to: { ifname: string; netns: string },
-  count = 200,
-): Promise<HarnessNoise> {
-  const tx = openPort({ interface: from.ifname, netns: from.netns, transport: 'l2', timestamping: 'software' })
-  const rx = openPort({ interface: to.ifname, netns: to.netns, transport: 'l2', timestamping: 'software' })
+export interface ProbeEnd {
+  ifname: string
+  netns?: string
+}
+
+/**
+ * One-way latency of `count` probes from one harness interface to another, both stamped
+ * (`timestamping` 'software' in the lab; 'auto' on real NICs, hardware where they have it):
+ * the spread covers the sender's TX path and the receiver's RX path, which is where the DUT's
+ * frames are stamped.
+ */
+export async function measurePathNoise(from: ProbeEnd, to: ProbeEnd, count: number, timestamping: 'software' | 'auto'): Promise<HarnessNoise> {
+  const tx = openPort({ interface: from.ifname, ...(from.netns ? { netns: from.netns } : {}), transport: 'l2', timestamping })
+  let rx: Port
+  try {
+    rx = openPort({ interface: to.ifname, ...(to.netns ? { netns: to.netns } : {}), transport: 'l2', timestamping })
+  } catch (err) {
+    tx.close()
+    throw err
+  }
+  const modes: TimestampMode[] = [tx.timestamping.mode, rx.timestamping.mode]
   const arrivals = new Map<number, bigint>()
   const off = rx.onReceive((f: ReceivedFrame) => {
     if (f.data.length >= 32 && f.data[0] === 0xf0 && f.data[4] === 0xff && f.rxTimestampNs !== null) {
@@ -76,7 +104,7 @@ export async function measureLinkNoise(
   const sent = new Map<number, bigint>()
   try {
     for (let i = 0; i < count; i++) {
-      const r = await tx.send(noiseProbe(i), { dest: 'primary' })
+      const r = await tx.send(noiseProbe(i), { dest: 'primary', event: true })
       sent.set(i, r.txTimestampNs)
       // Spread the burst over ~1 s so a vCPU stall shows up as it would in a test.
       await new Promise((res) => setTimeout(res, 5))
@@ -92,19 +120,29 @@ export async function measureLinkNoise(
     const a = arrivals.get(seq)
     if (a !== undefined) lat.push(a - t)
   }
-  if (lat.length < count / 2) throw new Error(`noise self-check: only ${lat.length} of ${count} probe frames arrived`)
-  const noise = noiseFromLatencies(
+  if (lat.length < count / 2) throw new Error(`noise self-check: only ${lat.length} of ${count} probe frames from ${from.ifname} arrived on ${to.ifname}`)
+  // Both stamps come from the system clock only when both are software; two PHCs are two clocks.
+  const oneClock = modes.every((m) => m === 'software')
+  const floorNs = modes.includes('software') ? TIMESTAMP_FLOOR_NS.software : TIMESTAMP_FLOOR_NS.hardware
+  return noiseFromLatencies(
     lat,
-    (p50, p99) => `one-way latency spread (p99 − p50) of ${lat.length} software-timestamped L2 frames across the lab link; p50 ${p50} ns, p99 ${p99} ns`,
+    (p50, p99) =>
+      `one-way latency spread of ${lat.length} L2 probes from ${from.ifname} (${modes[0]} TX timestamps) to ${to.ifname} (${modes[1]} RX timestamps), TX and RX paths both; p50 ${p50} ns${oneClock ? '' : ' (two clocks: includes their offset)'}, p99 ${p99} ns; floor ${floorNs} ns (${modes.includes('software') ? 'software' : 'hardware'} timestamps)`,
+    { floorNs, latencyIsTimeError: oneClock },
   )
+}
+
+/** The lab link: the DUT's namespace to the harness port, software stamps, plus the lab's measured asymmetry allowance. */
+export async function measureLinkNoise(from: ProbeEnd, to: ProbeEnd, count = 200): Promise<HarnessNoise> {
+  const noise = await measurePathNoise(from, to, count, 'software')
   // The probes go one way only; what the lab's software paths differ by direction is the measured allowance.
   return { ...noise, pathAsymmetryNs: LAB_PATH_ASYMMETRY_NS, method: `${noise.method}; path asymmetry allowance ±${LAB_PATH_ASYMMETRY_NS} ns (LAB_PATH_ASYMMETRY_NS)` }
 }
 
 /**
- * Noise on a real interface, where there is no second port of ours to send to: the spread of
- * the delay between handing a probe to the kernel and its TX timestamp. It bounds the harness's
- * own timestamping jitter, not the wire's.
+ * Noise on a real interface with no second port of ours to send to: the spread of the delay
+ * between handing a probe to the kernel and its TX timestamp. It bounds the harness's own TX
+ * timestamping jitter only; the method says the receive path was not measured.
  */
 export async function measureTxNoise(port: Port, count = 100): Promise<HarnessNoise> {
   const lat: bigint[] = []
@@ -113,8 +151,11 @@ export async function measureTxNoise(port: Port, count = 100): Promise<HarnessNo
     lat.push(r.txTimestampNs - r.sendNs)
     await new Promise((res) => setTimeout(res, 5))
   }
+  const mode = port.timestamping.mode
   return noiseFromLatencies(
     lat,
-    (p50, p99) => `TX-path spread (p99 − p50) of ${count} probes on ${port.interface} (${port.timestamping.mode} timestamps); p50 ${p50} ns, p99 ${p99} ns`,
+    (p50, p99) =>
+      `TX-path spread of ${count} probes on ${port.interface} (${mode} timestamps); p50 ${p50} ns, p99 ${p99} ns; the receive path is not measured (name a second harness interface on the DUT's network with --noise-port to measure it); floor ${TIMESTAMP_FLOOR_NS[mode]} ns`,
+    { floorNs: TIMESTAMP_FLOOR_NS[mode] },
   )
 }

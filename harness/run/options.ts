@@ -13,6 +13,8 @@ export interface RunOptions {
   mode: 'lab' | 'device'
   interface?: string
   dutFile?: string
+  /** A second harness interface on the DUT's network, for receive-path noise probes. */
+  noisePort?: string
   dutImpl: 'ptp4l' | 'ptpd' | 'reference'
   /** Faults of the reference DUT (`--dut-fault`, only with --dut-impl reference). */
   dutFaults: string[]
@@ -44,6 +46,8 @@ export const RUN_USAGE = `usage: ptp-conform run --profile ID (--lab [--dut-impl
   --dut-option KEY=VALUE  extra DUT setting (for ptp4l any configuration key), repeatable
   --interface IF          a real interface to test a device on (with --dut FILE)
   --dut FILE              DUT description (YAML) of the real device
+  --noise-port IF         a second harness interface on the DUT's network: noise probes
+                          from it to --interface measure the receive path too (else TX only)
   --tests ID,...          select tests by ID or glob (INT-*, BMCA-0?)
   --tags TAG,...          select tests by tag
   --suites AREA,...       select tests by area (MF, INT, BMCA, E2E, P2P, TLV, MGT, TE)
@@ -77,6 +81,7 @@ export function parseRunOptions(argv: string[]): RunOptions | 'help' {
         'dut-fault': { type: 'string', multiple: true },
         interface: { type: 'string' },
         dut: { type: 'string' },
+        'noise-port': { type: 'string' },
         tests: { type: 'string', multiple: true },
         tags: { type: 'string', multiple: true },
         suites: { type: 'string', multiple: true },
@@ -102,6 +107,8 @@ export function parseRunOptions(argv: string[]): RunOptions | 'help' {
   if (v.lab && v.interface) throw new CliError('--lab and --interface exclude each other: the lab makes its own interfaces')
   if (!v.lab && !v.interface && !v.list) throw new CliError(`choose --lab or --interface IF --dut FILE\n\n${RUN_USAGE}`)
   if (v.interface && !v.dut) throw new CliError('--interface needs --dut FILE describing the device under test')
+  if (v['noise-port'] && !v.interface) throw new CliError('--noise-port is for a real device (--interface): the lab measures its own link')
+  if (v['noise-port'] && v['noise-port'] === v.interface) throw new CliError('--noise-port must be a second interface, not --interface itself')
   const impl = v['dut-impl']
   if (impl !== 'ptp4l' && impl !== 'ptpd' && impl !== 'reference') throw new CliError(`--dut-impl must be ptp4l, ptpd or reference, not '${impl}'`)
   const dutFaults = list(v['dut-fault'])
@@ -130,6 +137,7 @@ export function parseRunOptions(argv: string[]): RunOptions | 'help' {
     mode: v.interface ? 'device' : 'lab',
     interface: v.interface,
     dutFile: v.dut,
+    ...(v['noise-port'] ? { noisePort: v['noise-port'] } : {}),
     dutImpl: impl,
     dutFaults,
     dutOptions,

@@ -53,6 +53,8 @@ export abstract class PortSession implements Session {
   readonly dutSettings: DutSettings
   private role: DutRoleWanted | undefined
   private openHandle: DriverHandle | undefined
+  private openedAtMs = 0
+  private openEngine = ''
 
   protected constructor(
     readonly dut: Dut,
@@ -171,7 +173,7 @@ export abstract class PortSession implements Session {
   }
 
   drive(engine: Engine): DriverHandle {
-    if (this.openHandle) throw new Error('the harness port is already driven by another engine; close it first')
+    if (this.openHandle) throw new Error(`the harness port is already driven by engine '${this.openEngine}' (opened ${Date.now() - this.openedAtMs} ms ago); close it first`)
     const recorder = new Recorder()
     const udp4 = this.o.profile.transport.udp4
     const udp6 = this.o.profile.transport.udp6
@@ -206,6 +208,8 @@ export abstract class PortSession implements Session {
       },
     }
     this.openHandle = handle
+    this.openedAtMs = Date.now()
+    this.openEngine = engine.name
     return handle
   }
 

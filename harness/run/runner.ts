@@ -105,7 +105,13 @@ export async function runConformance(o: RunOptions): Promise<number> {
         ExitCode.usage,
       )
     }
-    console.log(`  transmitting only on ${o.interface}, domain ${domainNumber}`)
+    if (o.noisePort) {
+      // The noise port transmits too (probes in domain 255, majorSdoId 15): the same safety rule applies.
+      const np = assessInterface(gatherInterfaceFacts(o.noisePort), o.allowNets, o.acknowledgeTestNetwork)
+      for (const r of np.reasons) console.log(`  safety (--noise-port): ${r}`)
+      if (!np.ok) throw new CliError(`refusing to transmit noise probes on ${o.noisePort}: it looks like a production network (--allow-net or --i-know-this-is-a-test-network)`, ExitCode.usage)
+    }
+    console.log(`  transmitting only on ${o.interface}${o.noisePort ? ` (noise probes also from ${o.noisePort}, domain 255)` : ''}, domain ${domainNumber}`)
   }
 
   const abort = new AbortController()
@@ -133,7 +139,7 @@ export async function runConformance(o: RunOptions): Promise<number> {
         session = await LabSession.create({ profile, transport, domainNumber, dutImpl: o.dutImpl, dutFaults: o.dutFaults, dutOptions: o.dutOptions, allowManagementSet: o.allowSet })
       } else {
         const addr = (v6: boolean) => deviceFacts?.addresses.find((a) => a.includes(':') === v6)?.split('/')[0]
-        session = await DeviceSession.create({ profile, transport, domainNumber, dutOptions: o.dutOptions, allowManagementSet: o.allowSet, interface: o.interface!, dutFile: o.dutFile!, ipv4: addr(false), ipv6: addr(true) })
+        session = await DeviceSession.create({ profile, transport, domainNumber, dutOptions: o.dutOptions, allowManagementSet: o.allowSet, interface: o.interface!, dutFile: o.dutFile!, ...(o.noisePort ? { noisePort: o.noisePort } : {}), ipv4: addr(false), ipv6: addr(true) })
       }
     } catch (err) {
       if ((err as { name?: string }).name === 'DutFileError') throw new CliError((err as Error).message, ExitCode.usage)

@@ -7,7 +7,7 @@
  * nothing) fails; what is advisory, or judged by another test, is reported only.
  */
 import type { Finding } from '../../harness/codec/types.ts'
-import { type Check, dutFrames, exactCheck, type RecordedFrame, passiveOnDutMaster } from '../kit.ts'
+import { type Check, frameRef, dutFrames, exactCheck, type RecordedFrame, passiveOnDutMaster } from '../kit.ts'
 
 const LEGACY_CONTROL: Record<string, number> = { Sync: 0, Delay_Req: 1, Follow_Up: 2, Delay_Resp: 3, Management: 4 }
 
@@ -52,11 +52,11 @@ export function ruleOf(f: Finding, transport: string): Rule {
 }
 
 interface Located extends Finding {
-  frame: number
+  frame: string
   type: string
 }
 
-const example = (l: Located[]) => (l[0] ? `${l.length} finding(s), e.g. ${l[0].type} frame #${l[0].frame}: ${l[0].field} at octet ${l[0].offset}: ${l[0].message} (${l[0].clause})` : undefined)
+const example = (l: Located[]) => (l[0] ? `${l.length} finding(s), e.g. ${l[0].type} ${l[0].frame}: ${l[0].field} at octet ${l[0].offset}: ${l[0].message} (${l[0].clause})` : undefined)
 
 export default passiveOnDutMaster({
   id: 'MF-01',
@@ -77,10 +77,10 @@ export default passiveOnDutMaster({
     const decoded = frames.filter((f): f is RecordedFrame & { message: NonNullable<RecordedFrame['message']> } => !!f.message)
     const checks: Check[] = []
     const undecodable = frames.find((f) => !f.message)
-    checks.push(exactCheck('undecodable frames from the DUT', frames.length - decoded.length, 0, 'IEEE 1588-2019 13.3', undecodable ? { detail: `frame #${undecodable.index}: ${undecodable.decodeError}` } : {}))
+    checks.push(exactCheck('undecodable frames from the DUT', frames.length - decoded.length, 0, 'IEEE 1588-2019 13.3', undecodable ? { detail: `${frameRef(undecodable)}: ${undecodable.decodeError}` } : {}))
 
     const badVersion = decoded.filter((f) => f.message.header.versionPTP !== v.versionPTP.value)
-    checks.push(exactCheck(`messages with versionPTP ≠ ${v.versionPTP.value}`, badVersion.length, 0, v.versionPTP.source, badVersion[0] ? { detail: `e.g. ${badVersion[0].message.type} frame #${badVersion[0].index} has versionPTP ${badVersion[0].message.header.versionPTP}` } : {}))
+    checks.push(exactCheck(`messages with versionPTP ≠ ${v.versionPTP.value}`, badVersion.length, 0, v.versionPTP.source, badVersion[0] ? { detail: `e.g. ${badVersion[0].message.type} ${frameRef(badVersion[0])} has versionPTP ${badVersion[0].message.header.versionPTP}` } : {}))
 
     const minors = [...new Set(decoded.map((f) => f.message.header.minorVersionPTP))]
     const edition = minors.map((m) => (m === 0 ? '1588-2008 (minorVersionPTP 0)' : m === 1 ? '1588-2019 (minorVersionPTP 1)' : `minorVersionPTP ${m}`)).join(', ')
@@ -96,14 +96,14 @@ export default passiveOnDutMaster({
       limit: `one of ${v.controlFieldAccepted.join(', ')}`,
       source: 'IEEE 1588-2019 13.3.2.13; 1588-2008 Table 23',
       verdict: convention !== 'mixed' && v.controlFieldAccepted.includes(convention) ? 'pass' : 'fail',
-      ...(convention === 'mixed' && offConvention ? { detail: `e.g. ${offConvention.message.type} frame #${offConvention.index} has controlField ${offConvention.message.header.controlField}` } : {}),
+      ...(convention === 'mixed' && offConvention ? { detail: `e.g. ${offConvention.message.type} ${frameRef(offConvention)} has controlField ${offConvention.message.header.controlField}` } : {}),
     })
 
     // correctionField carries residence and asymmetry corrections of event messages only.
     const mustBeZero = decoded.filter((f) => ['Announce', 'Signaling', 'Management'].includes(f.message.type) && f.message.header.correctionField !== 0n)
-    checks.push(exactCheck('Announce/Signaling/Management with correctionField ≠ 0', mustBeZero.length, 0, 'IEEE 1588-2019 13.3.2.9', mustBeZero[0] ? { detail: `e.g. ${mustBeZero[0].message.type} frame #${mustBeZero[0].index} carries correctionField ${mustBeZero[0].message.header.correctionField}` } : {}))
+    checks.push(exactCheck('Announce/Signaling/Management with correctionField ≠ 0', mustBeZero.length, 0, 'IEEE 1588-2019 13.3.2.9', mustBeZero[0] ? { detail: `e.g. ${mustBeZero[0].message.type} ${frameRef(mustBeZero[0])} carries correctionField ${mustBeZero[0].message.header.correctionField}` } : {}))
 
-    const all: Located[] = decoded.flatMap((f) => f.findings.map((x) => ({ ...x, frame: f.index, type: f.message.type })))
+    const all: Located[] = decoded.flatMap((f) => f.findings.map((x) => ({ ...x, frame: frameRef(f), type: f.message.type })))
     const byGroup = new Map<ShallGroup, Located[]>()
     const reported: (Located & { why: string })[] = []
     for (const x of all) {

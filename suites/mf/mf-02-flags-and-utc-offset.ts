@@ -8,11 +8,11 @@
  */
 import { FLAG_CURRENT_UTC_OFFSET_VALID, FLAG_LEAP59, FLAG_LEAP61, FLAG_PTP_TIMESCALE, FLAG_UNICAST } from '../../harness/codec/constants.ts'
 import { TAI_MINUS_UTC_SOURCE, taiMinusUtcAt } from '../../harness/time/utc_offset.ts'
-import { type Check, dutFrames, type RecordedFrame, passiveOnDutMaster } from '../kit.ts'
+import { type Check, describeFrame, dutFrames, type RecordedFrame, passiveOnDutMaster } from '../kit.ts'
 import { sentToUnicast } from '../support/destination.ts'
 
 const TABLE_37 = 'IEEE 1588-2019 13.3.2.8, Table 37'
-const what = (f: RecordedFrame) => `${f.message!.type} #${f.message!.header.sequenceId} (frame ${f.index})`
+const what = describeFrame
 const some = (xs: string[], n = 3) => xs.slice(0, n).join('; ') + (xs.length > n ? `; … ${xs.length - n} more` : '')
 
 export default passiveOnDutMaster({

@@ -7,12 +7,12 @@
  * Every Follow_Up carries a sequenceId of a two-step Sync sent before it (9.5.10), every
  * Pdelay_Resp_Follow_Up that of its Pdelay_Resp, same requester (11.4.2 c) 8)).
  */
-import { type Check, dutFrames, type RecordedFrame, passiveOnDutMaster } from '../kit.ts'
+import { type Check, describeFrame, dutFrames, type RecordedFrame, passiveOnDutMaster } from '../kit.ts'
 import { inTimeOrder } from '../../harness/recorder/time_order.ts'
 import { describeStep, pairingReport, sequenceReport, type SequenceStep } from '../support/sequence_ids.ts'
 
 const COUNTERS = 'IEEE 1588-2019 7.3.7 (one sequenceId pool per message type, +1 per message, modulo 2^16)'
-const what = (f: RecordedFrame) => `${f.message!.type} #${f.message!.header.sequenceId} (frame ${f.index})`
+const what = describeFrame
 const some = <T>(xs: T[], show: (x: T) => string, n = 3) => xs.slice(0, n).map(show).join('; ') + (xs.length > n ? `; … ${xs.length - n} more` : '')
 
 export default passiveOnDutMaster({

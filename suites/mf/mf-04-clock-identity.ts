@@ -6,10 +6,10 @@
  * grandmasterIdentity (stepsRemoved 0; 9.3.5 Table 30, parentDS = defaultDS).
  */
 import { normalizeClockIdentity } from '../../harness/codec/clock_identity.ts'
-import { type Check, dutFrames, type RecordedFrame, passiveOnDutMaster } from '../kit.ts'
+import { type Check, describeFrame, dutFrames, type RecordedFrame, passiveOnDutMaster } from '../kit.ts'
 
 const RESERVED: Record<string, string> = { '000000.0000.000000': 'all zeros', 'ffffff.ffff.ffffff': 'all ones (the wildcard)' }
-const what = (f: RecordedFrame) => `${f.message!.type} #${f.message!.header.sequenceId} (frame ${f.index})`
+const what = describeFrame
 
 export default passiveOnDutMaster({
   id: 'MF-04',

@@ -8,7 +8,7 @@
  */
 import { isEventMessage, isPeerDelayMessage } from '../../harness/codec/constants.ts'
 import { isMulticastIp, isMulticastMac } from '../support/destination.ts'
-import { type Check, dutFrames, exactCheck, type Profile, type RecordedFrame, passiveOnDutMaster } from '../kit.ts'
+import { type Check, describeFrame, dutFrames, exactCheck, type Profile, type RecordedFrame, passiveOnDutMaster } from '../kit.ts'
 
 const norm = (mac: string | undefined) => mac?.toLowerCase().replace(/-/g, ':')
 /** FF0X::181 with any scope X (Annex E); the scope is reported, not failed. */
@@ -25,7 +25,7 @@ function addressingCheck(name: string, limit: string, source: string, wrong: str
   return { name, measured: wrong.length, limit, source, verdict, ...(detail ? { detail } : {}) }
 }
 
-const what = (f: RecordedFrame) => `${f.message!.type} #${f.message!.header.sequenceId} (frame ${f.index})`
+const what = describeFrame
 
 /** EtherType from the link-layer frame, past any 802.1Q tag; undefined when the capture kept no link header. */
 function etherTypeOf(f: RecordedFrame): number | undefined {

@@ -5,7 +5,7 @@
  * Follow_Up repeats its Sync's sequenceId, Pdelay_Resp_Follow_Up its Pdelay_Resp's.
  */
 import { FLAG_TWO_STEP } from '../../harness/codec/constants.ts'
-import type { RecordedFrame } from '../../harness/recorder/frame.ts'
+import { frameRef, type RecordedFrame } from '../../harness/recorder/frame.ts'
 
 /** Types with a counter of their own. */
 export const COUNTED_TYPES = ['Announce', 'Sync', 'Delay_Req', 'Pdelay_Req', 'Signaling', 'Management'] as const
@@ -59,7 +59,11 @@ export function sequenceReport(frames: readonly RecordedFrame[]): SequenceReport
 export interface PairingReport {
   /** Follow-up messages seen (Follow_Up, Pdelay_Resp_Follow_Up). */
   followUps: number
-  /** Follow-ups with no earlier two-step event message of that sequenceId still waiting for one. */
+  /**
+   * Follow-ups with no earlier two-step event message of that sequenceId still waiting for one.
+   * A follow-up before the recording's first event message is not one: its event message came
+   * before the recording began (a capture started, or a window cut, between the two).
+   */
   unmatched: RecordedFrame[]
   /** Two-step event messages no follow-up ever answered (the last one, possibly cut off by the end, excluded). */
   orphans: RecordedFrame[]
@@ -77,8 +81,10 @@ export function pairingReport(frames: readonly RecordedFrame[], event: 'Sync' | 
   const out: PairingReport = { followUps: 0, unmatched: [], orphans: [] }
   const waiting = new Map<string, RecordedFrame>()
   let lastEvent: RecordedFrame | undefined
+  let anyEvent = false
   for (const f of frames) {
     const type = f.message?.type
+    if (type === event) anyEvent = true
     if (type === event && isTwoStep(f)) {
       const k = pairKey(f)
       const old = waiting.get(k)
@@ -89,7 +95,7 @@ export function pairingReport(frames: readonly RecordedFrame[], event: 'Sync' | 
       out.followUps++
       const k = pairKey(f)
       if (waiting.has(k)) waiting.delete(k)
-      else out.unmatched.push(f)
+      else if (anyEvent) out.unmatched.push(f)
     }
   }
   for (const f of waiting.values()) if (f !== lastEvent) out.orphans.push(f)
@@ -99,5 +105,5 @@ export function pairingReport(frames: readonly RecordedFrame[], event: 'Sync' | 
 
 /** "Sync #41 → #43 (frames 120, 131)" for a report's detail. */
 export function describeStep(s: SequenceStep): string {
-  return `${s.type} #${seqOf(s.from)} → #${seqOf(s.to)} (frames ${s.from.index}, ${s.to.index})`
+  return `${s.type} #${seqOf(s.from)} → #${seqOf(s.to)} (${frameRef(s.from)}, ${frameRef(s.to)})`
 }

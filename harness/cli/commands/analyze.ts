@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { analyze } from '../../analyze/analyze.ts'
+import { WINDOW_FRAMES } from '../../analyze/windows.ts'
 import { describeClock } from '../../analyze/clocks.ts'
 import { profileFit } from '../../analyze/profile_fit.ts'
 import { CaptureError } from '../../capture/index.ts'
@@ -28,6 +29,7 @@ const USAGE = `usage: ptp-conform analyze CAPTURE... --profile ID [options]
   --dut ID           the device under test: clockIdentity, MAC or IP (default: the one grandmaster seen)
   --dut-option K=V   what the DUT is configured with, e.g. logSyncInterval=-3 (default: what it advertised)
   --tests ID,...     select tests by ID or glob
+  --window-frames N  PTP frames judged at a time (default ${WINDOW_FRAMES}); memory grows with it, not with the capture
   --out DIR          results, evidence and reports (default: results)
   --profiles DIR     an extra folder of user profiles, repeatable
   --no-report        records and summary only
@@ -47,6 +49,7 @@ export async function run(argv: string[]): Promise<number> {
         dut: { type: 'string' },
         'dut-option': { type: 'string', multiple: true },
         tests: { type: 'string', multiple: true },
+        'window-frames': { type: 'string' },
         out: { type: 'string', default: 'results' },
         profiles: { type: 'string', multiple: true },
         'no-report': { type: 'boolean', default: false },
@@ -74,6 +77,8 @@ export async function run(argv: string[]): Promise<number> {
     throw new CliError((err as Error).message)
   }
   const profileDirs = v.profiles ?? []
+  const windowFrames = v['window-frames'] === undefined ? WINDOW_FRAMES : Number(v['window-frames'])
+  if (!Number.isInteger(windowFrames) || windowFrames < 1000) throw new CliError(`--window-frames takes a whole number ≥ 1000, not '${v['window-frames']}'`)
 
   let profile
   if (v.profile) {
@@ -90,30 +95,31 @@ export async function run(argv: string[]): Promise<number> {
   const placeholder = profile ?? loadProfile('default-e2e')
   let out
   try {
-    out = analyze({ captures: files, profile: placeholder, tests, ...(v.dut ? { dut: v.dut } : {}), dutOptions, ...(onProgress ? { onProgress } : {}) })
+    out = analyze({ captures: files, profile: placeholder, tests, windowFrames, ...(v.dut ? { dut: v.dut } : {}), dutOptions, ...(onProgress ? { onProgress } : {}) })
   } catch (err) {
     if (err instanceof CaptureError || (err as NodeJS.ErrnoException).code) throw new CliError(`${(err as Error).message}`)
     throw err
   } finally {
     if (tty) process.stderr.write('\n')
   }
-  const rec = out.recording
-  if (rec.damage) console.error(`warning: the capture is damaged after frame ${rec.damage.afterFrame} (${rec.damage.message}); analysed what came before`)
-  if (rec.recorder.size === 0) {
-    throw new CliError(`no PTP frames in ${files.join(', ')} (${rec.frames} frames: ${rec.notPtp} not PTP${rec.unsupportedLink ? `, ${rec.unsupportedLink} of an unsupported link type` : ''})`)
+  const st = out.stats
+  if (st.damage) console.error(`warning: ${st.damage.file} is damaged after frame ${st.damage.afterFrame} (${st.damage.message}); analysed what came before`)
+  if (st.ptp === 0) {
+    throw new CliError(`no PTP frames in ${files.join(', ')} (${st.frames} frames: ${st.notPtp} not PTP${st.unsupportedLink ? `, ${st.unsupportedLink} of an unsupported link type` : ''})`)
   }
-  console.log(`${rec.frames} frames, ${rec.recorder.size} PTP, ${out.clocks.length} clocks, timestamps to ${rec.resolutionNs} ns`)
+  console.log(`${st.frames} frames, ${st.ptp} PTP, ${out.clocks.length} clocks, timestamps to ${st.resolutionNs} ns`)
   for (const c of out.clocks) console.log(`  ${describeClock(c)}`)
 
   if (!profile) {
-    const fits = listProfiles({ profileDirs }).map((e) => profileFit(loadProfile(e.id, { profileDirs }), rec.recorder.query()))
-    console.log('profiles the traffic fits:')
+    const sample = out.sample.query()
+    const fits = listProfiles({ profileDirs }).map((e) => profileFit(loadProfile(e.id, { profileDirs }), sample))
+    console.log(`profiles the traffic fits${sample.length < st.ptp ? ` (judged on its first ${sample.length} PTP frames)` : ''}:`)
     for (const f of fits.filter((x) => x.fits)) console.log(`  ${f.profile}`)
     for (const f of fits.filter((x) => !x.fits)) console.log(`  (not ${f.profile}: ${f.misfits.slice(0, 3).join('; ')})`)
     throw new CliError('choose one with --profile')
   }
   if ('error' in out) throw new CliError(out.error)
-  console.log(`judging ${out.dut.clockIdentity} (${out.dut.role}) against ${profile.id}`)
+  console.log(`judging ${out.dut.clockIdentity} (${out.dut.role}) against ${profile.id}${out.windows > 1 ? ` in ${out.windows} windows` : ''}`)
 
   const outDir = resolve(v.out!)
   const writer = new ResultsWriter(outDir)

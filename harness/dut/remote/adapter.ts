@@ -46,6 +46,12 @@ export class RemoteDut implements Dut {
   private record: DutSettingsRecord | undefined
   private startOptions: DutStartOptions | undefined
   private observer: PassiveObserver | undefined
+  /**
+   * How the device must be addressed, learnt at its first answer: 'clock' (its clockIdentity,
+   * all ports: 1588-2019 15.3.1) or 'wildcard' (ptpd 2.3.1 accepts only its exact port or the
+   * all-ones wildcard, src/protocol.c acceptPortIdentity).
+   */
+  private addressing: 'clock' | 'wildcard' | undefined
 
   constructor(o: RemoteDutOptions) {
     this.file = typeof o.dut === 'string' ? loadDutFile(o.dut) : o.dut
@@ -168,10 +174,22 @@ export class RemoteDut implements Dut {
       // Return at the device's answer instead of waiting out the response window: a state read must
       // be quick for the timing tests that poll it. Where the DUT file names the clock, the request
       // targets it (all ports), so no other clock's answer can be the one taken.
-      const target = this.file.clockIdentity ? { clockIdentity: normalizeClockIdentity(this.file.clockIdentity), portNumber: 0xffff } : undefined
-      const get = async (id: 'DEFAULT_DATA_SET' | 'CURRENT_DATA_SET' | 'PARENT_DATA_SET' | 'PORT_DATA_SET') => this.mine(await client.get(id, { expect: 1, ...(target ? { target } : {}) }))
+      const clock = this.file.clockIdentity ? normalizeClockIdentity(this.file.clockIdentity) : undefined
+      const ids = ['DEFAULT_DATA_SET', 'CURRENT_DATA_SET', 'PARENT_DATA_SET', 'PORT_DATA_SET'] as const
       // Four requests in flight at once (told apart by sequenceId): one response window, not four.
-      const [dds, cds, pds, ports] = await Promise.all([get('DEFAULT_DATA_SET'), get('CURRENT_DATA_SET'), get('PARENT_DATA_SET'), get('PORT_DATA_SET')])
+      const readAll = (how: 'clock' | 'wildcard') =>
+        Promise.all(ids.map(async (id) => this.mine(await client.get(id, how === 'clock' && clock ? { expect: 1, target: { clockIdentity: clock, portNumber: 0xffff } } : clock ? { expectFrom: clock } : { expect: 1 }))))
+      let answers = await readAll(this.addressing ?? 'clock')
+      const none = answers.every((a) => a.length === 0)
+      if (none && clock && this.addressing === undefined) {
+        // Silence to its clockIdentity: try the wildcard once, and keep to what it answers.
+        answers = await readAll('wildcard')
+        if (answers.some((a) => a.length)) {
+          this.addressing = 'wildcard'
+          this.log += `# ${this.file.name} answers no management GET addressed to its clockIdentity (all ports, 1588-2019 15.3.1), only the all-ones wildcard: state reads use the wildcard and take ${clock}'s answers\n`
+        }
+      } else if (!none) this.addressing ??= 'clock'
+      const [dds, cds, pds, ports] = [answers[0]!, answers[1]!, answers[2]!, answers[3]!]
       const state: DutState = { source: 'management-wire', readAt: Date.now(), ports: [] }
       const d = dds.find((a) => a.data?.name === 'DEFAULT_DATA_SET')?.data
       if (d?.name === 'DEFAULT_DATA_SET') applyDefaultDataSet(state, d)

@@ -17,16 +17,20 @@ import { writeDeviceFile } from '../../support/run/device_file.ts'
 
 const isRoot = process.getuid?.() === 0
 
-async function withDevice(fn: (o: { lab: Lab; dutFile: string; hIf: string; hNs: string }) => Promise<void>): Promise<void> {
+/**
+ * `noisePort`: the device sits on a LAN (a bridge) and the harness node has a second port on
+ * it, as a bench's second NIC port, for `--noise-port`.
+ */
+async function withDevice(fn: (o: { lab: Lab; dutFile: string; hIf: string; hNs: string; noiseIf?: string }) => Promise<void>, o: { noisePort?: boolean } = {}): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'ptpc-device-'))
-  const lab = await Lab.up({ topology: 'pair', stateDir: join(dir, 'state') })
+  const lab = await Lab.up(o.noisePort ? { topology: 'lan', duts: 1, harnessNoisePort: true, stateDir: join(dir, 'state') } : { topology: 'pair', stateDir: join(dir, 'state') })
   const dut = new LinuxptpDut({ tracker: lab, node: 'd1' })
   try {
     const h = lab.port('h')
     const d = lab.port('d1')
     await dut.start({ profile: loadProfile('default-e2e'), role: 'auto', interfaces: [{ ifname: d.ifname, netns: d.netns, mac: d.mac }] })
     const dutFile = writeDeviceFile(dir, h, d, { name: 'lab ptp4l playing a device', roles: ['master', 'slave', 'auto'] })
-    await fn({ lab, dutFile, hIf: h.ifname, hNs: h.netns })
+    await fn({ lab, dutFile, hIf: h.ifname, hNs: h.netns, ...(o.noisePort ? { noiseIf: lab.port('h', 2).ifname } : {}) })
   } finally {
     await dut.stop().catch(() => undefined)
     await lab.down()
@@ -45,19 +49,26 @@ test.group('run / real-device path (a lab ptp4l described by a DUT file)', () =>
     .skip(!isRoot, 'needs root for network namespaces')
     .timeout(120_000)
 
-  test('with the test network allowed, it certifies the device through its DUT file', async ({ assert }) => {
-    await withDevice(async ({ dutFile, hIf, hNs }) => {
-      const out = mkdtempSync(join(tmpdir(), 'ptpc-dev-out-'))
-      const r = await runCli(
-        ['run', '--profile', 'default', '--interface', hIf, '--dut', dutFile, '--allow-net', '192.0.2.0/24', '--allow-net', '2001:db8::/32', '--tests', 'MF-01,MF-05,INT-01,MGT-01', '--no-report', '--out', out],
-        { netns: hNs, timeoutMs: 180_000 },
-      )
-      assert.equal(r.code, 0, r.stdout + r.stderr)
-      const results = readResults(out)
-      assert.sameMembers(results.map((x) => x.id), ['MF-01', 'MF-05', 'INT-01', 'MGT-01'])
-      for (const x of results) assert.oneOf(x.verdict, ['pass', 'inconclusive'], `${x.id}: ${x.reason}`)
-      assert.include(r.stdout, `transmitting only on ${hIf}`)
-    })
+  test('with the test network allowed, it certifies the device through its DUT file, its noise measured over the receive path from a second port', async ({ assert }) => {
+    await withDevice(
+      async ({ dutFile, hIf, hNs, noiseIf }) => {
+        const out = mkdtempSync(join(tmpdir(), 'ptpc-dev-out-'))
+        const r = await runCli(
+          ['run', '--profile', 'default', '--interface', hIf, '--noise-port', noiseIf!, '--dut', dutFile, '--allow-net', '192.0.2.0/24', '--allow-net', '2001:db8::/32', '--tests', 'MF-01,MF-05,INT-01,MGT-01', '--no-report', '--out', out],
+          { netns: hNs, timeoutMs: 180_000 },
+        )
+        assert.equal(r.code, 0, r.stdout + r.stderr)
+        const results = readResults(out)
+        assert.sameMembers(results.map((x) => x.id), ['MF-01', 'MF-05', 'INT-01', 'MGT-01'])
+        for (const x of results) {
+          assert.oneOf(x.verdict, ['pass', 'inconclusive'], `${x.id}: ${x.reason}`)
+          // Each test's own noise, measured from the second port into the test interface.
+          assert.include(x.noise?.method, `from ${noiseIf} (software TX timestamps) to ${hIf} (software RX timestamps), TX and RX paths both`)
+        }
+        assert.include(r.stdout, `transmitting only on ${hIf} (noise probes also from ${noiseIf}`)
+      },
+      { noisePort: true },
+    )
   })
     .skip(!isRoot, 'needs root for network namespaces')
     .timeout(240_000)

@@ -54,7 +54,7 @@ test.group('judge MF-02 flags and the UTC offset', () => {
     const r = judged(gptp, [utcValid, offset(TAI_UTC - 1)])
     const c = r.check('currentUtcOffset equals TAI − UTC')
     assert.equal(c.verdict, 'fail')
-    assert.match(c.detail!, new RegExp(`Announce #\\d+ \\(frame \\d+\\) says ${TAI_UTC - 1} s, TAI − UTC is ${TAI_UTC} s`))
+    assert.match(c.detail!, new RegExp(`Announce #\\d+ \\(frame #\\d+\\) says ${TAI_UTC - 1} s, TAI − UTC is ${TAI_UTC} s`))
   })
 
   test('with leap61 announced, the offset of either side of the leap passes (TAI − UTC or one more)', ({ assert }) => {
@@ -70,7 +70,7 @@ test.group('judge MF-02 flags and the UTC offset', () => {
     for (const profile of [e2e, gptp]) {
       const c = judged(profile, [flags(['Sync'], FLAG_UNICAST)]).check('unicastFlag matches the destination')
       assert.equal(c.verdict, 'fail', profile.id)
-      assert.match(c.detail!, /Sync #\d+ \(frame \d+\) to \S+ with unicastFlag set/)
+      assert.match(c.detail!, /Sync #\d+ \(frame #\d+\) to \S+ with unicastFlag set/)
     }
   })
 

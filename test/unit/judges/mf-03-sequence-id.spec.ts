@@ -42,6 +42,26 @@ test.group('judge MF-03 sequenceId counters and Follow_Up pairing', () => {
     assert.include(r.check('repeated sequenceIds').detail!, 'wrap(s) 65535 → 0 done right')
   })
 
+  test('a recording that begins with a Follow_Up (its Sync came before the recording began) passes; one off by one later still fails', ({ assert }) => {
+    const cut = (mutations: MutationRule[] = []) => {
+      const r = judged(e2e, mutations)
+      const frames = r.ev.data.observation.recorder.frames
+      // Start the recording right after the first Sync, as a capture or analyze window may.
+      const firstSync = frames.findIndex((f) => f.message?.type === 'Sync')
+      const late = new Recorder()
+      for (const f of frames.slice(firstSync + 1)) {
+        const { index: _i, notes: _n, ...rest } = f
+        late.record({ ...rest, findings: f.findings, ...(f.message ? { message: f.message } : {}) })
+      }
+      assert.equal(late.frames.find((f) => f.message?.type === 'Follow_Up' || f.message?.type === 'Sync')?.message?.type, 'Follow_Up')
+      return MF03.judge({ ...r.ev, data: { observation: { ...r.ev.data.observation, recorder: late } } }, e2e).checks
+    }
+    const ok = cut()
+    assert.equal(combineChecks(ok), 'pass', JSON.stringify(ok.filter((c) => c.verdict !== 'pass')))
+    const bad = cut([seq(['Follow_Up'], { delta: 1 }, { kind: 'after', skip: 5 })])
+    assert.equal(bad.find((c) => c.name === 'Follow_Up matching no earlier two-step Sync')!.verdict, 'fail')
+  })
+
   test('a Follow_Up handed over before its Sync (two sockets) but timestamped after it pairs: judged in wire order', ({ assert }) => {
     const r = judged(e2e)
     const frames = r.ev.data.observation.recorder.frames
@@ -63,7 +83,7 @@ test.group('judge MF-03 sequenceId counters and Follow_Up pairing', () => {
     const c = r.check('repeated sequenceIds or steps back')
     assert.equal(c.verdict, 'fail')
     assert.isAbove(c.measured as number, 3)
-    assert.match(c.detail!, /Announce #7 → #7 \(frames \d+, \d+\)/)
+    assert.match(c.detail!, /Announce #7 → #7 \(frame #\d+, frame #\d+\)/)
   })
 
   test('fault: Follow_Up carries its Sync\'s sequenceId + 1 fails the pairing (and leaves the Syncs unanswered)', ({ assert }) => {

@@ -79,6 +79,18 @@ test.group('lab / topology plans', () => {
     assert.throws(() => planTopology('q', 'lan', { duts: 0 }))
   })
 
+  test('lan with a noise port gives the harness a second, address-less port on the bridge; pair refuses one', ({ assert }) => {
+    const p = planTopology('q', 'lan', { duts: 1, harnessNoisePort: true })
+    const h = p.nodes.find((n) => n.name === 'h')!
+    assert.deepEqual(h.ports.map((x) => x.index), [1, 2])
+    assert.isUndefined(h.ports[1]!.ipv4)
+    assert.isUndefined(h.ports[1]!.ipv6)
+    assert.lengthOf(p.bridge!.members, 3)
+    assert.lengthOf(new Set(p.bridge!.members), 3)
+    assert.lengthOf(new Set(p.nodes.flatMap((n) => n.ports.map((x) => x.mac))), 6)
+    assert.throws(() => planTopology('q', 'pair', { harnessNoisePort: true }), /LAN/)
+  })
+
   test('the bridge forwards peer-delay frames: group_fwd_mask has bit 14 (01-80-C2-00-00-0E)', ({ assert }) => {
     const opts = [...BRIDGE_OPTIONS]
     const mask = Number(opts[opts.indexOf('group_fwd_mask') + 1])

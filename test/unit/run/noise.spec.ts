@@ -3,7 +3,7 @@
  * (the p99 figure moved 100× between runs), and the run summary shows the spread across tests.
  */
 import { test } from '@japa/runner'
-import { noiseFromLatencies } from '../../../harness/run/noise.ts'
+import { noiseFromLatencies, TIMESTAMP_FLOOR_NS } from '../../../harness/run/noise.ts'
 import { noiseSpread } from '../../../harness/results/summary.ts'
 import type { TestResult } from '../../../harness/results/record.ts'
 
@@ -39,8 +39,23 @@ test.group('harness noise from latencies', () => {
     assert.equal(noiseFromLatencies(Array.from({ length: 50 }, () => 10_000n), describe).tailNs, 1000n, 'never below the per-timestamp ±')
   })
 
-  test('never claims better than 1 µs', ({ assert }) => {
-    assert.equal(noiseFromLatencies(Array.from({ length: 50 }, () => 10_000n), describe).ns, 1000n)
+  test('never claims better than 1 µs with software timestamps, nor 8 ns with hardware ones', ({ assert }) => {
+    const still = Array.from({ length: 50 }, () => 10_000n)
+    assert.equal(noiseFromLatencies(still, describe).ns, 1000n)
+    assert.equal(noiseFromLatencies(still, describe, { floorNs: TIMESTAMP_FLOOR_NS.hardware }).ns, 8n)
+    // Hardware stamps with 12 ns of jitter keep their own measured ± above the floor.
+    const jittery = Array.from({ length: 50 }, (_, i) => 10_000n + BigInt((i % 5) * 6))
+    const hw = noiseFromLatencies(jittery, describe, { floorNs: TIMESTAMP_FLOOR_NS.hardware })
+    assert.isAbove(Number(hw.ns), 8)
+    assert.isBelow(Number(hw.ns), 100)
+  })
+
+  test('stamps from two clocks (two PHCs): the median latency holds their offset, so the time-error floor is the spread alone', ({ assert }) => {
+    const lat = Array.from({ length: 50 }, (_, i) => 3_600_000_000_000n + BigInt((i % 5) * 6))
+    const n = noiseFromLatencies(lat, describe, { floorNs: TIMESTAMP_FLOOR_NS.hardware, latencyIsTimeError: false })
+    assert.equal(n.timeErrorFloorNs, n.ns)
+    const same = noiseFromLatencies(Array.from({ length: 50 }, () => 10_000n), describe)
+    assert.equal(same.timeErrorFloorNs, 11_000n, 'one clock: the median latency plus the ±')
   })
 
   test('the run summary gives min, median and max of the per-test figures', ({ assert }) => {

@@ -1,0 +1,114 @@
+/**
+ * A capture of any size judged in bounded memory: its PTP frames are cut into windows of
+ * `windowFrames` to twice that (a capture smaller than one window is one window, judged
+ * exactly as before), and each test's outcomes over the windows are merged into one verdict.
+ *
+ * Rules that look at consecutive messages (sequenceId + 1, Follow_Up after its Sync, the
+ * interval between two Announce) must not lose the pair that straddles a cut: each window
+ * starts with the last frame of every (sender port, message type, domain) of the window
+ * before it. Only frames of the window's own are carried, so a clock that went silent is not
+ * carried on for ever.
+ */
+import type { TestResult } from '../results/record.ts'
+import { reasonFrom } from '../run/execute.ts'
+import { combineChecks, combineVerdicts, type Check, type Verdict } from '../verdict/verdict.ts'
+import type { CapturedFrame } from './capture_stream.ts'
+
+/** ~200 MB of heap per window at the ~1 kB a recorded, decoded frame takes (measured: 2.5 kB with the whole run's overhead). */
+export const WINDOW_FRAMES = 100_000
+
+export interface CaptureWindow {
+  /** 0-based. */
+  index: number
+  /** Frames of the window before, carried over to pair with this window's first ones. */
+  carried: number
+  frames: CapturedFrame[]
+}
+
+const carryKey = (f: CapturedFrame): string | undefined => {
+  const m = f.input.message
+  if (!m) return undefined
+  const s = m.header.sourcePortIdentity
+  return `${s.clockIdentity}/${s.portNumber}/${m.type}/${m.header.domainNumber}`
+}
+
+/** The last frame of each key among the window's own frames, in their order. */
+function carryOf(w: CaptureWindow): CapturedFrame[] {
+  const last = new Map<string, number>()
+  for (let i = w.carried; i < w.frames.length; i++) {
+    const k = carryKey(w.frames[i]!)
+    if (k !== undefined) last.set(k, i)
+  }
+  return [...last.values()].sort((a, b) => a - b).map((i) => w.frames[i]!)
+}
+
+export function* windowsOf(frames: Iterable<CapturedFrame>, windowFrames: number): Generator<CaptureWindow> {
+  if (!Number.isInteger(windowFrames) || windowFrames < 1) throw new RangeError(`a window holds at least 1 frame, not ${windowFrames}`)
+  let carry: CapturedFrame[] = []
+  let pending: CapturedFrame[] = []
+  let index = 0
+  for (const f of frames) {
+    pending.push(f)
+    // Cut only once two windows' worth is pending, so the last window is never a short tail.
+    if (pending.length === 2 * windowFrames) {
+      const w: CaptureWindow = { index: index++, carried: carry.length, frames: [...carry, ...pending.slice(0, windowFrames)] }
+      yield w
+      carry = carryOf(w)
+      pending = pending.slice(windowFrames)
+    }
+  }
+  if (pending.length || index === 0) yield { index, carried: carry.length, frames: [...carry, ...pending] }
+}
+
+export interface WindowOutcome extends Pick<TestResult, 'verdict' | 'reason' | 'checks' | 'measurements'> {
+  /** "frames 1–100000" as Wireshark numbers them (with the file name when several were merged). */
+  span: string
+}
+
+/**
+ * One test's outcomes over the windows as one. A single window is returned as it is. Over
+ * several, each check (by name) takes its worst window: the verdict, measured value and
+ * detail of that window, with the window named and how the others came out, so a fault in
+ * one window of fifty fails the test and says where.
+ */
+export function mergeWindowOutcomes(outcomes: readonly WindowOutcome[]): Pick<TestResult, 'verdict' | 'reason' | 'checks' | 'measurements'> {
+  if (outcomes.length === 0) throw new RangeError('no window was judged')
+  if (outcomes.length === 1) {
+    const { span: _span, ...only } = outcomes[0]!
+    return only
+  }
+  const byName = new Map<string, { check: Check; window: number }[]>()
+  outcomes.forEach((o, w) => {
+    for (const c of o.checks) {
+      let list = byName.get(c.name)
+      if (!list) byName.set(c.name, (list = []))
+      list.push({ check: c, window: w })
+    }
+  })
+  const checks: Check[] = []
+  for (const list of byName.values()) {
+    const worst = combineVerdicts(list.map((x) => x.check.verdict))
+    const rep = list.find((x) => x.check.verdict === worst)!
+    const tally = new Map<Verdict, number[]>()
+    for (const x of list) tally.set(x.check.verdict, [...(tally.get(x.check.verdict) ?? []), x.window + 1])
+    const others = [...tally]
+      .map(([v, ws]) => `${v} in ${ws.length} of ${list.length} windows${v !== 'pass' && ws.length <= 5 ? ` (${ws.join(', ')})` : ''}`)
+      .join(', ')
+    checks.push({
+      ...rep.check,
+      detail: `window ${rep.window + 1} of ${outcomes.length}, ${outcomes[rep.window]!.span}${rep.check.detail ? `: ${rep.check.detail}` : ''}; ${others}`,
+    })
+  }
+  const verdicts = outcomes.map((o) => o.verdict)
+  const verdict = checks.length ? combineChecks(checks) : combineVerdicts(verdicts)
+  const deciding = outcomes.find((o) => o.verdict === verdict) ?? outcomes[0]!
+  return {
+    verdict,
+    reason: checks.length ? reasonFrom(verdict, checks) : deciding.reason,
+    checks,
+    measurements: {
+      ...deciding.measurements,
+      windows: outcomes.map((o) => ({ span: o.span, verdict: o.verdict })),
+    },
+  }
+}
