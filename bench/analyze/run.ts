@@ -6,7 +6,12 @@
  * not of a reader alone. tshark dissects every frame (-T fields -e ptp.v2.sequenceid, output
  * discarded). Both run under GNU time (/usr/bin/time, package `time`) for their peak RSS.
  *
- * Usage: node --import tsx bench/analyze/run.ts [megabytes=1000] [--window-frames N] [--no-tshark]
+ * V8 grows its heap while garbage piles up faster than it collects, so the peak RSS of a
+ * default run says more about V8 than about what analyze keeps: `--heap-mb N` runs it with
+ * `--max-old-space-size=N` to show the memory it needs (it fails with "heap out of memory" if
+ * the windows do not fit).
+ *
+ * Usage: node --import tsx bench/analyze/run.ts [megabytes=1000] [--window-frames N] [--heap-mb N] [--no-tshark]
  */
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
@@ -18,6 +23,8 @@ const args = process.argv.slice(2)
 const mb = Number(args.find((a) => /^\d+$/.test(a)) ?? 1000)
 const wf = args.indexOf('--window-frames')
 const windowArgs = wf >= 0 ? ['--window-frames', args[wf + 1]!] : []
+const hm = args.indexOf('--heap-mb')
+const heapArgs = hm >= 0 ? [`--max-old-space-size=${args[hm + 1]}`] : []
 const TIME = '/usr/bin/time'
 if (!existsSync(TIME)) {
   console.error('bench/analyze needs GNU time at /usr/bin/time for peak memory (apt-get install time)')
@@ -46,11 +53,11 @@ function timed(cmd: string, argv: string[]): { seconds: number; rssMb: number; s
 }
 
 const out = mkdtempSync(join(tmpdir(), 'ptpc-bench-analyze-out-'))
-const a = timed(process.execPath, ['bin/ptp-conform.js', 'analyze', file, '--profile', 'default', '--dut', GM.clockIdentity, '--no-report', '--out', out, ...windowArgs])
+const a = timed(process.execPath, [...heapArgs, 'bin/ptp-conform.js', 'analyze', file, '--profile', 'default', '--dut', GM.clockIdentity, '--no-report', '--out', out, ...windowArgs])
 const verdicts = [...a.stdout.matchAll(/^\s+(pass|fail|inconclusive)\s+(\S+):/gm)].map((m) => `${m[2]} ${m[1]}`)
 const windows = /in (\d+) windows/.exec(a.stdout)?.[1] ?? '1'
 console.log(`capture: ${(bytes / 1e6).toFixed(0)} MB, ${frames} PTP frames (pcap, ns timestamps)`)
-console.log(`ptp-conform analyze: ${a.seconds.toFixed(1)} s, ${(frames / a.seconds / 1000).toFixed(0)} k msg/s, peak RSS ${a.rssMb.toFixed(0)} MB, ${windows} windows, exit ${a.code}`)
+console.log(`ptp-conform analyze${heapArgs.length ? ` (${heapArgs[0]})` : ''}: ${a.seconds.toFixed(1)} s, ${(frames / a.seconds / 1000).toFixed(0)} k msg/s, peak RSS ${a.rssMb.toFixed(0)} MB, ${windows} windows, exit ${a.code}`)
 console.log(`  verdicts: ${verdicts.join(', ')}`)
 if (!args.includes('--no-tshark')) {
   const t = timed('tshark', ['-r', file, '-T', 'fields', '-e', 'ptp.v2.sequenceid'])

@@ -24,7 +24,8 @@ import type { HarnessNoise } from '../run/session_types.ts'
 import { recorderOf } from './capture_recording.ts'
 import { capturedPtpFrames, newStats, type CapturedFrame, type CaptureStats } from './capture_stream.ts'
 import { ClockTally, chooseDut, type ClockSeen } from './clocks.ts'
-import { mergeWindowOutcomes, windowsOf, WINDOW_FRAMES, type WindowOutcome } from './windows.ts'
+import { excerptFrames, mergeWindowOutcomes, windowsOf, WINDOW_FRAMES, type WindowOutcome } from './windows.ts'
+import { recordingToPcapng } from '../recorder/pcapng_export.ts'
 
 export { readCaptures } from './capture_recording.ts'
 
@@ -51,6 +52,8 @@ export interface AnalyzeOutcome {
   sample: Recorder
   /** How many windows the capture was judged in. */
   windows: number
+  /** Per test that did not pass: a pcapng of the frames its checks name (capture frame numbers as comments). */
+  excerpts: Map<string, Uint8Array>
 }
 
 /** Frames the profile fit looks at: its domains, sdoIds, addresses and TLVs show in the first thousands. */
@@ -129,6 +132,7 @@ export function analyze(input: AnalyzeInput): AnalyzeOutcome | AnalyzeFailure {
   const judgedTests = input.tests.filter(({ def }) => profileApplies(def, profile) === true && def.capturable)
   const perTest = new Map<string, WindowOutcome[]>(judgedTests.map(({ def }) => [def.id, []]))
   const durations = new Map<string, number>()
+  const excerpts = new Map<string, { verdict: 'fail' | 'inconclusive'; pcapng: Uint8Array }>()
 
   // Pass 2: each window's frames as the observation a live run records, judged by the live judges.
   let windows = 0
@@ -168,8 +172,15 @@ export function analyze(input: AnalyzeInput): AnalyzeOutcome | AnalyzeFailure {
         data: { observation },
       }
       const t0 = Date.now()
-      perTest.get(def.id)!.push({ ...judged(def, ev, profile), span })
+      const outcome = { ...judged(def, ev, profile), span }
+      perTest.get(def.id)!.push(outcome)
       durations.set(def.id, (durations.get(def.id) ?? 0) + Date.now() - t0)
+      // The evidence of a test that did not pass: the frames its worst window's checks name.
+      const had = excerpts.get(def.id)
+      if (outcome.verdict !== 'pass' && outcome.verdict !== 'not-applicable' && (!had || (had.verdict === 'inconclusive' && outcome.verdict === 'fail'))) {
+        const frames = excerptFrames(recorder.frames, outcome.checks, outcome.verdict)
+        excerpts.set(def.id, { verdict: outcome.verdict, pcapng: recordingToPcapng(frames, { comment: `ptp-conform analyze: ${def.id} ${outcome.verdict}, window ${w.index + 1} (${span}) of ${names.join(', ')}; ${frames.length} frames, each with its capture frame number as a comment` }) })
+      }
     }
   }
 
@@ -215,5 +226,5 @@ export function analyze(input: AnalyzeInput): AnalyzeOutcome | AnalyzeFailure {
     harnessTimeErrorFloorNs: Number(noise.timeErrorFloorNs),
     startedAt: started.toISOString(),
   }
-  return { results, environment, clocks, dut, stats, sample, windows }
+  return { results, environment, clocks, dut, stats, sample, windows, excerpts: new Map([...excerpts].map(([id, x]) => [id, x.pcapng])) }
 }

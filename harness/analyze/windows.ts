@@ -13,9 +13,10 @@ import type { TestResult } from '../results/record.ts'
 import { reasonFrom } from '../run/execute.ts'
 import { combineChecks, combineVerdicts, type Check, type Verdict } from '../verdict/verdict.ts'
 import type { CapturedFrame } from './capture_stream.ts'
+import type { RecordedFrame } from '../recorder/frame.ts'
 
 /** ~200 MB of heap per window at the ~1 kB a recorded, decoded frame takes (measured: 2.5 kB with the whole run's overhead). */
-export const WINDOW_FRAMES = 100_000
+export const WINDOW_FRAMES = 50_000
 
 export interface CaptureWindow {
   /** 0-based. */
@@ -111,4 +112,25 @@ export function mergeWindowOutcomes(outcomes: readonly WindowOutcome[]): Pick<Te
       windows: outcomes.map((o) => ({ span: o.span, verdict: o.verdict })),
     },
   }
+}
+
+/** Frames an excerpt keeps at most, and around each frame a check names. */
+const EXCERPT_FRAMES = 200
+const EXCERPT_CONTEXT = 5
+
+/**
+ * The frames of a window that explain its verdict, for the test's evidence: those the deciding
+ * checks name by capture frame number ("frame 120431"), each with a few neighbours; where no
+ * check names one, the window's first frames. Bounded, whatever the capture's size.
+ */
+export function excerptFrames(frames: readonly RecordedFrame[], checks: readonly Check[], verdict: Verdict): RecordedFrame[] {
+  const named = new Set<number>()
+  for (const c of checks) if (c.verdict === verdict) for (const m of (c.detail ?? '').matchAll(/\bframe (\d+)\b/g)) named.add(Number(m[1]))
+  const keep = new Set<number>()
+  frames.forEach((f, i) => {
+    if (f.captureFrame === undefined || !named.has(f.captureFrame)) return
+    for (let j = Math.max(0, i - EXCERPT_CONTEXT); j <= Math.min(frames.length - 1, i + EXCERPT_CONTEXT); j++) keep.add(j)
+  })
+  const picked = keep.size ? [...keep].sort((a, b) => a - b).map((i) => frames[i]!) : frames.slice(0, EXCERPT_FRAMES)
+  return picked.slice(0, EXCERPT_FRAMES)
 }

@@ -36,6 +36,8 @@ const UNKNOWN_MAC = '00:00:00:00:00:00'
 /** The comments a frame gets in the export. */
 export function frameComments(f: RecordedFrame): string[] {
   const out: string[] = []
+  // A frame read from a capture keeps its number there: an excerpt's frame 3 is the file's 120431.
+  if (f.captureFrame !== undefined) out.push(`capture frame ${f.captureFrame}`)
   if (f.direction === 'out' && f.reason) {
     out.push(`sent by ${f.reason.source}: ${f.reason.step}`)
     for (const m of f.reason.mutations) out.push(`injected: ${m}`)

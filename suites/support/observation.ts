@@ -115,13 +115,35 @@ export function dutPortOf(o: Observation, domainNumber: number): PortIdentity | 
   return (sync ?? inbound.find((f) => f.message))?.message?.header.sourcePortIdentity
 }
 
-/** Frames the DUT sent (and undecodable frames, which only the DUT can have sent), in arrival order. */
-export function dutFrames(o: Observation, domainNumber: number): RecordedFrame[] {
+/** Each observation's DUT frames by domain: the passive tests of a run (or of an analyze window) share one observation. */
+const dutFramesMemo = new WeakMap<Observation, { size: number; byDomain: Map<number, readonly RecordedFrame[]> }>()
+
+/**
+ * Frames the DUT sent (and undecodable frames, which only the DUT can have sent), in arrival
+ * order. Computed once per observation and domain (a capture window holds 100 000 frames and
+ * every passive test asks); callers get a read-only list.
+ */
+export function dutFrames(o: Observation, domainNumber: number): readonly RecordedFrame[] {
+  let memo = dutFramesMemo.get(o)
+  if (!memo || memo.size !== o.recorder.size) dutFramesMemo.set(o, (memo = { size: o.recorder.size, byDomain: new Map() }))
+  const known = memo.byDomain.get(domainNumber)
+  if (known) return known
   const inbound = o.recorder.query({ direction: 'in' })
   const dut = dutPortOf(o, domainNumber)
-  if (!dut) return inbound
-  const id = normalizeClockIdentity(dut.clockIdentity)
-  return inbound.filter((f) => !f.message || normalizeClockIdentity(f.message.header.sourcePortIdentity.clockIdentity) === id)
+  let out: readonly RecordedFrame[] = inbound
+  if (dut) {
+    const id = normalizeClockIdentity(dut.clockIdentity)
+    // A capture has a handful of clocks and 100 000 frames: normalise each identity string once.
+    const seen = new Map<string, boolean>()
+    const fromDut = (c: string) => {
+      let v = seen.get(c)
+      if (v === undefined) seen.set(c, (v = normalizeClockIdentity(c) === id))
+      return v
+    }
+    out = inbound.filter((f) => !f.message || fromDut(f.message.header.sourcePortIdentity.clockIdentity))
+  }
+  memo.byDomain.set(domainNumber, out)
+  return out
 }
 
 /** "214 Sync, 27 Announce in domain 4 majorSdoId 0 versionPTP 2 from 02:…; 3 undecodable" — what arrived. */
@@ -148,7 +170,19 @@ export function describeArrivals(frames: readonly RecordedFrame[]): string {
  * The DUT fault that makes every observation test fail: no Sync in the run's domain, or Syncs
  * that carry another majorSdoId or versionPTP than the profile's. Undefined when the DUT served.
  */
+const faultMemo = new WeakMap<Observation, { size: number; byKey: Map<string, Check | undefined> }>()
+
 export function observationFault(ev: Evidence<{ observation: Observation }>, profile: Profile): Check | undefined {
+  // Every passive test of an observation asks the same question: answer it once.
+  const o = ev.data.observation
+  const key = `${ev.session.domainNumber}/${profile.sdo.majorSdoId.value}`
+  let memo = faultMemo.get(o)
+  if (!memo || memo.size !== o.recorder.size) faultMemo.set(o, (memo = { size: o.recorder.size, byKey: new Map() }))
+  if (!memo.byKey.has(key)) memo.byKey.set(key, findObservationFault(ev, profile))
+  return memo.byKey.get(key)
+}
+
+function findObservationFault(ev: Evidence<{ observation: Observation }>, profile: Profile): Check | undefined {
   const o = ev.data.observation
   const domain = ev.session.domainNumber
   const inbound = o.recorder.query({ direction: 'in' })

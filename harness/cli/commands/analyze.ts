@@ -124,7 +124,11 @@ export async function run(argv: string[]): Promise<number> {
   const outDir = resolve(v.out!)
   const writer = new ResultsWriter(outDir)
   writer.environment(out.environment)
-  for (const r of out.results) writer.result(r)
+  for (const r of out.results) {
+    const excerpt = out.excerpts.get(r.id)
+    if (excerpt) r.evidence.pcapng = writer.evidence(`${profile.id}.${r.id}.excerpt.pcapng`, excerpt)
+    writer.result(r)
+  }
   writer.summary(summarize(out.environment, out.results, false))
   if (!v['no-report']) console.log((await regenerateReports(outDir)).summaryText)
   else for (const r of out.results) console.log(`  ${r.verdict.padEnd(14)} ${r.id}: ${r.reason}`)

@@ -12,6 +12,7 @@ import { analyze } from '../../../harness/analyze/analyze.ts'
 import type { CapturedFrame } from '../../../harness/analyze/capture_stream.ts'
 import { mergeWindowOutcomes, windowsOf, type WindowOutcome } from '../../../harness/analyze/windows.ts'
 import { buildSync, buildAnnounce } from '../../../harness/codec/index.ts'
+import { readCapture } from '../../../harness/capture/index.ts'
 import { loadProfile } from '../../../harness/profiles/index.ts'
 import { recordingToPcapng } from '../../../harness/recorder/pcapng_export.ts'
 import type { Check } from '../../../harness/verdict/verdict.ts'
@@ -91,5 +92,10 @@ test.group('analyze: windows', () => {
     const named = Number(/Follow_Up #\d+ \(frame (\d+)\)/.exec(failing.detail!)![1])
     assert.isAtLeast(named, Number(from))
     assert.isAtMost(named, Number(to))
+    // Its evidence: an excerpt with the named frames, each commented with its capture frame number.
+    const excerpt = [...readCapture(r.excerpts.get('MF-03')!)]
+    assert.isAtMost(excerpt.length, 200)
+    assert.include(excerpt.flatMap((p) => p.comments), `capture frame ${named}`)
+    assert.isUndefined(r.excerpts.get('MF-01'), 'a test that passed has no excerpt')
   })
 })
