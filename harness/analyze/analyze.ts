@@ -91,6 +91,13 @@ export function advertisedSettings(messages: PtpMessage[], profile: Profile): Pa
   return out
 }
 
+/** The DUT's domain (of its first Sync) and advertised values in the frames kept from the first read. */
+function dutAsCaptured(head: readonly CapturedFrame[], dut: ClockSeen, profile: Profile) {
+  const fromDut = head.flatMap((f) => (f.input.message && normalizeClockIdentity(f.input.message.header.sourcePortIdentity.clockIdentity) === dut.clockIdentity ? [f.input.message] : []))
+  const firstSync = fromDut.find((m) => m.type === 'Sync')
+  return { domainNumber: firstSync?.header.domainNumber ?? dut.domains[0] ?? profile.domain.default.value, advertised: advertisedSettings(fromDut, profile) }
+}
+
 export function analyze(input: AnalyzeInput): AnalyzeOutcome | AnalyzeFailure {
   const profile = input.profile
   const windowFrames = input.windowFrames ?? WINDOW_FRAMES
@@ -115,12 +122,10 @@ export function analyze(input: AnalyzeInput): AnalyzeOutcome | AnalyzeFailure {
 
   // What the DUT is configured to do, as far as a capture can tell: its advertised values in
   // the first windows (a configuration does not change mid-capture), unless the engineer says.
-  const fromDut = head.flatMap((f) => (f.input.message && normalizeClockIdentity(f.input.message.header.sourcePortIdentity.clockIdentity) === dut.clockIdentity ? [f.input.message] : []))
-  const firstSync = fromDut.find((m) => m.type === 'Sync')
-  const domainNumber = firstSync?.header.domainNumber ?? dut.domains[0] ?? profile.domain.default.value
+  const { domainNumber, advertised } = dutAsCaptured(head, dut, profile)
   const transport = (dut.transports[0] ?? profile.transport.default) as Profile['transport']['default']
   const delayMechanism = dut.counts.Pdelay_Resp ? 'P2P' : dut.counts.Delay_Resp ? 'E2E' : profile.delayMechanism.default
-  const dutSettings = resolveDutSettings({ profile, mode: 'device', transport, delayMechanism, domainNumber, options: input.dutOptions ?? {}, declared: advertisedSettings(fromDut, profile) })
+  const dutSettings = resolveDutSettings({ profile, mode: 'device', transport, delayMechanism, domainNumber, options: input.dutOptions ?? {}, declared: advertised })
   const noise: HarnessNoise = {
     ns: stats.resolutionNs,
     timeErrorFloorNs: stats.resolutionNs,
