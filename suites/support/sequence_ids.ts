@@ -61,8 +61,9 @@ export interface PairingReport {
   followUps: number
   /**
    * Follow-ups with no earlier two-step event message of that sequenceId still waiting for one.
-   * A follow-up before the recording's first event message is not one: its event message came
-   * before the recording began (a capture started, or a window cut, between the two).
+   * One follow-up before the recording's first event message is not counted: its event message
+   * came just before the recording began (a capture started, or a window cut, between the two).
+   * A second one, or any later, is.
    */
   unmatched: RecordedFrame[]
   /** Two-step event messages no follow-up ever answered (the last one, possibly cut off by the end, excluded). */
@@ -82,6 +83,7 @@ export function pairingReport(frames: readonly RecordedFrame[], event: 'Sync' | 
   const waiting = new Map<string, RecordedFrame>()
   let lastEvent: RecordedFrame | undefined
   let anyEvent = false
+  let excused = false
   for (const f of frames) {
     const type = f.message?.type
     if (type === event) anyEvent = true
@@ -95,7 +97,8 @@ export function pairingReport(frames: readonly RecordedFrame[], event: 'Sync' | 
       out.followUps++
       const k = pairKey(f)
       if (waiting.has(k)) waiting.delete(k)
-      else if (anyEvent) out.unmatched.push(f)
+      else if (anyEvent || excused) out.unmatched.push(f)
+      else excused = true
     }
   }
   for (const f of waiting.values()) if (f !== lastEvent) out.orphans.push(f)

@@ -62,6 +62,21 @@ test.group('judge MF-03 sequenceId counters and Follow_Up pairing', () => {
     assert.equal(bad.find((c) => c.name === 'Follow_Up matching no earlier two-step Sync')!.verdict, 'fail')
   })
 
+  test('fault: follow-ups with no event message at all (Pdelay_Resp_Follow_Up, never a Pdelay_Resp) fail: only one before the first event is excused', ({ assert }) => {
+    const r = judged(p2p)
+    const without = new Recorder()
+    for (const f of r.ev.data.observation.recorder.frames) {
+      if (f.message?.type === 'Pdelay_Resp') continue
+      const { index: _i, notes: _n, ...rest } = f
+      without.record({ ...rest, findings: f.findings, ...(f.message ? { message: f.message } : {}) })
+    }
+    const followUps = without.frames.filter((f) => f.direction === 'in' && f.message?.type === 'Pdelay_Resp_Follow_Up').length
+    assert.isAbove(followUps, 2)
+    const c = MF03.judge({ ...r.ev, data: { observation: { ...r.ev.data.observation, recorder: without } } }, p2p).checks.find((x) => x.name === 'Pdelay_Resp_Follow_Up matching no earlier two-step Pdelay_Resp')!
+    assert.equal(c.verdict, 'fail')
+    assert.equal(c.measured, followUps - 1)
+  })
+
   test('a Follow_Up handed over before its Sync (two sockets) but timestamped after it pairs: judged in wire order', ({ assert }) => {
     const r = judged(e2e)
     const frames = r.ev.data.observation.recorder.frames
