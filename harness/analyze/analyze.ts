@@ -116,7 +116,7 @@ export function analyze(input: AnalyzeInput): AnalyzeOutcome | AnalyzeFailure {
     else whole = false
   }
   const clocks = tally.list()
-  const sample = recorderOf(head.slice(0, SAMPLE_FRAMES)).recorder
+  const sample = recorderOf(head.slice(0, SAMPLE_FRAMES))
   const dut = chooseDut(clocks, input.dut)
   if (typeof dut === 'string') return { error: dut, clocks, stats, sample }
 
@@ -145,13 +145,13 @@ export function analyze(input: AnalyzeInput): AnalyzeOutcome | AnalyzeFailure {
   if (!whole) {
     // A second read holds only its own window: what the first kept is let go.
     head.length = 0
-    source = capturedPtpFrames(input.captures, newStats(), { decode: { l2Destinations } })
+    source = capturedPtpFrames(input.captures, newStats(), stream)
   }
   for (const w of windowsOf(source, windowFrames)) {
     windows++
-    const { recorder } = recorderOf(w.frames)
+    const recorder = recorderOf(w.frames)
     const own = w.frames.slice(w.carried)
-    const at = (f: CapturedFrame | undefined) => (f ? (names.length > 1 ? `${names[f.file]} ${f.frameNumber}` : `${f.frameNumber}`) : '?')
+    const at = (f: CapturedFrame | undefined) => (f ? (names.length > 1 ? `${names[f.file]} ${f.input.captureFrame}` : `${f.input.captureFrame}`) : '?')
     const span = `frames ${at(own[0])}–${at(own.at(-1))}`
     const times = w.frames.flatMap((f) => (f.input.timestampNs === null ? [] : [f.input.timestampNs]))
     const firstNs = times.length ? times.reduce((a, b) => (a < b ? a : b)) : 0n

@@ -3,30 +3,24 @@
  * memory: the unit tests, the profile fit of a sample). `analyze` itself judges a stream in
  * windows (windows.ts) and never holds a large capture whole.
  */
-import type { FrameDecodeOptions } from '../codec/framing/frame.ts'
 import { Recorder } from '../recorder/recorder.ts'
 import { capturedPtpFrames, newStats, type CapturedFrame, type CaptureStats, type StreamOptions } from './capture_stream.ts'
 
+/** Every frame keeps its capture frame number (`RecordedFrame.captureFrame`). */
 export interface CaptureRecording extends CaptureStats {
   recorder: Recorder
-  /** Capture frame number (1-based, as Wireshark shows it) of each recorded frame, by recorder index. */
-  frameNumbers: number[]
 }
 
 /** A recorder holding these frames, in this order. */
-export function recorderOf(frames: Iterable<CapturedFrame>): { recorder: Recorder; frameNumbers: number[] } {
+export function recorderOf(frames: Iterable<CapturedFrame>): Recorder {
   const recorder = new Recorder()
-  const frameNumbers: number[] = []
-  for (const f of frames) {
-    recorder.record(f.input)
-    frameNumbers.push(f.frameNumber)
-  }
-  return { recorder, frameNumbers }
+  for (const f of frames) recorder.record(f.input)
+  return recorder
 }
 
 /** Every capture read whole into one recording, merged in timestamp order. */
-export function readCaptures(files: string[], o: StreamOptions & { decode?: FrameDecodeOptions } = {}): CaptureRecording {
+export function readCaptures(files: string[], o: StreamOptions = {}): CaptureRecording {
   const stats = newStats()
-  const { recorder, frameNumbers } = recorderOf(capturedPtpFrames(files, stats, o))
-  return { ...stats, recorder, frameNumbers }
+  const recorder = recorderOf(capturedPtpFrames(files, stats, o))
+  return { ...stats, recorder }
 }

@@ -26,9 +26,8 @@ export interface CaptureStats {
 }
 
 export interface CapturedFrame {
-  input: RecordInput
-  /** 1-based frame number in its file, as Wireshark shows it. */
-  frameNumber: number
+  /** As the live port records a frame; `captureFrame` is its 1-based number in its file, as Wireshark shows it. */
+  input: RecordInput & { captureFrame: number }
   /** Which of the files (index into the list given). */
   file: number
 }
@@ -100,7 +99,6 @@ export function* ptpFramesOf(reader: CaptureReader, name: string, file: number, 
           captureFrame: packet.index + 1,
           ...addressing,
         },
-        frameNumber: packet.index + 1,
         file,
       }
     }

@@ -29,12 +29,13 @@ export interface ExecuteOptions {
 
 /**
  * How long one test may go without a step (its cases each take one): four times its estimate,
- * at least a minute. A device that is slow (long intervals, no restart hook) only stretches the
- * steps; a test silent that long is hung. At the limit its acquisition is aborted and waited
- * for, so no test ever runs beside the next one on the port.
+ * at least a minute, for a DUT announcing at most every second (what the estimates assume);
+ * a DUT configured slower stretches every wait by its Announce interval, and so the limit. A
+ * test silent that long is hung. At the limit its acquisition is aborted and waited for, so no
+ * test ever runs beside the next one on the port.
  */
-export function timeLimitMs(def: Pick<ConformanceTest, 'estimatedSeconds'>): number {
-  return Math.max(60_000, def.estimatedSeconds * 4000)
+export function timeLimitMs(def: Pick<ConformanceTest, 'estimatedSeconds'>, logAnnounceInterval = 0): number {
+  return Math.max(60_000, def.estimatedSeconds * 4000) * 2 ** Math.max(0, logAnnounceInterval)
 }
 
 /** First failing (else inconclusive) check, as the one-line reason. */
@@ -158,7 +159,7 @@ export async function executeTest(def: ConformanceTest, o: ExecuteOptions): Prom
     }
   }
   // The run's Ctrl-C, or this test's time limit: either stops the acquisition where it waits.
-  const limitMs = o.timeLimitMs ?? timeLimitMs(def)
+  const limitMs = o.timeLimitMs ?? timeLimitMs(def, o.session.dutSettings.intervals.announce.value)
   const testAbort = new AbortController()
   const onRunAbort = () => testAbort.abort(o.signal.reason ?? new Error('aborted'))
   o.signal.addEventListener('abort', onRunAbort, { once: true })

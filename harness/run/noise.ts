@@ -37,14 +37,14 @@ export function noiseFromLatencies(
   describe: (p50: bigint, p99: bigint) => string,
   o: { floorNs?: bigint; latencyIsTimeError?: boolean } = {},
 ): HarnessNoise {
-  const FLOOR_NS = o.floorNs ?? TIMESTAMP_FLOOR_NS.software
+  const floorNs = o.floorNs ?? TIMESTAMP_FLOOR_NS.software
   const s = summarize(latencies)
   const deviations = latencies.map((l) => (l > s.p50 ? l - s.p50 : s.p50 - l))
   const mad = summarize(deviations).p50
   const sigma = BigInt(Math.ceil(Number(mad) * MAD_TO_SIGMA))
   const spread = BigInt(COVERAGE_SIGMAS) * sigma
-  const ns = spread > FLOOR_NS ? spread : FLOOR_NS
-  const stallAbove = s.p50 + BigInt(STALL_SCALES) * (sigma > FLOOR_NS / 3n ? sigma : FLOOR_NS / 3n)
+  const ns = spread > floorNs ? spread : floorNs
+  const stallAbove = s.p50 + BigInt(STALL_SCALES) * (sigma > floorNs / 3n ? sigma : floorNs / 3n)
   const stalls = latencies.filter((l) => l > stallAbove).length
   const tail = s.max - s.p50
   return {

@@ -177,8 +177,10 @@ export class RemoteDut implements Dut {
       const clock = this.file.clockIdentity ? normalizeClockIdentity(this.file.clockIdentity) : undefined
       const ids = ['DEFAULT_DATA_SET', 'CURRENT_DATA_SET', 'PARENT_DATA_SET', 'PORT_DATA_SET'] as const
       // Four requests in flight at once (told apart by sequenceId): one response window, not four.
-      const readAll = (how: 'clock' | 'wildcard') =>
-        Promise.all(ids.map(async (id) => this.mine(await client.get(id, how === 'clock' && clock ? { expect: 1, target: { clockIdentity: clock, portNumber: 0xffff } } : clock ? { expectFrom: clock } : { expect: 1 }))))
+      // Addressed to the clock: its answer is the first. By wildcard: wait for the clock's, or any one when the file names none.
+      const how = (a: 'clock' | 'wildcard') =>
+        !clock ? { expect: 1 } : a === 'clock' ? { expect: 1, target: { clockIdentity: clock, portNumber: 0xffff } } : { expectFrom: clock }
+      const readAll = (a: 'clock' | 'wildcard') => Promise.all(ids.map(async (id) => this.mine(await client.get(id, how(a)))))
       let answers = await readAll(this.addressing ?? 'clock')
       const none = answers.every((a) => a.length === 0)
       if (none && clock && this.addressing === undefined) {

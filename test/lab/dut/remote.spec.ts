@@ -2,7 +2,7 @@ import { test } from '@japa/runner'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Lab, clockIdentityFromMac } from '../../../harness/lab/index.ts'
-import { LinuxptpDut, RemoteDut, parseDutFile, waitForPortState, type DutState } from '../../../harness/dut/index.ts'
+import { LinuxptpDut, PtpdDut, RemoteDut, parseDutFile, waitForPortState, type DutState } from '../../../harness/dut/index.ts'
 import { FAST, isRoot, NEEDS_ROOT, profile, removeStateDir, testStateDir } from '../../support/lab/env.ts'
 
 const STATE = testStateDir('remote')
@@ -75,6 +75,51 @@ test.group('dut / remote device from a DUT file', (group) => {
 
       await assert.rejects(() => remote.start({ profile: profile('default-e2e'), role: 'boundary', interfaces: [] }), /cannot act as boundary/)
       await assert.rejects(() => remote.start({ profile: profile('default-e2e'), role: 'auto', transport: 'udp6', interfaces: [] }), /does not speak udp6/)
+    } finally {
+      await lab.down()
+    }
+  })
+    .skip(!isRoot, NEEDS_ROOT)
+    .timeout(40_000)
+
+  test('ptpd 2.3.1 answers no GET addressed to its clockIdentity (all ports), only the wildcard: state reads fall back to it, take only its clock\'s answers, and the DUT log says so', async ({ assert }) => {
+    const lab = await Lab.up({ topology: 'pair', stateDir: STATE })
+    try {
+      const device = new PtpdDut({ tracker: lab, label: 'device', node: 'd1' })
+      await device.start({ profile: profile('default-e2e'), role: 'auto', transport: 'udp4', interfaces: [lab.port('d1')] })
+      const d1 = lab.port('d1')
+      const file = parseDutFile(
+        'ptpd.yaml',
+        [
+          'name: lab ptpd posing as a device',
+          `interface: ${lab.port('h').ifname}`,
+          `netns: ${lab.netns('h')}`,
+          `clockIdentity: ${clockIdentityFromMac(d1.mac)}`,
+          `ipv4: ${d1.ipv4Address}`,
+          'capabilities:',
+          '  roles: [auto]',
+          '  transports: [udp4]',
+          '  delayMechanisms: [E2E]',
+          '  oneStep: false',
+          '  twoStep: true',
+          'management:',
+          '  enabled: true',
+          '  transport: udp4',
+          '',
+        ].join('\n'),
+      )
+      const remote = new RemoteDut({ dut: file })
+      await remote.start({ profile: profile('default-e2e'), role: 'auto', transport: 'udp4', interfaces: [] })
+      const st = await remote.readState()
+      assert.equal(st.clockIdentity, clockIdentityFromMac(d1.mac))
+      assert.lengthOf(st.ports, 1)
+      // The configured interval comes back over management: what the harness judges the device against.
+      const configured = Number(/^ptpengine:log_announce_interval = (-?\d+)$/m.exec(device.settings()!.config)![1])
+      assert.equal(st.ports[0]!.logAnnounceInterval, configured)
+      assert.include(await remote.logs(), 'only the all-ones wildcard')
+      const t0 = Date.now()
+      await remote.readState()
+      assert.isBelow(Date.now() - t0, 450, 'once learnt, a read waits for no silence (the response window is 500 ms)')
     } finally {
       await lab.down()
     }

@@ -25,7 +25,7 @@ const GM = { clockIdentity: '02aaaa.fffe.000001', portNumber: 1 }
 function frame(n: number, type: 'Sync' | 'Announce'): CapturedFrame {
   const header = { sourcePortIdentity: GM, sequenceId: n }
   const message = type === 'Sync' ? buildSync({ header }) : buildAnnounce({ header })
-  return { input: { direction: 'in', port: 'if0', transport: 'l2', timestampNs: BigInt(n) * 1_000_000n, bytes: new Uint8Array(44), message, findings: [] }, frameNumber: n + 1, file: 0 }
+  return { input: { direction: 'in', port: 'if0', transport: 'l2', timestampNs: BigInt(n) * 1_000_000n, bytes: new Uint8Array(44), message, findings: [], captureFrame: n + 1 }, file: 0 }
 }
 
 test.group('analyze: windows', () => {
@@ -34,8 +34,8 @@ test.group('analyze: windows', () => {
     const ws = [...windowsOf(frames, 1000)]
     assert.deepEqual(ws.map((w) => w.frames.length - w.carried), [1000, 1500])
     assert.equal(ws[1]!.carried, 2)
-    assert.deepEqual(ws[1]!.frames.slice(0, 2).map((f) => f.frameNumber), [991, 1000], 'the last Announce (frame 991) and the last Sync (frame 1000), in order')
-    assert.equal(ws[1]!.frames[2]!.frameNumber, 1001)
+    assert.deepEqual(ws[1]!.frames.slice(0, 2).map((f) => f.input.captureFrame), [991, 1000], 'the last Announce (frame 991) and the last Sync (frame 1000), in order')
+    assert.equal(ws[1]!.frames[2]!.input.captureFrame, 1001)
     assert.lengthOf([...windowsOf(frames.slice(0, 10), 1000)], 1, 'a capture smaller than a window is one window')
     assert.lengthOf([...windowsOf([], 1000)], 1, 'an empty capture is still judged once')
   })

@@ -23,7 +23,7 @@ const session = {
   harnessClockIdentity: (n: number) => `020000.fffe.0000${String(n).padStart(2, '0')}`,
   noise: { ns: 1000n, timeErrorFloorNs: 2000n, method: 'stub' },
   dut: { logs: async () => '' },
-  dutSettings: {},
+  dutSettings: { intervals: { announce: { value: 0 } } },
 } as unknown as Session
 
 test.group('run / a test\'s time limit', () => {
@@ -69,5 +69,8 @@ test.group('run / a test\'s time limit', () => {
     assert.isBelow(Date.now() - t0, 5_000)
     assert.equal(timeLimitMs({ estimatedSeconds: 40 }), 160_000)
     assert.equal(timeLimitMs({ estimatedSeconds: 1 }), 60_000)
+    // A DUT announcing every 2^3 s waits 8 × as long in every case; a faster one no less than 1 s allows.
+    assert.equal(timeLimitMs({ estimatedSeconds: 40 }, 3), 8 * 160_000)
+    assert.equal(timeLimitMs({ estimatedSeconds: 40 }, -3), 160_000)
   })
 })
