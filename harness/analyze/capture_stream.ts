@@ -80,6 +80,7 @@ export function* ptpFramesOf(reader: CaptureReader, name: string, file: number, 
       if (frame.ip) {
         addressing.srcIp = frame.ip.src
         addressing.dstIp = frame.ip.dst
+        addressing.dscp = frame.ip.dscp
       }
       if (frame.udp) {
         addressing.srcPort = frame.udp.srcPort

@@ -40,6 +40,11 @@ export interface DutSettings {
   priority1: DutSetting
   priority2: DutSetting
   clockClass: DutSetting
+  /**
+   * UDP only: the DSCP of event (port 319) and general (port 320) messages. Unknown on a
+   * device whose DUT file does not state it when the profile states none either.
+   */
+  dscp?: { event?: DutSetting; general?: DutSetting }
   bmcaVariant: BmcaVariant
   /** Where the DUT file and the device's own management answers disagree (device mode). */
   disagreements?: string[]
@@ -59,6 +64,9 @@ export const SETTING_KEYS = {
   priority1: 'priority1',
   priority2: 'priority2',
   clockClass: 'clockClass',
+  // No 1588 data set holds a DSCP: these are linuxptp's names, which DUT files use too.
+  dscpEvent: 'dscp_event',
+  dscpGeneral: 'dscp_general',
 } as const
 
 export type SettingKey = keyof typeof SETTING_KEYS
@@ -107,6 +115,10 @@ export function resolveDutSettings(i: ResolveInput): DutSettings {
   // Only where the profile has the threshold: a lab or option value alone does not make it apply.
   const thresh = p.peerDelay?.neighborPropDelayThreshNs ? pick('neighborPropDelayThresh', p.peerDelay.neighborPropDelayThreshNs.value) : undefined
   const lost = p.peerDelay?.allowedLostResponses ? pick('allowedLostResponses', p.peerDelay.allowedLostResponses.value) : undefined
+  const udp = i.transport === 'udp4' ? p.transport.udp4 : i.transport === 'udp6' ? p.transport.udp6 : undefined
+  const dscpEvent = udp ? pick('dscpEvent', udp.dscpEvent?.value) : undefined
+  // A profile that states one DSCP means it for both (the general one defaults to it there).
+  const dscpGeneral = udp ? pick('dscpGeneral', udp.dscpGeneral?.value ?? udp.dscpEvent?.value) : undefined
   return {
     mode: i.mode,
     // The session's domain is the one the run transmits in; it was chosen from these same sources.
@@ -126,6 +138,7 @@ export function resolveDutSettings(i: ResolveInput): DutSettings {
     priority1: must('priority1', p.priorities.priority1.default.value),
     priority2: must('priority2', p.priorities.priority2.default.value),
     clockClass: must('clockClass', p.clockClass.default.value),
+    ...(udp ? { dscp: { ...(dscpEvent ? { event: dscpEvent } : {}), ...(dscpGeneral ? { general: dscpGeneral } : {}) } } : {}),
     bmcaVariant: p.bmca.variant,
     ...(i.disagreements?.length ? { disagreements: [...i.disagreements] } : {}),
   }
@@ -176,6 +189,8 @@ export function settingsTable(s: DutSettings): Record<string, string> {
     priority1: row(s.priority1),
     priority2: row(s.priority2),
     clockClass: row(s.clockClass),
+    dscp_event: row(s.dscp?.event),
+    dscp_general: row(s.dscp?.general),
     bmca: s.bmcaVariant,
     ...(s.disagreements?.length ? { 'DUT file vs management': s.disagreements.join('; ') } : {}),
   }

@@ -163,7 +163,7 @@ export interface Dut {
   /** The settings in force (undefined before start). */
   settings(): DutSettingsRecord | undefined
   /** Values the implementation uses where nothing configures them (settings.ts `implementation`). */
-  implementationSettings?(): Partial<Record<SettingKey, SettingValue>>
+  implementationSettings?(options?: DutOptions): Partial<Record<SettingKey, SettingValue>>
 }
 
 /** A port state change as the DUT logged it, on the timestamp clock (CLOCK_REALTIME ns). */

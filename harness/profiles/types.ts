@@ -79,6 +79,10 @@ export interface UdpMapping {
   pdelay?: Cited<string>
   eventPort: Cited<number>
   generalPort: Cited<number>
+  /** DSCP of event messages, where the profile states one (e.g. AES67: EF 46). */
+  dscpEvent?: Cited<number>
+  /** DSCP of general messages; default: dscpEvent. */
+  dscpGeneral?: Cited<number>
   /** TTL / hop limit of primary multicast messages. */
   ttl?: Cited<number>
   /** TTL / hop limit of peer-delay messages. */

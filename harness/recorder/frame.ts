@@ -17,6 +17,8 @@ export interface FrameAddressing {
   srcPort?: number
   dstPort?: number
   vlan?: { pcp: number; dei?: number; vid: number; tpid?: number }
+  /** UDP: the DSCP the frame carried (IPv4 TOS or IPv6 traffic class, upper 6 bits). */
+  dscp?: number
 }
 
 export interface RecordedFrame extends FrameAddressing {

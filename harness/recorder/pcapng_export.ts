@@ -69,6 +69,7 @@ export function linkFrame(f: RecordedFrame, port: PortAddressing = {}): Uint8Arr
     ...(dstIp ? { dstIp } : {}),
     ...(f.srcPort !== undefined ? { srcPort: f.srcPort } : {}),
     ...(f.dstPort !== undefined ? { dstPort: f.dstPort } : {}),
+    ...(f.dscp !== undefined ? { dscp: f.dscp } : {}),
   }
   const payload = f.bytes.length > 0 ? f.bytes : new Uint8Array(1)
   try {

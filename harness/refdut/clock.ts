@@ -127,6 +127,10 @@ export interface ReferenceBehaviour {
   ignoresNeighborPropDelayThresh?: boolean
   /** A message interval request (802.1AS Signaling) is ignored: the intervals stay as configured (INT-06). */
   ignoresIntervalRequest?: boolean
+  /** The 802.1Q tag it sends with instead of the profile's ('none': untagged) (MF-06). */
+  sentVlan?: { pcp: number; vid: number } | 'none'
+  /** UDP: the DSCP its sockets send with instead of the configured ones (MF-06). */
+  sentDscp?: { event?: number; general?: number }
   /** Sends nothing at all (a dead port). */
   silent?: boolean
 }

@@ -42,7 +42,7 @@ const management = (p: Profile): true | string => (p.unusedMessages.some((u) => 
 const announceTimeoutTargets = (targets: string[]) => (p: Profile): string[] => (p.bmca.variant === '802.1as' ? targets.filter((t) => t !== 'BMCA-03') : targets)
 
 /** The observation-based tests of a DUT master: each fails when the DUT's Sync is missing or in the wrong domain/SDO. */
-const OBSERVED_MASTER = ['INT-01', 'MF-01', 'MF-02', 'MF-03', 'MF-04', 'MF-05', 'MF-07']
+const OBSERVED_MASTER = ['INT-01', 'MF-01', 'MF-02', 'MF-03', 'MF-04', 'MF-05', 'MF-06', 'MF-07']
 
 export const FAULTS: Fault[] = [
   {
@@ -64,6 +64,35 @@ export const FAULTS: Fault[] = [
         : true
     },
     apply: with_(() => ({ destinations: { Announce: { kind: 'pdelay' } } })),
+  },
+  {
+    id: 'vlan-untagged',
+    title: 'frames sent untagged where the profile requires an 802.1Q tag',
+    targets: ['MF-06'],
+    appliesTo: (p) => (p.transport.vlan.rule === 'required' ? true : `profile ${p.id} does not require an 802.1Q tag`),
+    apply: with_(() => ({ sentVlan: 'none' })),
+  },
+  {
+    id: 'vlan-priority-zero',
+    title: 'frames tagged with priority 0 instead of the profile\'s',
+    targets: ['MF-06'],
+    appliesTo: (p) => (p.transport.vlan.rule === 'required' && p.transport.vlan.priority && p.transport.vlan.priority.value !== 0 ? true : `profile ${p.id} requires no 802.1Q priority other than 0`),
+    apply: with_((c) => ({ sentVlan: { pcp: 0, vid: c.profile.transport.vlan.vid?.value ?? 0 } })),
+  },
+  {
+    id: 'vlan-tagged-where-forbidden',
+    title: 'frames tagged (VID 0, priority 4) where the profile forbids a tag',
+    targets: ['MF-06'],
+    appliesTo: (p) => (p.transport.vlan.rule === 'forbidden' ? true : `profile ${p.id} does not forbid an 802.1Q tag`),
+    apply: with_(() => ({ sentVlan: { pcp: 4, vid: 0 } })),
+  },
+  {
+    id: 'dscp-event-not-configured',
+    title: 'event messages sent with DSCP 46 (EF) whatever DSCP the DUT is configured with',
+    targets: ['MF-06'],
+    appliesTo: (p) => (p.transport.default === 'l2' ? `profile ${p.id} runs over IEEE 802.3: no DSCP` : true),
+    // The lab configures no DSCP (0 on every stack): EF stands for a marking the configuration did not ask for.
+    apply: with_((c) => ({ sentDscp: { event: c.settings.dscp?.event?.value === 46 ? 0 : 46 } })),
   },
   {
     id: 'announce-interval-unspecified',

@@ -93,7 +93,11 @@ export async function main(argv: string[]): Promise<number> {
   }
   const cfg = JSON.parse(readFileSync(values.config, 'utf8')) as ReferenceDutProcessConfig
   const profile = typeof cfg.profile === 'string' ? loadProfile(cfg.profile) : cfg.profile
-  const vlan = vlanOf(profile)
+  // The faults are applied before the port opens: some change how it sends (802.1Q tag, DSCP).
+  const clockConfig = applyFaults({ name: 'refdut', clockIdentity: '', profile, settings: cfg.settings, role: cfg.role, behaviour: {}, seed: cfg.seed ?? 1 }, cfg.faults)
+  const sentVlan = clockConfig.behaviour.sentVlan
+  const vlan = sentVlan === 'none' ? undefined : (sentVlan ?? vlanOf(profile))
+  const dscp = { ...cfg.settings.dscp && { event: cfg.settings.dscp.event?.value, general: cfg.settings.dscp.general?.value }, ...clockConfig.behaviour.sentDscp }
   const port = openPort({
     interface: cfg.interface,
     transport: cfg.transport,
@@ -102,9 +106,11 @@ export async function main(argv: string[]): Promise<number> {
     ttl: profile.transport.udp4?.ttl?.value ?? 1,
     hopLimit: profile.transport.udp6?.ttl?.value ?? 1,
     ...(vlan ? { vlan } : {}),
+    ...(dscp.event !== undefined ? (cfg.transport === 'udp6' ? { trafficClass: dscp.event << 2 } : { dscp: dscp.event }) : {}),
+    ...(dscp.general !== undefined ? (cfg.transport === 'udp6' ? { trafficClassGeneral: dscp.general << 2 } : { dscpGeneral: dscp.general }) : {}),
   })
   const clockIdentity = clockIdentityFromMac(port.mac)
-  const clock = new ReferenceClock(applyFaults({ name: 'refdut', clockIdentity, profile, settings: cfg.settings, role: cfg.role, behaviour: {}, seed: cfg.seed ?? 1 }, cfg.faults))
+  const clock = new ReferenceClock({ ...clockConfig, clockIdentity })
   // The driver records every frame; the DUT keeps no recording, so it is emptied as it goes.
   const recorder = new Recorder()
   const driver = new PortDriver({

@@ -15,7 +15,7 @@ import type { Finding, PtpMessage } from '../codec/types.ts'
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json }
 
 /** The fields of a recorded frame that are facts (everything else is re-derived from the octets). */
-const FRAME_FACTS = ['direction', 'port', 'transport', 'timestampNs', 'plannedAt', 'bytes', 'raw', 'reason', 'sendError', 'srcMac', 'dstMac', 'srcIp', 'dstIp', 'srcPort', 'dstPort', 'vlan', 'notes'] as const
+const FRAME_FACTS = ['direction', 'port', 'transport', 'timestampNs', 'plannedAt', 'bytes', 'raw', 'reason', 'sendError', 'srcMac', 'dstMac', 'srcIp', 'dstIp', 'srcPort', 'dstPort', 'vlan', 'dscp', 'notes'] as const
 
 function frameToJson(f: RecordedFrame): Json {
   const out: Record<string, unknown> = {}

@@ -71,7 +71,7 @@ export abstract class PortSession implements Session {
       domainNumber: o.domainNumber,
       options: o.dutOptions,
       ...(o.declaredSettings ? { declared: o.declaredSettings.declared, disagreements: o.declaredSettings.disagreements } : {}),
-      ...(dut.implementationSettings ? { implementation: dut.implementationSettings() } : {}),
+      ...(dut.implementationSettings ? { implementation: dut.implementationSettings(o.dutOptions) } : {}),
     })
   }
 

@@ -45,6 +45,8 @@ export interface DriverReceivedFrame {
   dstAddress?: string
   dstPort?: number
   vlan?: { pcp: number; dei: number; vid: number; tpid: number }
+  /** udp4: the TOS octet; udp6: the traffic class (DSCP << 2 | ECN). */
+  tos?: number
 }
 
 export interface PortDriverOptions {
@@ -202,6 +204,7 @@ export class PortDriver {
     if (frame.srcPort !== undefined) addressing.srcPort = frame.srcPort
     if (frame.dstPort !== undefined) addressing.dstPort = frame.dstPort
     if (frame.vlan) addressing.vlan = frame.vlan
+    if (frame.tos !== undefined) addressing.dscp = frame.tos >> 2
     const rec: RecordedFrame = this.recorder.record({
       direction: 'in',
       port: this.name,

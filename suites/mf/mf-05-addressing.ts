@@ -1,12 +1,13 @@
 /**
  * MF-05 — transport and addressing per profile, judged from the addressing the capture
  * recorded with each of the DUT's frames: EtherType and destination MAC (Annex F; 802.1AS:
- * every message to 01-80-C2-00-00-0E), the 802.1Q rule (C37.238: tag required with a
- * priority; gPTP: none), or on UDP the multicast group (Annex C / E) and the port by
- * message class (event 319, general 320). A frame whose addressing the capture did not
- * keep cannot be judged: that is the harness's limit (inconclusive), never the DUT's pass.
+ * every message to 01-80-C2-00-00-0E), or on UDP the multicast group (Annex C / E) and the
+ * port by message class (event 319, general 320). The 802.1Q tag and the DSCP are MF-06's.
+ * A frame whose addressing the capture did not keep cannot be judged: that is the harness's
+ * limit (inconclusive), never the DUT's pass.
  */
 import { isEventMessage, isPeerDelayMessage } from '../../harness/codec/constants.ts'
+import { addressingCheck } from '../support/addressing_check.ts'
 import { isMulticastIp, isMulticastMac } from '../support/destination.ts'
 import { type Check, describeFrame, dutFrames, exactCheck, type Profile, type RecordedFrame, passiveOnDutMaster } from '../kit.ts'
 
@@ -14,16 +15,6 @@ const norm = (mac: string | undefined) => mac?.toLowerCase().replace(/-/g, ':')
 /** FF0X::181 with any scope X (Annex E); the scope is reported, not failed. */
 const isV6Primary = (ip: string) => /^ff0[0-9a-f]::181$/i.test(ip)
 const ANNEX_F_ETHERTYPE = 0x88f7
-
-/** Wrong / unmeasured counts with examples → one check: a wrong frame fails; unmeasured ones leave it inconclusive. */
-function addressingCheck(name: string, limit: string, source: string, wrong: string[], unmeasured: string[], judged: number): Check {
-  const verdict = wrong.length ? 'fail' : unmeasured.length ? 'inconclusive' : 'pass'
-  const detail = [
-    wrong.length ? `${wrong.length} of ${judged + unmeasured.length}, e.g. ${wrong[0]}` : undefined,
-    unmeasured.length ? `${unmeasured.length} frame(s) without the field in the capture (e.g. ${unmeasured[0]}): the harness could not see it` : undefined,
-  ].filter(Boolean).join('; ')
-  return { name, measured: wrong.length, limit, source, verdict, ...(detail ? { detail } : {}) }
-}
 
 const what = describeFrame
 
@@ -60,27 +51,6 @@ function judgeL2(profile: Profile, frames: RecordedFrame[]): Check[] {
   const destSource = [l2?.primaryMac.source, l2?.pdelayMac?.source].filter(Boolean).join('; ') || t.source
   checks.push(addressingCheck('frames to a wrong destination MAC', '= 0', destSource, wrongDest, noDest, frames.length - noDest.length))
 
-  // A frame's 802.1Q tag is known where the capture kept its link header (dstMac recorded): no vlan then means untagged.
-  const seen = frames.filter((f) => f.dstMac !== undefined)
-  const unseen = frames.filter((f) => f.dstMac === undefined).map(what)
-  const v = t.vlan
-  if (v.rule === 'required') {
-    const untagged = seen.filter((f) => !f.vlan).map((f) => `${what(f)} untagged`)
-    checks.push({ ...addressingCheck('frames without the required 802.1Q tag', '= 0', v.source, untagged, unseen, seen.length), unconfirmed: v.unconfirmed })
-    const tagged = seen.filter((f) => f.vlan)
-    if (v.priority) {
-      const wrongPcp = tagged.filter((f) => f.vlan!.pcp !== v.priority!.value).map((f) => `${what(f)} with priority ${f.vlan!.pcp}`)
-      checks.push({ ...addressingCheck(`tagged frames with priority ≠ ${v.priority.value}`, '= 0', v.priority.source, wrongPcp, [], tagged.length), unconfirmed: v.priority.unconfirmed })
-    }
-    if (v.vid) {
-      // The profile's VID is a default the user may change; another VID is reported, not failed.
-      const vids = [...new Set(tagged.map((f) => f.vlan!.vid))]
-      checks.push({ name: 'VLAN IDs used', measured: vids.join(', ') || 'none', limit: `default ${v.vid.value} (configurable)`, source: v.vid.source, verdict: 'pass' })
-    }
-  } else if (v.rule === 'forbidden') {
-    const tagged = seen.filter((f) => f.vlan).map((f) => `${what(f)} tagged VID ${f.vlan!.vid} priority ${f.vlan!.pcp}`)
-    checks.push({ ...addressingCheck('frames carrying an 802.1Q tag', '= 0', v.source, tagged, unseen, seen.length), unconfirmed: v.unconfirmed })
-  }
   return checks
 }
 
@@ -125,8 +95,8 @@ export default passiveOnDutMaster({
   severity: 'critical',
   estimatedSeconds: 25,
   criteria: {
-    pass: 'the transport is one the profile allows and every frame of the DUT goes to the profile\'s address for its message type (EtherType, MAC and 802.1Q rule, or multicast group and UDP port)',
-    fail: 'a frame goes to another destination MAC, multicast group or UDP port, carries another EtherType, or breaks the profile\'s VLAN rule',
+    pass: 'the transport is one the profile allows and every frame of the DUT goes to the profile\'s address for its message type (EtherType and MAC, or multicast group and UDP port)',
+    fail: 'a frame goes to another destination MAC, multicast group or UDP port, or carries another EtherType',
   },
   judgeObserved(ev, profile) {
     const t = profile.transport
@@ -134,7 +104,7 @@ export default passiveOnDutMaster({
     const frames = dutFrames(ev.data.observation, ev.session.domainNumber).filter((f) => f.message)
     const checks: Check[] = [exactCheck('transport in use is one the profile allows', t.allowed.includes(transport), true, t.source, { detail: `${transport}; allowed: ${t.allowed.join(', ')}` })]
     checks.push(...(transport === 'l2' ? judgeL2(profile, frames) : judgeUdp(profile, transport, frames)))
-    const sample = frames.slice(0, 5).map((f) => ({ type: f.message!.type, dstMac: f.dstMac, dstIp: f.dstIp, dstPort: f.dstPort, vlan: f.vlan }))
+    const sample = frames.slice(0, 5).map((f) => ({ type: f.message!.type, dstMac: f.dstMac, dstIp: f.dstIp, dstPort: f.dstPort }))
     return { checks, measurements: { frames: frames.length, transport, sampleAddressing: sample, linkHeaderKept: frames.filter((f) => f.raw).length } }
   },
 })

@@ -29,7 +29,7 @@ import {
   type BestMasterChange,
   type PortTransition,
 } from '../types.ts'
-import { generatePtp4lConfig, type Ptp4lConfig } from './config.ts'
+import { generatePtp4lConfig, LINUXPTP_IMPLEMENTATION_SETTINGS, type Ptp4lConfig } from './config.ts'
 import { checked, pmcRun, pmcSet, PmcError, type PmcTarget } from './pmc.ts'
 import { toCurrentDataSet, toDefaultDataSet, toParentDataSet, toPortDataSet, type PmcReply } from './pmc_text.ts'
 import { bestMasterChangesFromLog, portStatesFromLog, portTransitionsFromLog } from './log_states.ts'
@@ -210,12 +210,8 @@ export class LinuxptpDut extends ProcessDut<LinuxptpDutOptions> implements Dut {
     return checked(perCommand[0]!, cmd, this.pmcTarget)
   }
 
-  /**
-   * allowedLostResponses: a constant 3 in linuxptp before 4.2 (port.c ALLOWED_LOST_RESPONSES),
-   * the default of its `allowedLostResponses` option since; 3 either way unless configured.
-   */
   implementationSettings(): Partial<Record<SettingKey, SettingValue>> {
-    return { allowedLostResponses: { value: 3, origin: 'implementation default' } }
+    return LINUXPTP_IMPLEMENTATION_SETTINGS
   }
 
   async set(setting: DutSetting, value: number): Promise<SetResult> {

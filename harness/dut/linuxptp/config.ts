@@ -18,6 +18,7 @@
  */
 import type { DelayMechanismName, Profile, TlvName, TransportName } from '../../profiles/types.ts'
 import type { DutOptions, DutRole } from '../types.ts'
+import type { DutSetting, SettingKey } from '../settings.ts'
 
 export type ConfigLayer = 'profile' | 'lab' | 'role' | 'option' | 'harness'
 
@@ -271,4 +272,16 @@ export function generatePtp4lConfig(input: Ptp4lConfigInput): Ptp4lConfig {
     transportSpecific: Number(ts),
     domainNumber: Number(dom),
   }
+}
+
+const builtIn = (value: number): DutSetting => ({ value, origin: 'implementation default' })
+/**
+ * What ptp4l runs with where nothing configures it. allowedLostResponses: a constant 3 before
+ * linuxptp 4.2 (port.c ALLOWED_LOST_RESPONSES), the option's default since. dscp_event and
+ * dscp_general: 0 each, set independently (config.c, v3.1.1).
+ */
+export const LINUXPTP_IMPLEMENTATION_SETTINGS: Readonly<Partial<Record<SettingKey, DutSetting>>> = {
+  allowedLostResponses: builtIn(3),
+  dscpEvent: builtIn(0),
+  dscpGeneral: builtIn(0),
 }

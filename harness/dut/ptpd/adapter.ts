@@ -20,13 +20,15 @@ import {
   type DelayMechanismName,
   type Dut,
   type DutDescription,
+  type DutOptions,
   type DutSetting,
   type DutStartOptions,
   type DutState,
   type SetResult,
   type TransportName,
 } from '../types.ts'
-import { generatePtpdConfig, PTPD_ROLES, PTPD_TRANSPORTS } from './config.ts'
+import { generatePtpdConfig, ptpdImplementationSettings, PTPD_ROLES, PTPD_TRANSPORTS } from './config.ts'
+import type { DutSetting as SettingValue, SettingKey } from '../settings.ts'
 import { lastStatistics, parsePtpdStatus, ptpdStatusToState, withStatistics, type PtpdStatus } from './status.ts'
 
 export const PTPD = '/usr/sbin/ptpd'
@@ -60,6 +62,10 @@ export class PtpdDut extends ProcessDut implements Dut {
   get lockPath(): string {
     return this.runFile('lock')
   }
+  implementationSettings(options?: DutOptions): Partial<Record<SettingKey, SettingValue>> {
+    return ptpdImplementationSettings(options)
+  }
+
   /** Per-message statistics: the only place ptpd names its grandmaster (see status.ts). */
   get statisticsPath(): string {
     return this.runFile('stats')

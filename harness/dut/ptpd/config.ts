@@ -14,7 +14,7 @@
  * settings are on the command line (the adapter), where ptpd gives them priority.
  */
 import type { DelayMechanismName, Profile, TransportName } from '../../profiles/types.ts'
-import { resolveDutSettings, SETTING_KEYS, type DutSettings } from '../settings.ts'
+import { type DutSetting, type DutSettings, resolveDutSettings, SETTING_KEYS, type SettingKey } from '../settings.ts'
 import type { DutOptions, DutRole } from '../types.ts'
 
 export interface PtpdConfigEntry {
@@ -77,6 +77,7 @@ const OWNED: Record<string, string> = {
   'ptpengine:slave_only': 'the role chooses it',
   'ptpengine:transport': 'give --transport',
   'ptpengine:delay_mechanism': "the profile's delay mechanism chooses it",
+  'ptpengine:ip_dscp': 'give dscp_event',
 }
 
 /** The 1588 data-set names settings.ts resolves; anything else must be a ptpd `section:key`. */
@@ -142,12 +143,23 @@ export function ptpdOptionProblems(options: DutOptions): string[] {
   return out
 }
 
+/**
+ * What ptpd 2.3.1 runs with where nothing configures it: one DSCP for every message
+ * (ptpengine:ip_dscp, default 0 in src/dep/daemonconfig.c), so the general one follows a
+ * configured event one.
+ */
+export function ptpdImplementationSettings(options: DutOptions = {}): Partial<Record<SettingKey, DutSetting>> {
+  const event = options[SETTING_KEYS.dscpEvent]
+  const general: DutSetting = event !== undefined ? { value: Number(event), origin: 'dut option' } : { value: 0, origin: 'implementation default' }
+  return { dscpEvent: { value: 0, origin: 'implementation default' }, dscpGeneral: general }
+}
+
 /** The DUT settings for this start: the same resolution as the session's `ev.dut` (lab mode). */
 export function ptpdSettings(profile: Profile, transport: TransportName, delayMechanism: DelayMechanismName, options: DutOptions = {}): DutSettings {
   // The session passes the run's domain among the options; like the session, resolve it as the domain.
   const { domainNumber, ...rest } = options
   const d = Number(domainNumber ?? profile.lab.ptp4l.domainNumber ?? profile.domain.default.value)
-  return resolveDutSettings({ profile, mode: 'lab', transport, delayMechanism, domainNumber: d, options: rest })
+  return resolveDutSettings({ profile, mode: 'lab', transport, delayMechanism, domainNumber: d, options: rest, implementation: ptpdImplementationSettings(rest) })
 }
 
 /**
@@ -176,6 +188,10 @@ export function ptpdSettingProblems(s: DutSettings, role?: DutRole): string[] {
     }
   }
   if (s.syncReceiptTimeout && s.syncReceiptTimeout.origin === 'dut option') out.push('syncReceiptTimeout: ptpd 2.3.1 has no sync receipt timeout setting')
+  const dscp = s.dscp
+  if (dscp?.event && dscp.general && dscp.event.value !== dscp.general.value) {
+    out.push(`dscp_event ${dscp.event.value} and dscp_general ${dscp.general.value}: ptpd 2.3.1 has one DSCP for all its messages (ptpengine:ip_dscp)`)
+  }
   if (role && role !== 'slave' && s.clockClass.value === SLAVE_ONLY_CLOCK_CLASS) {
     out.push(`clockClass 255 makes ptpd slave-only (ptpengine:clock_class), so it cannot run as ${role}`)
   }
@@ -239,6 +255,7 @@ export function generatePtpdConfig(input: PtpdConfigInput): PtpdConfig {
   // The slave-only preset fixes clock_class at 255 and refuses any other value.
   if (preset !== 'slaveonly') set('ptpengine:clock_class', settings.clockClass.value, 'setting', from('clockClass', settings.clockClass))
   set('ptpengine:transport', transport, 'role', `transport ${input.transport} chosen for this run`)
+  if (settings.dscp?.event) set('ptpengine:ip_dscp', settings.dscp.event.value, 'setting', from('dscp_event', settings.dscp.event))
   set('ptpengine:delay_mechanism', input.delayMechanism, 'role', 'delay mechanism chosen for this run')
   if (p.sdo.majorSdoId.value === 1 && input.transport === 'l2') set('ptpengine:dot2as', true, 'setting', `sdo.majorSdoId 1 (${p.sdo.majorSdoId.source})`)
 

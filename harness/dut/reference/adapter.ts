@@ -11,7 +11,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { connect } from 'node:net'
 import { fileURLToPath } from 'node:url'
-import { resolveDutSettings, type DutSettings } from '../settings.ts'
+import { type DutSetting as SettingValue, type DutSettings, resolveDutSettings, type SettingKey } from '../settings.ts'
 import { ProcessDut, type ProcessDutOptions } from '../process_dut.ts'
 import {
   DutError,
@@ -32,6 +32,12 @@ export interface ReferenceDutOptions extends ProcessDutOptions {
   faults?: string[]
   /** The session's DutSettings (the one owner of domain, intervals, timeouts, priorities). */
   settings?: () => DutSettings
+}
+
+/** The native port's defaults (DSCP 0 on both sockets) where nothing configures them. */
+const REFERENCE_IMPLEMENTATION: Partial<Record<SettingKey, SettingValue>> = {
+  dscpEvent: { value: 0, origin: 'implementation default' },
+  dscpGeneral: { value: 0, origin: 'implementation default' },
 }
 
 const MAIN = fileURLToPath(new URL('../../refdut/main.ts', import.meta.url))
@@ -106,6 +112,10 @@ export class ReferenceDut extends ProcessDut<ReferenceDutOptions> implements Dut
     return [...(this.o.faults ?? [])]
   }
 
+  implementationSettings(): Partial<Record<SettingKey, SettingValue>> {
+    return REFERENCE_IMPLEMENTATION
+  }
+
   async describe(): Promise<DutDescription> {
     const capabilities: DutCapabilities = {
       roles: ['master', 'slave', 'auto'],
@@ -139,6 +149,7 @@ export class ReferenceDut extends ProcessDut<ReferenceDutOptions> implements Dut
       delayMechanism: o.delayMechanism ?? o.profile.delayMechanism.default,
       domainNumber: Number(opts.domainNumber ?? o.profile.lab.ptp4l.domainNumber ?? o.profile.domain.default.value),
       options: opts,
+      implementation: REFERENCE_IMPLEMENTATION,
     })
     const s = structuredClone(base)
     for (const [k, v] of this.overrides) SETTABLE[k](s, v)

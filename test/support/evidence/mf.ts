@@ -36,7 +36,8 @@ export function conformantAddressing(profile: Profile, transport: TransportName,
   const map = transport === 'udp4' ? t.udp4 : t.udp6
   const group = (pdelay ? map?.pdelay : map?.primary)!.value.toLowerCase()
   const port = isEventMessage(m.header.messageType) ? map!.eventPort.value : map!.generalPort.value
-  return { srcIp: transport === 'udp4' ? DUT_IP4 : DUT_IP6, dstIp: group, srcPort: port, dstPort: port }
+  // DSCP 0: what the lab's stacks send unless configured (dutSettingsFor).
+  return { srcIp: transport === 'udp4' ? DUT_IP4 : DUT_IP6, dstIp: group, srcPort: port, dstPort: port, dscp: 0 }
 }
 
 /** Destination, source, optional 802.1Q tag, EtherType, payload. */

@@ -5,6 +5,7 @@
  * harness port's frames are kept — exactly what a live recording would hold. Timing noise is
  * a seeded random one-way delay, so a "noisy" case is reproducible.
  */
+import { LINUXPTP_IMPLEMENTATION_SETTINGS } from '../../../harness/dut/linuxptp/config.ts'
 import { EngineGroup } from '../../../harness/engines/engine_group.ts'
 import { profileHeader, testMasterConfigFromProfile, testSlaveConfigFromProfile } from '../../../harness/engines/from_profile.ts'
 import { TestMaster, type TestMasterConfig } from '../../../harness/engines/test_master.ts'
@@ -42,6 +43,8 @@ export function dutSettingsFor(profile: Profile, o: EnvelopeOptions = {}): DutSe
     delayMechanism: profile.delayMechanism.default,
     domainNumber: o.domainNumber ?? (mode === 'lab' && lab !== undefined && lab !== null ? Number(lab) : profile.domain.default.value),
     options: o.dutOptions ?? {},
+    // The lab's stacks send DSCP 0 unless configured (MF-06); the rest stays the profile's.
+    implementation: { dscpEvent: LINUXPTP_IMPLEMENTATION_SETTINGS.dscpEvent!, dscpGeneral: LINUXPTP_IMPLEMENTATION_SETTINGS.dscpGeneral! },
   })
 }
 

@@ -161,7 +161,7 @@ test.group('dut / ptpd configuration from the DUT settings', () => {
     const p = e2e()
     const dutOptions = { logSyncInterval: -2 }
     const c = gen({ options: dutOptions })
-    const session = resolveDutSettings({ profile: p, mode: 'lab', transport: 'udp4', delayMechanism: 'E2E', domainNumber: 0, options: dutOptions })
+    const session = resolveDutSettings({ profile: p, mode: 'lab', transport: 'udp4', delayMechanism: 'E2E', domainNumber: 0, options: dutOptions, implementation: new PtpdDut().implementationSettings(dutOptions) })
     assert.deepEqual(c.settings, session)
     assert.equal(value(c, 'ptpengine:log_sync_interval'), String(session.intervals.sync.value))
     assert.equal(value(c, 'ptpengine:log_announce_interval'), String(p.lab.ptp4l.logAnnounceInterval))
@@ -216,13 +216,23 @@ test.group('dut / ptpd configuration from the DUT settings', () => {
   })
 
   test('options: ptpd section:key passes through; safety, run-setting and unknown keys are refused', ({ assert }) => {
-    assert.equal(value(gen({ options: { 'ptpengine:ip_dscp': 46 } }), 'ptpengine:ip_dscp'), '46')
+    assert.equal(value(gen({ options: { 'ptpengine:ip_mode': 'hybrid' } }), 'ptpengine:ip_mode'), 'hybrid')
     for (const key of ['clock:no_adjust', 'clock:no_reset', 'global:lock_file', 'global:status_file']) {
       assert.throws(() => gen({ options: { [key]: 'n' } }), /cannot be overridden/, key)
     }
     assert.throws(() => gen({ options: { 'ptpengine:domain': 3 } }), /run setting: give domainNumber/)
     assert.throws(() => gen({ options: { 'ptpengine:preset': 'masteronly' } }), /run setting/)
     assert.throws(() => gen({ options: { masterOnly: 1 } }), /ptpd has no setting 'masterOnly'/)
+  })
+
+  test('DSCP: ptpd has one for all messages (ptpengine:ip_dscp, 0 by default); dscp_event sets it, a different dscp_general is refused', ({ assert }) => {
+    assert.equal(value(gen(), 'ptpengine:ip_dscp'), '0')
+    const c = gen({ options: { dscp_event: 46 } })
+    assert.equal(value(c, 'ptpengine:ip_dscp'), '46')
+    assert.deepEqual(c.settings.dscp, { event: { value: 46, origin: 'dut option' }, general: { value: 46, origin: 'dut option' } })
+    assert.throws(() => gen({ options: { dscp_event: 46, dscp_general: 0 } }), /one DSCP for all its messages/)
+    assert.throws(() => gen({ options: { 'ptpengine:ip_dscp': 46 } }), /run setting: give dscp_event/)
+    assert.isUndefined(gen({ transport: 'l2' }).settings.dscp)
   })
 
   test('what ptpd 2.3.1 cannot do is refused with the reason: IPv6, BC, TC', ({ assert }) => {
