@@ -145,6 +145,10 @@ function definitions(): Record<string, Schema> {
     cited_uint16_list: cited(uniqueList(int(0, 65535)), 'list of UInteger16, cited'),
     cited_uint32: cited(int(0, 4294967295), 'an UInteger32, cited'),
     cited_uint8_range_list: cited({ type: 'array', items: pair(int(0, 255)), minItems: 1 }, 'list of inclusive ranges, cited'),
+    cited_holdover_paths: cited(
+      { type: 'array', minItems: 1, items: obj({ from: int(0, 255), path: { type: 'array', items: int(0, 255), minItems: 1 } }, ['from', 'path']) },
+      'clockClass degradation paths: a clock configured with `from` that lost its reference may advertise the classes of `path`, in that order, cited',
+    ),
     cited_port: cited(int(1, 65535), 'a UDP port, cited'),
     cited_ttl: cited(int(1, 255), 'an IP TTL / hop limit, cited'),
     cited_vlan_priority: cited(int(0, 7), 'an 802.1Q priority code point, cited'),
@@ -268,7 +272,7 @@ function definitions(): Record<string, Schema> {
       { description: 'priority1, priority2 and (G.8275.x) localPriority' },
     ),
     clock_class: obj(
-      { default: ref('cited_uint8'), allowed: ref('cited_uint8_list'), allowedRanges: ref('cited_uint8_range_list') },
+      { default: ref('cited_uint8'), allowed: ref('cited_uint8_list'), allowedRanges: ref('cited_uint8_range_list'), holdover: ref('cited_holdover_paths') },
       ['default', 'allowed'],
       { description: 'clockClass values a conforming clock may advertise' },
     ),

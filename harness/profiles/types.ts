@@ -156,6 +156,11 @@ export interface ClockClassSpec {
   allowed: Cited<number[]>
   /** Inclusive ranges also permitted (e.g. 1588 alternate-profile classes 68-122). */
   allowedRanges?: Cited<Array<[number, number]>>
+  /**
+   * What a clock configured with class `from` may advertise once it has lost its reference,
+   * in order of degradation (BMCA-07); a class not listed may only advertise its own.
+   */
+  holdover?: Cited<Array<{ from: number; path: number[] }>>
 }
 
 export type BmcaVariant = 'default-1588' | 'g8275x' | '802.1as'

@@ -127,6 +127,8 @@ export interface ReferenceBehaviour {
   ignoresNeighborPropDelayThresh?: boolean
   /** A message interval request (802.1AS Signaling) is ignored: the intervals stay as configured (INT-06). */
   ignoresIntervalRequest?: boolean
+  /** After losing its parent it advertises this class as its own: the lost grandmaster's, or a fixed one (BMCA-07). */
+  clockClassAfterLoss?: 'lost-parent' | number
   /** The 802.1Q tag it sends with instead of the profile's ('none': untagged) (MF-06). */
   sentVlan?: { pcp: number; vid: number } | 'none'
   /** UDP: the DSCP its sockets send with instead of the configured ones (MF-06). */
@@ -195,6 +197,8 @@ export class ReferenceClock implements Engine {
   private frozenDelay: bigint | undefined
   private portState: PortStateName = 'LISTENING'
   private parentValue: Parent | undefined
+  /** The clockClass of the parent lost to a receipt timeout (the clockClassAfterLoss fault uses it). */
+  private lostParentClass: number | undefined
   /** Every state the port took, with the timestamp-clock time (for tests and the control socket). */
   readonly transitions: Array<{ atNs: bigint; state: PortStateName; parent?: PortIdentity }> = []
 
@@ -618,6 +622,7 @@ export class ReferenceClock implements Engine {
   private receiptTimeout(now: bigint): EngineAction[] {
     if (this.masterOnly) return this.portState === 'MASTER' ? [] : this.becomeMaster(now)
     if (this.parentValue) {
+      this.lostParentClass = this.parentValue.dataset.clockQuality.clockClass
       this.foreign.clear(this.parentValue.port)
       const out = this.unfollow('LISTENING', now)
       return [...out, ...this.decide(now, true), ...(this.portState === 'LISTENING' ? [this.receiptTimer(now)] : [])]
@@ -656,6 +661,11 @@ export class ReferenceClock implements Engine {
 
   private becomeMaster(now: bigint): EngineAction[] {
     this.unfollow('MASTER', now)
+    const fault = this.b.clockClassAfterLoss
+    if (fault !== undefined && this.lostParentClass !== undefined) {
+      const clockClass = fault === 'lost-parent' ? this.lostParentClass : fault
+      this.master.setDataset({ grandmasterClockQuality: { ...this.master.announceDataset.grandmasterClockQuality, clockClass } })
+    }
     return this.resumeMaster(now, true)
   }
 

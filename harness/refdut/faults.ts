@@ -95,6 +95,19 @@ export const FAULTS: Fault[] = [
     apply: with_((c) => ({ sentDscp: { event: c.settings.dscp?.event?.value === 46 ? 0 : 46 } })),
   },
   {
+    id: 'holdover-keeps-lost-class',
+    title: 'after losing its grandmaster it advertises the lost grandmaster\'s clockClass as its own',
+    targets: ['BMCA-07'],
+    apply: with_(() => ({ clockClassAfterLoss: 'lost-parent' })),
+  },
+  {
+    id: 'holdover-claims-primary-holdover',
+    title: 'after losing its grandmaster it advertises clockClass 7 (a former primary reference in holdover) though configured with another class',
+    targets: ['BMCA-07'],
+    appliesTo: (p) => (p.clockClass.default.value === 7 ? `profile ${p.id} configures clockClass 7 itself` : true),
+    apply: with_(() => ({ clockClassAfterLoss: 7 })),
+  },
+  {
     id: 'announce-interval-unspecified',
     title: 'Announce advertises logMessageInterval 0x7F instead of its interval',
     targets: ['MF-07', 'INT-01'],

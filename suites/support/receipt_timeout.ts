@@ -10,6 +10,7 @@
 import type { DutState, PortTransition } from '../../harness/dut/types.ts'
 import type { TestContext } from '../../harness/run/context.ts'
 import type { Evidence } from '../../harness/run/evidence.ts'
+import type { AnnounceDataset } from '../../harness/engines/test_master.ts'
 import type { Recorder } from '../../harness/recorder/recorder.ts'
 import { formatNs } from '../../harness/time/format.ts'
 import { systemTimeNs } from '../../harness/transport/index.ts'
@@ -43,12 +44,15 @@ export interface ReceiptTimeoutData {
 
 /**
  * The DUT (role auto) follows one harness grandmaster; after `settleMs` the grandmaster stops
- * `stop` (the other message goes on) and the DUT's state is polled until it leaves SLAVE,
- * then for `afterLeaveMs` more so its first own Announce is recorded.
+ * `stop` (the other message goes on; 'all': Announce and Sync stop) and the DUT's state is polled
+ * until it leaves SLAVE, then for `afterLeaveMs` more so its own Announces are recorded.
  */
-export async function acquireReceiptTimeout(ctx: TestContext, o: { stop: 'Announce' | 'Sync'; n: number; intervalMs: number; settleMs: number; afterLeaveMs: number }): Promise<ReceiptTimeoutData> {
+export async function acquireReceiptTimeout(
+  ctx: TestContext,
+  o: { stop: 'Announce' | 'Sync' | 'all'; n: number; intervalMs: number; settleMs: number; afterLeaveMs: number; dataset?: Partial<AnnounceDataset> },
+): Promise<ReceiptTimeoutData> {
   const s = ctx.session.dutSettings
-  const m = await startMasters(ctx, [{ name: 'gm', identity: 1, dataset: betterThanDefault(ctx) }], { freshDut: true, role: 'auto' })
+  const m = await startMasters(ctx, [{ name: 'gm', identity: 1, dataset: { ...betterThanDefault(ctx), ...o.dataset } }], { freshDut: true, role: 'auto' })
   const d: ReceiptTimeoutData = { recorder: m.handle.recorder, lock: [], watch: [], pollMs: RECEIPT_POLL_MS }
   try {
     ctx.step('waiting for the DUT to follow the harness grandmaster')
@@ -57,9 +61,10 @@ export async function acquireReceiptTimeout(ctx: TestContext, o: { stop: 'Announ
     if (locked.atMs === undefined) return d
     await ctx.sleep(o.settleMs)
     const other = o.stop === 'Announce' ? 'Sync' : 'Announce'
-    ctx.step(`silencing ${o.stop} (${other} continues); the DUT should leave SLAVE after ${o.n} to ${o.n + 1} × ${o.intervalMs} ms`)
+    ctx.step(`silencing ${o.stop === 'all' ? 'the grandmaster' : `${o.stop} (${other} continues)`}; the DUT should leave SLAVE after ${o.n} to ${o.n + 1} × ${o.intervalMs} ms`)
     d.silencedAtNs = systemTimeNs()
-    m.control('gm', (gm) => gm.silence({ announce: o.stop === 'Announce', sync: o.stop === 'Sync', answers: false }))
+    // Peer-delay answers go on: the link stays up (under 802.1AS a port without them is not asCapable and sends nothing).
+    m.control('gm', (gm) => gm.silence({ announce: o.stop !== 'Sync', sync: o.stop !== 'Announce', answers: false }))
     d.watch = await watchUntilLeft(ctx, (o.n + 3) * o.intervalMs + 3000)
     // Its first Announce as master comes after PRE_MASTER (ptp4l: about one announce interval).
     if (d.watch.at(-1)?.state && !isSlave(d.watch.at(-1)!.state!)) await ctx.sleep(o.afterLeaveMs)
