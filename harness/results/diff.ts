@@ -126,7 +126,8 @@ export function formatRunDiff(d: RunDiff, labels: { a: string; b: string }): str
   for (const change of order) {
     for (const t of interesting.filter((x) => x.change === change)) {
       lines.push(`${change.toUpperCase().padEnd(9)} ${t.profile} ${t.id} ${t.title}: ${t.a ?? '—'} → ${t.b ?? '—'}`)
-      for (const c of t.checks) {
+      // An unchanged test shows only the checks that matter: a verdict that moved or a margin that shrank.
+      for (const c of t.change === 'same' ? t.checks.filter((x) => x.marginShrank || x.verdictA !== x.verdictB) : t.checks) {
         const moved = c.verdictA !== c.verdictB ? `${c.verdictA ?? '—'} → ${c.verdictB ?? '—'}` : c.verdictB ?? c.verdictA ?? ''
         const margin = c.marginA !== undefined || c.marginB !== undefined ? `; margin ${showMargin(c.marginA, c.unit)} → ${showMargin(c.marginB, c.unit)}${c.noise !== undefined ? ` (noise ±${showMargin(c.noise, c.unit)})` : ''}` : ''
         lines.push(`            ${c.marginShrank ? '! ' : '  '}${c.name}: ${moved}; ${show(c.measuredA, c.unit)} → ${show(c.measuredB, c.unit)}${c.limit ? ` (limit ${c.limit})` : ''}${margin}${c.marginShrank ? '; margin shrank beyond the noise' : ''}`)

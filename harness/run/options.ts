@@ -31,11 +31,15 @@ export interface RunOptions {
   allowSet: boolean
   listOnly: boolean
   report: boolean
-  /** Verdicts besides fail that make the exit code 1 (`--fail-on inconclusive`). */
+  /** Verdicts besides fail that make the exit code 1 (`--fail-on inconclusive`); 'new-failures': only the gate's findings do. */
   failOn?: FailOn[]
+  /** A former run's --out folder: its failures are known, and measured margins are compared with it. */
+  baseline?: string
+  /** known-failures.yaml: failures accepted with a reason until an expiry date. */
+  knownFailures?: string
 }
 
-export type FailOn = 'inconclusive'
+export type FailOn = 'inconclusive' | 'new-failures'
 
 export const RUN_USAGE = `usage: ptp-conform run --profile ID (--lab [--dut-impl ptp4l|ptpd|reference] | --interface IF --dut FILE) [options]
 
@@ -60,7 +64,12 @@ export const RUN_USAGE = `usage: ptp-conform run --profile ID (--lab [--dut-impl
   --allow-set             let MGT-02 change a DUT setting by management SET (it is put back)
   --list                  print the selected tests and exit
   --no-report             write results but skip the HTML report
-  --fail-on inconclusive  exit 1 also when a test is inconclusive (for CI gates)`
+  --fail-on inconclusive  exit 1 also when a test is inconclusive (for CI gates)
+  --baseline DIR          an earlier run's --out folder: its failures count as known, and a
+                          measured margin that shrank beyond its noise since then is reported
+  --known-failures FILE   known-failures.yaml: accepted failures (test, reason, expires)
+  --fail-on new-failures  exit 1 only for a failure neither the baseline nor the file knows,
+                          an expired known failure, or a margin regression (the CI gate)`
 
 function list(v: string | string[] | undefined): string[] {
   const arr = v === undefined ? [] : Array.isArray(v) ? v : [v]
@@ -95,6 +104,8 @@ export function parseRunOptions(argv: string[]): RunOptions | 'help' {
         'no-report': { type: 'boolean', default: false },
         'allow-set': { type: 'boolean', default: false },
         'fail-on': { type: 'string', multiple: true },
+        baseline: { type: 'string' },
+        'known-failures': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     })
@@ -128,7 +139,8 @@ export function parseRunOptions(argv: string[]): RunOptions | 'help' {
     if (!Number.isInteger(domain) || domain < 0 || domain > 255) throw new CliError(`--domain must be an integer 0..255, not '${v.domain}'`)
   }
   const failOn = list(v['fail-on'])
-  for (const f of failOn) if (f !== 'inconclusive') throw new CliError(`--fail-on takes 'inconclusive' (fail always fails), not '${f}'`)
+  for (const f of failOn) if (f !== 'inconclusive' && f !== 'new-failures') throw new CliError(`--fail-on takes 'inconclusive' or 'new-failures' (fail always fails), not '${f}'`)
+  if (failOn.includes('new-failures') && !v.baseline && !v['known-failures']) throw new CliError('--fail-on new-failures needs --baseline DIR or --known-failures FILE: otherwise every failure is new')
   const transport = v.transport as TransportName | undefined
   if (transport !== undefined && !['l2', 'udp4', 'udp6'].includes(transport)) throw new CliError(`--transport must be l2, udp4 or udp6, not '${transport}'`)
   return {
@@ -153,5 +165,7 @@ export function parseRunOptions(argv: string[]): RunOptions | 'help' {
     listOnly: v.list!,
     report: !v['no-report'],
     failOn: failOn as FailOn[],
+    ...(v.baseline ? { baseline: v.baseline } : {}),
+    ...(v['known-failures'] ? { knownFailures: v['known-failures'] } : {}),
   }
 }

@@ -22,6 +22,8 @@ import { LabSession } from './lab_session.ts'
 import { ptpdSupports } from '../dut/ptpd/supports.ts'
 import type { FailOn, RunOptions } from './options.ts'
 import { Progress } from './progress.ts'
+import { gateRun, readGateInputs } from './gate_inputs.ts'
+import { formatGate } from '../results/gate.ts'
 import { resultBus } from '../results/result_bus.ts'
 import { assessInterface, gatherInterfaceFacts } from './safety.ts'
 import type { Session } from './session_types.ts'
@@ -69,6 +71,7 @@ export async function runConformance(o: RunOptions): Promise<number> {
     if (err instanceof ProfileError) throw new CliError(err.message, ExitCode.usage)
     throw err
   }
+  const gateInputs = readGateInputs(o)
   const transport = pickTransport(profile, o.transport)
   const domainNumber = pickDomain(profile, o.domain, o.mode)
   if (o.mode === 'lab' && o.dutImpl === 'ptpd') {
@@ -186,7 +189,14 @@ export async function runConformance(o: RunOptions): Promise<number> {
       console.error(`ptp-conform: the reports could not be written: ${(err as Error).message}`)
     }
     console.log(`results: ${outDir}`)
-    return exitCodeFor(results, interrupted, o.failOn ?? [])
+    const failOn = o.failOn ?? []
+    if (!gateInputs) return exitCodeFor(results, interrupted, failOn)
+    const decision = gateRun(results, gateInputs, failOn.includes('inconclusive'))
+    console.log(formatGate(decision))
+    if (!failOn.includes('new-failures')) return exitCodeFor(results, interrupted, failOn)
+    // The gate decides the DUT's part; the harness's own failures and Ctrl-C keep their codes.
+    const base = exitCodeFor(results, interrupted, [])
+    return base === ExitCode.harness || base === ExitCode.interrupted ? base : decision.passed ? ExitCode.ok : ExitCode.fail
   } finally {
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)

@@ -18,6 +18,9 @@
  *   management:                    # on-the-wire GETs; omit or enabled: false = passive only
  *     enabled: true
  *     transport: l2
+ *   settings:                      # what the device is configured with (its management answers win)
+ *     logSyncInterval: -3
+ *     dscp_event: 46               # UDP only; nothing else tells the harness (MF-06)
  *   hooks:                         # shell commands run on this machine (sh -c)
  *     restart: ssh admin@gm reboot
  *     configure: ./set-dut.sh "$PTP_CONFORM_SETTING" "$PTP_CONFORM_VALUE"
@@ -47,6 +50,9 @@ export const DEVICE_SETTING_NAMES = [
   'priority1',
   'priority2',
   'clockClass',
+  // DSCP of event / general messages (UDP): no 1588 data set holds it, so MF-06 learns it only here.
+  'dscp_event',
+  'dscp_general',
 ] as const
 export type DeviceSettingName = (typeof DEVICE_SETTING_NAMES)[number]
 
@@ -144,7 +150,7 @@ export const DUT_FILE_SCHEMA = {
     settings: {
       type: 'object',
       additionalProperties: false,
-      properties: Object.fromEntries(DEVICE_SETTING_NAMES.map((n) => [n, { type: 'integer', minimum: n.startsWith('log') ? -128 : 0, maximum: 255 }])),
+      properties: Object.fromEntries(DEVICE_SETTING_NAMES.map((n) => [n, { type: 'integer', minimum: n.startsWith('log') ? -128 : 0, maximum: n.startsWith('dscp') ? 63 : 255 }])),
     },
     management: {
       type: 'object',
