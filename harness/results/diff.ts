@@ -1,8 +1,8 @@
 /**
  * What changed between two runs (a baseline A and a new run B), test by test: the verdict,
  * and for each measured check its value and its margin to the limit. A margin that shrank by
- * more than the check's noise is flagged even when both runs pass: that is the early warning
- * a regression gate wants. Pure: it compares result records, wherever they were read from.
+ * more than the check's noise (and by more than a tenth of itself) is flagged even when both
+ * runs pass: that is the early warning a regression gate wants. Pure: it compares result records, wherever they were read from.
  */
 import type { TestResult } from './record.ts'
 import type { Check, Verdict } from '../verdict/verdict.ts'
@@ -25,7 +25,7 @@ export interface CheckDiff {
   marginB?: number
   /** The larger of the two runs' noise figures for this check (its unit). */
   noise?: number
-  /** B's margin is smaller than A's by more than the noise. */
+  /** B's margin is smaller than A's by more than the noise and by more than a tenth of A's margin. */
   marginShrank: boolean
 }
 
@@ -44,6 +44,9 @@ export interface RunDiff {
   tests: TestDiff[]
   counts: Record<TestChange, number> & { marginsShrank: number }
 }
+
+/** A margin must also shrink by this fraction of its old value to be flagged. */
+export const RELATIVE_SHRINK = 0.1
 
 /** Worse to the right; not applicable and harness errors are not on this scale. */
 const RANK: Partial<Record<Outcome, number>> = { pass: 0, inconclusive: 1, fail: 2 }
@@ -74,7 +77,8 @@ function diffChecks(a: Check[], b: Check[]): CheckDiff[] {
     const noiseValues = [ca?.noise, cb.noise].filter((x): x is number => typeof x === 'number')
     const noise = noiseValues.length ? Math.max(...noiseValues) : undefined
     // Only a check with a noise figure can say a shrink is beyond noise; others report the change.
-    const marginShrank = marginA !== undefined && marginB !== undefined && noise !== undefined && marginA - marginB > noise
+    // A tenth of the old margin at least: a mean interval 0.2 ms closer to a 300 ms margin is no news.
+    const marginShrank = marginA !== undefined && marginB !== undefined && noise !== undefined && marginA - marginB > Math.max(noise, RELATIVE_SHRINK * Math.abs(marginA))
     const d: CheckDiff = {
       name: cb.name,
       ...(ca ? { verdictA: ca.verdict, measuredA: ca.measured } : {}),

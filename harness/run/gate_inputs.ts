@@ -38,6 +38,6 @@ export function readGateInputs(o: Pick<RunOptions, 'baseline' | 'knownFailures'>
 }
 
 /** The gate over this run's records, today by this machine's clock (UTC date). */
-export function gateRun(results: readonly TestResult[], inputs: GateInputs, inconclusive: boolean, now = new Date()): GateDecision {
-  return gate({ results, ...inputs, today: now.toISOString().slice(0, 10), inconclusive })
+export function gateRun(results: readonly TestResult[], inputs: GateInputs, o: { inconclusive: boolean; margins: boolean }, now = new Date()): GateDecision {
+  return gate({ results, ...inputs, today: now.toISOString().slice(0, 10), ...o })
 }

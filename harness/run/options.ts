@@ -39,7 +39,7 @@ export interface RunOptions {
   knownFailures?: string
 }
 
-export type FailOn = 'inconclusive' | 'new-failures'
+export type FailOn = 'inconclusive' | 'new-failures' | 'margin-regressions'
 
 export const RUN_USAGE = `usage: ptp-conform run --profile ID (--lab [--dut-impl ptp4l|ptpd|reference] | --interface IF --dut FILE) [options]
 
@@ -69,7 +69,9 @@ export const RUN_USAGE = `usage: ptp-conform run --profile ID (--lab [--dut-impl
                           measured margin that shrank beyond its noise since then is reported
   --known-failures FILE   known-failures.yaml: accepted failures (test, reason, expires)
   --fail-on new-failures  exit 1 only for a failure neither the baseline nor the file knows,
-                          an expired known failure, or a margin regression (the CI gate)`
+                          or an expired known failure (the CI gate)
+  --fail-on margin-regressions  with --baseline: exit 1 also for a margin that shrank beyond
+                          its noise (and a tenth of itself); without it they are listed only`
 
 function list(v: string | string[] | undefined): string[] {
   const arr = v === undefined ? [] : Array.isArray(v) ? v : [v]
@@ -139,8 +141,9 @@ export function parseRunOptions(argv: string[]): RunOptions | 'help' {
     if (!Number.isInteger(domain) || domain < 0 || domain > 255) throw new CliError(`--domain must be an integer 0..255, not '${v.domain}'`)
   }
   const failOn = list(v['fail-on'])
-  for (const f of failOn) if (f !== 'inconclusive' && f !== 'new-failures') throw new CliError(`--fail-on takes 'inconclusive' or 'new-failures' (fail always fails), not '${f}'`)
+  for (const f of failOn) if (f !== 'inconclusive' && f !== 'new-failures' && f !== 'margin-regressions') throw new CliError(`--fail-on takes 'inconclusive', 'new-failures' or 'margin-regressions' (fail always fails), not '${f}'`)
   if (failOn.includes('new-failures') && !v.baseline && !v['known-failures']) throw new CliError('--fail-on new-failures needs --baseline DIR or --known-failures FILE: otherwise every failure is new')
+  if (failOn.includes('margin-regressions') && !v.baseline) throw new CliError('--fail-on margin-regressions needs --baseline DIR to compare margins with')
   const transport = v.transport as TransportName | undefined
   if (transport !== undefined && !['l2', 'udp4', 'udp6'].includes(transport)) throw new CliError(`--transport must be l2, udp4 or udp6, not '${transport}'`)
   return {

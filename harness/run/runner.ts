@@ -191,9 +191,13 @@ export async function runConformance(o: RunOptions): Promise<number> {
     console.log(`results: ${outDir}`)
     const failOn = o.failOn ?? []
     if (!gateInputs) return exitCodeFor(results, interrupted, failOn)
-    const decision = gateRun(results, gateInputs, failOn.includes('inconclusive'))
+    const decision = gateRun(results, gateInputs, { inconclusive: failOn.includes('inconclusive'), margins: failOn.includes('margin-regressions') })
     console.log(formatGate(decision))
-    if (!failOn.includes('new-failures')) return exitCodeFor(results, interrupted, failOn)
+    const marginRegressed = failOn.includes('margin-regressions') && decision.findings.some((f) => f.status === 'margin regression')
+    if (!failOn.includes('new-failures')) {
+      const code = exitCodeFor(results, interrupted, failOn.filter((f) => f === 'inconclusive'))
+      return code === ExitCode.ok && marginRegressed ? ExitCode.fail : code
+    }
     // The gate decides the DUT's part; the harness's own failures and Ctrl-C keep their codes.
     const base = exitCodeFor(results, interrupted, [])
     return base === ExitCode.harness || base === ExitCode.interrupted ? base : decision.passed ? ExitCode.ok : ExitCode.fail

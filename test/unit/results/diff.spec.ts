@@ -61,6 +61,13 @@ test.group('results / diff of two runs', () => {
     assert.lengthOf(same.tests[0]!.checks, 0)
   })
 
+  test('a shrink beyond the noise but under a tenth of the margin is not flagged (a mean interval 0.2 ms nearer a 300 ms margin)', ({ assert }) => {
+    const mean = (ns: number) => check('Announce mean interval', ns, '700.000000 ms … 1.300000000 s (nominal 1 s ± 30 %)', { unit: 'ns', noise: 4236 })
+    const d = diffRuns([result('INT-01', 'pass', [mean(1_000_340_000)])], [result('INT-01', 'pass', [mean(1_000_470_000)])])
+    assert.isFalse(d.tests[0]!.checks[0]!.marginShrank)
+    assert.equal(d.counts.marginsShrank, 0)
+  })
+
   test('a check without a noise figure reports its margin change but is not flagged', ({ assert }) => {
     const frac = (v: number) => check('intervals within ±30 %', v, '≥ 0.9 of 100 intervals in 0.7 s … 1.3 s', { unit: 'fraction' })
     const d = diffRuns([result('INT-01', 'pass', [frac(1)])], [result('INT-01', 'pass', [frac(0.91)])])

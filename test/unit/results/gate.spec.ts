@@ -1,7 +1,7 @@
 /**
  * The CI gate: known failures (listed with an unexpired date, or failing the same way in the
- * baseline) do not fail it; a new failure, an expired listing and a margin that shrank beyond
- * its noise do. The known-failures file gets file:line:col errors.
+ * baseline) do not fail it; a new failure and an expired listing do, and a margin that shrank
+ * beyond its noise does where asked (listed otherwise). The known-failures file gets file:line:col errors.
  */
 import { test } from '@japa/runner'
 import { mkdtempSync, writeFileSync } from 'node:fs'
@@ -42,12 +42,15 @@ test.group('results / the CI gate', () => {
     assert.isFalse(gate({ results: [result('TE-02', 'inconclusive')], known: [], today: TODAY, inconclusive: true }).passed)
   })
 
-  test('a passing test whose margin shrank beyond its noise since the baseline fails the gate; within the noise it does not', ({ assert }) => {
-    const d = gate({ results: [result('INT-03', 'pass', [timing(3050)])], baseline: [result('INT-03', 'pass', [timing(3500)])], today: TODAY })
+  test('a passing test whose margin shrank beyond its noise is listed, and fails the gate where margins are asked for; within the noise it is not listed', ({ assert }) => {
+    const listed = gate({ results: [result('INT-03', 'pass', [timing(3050)])], baseline: [result('INT-03', 'pass', [timing(3500)])], today: TODAY })
+    assert.isTrue(listed.passed)
+    assert.equal(listed.findings[0]!.status, 'margin regression')
+    const d = gate({ results: [result('INT-03', 'pass', [timing(3050)])], baseline: [result('INT-03', 'pass', [timing(3500)])], today: TODAY, margins: true })
     assert.isFalse(d.passed)
     assert.equal(d.findings[0]!.status, 'margin regression')
     assert.match(d.findings[0]!.detail, /time to leave SLAVE: margin 500 → 50 ms, more than the noise ±20 ms/)
-    assert.isTrue(gate({ results: [result('INT-03', 'pass', [timing(3490)])], baseline: [result('INT-03', 'pass', [timing(3500)])], today: TODAY }).passed)
+    assert.lengthOf(gate({ results: [result('INT-03', 'pass', [timing(3490)])], baseline: [result('INT-03', 'pass', [timing(3500)])], today: TODAY, margins: true }).findings, 0)
     assert.match(formatGate(d), /gate: FAILED: 0 new failure\(s\), 0 expired known failure\(s\), 1 margin regression\(s\), 0 known failure\(s\) ignored$/)
   })
 })
