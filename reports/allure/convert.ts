@@ -298,7 +298,7 @@ export function toAllureResult(r: TestResult, opts: ConvertOptions): ConvertedRe
 
   const result: AllureTestResult = {
     uuid,
-    historyId: historyId(r.profile, r.id),
+    historyId: historyId(r.profile, r.id, env ? dutName(env) : undefined),
     testCaseId: createHash('md5').update(r.id).digest('hex'),
     fullName: `${r.profile}.${r.id}`,
     titlePath: [r.profile, r.area],

@@ -2,8 +2,8 @@
  * Deterministic identifiers for Allure results. A result's uuid derives from the
  * test and its start time, so rebuilding allure-results from `results/*.json`
  * (after a crash, or from an old run) rewrites the same files instead of adding
- * duplicates; the historyId derives from profile and test ID alone, so Allure
- * links the same test across runs.
+ * duplicates; the historyId derives from profile, test ID and DUT, so Allure
+ * links the same test of the same DUT across runs, and keeps DUTs apart in a merged report.
  */
 import { createHash } from 'node:crypto'
 
@@ -20,6 +20,7 @@ export function resultUuid(profile: string, id: string, startedAt: string): stri
   return hashToUuid(`ptp-conform\u0000result\u0000${profile}\u0000${id}\u0000${startedAt}`)
 }
 
-export function historyId(profile: string, id: string): string {
-  return createHash('md5').update(`${profile}.${id}`).digest('hex')
+/** With the DUT's name: in a report merged from several DUTs' runs, each DUT's test has its own history. */
+export function historyId(profile: string, id: string, dut?: string): string {
+  return createHash('md5').update(`${profile}.${id}${dut ? `\u0000${dut}` : ''}`).digest('hex')
 }

@@ -49,6 +49,8 @@ test.group('reports / allure / labels and identity', () => {
     assert.notEqual(a.uuid, c.uuid)
     assert.match(a.uuid, /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
     assert.equal(a.historyId, c.historyId, 'history links the same test across runs')
+    const other = { ...fixtureEnvironment(), dut: { ...fixtureEnvironment().dut, implementation: 'Acme GM-1000' } }
+    assert.notEqual(toAllureResult(r, { outDir: OUT, environment: other, exists: everything }).result.historyId, a.historyId, 'two DUTs keep apart in a merged report')
     assert.equal(a.start, Date.parse(r.startedAt))
     assert.equal(a.stop, Date.parse(r.startedAt) + r.durationMs)
   })
