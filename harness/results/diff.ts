@@ -4,7 +4,7 @@
  * more than the check's noise (and by more than a tenth of itself) is flagged even when both
  * runs pass: that is the early warning a regression gate wants. Pure: it compares result records, wherever they were read from.
  */
-import type { TestResult } from './record.ts'
+import type { SinceBaseline, TestResult } from './record.ts'
 import type { Check, Verdict } from '../verdict/verdict.ts'
 import { marginOf } from './margin.ts'
 
@@ -141,4 +141,11 @@ export function formatRunDiff(d: RunDiff, labels: { a: string; b: string }): str
   const c = d.counts
   lines.push('', `${d.tests.length} tests: ${c.regressed} regressed, ${c.improved} improved, ${c.changed} changed, ${c.new} new, ${c.gone} gone, ${c.same} unchanged; ${c.marginsShrank} margin(s) shrank beyond the noise`)
   return lines.join('\n')
+}
+
+/** One test against its baseline run, as its record keeps it. */
+export function sinceBaseline(baselineDir: string, baseline: readonly TestResult[], r: TestResult): SinceBaseline {
+  const was = baseline.find((b) => b.profile === r.profile && b.id === r.id)
+  const t = diffRuns(was ? [was] : [], [r]).tests[0]!
+  return { baseline: baselineDir, ...(t.a ? { was: t.a } : {}), change: t.change, checks: t.checks.map(({ limit: _l, ...c }) => c) }
 }

@@ -5,6 +5,17 @@
  */
 import type { Check, Verdict } from '../verdict/verdict.ts'
 
+/** One test compared with the same test of a baseline run (harness/results/diff.ts). */
+export interface SinceBaseline {
+  /** The baseline's folder. */
+  baseline: string
+  /** Its verdict there ('harness-error' for a harness error); absent when it did not run there. */
+  was?: Verdict | 'harness-error'
+  change: 'same' | 'regressed' | 'improved' | 'changed' | 'new' | 'gone'
+  /** Checks whose verdict or value moved, or whose margin shrank beyond the noise. */
+  checks: { name: string; verdictA?: Verdict; verdictB?: Verdict; measuredA?: Check['measured']; measuredB?: Check['measured']; unit?: string; marginA?: number; marginB?: number; noise?: number; marginShrank: boolean }[]
+}
+
 export interface TestIdentity {
   /** Stable ID, e.g. "BMCA-03"; never changes meaning once published. */
   id: string
@@ -45,6 +56,8 @@ export interface TestResult extends TestIdentity {
   evidence: Evidence
   /** Set when the harness, not the DUT, failed (exit code 3 territory). */
   harnessError?: string
+  /** Against `run --baseline DIR`: this test's verdict there and the checks that moved since. */
+  sinceBaseline?: SinceBaseline
   /** The harness noise measured for this test and used by its judge. */
   noise?: { ns: number; timeErrorFloorNs: number; tailNs?: number; stalls?: number; method: string }
 }

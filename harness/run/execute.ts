@@ -10,6 +10,7 @@ import { type Check, combineChecks, type Verdict } from '../verdict/verdict.ts'
 import type { TestContext } from './context.ts'
 import { type ConformanceTest, profileApplies, testParams } from './definition.ts'
 import { resultBus } from '../results/result_bus.ts'
+import { sinceBaseline } from '../results/diff.ts'
 import { EVIDENCE_FORMAT, type Evidence, sessionFacts } from './evidence.ts'
 import { encodeEvidence } from './evidence_codec.ts'
 import { logDuring } from './dut_log.ts'
@@ -25,6 +26,8 @@ export interface ExecuteOptions {
   onStep?: (def: ConformanceTest, text: string) => void
   /** Overrides timeLimitMs(def) (unit tests). */
   timeLimitMs?: number
+  /** `run --baseline DIR`: each record says what moved since that run. */
+  baseline?: { dir: string; results: readonly TestResult[] }
 }
 
 /**
@@ -136,6 +139,7 @@ export async function executeTest(def: ConformanceTest, o: ExecuteOptions): Prom
   let noiseUsed: TestResult['noise']
   const finish = async (r: Omit<TestResult, keyof typeof base | 'durationMs' | 'steps' | 'evidence'>): Promise<TestResult> => {
     const result: TestResult = { ...base, ...r, steps, evidence, durationMs: Date.now() - started, ...(noiseUsed ? { noise: noiseUsed } : {}) }
+    if (o.baseline) result.sinceBaseline = sinceBaseline(o.baseline.dir, o.baseline.results, result)
     o.writer.result(result)
     await resultBus.publishResult(result)
     return result

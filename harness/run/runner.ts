@@ -175,6 +175,7 @@ export async function runConformance(o: RunOptions): Promise<number> {
         writer,
         signal: abort.signal,
         onStep: (def, text) => progress.phase(def.id, text),
+        ...(gateInputs?.baseline && o.baseline ? { baseline: { dir: o.baseline, results: gateInputs.baseline } } : {}),
       },
       reporters: [reporter],
       onStart: (def: ConformanceTest) => progress.start(def.id, def.title),

@@ -175,6 +175,18 @@ function description(r: TestResult, env: RunEnvironment | undefined, warnings: s
       )
     }
   }
+  const sb = r.sinceBaseline
+  if (sb) {
+    lines.push('', `**Since the baseline** (${mdCell(sb.baseline)}): ${sb.was ?? 'not run there'} → ${v} (${sb.change})`)
+    if (sb.checks.length) {
+      const val = (m: unknown, unit?: string) => (m === undefined ? '—' : m === null ? 'none' : `${String(m)}${unit && typeof m === 'number' ? ` ${unit}` : ''}`)
+      const margin = (m?: number) => (m === undefined ? '—' : String(Number(m.toPrecision(4))))
+      lines.push('', '| Check | Verdict | Measured | Margin to the limit | |', '|---|---|---|---|---|')
+      for (const c of sb.checks) {
+        lines.push(`| ${mdCell(c.name)} | ${c.verdictA ?? '—'} → ${c.verdictB ?? '—'} | ${mdCell(`${val(c.measuredA, c.unit)} → ${val(c.measuredB, c.unit)}`)} | ${margin(c.marginA)} → ${margin(c.marginB)}${c.noise !== undefined ? ` (noise ±${margin(c.noise)})` : ''} | ${c.marginShrank ? 'margin shrank beyond the noise' : ''} |`)
+      }
+    }
+  }
   if (warnings.length) lines.push('', ...warnings.map((w) => `> Warning: ${mdCell(w)}`))
   return lines.join('\n')
 }

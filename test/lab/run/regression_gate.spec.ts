@@ -35,6 +35,9 @@ test.group('run / the regression gate against a baseline', () => {
     assert.match(worse.stdout, /new failure\s+default-e2e MF-03 \(fail\): pass in the baseline, fail now/)
     assert.match(worse.stdout, /known \(baseline\)\s+default-e2e MF-01 \(fail\)/)
     assert.match(worse.stdout, /gate: FAILED: 1 new failure\(s\)/)
+    // Each record says what moved since the baseline (the HTML report shows it on the test's page).
+    const mf03 = readResults(join(dir, 'worse')).find((r) => r.id === 'MF-03')!
+    assert.deepEqual([mf03.sinceBaseline?.was, mf03.sinceBaseline?.change], ['pass', 'regressed'])
   })
     .skip(!isRoot || !full, isRoot ? 'PTPC_LAB_FULL=1 runs it (~2 min; outside the 20-minute test run)' : 'needs root for network namespaces')
     .timeout(600_000)

@@ -269,3 +269,14 @@ test.group('reports / allure / environment', () => {
     assert.equal(info['DUT setting free_running'], '1')
   })
 })
+
+test.group('allure / convert: since the baseline', () => {
+  test('a record compared with a baseline says so in its description, with the checks that moved', ({ assert }) => {
+    const r = byId('MF-01')
+    const withBaseline = { ...r, sinceBaseline: { baseline: 'ci/baseline', was: 'pass' as const, change: 'regressed' as const, checks: [{ name: 'reserved bits and fields not zero', verdictA: 'pass' as const, verdictB: 'fail' as const, measuredA: 0, measuredB: 20, marginShrank: false }] } }
+    const d = convert(withBaseline).result.description!
+    assert.match(d, /\*\*Since the baseline\*\* \(ci\/baseline\): pass → \w+ \(regressed\)/)
+    assert.include(d, '| reserved bits and fields not zero | pass → fail | 0 → 20 | — → — |  |')
+    assert.notInclude(convert(r).result.description!, 'Since the baseline')
+  })
+})

@@ -3,7 +3,7 @@
  * changes classified, and a margin that shrank beyond its noise flagged while both runs pass.
  */
 import { test } from '@japa/runner'
-import { diffRuns, formatRunDiff } from '../../../harness/results/diff.ts'
+import { diffRuns, formatRunDiff, sinceBaseline } from '../../../harness/results/diff.ts'
 import { boundOf, marginOf } from '../../../harness/results/margin.ts'
 import type { TestResult } from '../../../harness/results/record.ts'
 import type { Check } from '../../../harness/verdict/verdict.ts'
@@ -83,5 +83,17 @@ test.group('results / diff of two runs', () => {
     assert.match(text, /REGRESSED default-e2e INT-03 INT-03 title: pass → fail/)
     assert.match(text, /time to leave SLAVE: pass → fail; 3500 ms → 4200 ms/)
     assert.match(text, /2 tests: 1 regressed, 1 improved, 0 changed, 0 new, 0 gone, 0 unchanged; 1 margin\(s\) shrank beyond the noise$/)
+  })
+
+  test('one record against its baseline: what it was, the change, the checks that moved', ({ assert }) => {
+    const now = result('INT-03', 'fail', [timeout(4200, 'fail')])
+    const sb = sinceBaseline('ci/baseline', [result('INT-03', 'pass', [timeout(3500)]), result('MF-01', 'pass', [])], now)
+    assert.deepEqual({ ...sb, checks: sb.checks.map((c) => [c.name, c.verdictA, c.verdictB, c.marginA, c.marginB, c.marginShrank]) }, {
+      baseline: 'ci/baseline',
+      was: 'pass',
+      change: 'regressed',
+      checks: [['time to leave SLAVE', 'pass', 'fail', 500, -200, true]],
+    })
+    assert.equal(sinceBaseline('ci/baseline', [], now).change, 'new')
   })
 })
