@@ -19,6 +19,8 @@ import { summaryText } from './summary.ts'
 
 export const ALLURE_RESULTS_DIR = 'allure-results'
 export const JUNIT_FILE = 'junit.xml'
+/** Allure 3's history, one JSON line per report, in the --history folder. */
+export const HISTORY_FILE = 'allure-history.jsonl'
 
 export interface FinalizeOptions {
   /** Generate the HTML reports (default true). */
@@ -27,6 +29,8 @@ export interface FinalizeOptions {
   singleFile?: boolean
   /** Print the summary to stdout (default false: the caller decides). */
   print?: boolean
+  /** A folder kept between runs (CI cache): Allure's history there gives the trend and each test's past verdicts. */
+  historyDir?: string
   /** Called by the live reporter: the run is still in hand, so a missing summary.json says nothing. */
   live?: boolean
 }
@@ -88,6 +92,7 @@ async function render(run: LoadedRun, allureDir: string, warnings: string[], opt
       outDir: run.outDir,
       reportName: reportName(run),
       singleFile: opts.singleFile,
+      ...(opts.historyDir ? { historyFile: join(opts.historyDir, HISTORY_FILE) } : {}),
     })
     result.htmlDir = html.htmlDir
     result.singleFile = html.singleFile

@@ -13,7 +13,7 @@
  * fails rather than ship a report that would call out.
  */
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { AllureReport, resolveConfig } from '@allurereport/core'
 import { allure3CategoryRules } from './allure/categories.ts'
 import { buildSingleFileView, type SingleFileView } from './allure/single_file_view.ts'
@@ -26,6 +26,11 @@ export interface HtmlOptions {
   singleFile?: boolean
   /** Traffic captures inlined into the single file, in total bytes (default 16 MiB). */
   singleFileCaptureBudget?: number
+  /**
+   * Allure's history file (JSON lines, one entry per report): read for the trend and each
+   * test's earlier verdicts, and this report appended to it (once, by the multi-file pass).
+   */
+  historyFile?: string
 }
 
 export interface HtmlResult {
@@ -65,7 +70,7 @@ function stripAnalyticsIn(dir: string): void {
 }
 
 /** One Allure run with one awesome-report plugin; Allure flattens a lone plugin's output into `output`. */
-async function allurePass(resultsDir: string, output: string, reportName: string, singleFile: boolean): Promise<number> {
+async function allurePass(resultsDir: string, output: string, reportName: string, singleFile: boolean, history?: { file: string; append: boolean }): Promise<number> {
   const t0 = performance.now()
   const config = await resolveConfig(
     {
@@ -79,7 +84,8 @@ async function allurePass(resultsDir: string, output: string, reportName: string
         agent: { enabled: false },
       },
       categories: allure3CategoryRules(),
-      appendHistory: false,
+      appendHistory: history?.append ?? false,
+      ...(history ? { historyPath: history.file } : {}),
     } as Parameters<typeof resolveConfig>[0],
     { cwd: output },
   )
@@ -102,13 +108,16 @@ export async function generateHtml(opts: HtmlOptions): Promise<HtmlResult> {
   let omitted: SingleFileView['omitted'] = []
   try {
     mkdirSync(htmlStage)
-    generationMs = await allurePass(opts.allureResultsDir, htmlStage, opts.reportName, false)
+    const history = opts.historyFile ? { file: opts.historyFile, append: true } : undefined
+    if (history) mkdirSync(dirname(history.file), { recursive: true })
+    // The single file first: it reads the history as it was, before the other pass appends this report.
     if (opts.singleFile !== false) {
       const view = buildSingleFileView(opts.allureResultsDir, join(staging, 'single-results'), opts.singleFileCaptureBudget)
       omitted = view.omitted
       mkdirSync(singleStage)
-      singleFileMs = await allurePass(view.dir, singleStage, opts.reportName, true)
+      singleFileMs = await allurePass(view.dir, singleStage, opts.reportName, true, history && { ...history, append: false })
     }
+    generationMs = await allurePass(opts.allureResultsDir, htmlStage, opts.reportName, false, history)
   } catch (err) {
     rmSync(staging, { recursive: true, force: true })
     throw err

@@ -16,6 +16,8 @@ export interface RunOptions {
   /** A second harness interface on the DUT's network, for receive-path noise probes. */
   noisePort?: string
   dutImpl: 'ptp4l' | 'ptpd' | 'reference'
+  /** `--dut-impl ptp4l,ptpd`: the same run against each, compared (harness/run/differential.ts). */
+  compareImpls?: Array<'ptp4l' | 'ptpd' | 'reference'>
   /** Faults of the reference DUT (`--dut-fault`, only with --dut-impl reference). */
   dutFaults: string[]
   dutOptions: Record<string, string>
@@ -37,6 +39,8 @@ export interface RunOptions {
   baseline?: string
   /** known-failures.yaml: failures accepted with a reason until an expiry date. */
   knownFailures?: string
+  /** A folder kept between runs: the HTML report's history and trend (Allure). */
+  historyDir?: string
 }
 
 export type FailOn = 'inconclusive' | 'new-failures' | 'margin-regressions'
@@ -45,7 +49,9 @@ export const RUN_USAGE = `usage: ptp-conform run --profile ID (--lab [--dut-impl
 
   --profile ID            profile id or short name (default, power, gptp, 802.1as, telecom) or a YAML file
   --lab                   build the virtual lab and test a software DUT (ptp4l by default)
-  --dut-impl ptp4l|ptpd|reference  the software DUT in the lab (reference: the harness's own engines)
+  --dut-impl ptp4l|ptpd|reference  the software DUT in the lab (reference: the harness's own engines);
+                          several (ptp4l,ptpd): each in turn, in <out>/<impl>/, then a verdict table
+                          with a column per implementation, their diffs and one report
   --dut-fault ID,...      faults of the reference DUT (ptp-conform selftest --list shows the catalogue)
   --dut-option KEY=VALUE  extra DUT setting (for ptp4l any configuration key), repeatable
   --interface IF          a real interface to test a device on (with --dut FILE)
@@ -70,6 +76,8 @@ export const RUN_USAGE = `usage: ptp-conform run --profile ID (--lab [--dut-impl
   --known-failures FILE   known-failures.yaml: accepted failures (test, reason, expires)
   --fail-on new-failures  exit 1 only for a failure neither the baseline nor the file knows,
                           or an expired known failure (the CI gate)
+  --history DIR           keep the HTML report's history here between runs (each test's past
+                          verdicts and the trend; a CI cache folder)
   --fail-on margin-regressions  with --baseline: exit 1 also for a margin that shrank beyond
                           its noise (and a tenth of itself); without it they are listed only`
 
@@ -108,6 +116,7 @@ export function parseRunOptions(argv: string[]): RunOptions | 'help' {
         'fail-on': { type: 'string', multiple: true },
         baseline: { type: 'string' },
         'known-failures': { type: 'string' },
+        history: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     })
@@ -122,9 +131,14 @@ export function parseRunOptions(argv: string[]): RunOptions | 'help' {
   if (v.interface && !v.dut) throw new CliError('--interface needs --dut FILE describing the device under test')
   if (v['noise-port'] && !v.interface) throw new CliError('--noise-port is for a real device (--interface): the lab measures its own link')
   if (v['noise-port'] && v['noise-port'] === v.interface) throw new CliError('--noise-port must be a second interface, not --interface itself')
-  const impl = v['dut-impl']
-  if (impl !== 'ptp4l' && impl !== 'ptpd' && impl !== 'reference') throw new CliError(`--dut-impl must be ptp4l, ptpd or reference, not '${impl}'`)
+  const impls = list(v['dut-impl'])
+  for (const i of impls) if (i !== 'ptp4l' && i !== 'ptpd' && i !== 'reference') throw new CliError(`--dut-impl must be ptp4l, ptpd or reference (or several, comma-separated), not '${i}'`)
+  if (new Set(impls).size !== impls.length) throw new CliError(`--dut-impl names an implementation twice: ${impls.join(',')}`)
+  if (impls.length > 1 && !v.lab) throw new CliError('--dut-impl with several implementations runs each in the lab: add --lab')
+  if (impls.length > 1 && (v.baseline || v['known-failures'])) throw new CliError('--dut-impl with several implementations compares them with each other: --baseline and --known-failures are for one')
+  const impl = impls[0] as RunOptions['dutImpl']
   const dutFaults = list(v['dut-fault'])
+  if (dutFaults.length && impls.length > 1) throw new CliError('--dut-fault belongs to one reference DUT: not with several --dut-impl')
   if (dutFaults.length && impl !== 'reference') throw new CliError('--dut-fault needs --dut-impl reference (faults belong to the reference DUT)')
   for (const f of dutFaults) {
     if (!FAULTS.some((x) => x.id === f)) throw new CliError(`unknown fault '${f}'; known: ${FAULTS.map((x) => x.id).join(', ')}`)
@@ -154,6 +168,7 @@ export function parseRunOptions(argv: string[]): RunOptions | 'help' {
     dutFile: v.dut,
     ...(v['noise-port'] ? { noisePort: v['noise-port'] } : {}),
     dutImpl: impl,
+    ...(impls.length > 1 ? { compareImpls: impls as RunOptions['dutImpl'][] } : {}),
     dutFaults,
     dutOptions,
     tests: list(v.tests).map((t) => t.toUpperCase()),
@@ -170,5 +185,6 @@ export function parseRunOptions(argv: string[]): RunOptions | 'help' {
     failOn: failOn as FailOn[],
     ...(v.baseline ? { baseline: v.baseline } : {}),
     ...(v['known-failures'] ? { knownFailures: v['known-failures'] } : {}),
+    ...(v.history ? { historyDir: v.history } : {}),
   }
 }

@@ -134,7 +134,7 @@ export async function runConformance(o: RunOptions): Promise<number> {
   const outDir = resolve(o.outDir)
   const writer = new ResultsWriter(outDir)
   let session: Session | undefined
-  const reporter = allureReporter({ outDir, html: o.report, singleFile: o.report, finalizeAt: 'manual' })
+  const reporter = allureReporter({ outDir, html: o.report, singleFile: o.report, finalizeAt: 'manual', ...(o.historyDir ? { historyDir: resolve(o.historyDir) } : {}) })
   try {
     try {
       if (o.mode === 'lab') {

@@ -8,7 +8,7 @@
  * were: `ptp-conform run` is the command that gates on verdicts.
  */
 import { existsSync, statSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { regenerateReports } from '../../../reports/finalize.ts'
 import { HTML_DIR } from '../../../reports/html.ts'
@@ -17,12 +17,14 @@ import { CliError, ExitCode } from '../../run/exit_codes.ts'
 
 export const describe = 'rebuild the HTML, JUnit and Allure reports of a run folder (and serve them)'
 
-const USAGE = `usage: ptp-conform report DIR [--serve] [--port N] [--no-single-file]
+const USAGE = `usage: ptp-conform report DIR [--serve] [--port N] [--no-single-file] [--history DIR]
 
   DIR               a run's output folder (the --out of ptp-conform run)
   --serve           serve the HTML report on http://127.0.0.1 until Ctrl-C
   --port N          port for --serve (default: any free port)
-  --no-single-file  skip the single-file HTML (report-single/index.html)`
+  --no-single-file  skip the single-file HTML (report-single/index.html)
+  --history DIR     Allure's history kept between runs: read for each test's past verdicts
+                    and the trend, and this report appended to it`
 
 export async function run(argv: string[]): Promise<number> {
   let parsed
@@ -34,6 +36,7 @@ export async function run(argv: string[]): Promise<number> {
         serve: { type: 'boolean', default: false },
         port: { type: 'string' },
         'no-single-file': { type: 'boolean', default: false },
+        history: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     })
@@ -59,7 +62,7 @@ export async function run(argv: string[]): Promise<number> {
   }
 
   const t0 = performance.now()
-  const result = await regenerateReports(dir, { singleFile: !values['no-single-file'] })
+  const result = await regenerateReports(dir, { singleFile: !values['no-single-file'], ...(values.history ? { historyDir: resolve(values.history) } : {}) })
   for (const w of result.warnings) console.error(`warning: ${w}`)
   console.log(result.summaryText)
   console.log(

@@ -1,5 +1,6 @@
 import { parseRunOptions, RUN_USAGE } from '../../run/options.ts'
 import { runConformance } from '../../run/runner.ts'
+import { runDifferential } from '../../run/differential.ts'
 
 export const describe = 'run a profile\'s conformance tests against a DUT (virtual lab or real interface)'
 
@@ -9,5 +10,5 @@ export async function run(argv: string[]): Promise<number> {
     console.log(RUN_USAGE)
     return 0
   }
-  return runConformance(o)
+  return o.compareImpls ? runDifferential(o, o.compareImpls) : runConformance(o)
 }
