@@ -97,7 +97,8 @@ export async function main(argv: string[]): Promise<number> {
   const clockConfig = applyFaults({ name: 'refdut', clockIdentity: '', profile, settings: cfg.settings, role: cfg.role, behaviour: {}, seed: cfg.seed ?? 1 }, cfg.faults)
   const sentVlan = clockConfig.behaviour.sentVlan
   const vlan = sentVlan === 'none' ? undefined : (sentVlan ?? vlanOf(profile))
-  const dscp = { ...cfg.settings.dscp && { event: cfg.settings.dscp.event?.value, general: cfg.settings.dscp.general?.value }, ...clockConfig.behaviour.sentDscp }
+  const configured = cfg.settings.dscp
+  const dscp = { event: configured?.event?.value, general: configured?.general?.value, ...clockConfig.behaviour.sentDscp }
   const port = openPort({
     interface: cfg.interface,
     transport: cfg.transport,

@@ -2,8 +2,8 @@
  * `run --lab --dut-impl ptp4l,ptpd`: the same profile against each implementation, one after
  * the other, each in its own folder (`<out>/<impl>/`), then in `<out>/`: a verdict table with a
  * column per implementation (comparison.md), the diff of each against the first (diff-*.txt),
- * and one HTML report over all of them (their Allure results side by side; each result's
- * history id holds its DUT, so they stay apart).
+ * and one HTML report over all of them (their Allure results side by side; each result carries
+ * its DUT as a parameter, so they stay apart).
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -35,8 +35,9 @@ export async function runDifferential(o: RunOptions, impls: readonly RunOptions[
   const runs = done.map((impl) => ({ impl, run: loadRun(join(o.outDir, impl)) }))
   const label = (r: (typeof runs)[number]) => (r.run.environment ? `${r.impl} ${r.run.environment.dut.version}` : r.impl)
   const table = comparisonTable(runs.map((r) => ({ label: label(r), results: r.run.results })))
+  const profile = runs[0]?.run.environment?.profile ?? o.profile
   writeFileSync(join(o.outDir, 'comparison.md'), `${table}\n`)
-  console.log(`\n${o.profile}: verdicts per implementation (${join(o.outDir, 'comparison.md')})\n${table}`)
+  console.log(`\n${profile}: verdicts per implementation (${join(o.outDir, 'comparison.md')})\n${table}`)
   const [first, ...others] = runs
   for (const other of others) {
     const d = diffRuns(first!.run.results, other.run.results)
@@ -53,7 +54,7 @@ export async function runDifferential(o: RunOptions, impls: readonly RunOptions[
       // Result and attachment files are named by uuids of their own run: they do not collide.
       if (existsSync(dir)) for (const f of readdirSync(dir)) if (!f.startsWith('environment') && !f.startsWith('categories')) copyFileSync(join(dir, f), join(merged, f))
     }
-    const html = await generateHtml({ allureResultsDir: merged, outDir: o.outDir, reportName: `ptp-conform: ${o.profile} against ${runs.map(label).join(', ')}` })
+    const html = await generateHtml({ allureResultsDir: merged, outDir: o.outDir, reportName: `ptp-conform: ${profile} against ${runs.map(label).join(', ')}` })
     console.log(`one report for all: ${html.htmlDir}`)
   }
   return code
