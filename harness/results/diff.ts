@@ -51,6 +51,11 @@ export const RELATIVE_SHRINK = 0.1
 /** Worse to the right; not applicable and harness errors are not on this scale. */
 const RANK: Partial<Record<Outcome, number>> = { pass: 0, inconclusive: 1, fail: 2 }
 
+/** A test's identity across runs: profile and test ID. */
+export function resultKey(r: Pick<TestResult, 'profile' | 'id'>): string {
+  return `${r.profile}\u0000${r.id}`
+}
+
 export function outcomeOf(r: TestResult): Outcome {
   return r.harnessError ? 'harness-error' : r.verdict
 }
@@ -98,9 +103,8 @@ function diffChecks(a: Check[], b: Check[]): CheckDiff[] {
 }
 
 export function diffRuns(a: readonly TestResult[], b: readonly TestResult[]): RunDiff {
-  const key = (r: TestResult) => `${r.profile}\u0000${r.id}`
-  const inA = new Map(a.map((r) => [key(r), r]))
-  const inB = new Map(b.map((r) => [key(r), r]))
+  const inA = new Map(a.map((r) => [resultKey(r), r]))
+  const inB = new Map(b.map((r) => [resultKey(r), r]))
   const keys = [...new Set([...inA.keys(), ...inB.keys()])].sort()
   const tests: TestDiff[] = []
   for (const k of keys) {
@@ -120,7 +124,7 @@ export function diffRuns(a: readonly TestResult[], b: readonly TestResult[]): Ru
 }
 
 const show = (v: Check['measured'] | undefined, unit?: string) => (v === undefined ? '—' : v === null ? 'none' : `${typeof v === 'number' ? Number(v.toPrecision(6)) : v}${unit && typeof v === 'number' ? ` ${unit}` : ''}`)
-const showMargin = (m: number | undefined, unit?: string) => (m === undefined ? '—' : `${Number(m.toPrecision(4))}${unit ? ` ${unit}` : ''}`)
+export const showMargin = (m: number | undefined, unit?: string) => (m === undefined ? '—' : `${Number(m.toPrecision(4))}${unit ? ` ${unit}` : ''}`)
 
 /** The diff as a person reads it: changed tests first, each with the checks that moved. */
 export function formatRunDiff(d: RunDiff, labels: { a: string; b: string }): string {

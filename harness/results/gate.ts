@@ -7,7 +7,7 @@
  * here: they stay the harness's exit code 3.
  */
 import type { TestResult } from './record.ts'
-import { diffRuns, outcomeOf, type Outcome } from './diff.ts'
+import { diffRuns, outcomeOf, type Outcome, resultKey, showMargin } from './diff.ts'
 
 export interface KnownFailure {
   /** Test ID ("TLV-GEN-01"). */
@@ -56,14 +56,13 @@ const failing = (o: Outcome, inconclusive: boolean) => o === 'fail' || (inconclu
 
 export function gate(i: GateInput): GateDecision {
   const findings: GateFinding[] = []
-  const base = new Map((i.baseline ?? []).map((r) => [`${r.profile}\u0000${r.id}`, r]))
+  const base = new Map((i.baseline ?? []).map((r) => [resultKey(r), r]))
   const knownFor = (r: TestResult) => (i.known ?? []).find((k) => k.test === r.id && (!k.profile || k.profile === r.profile))
-  const knownIds = new Set<string>()
   for (const r of i.results) {
     const o = outcomeOf(r)
     if (!failing(o, i.inconclusive ?? false)) continue
     const k = knownFor(r)
-    const b = base.get(`${r.profile}\u0000${r.id}`)
+    const b = base.get(resultKey(r))
     let status: GateStatus
     let detail: string
     if (k && k.expires >= i.today) {
@@ -79,19 +78,19 @@ export function gate(i: GateInput): GateDecision {
       status = 'new failure'
       detail = `${b ? `${outcomeOf(b)} in the baseline, ` : i.baseline ? 'not in the baseline, ' : ''}${o} now: ${r.reason}`
     }
-    if (status.startsWith('known')) knownIds.add(`${r.profile}\u0000${r.id}`)
     findings.push({ profile: r.profile, id: r.id, outcome: o, status, detail })
   }
   if (i.baseline) {
     for (const t of diffRuns(i.baseline, i.results).tests) {
-      if (knownIds.has(`${t.profile}\u0000${t.id}`) || t.b === undefined || failing(t.b, i.inconclusive ?? false)) continue
+      // A failing test is judged above (known or new); its margins say nothing more.
+      if (t.b === undefined || failing(t.b, i.inconclusive ?? false)) continue
       for (const c of t.checks.filter((x) => x.marginShrank)) {
         findings.push({
           profile: t.profile,
           id: t.id,
           outcome: t.b,
           status: 'margin regression',
-          detail: `${c.name}: margin ${c.marginA} → ${c.marginB}${c.unit ? ` ${c.unit}` : ''}, more than the noise ±${c.noise}${c.unit ? ` ${c.unit}` : ''}`,
+          detail: `${c.name}: margin ${showMargin(c.marginA, c.unit)} → ${showMargin(c.marginB, c.unit)}, more than the noise ±${showMargin(c.noise, c.unit)}`,
         })
       }
     }

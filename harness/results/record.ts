@@ -4,6 +4,7 @@
  * ends, so a run that dies still leaves everything it finished.
  */
 import type { Check, Verdict } from '../verdict/verdict.ts'
+import type { CheckDiff } from './diff.ts'
 
 /** One test compared with the same test of a baseline run (harness/results/diff.ts). */
 export interface SinceBaseline {
@@ -13,7 +14,7 @@ export interface SinceBaseline {
   was?: Verdict | 'harness-error'
   change: 'same' | 'regressed' | 'improved' | 'changed' | 'new' | 'gone'
   /** Checks whose verdict or value moved, or whose margin shrank beyond the noise. */
-  checks: { name: string; verdictA?: Verdict; verdictB?: Verdict; measuredA?: Check['measured']; measuredB?: Check['measured']; unit?: string; marginA?: number; marginB?: number; noise?: number; marginShrank: boolean }[]
+  checks: Omit<CheckDiff, 'limit'>[]
 }
 
 export interface TestIdentity {

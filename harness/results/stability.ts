@@ -6,7 +6,7 @@
  * Pure: result records in, figures out (bench/stability prints them).
  */
 import type { TestResult } from './record.ts'
-import { outcomeOf, type Outcome } from './diff.ts'
+import { outcomeOf, type Outcome, resultKey } from './diff.ts'
 
 export interface CheckSpread {
   name: string
@@ -47,7 +47,13 @@ function median(xs: number[]): number {
 
 export function stabilityOf(runs: readonly (readonly TestResult[])[]): StabilityReport {
   const byTest = new Map<string, TestResult[]>()
-  for (const run of runs) for (const r of run) byTest.set(`${r.profile}\u0000${r.id}`, [...(byTest.get(`${r.profile}\u0000${r.id}`) ?? []), r])
+  for (const run of runs) {
+    for (const r of run) {
+      const list = byTest.get(resultKey(r))
+      if (list) list.push(r)
+      else byTest.set(resultKey(r), [r])
+    }
+  }
   const tests: TestStability[] = []
   for (const list of [...byTest.values()].sort((a, b) => a[0]!.id.localeCompare(b[0]!.id))) {
     const verdicts: Partial<Record<Outcome, number>> = {}

@@ -12,7 +12,7 @@ import { CliError, ExitCode } from './exit_codes.ts'
 import type { RunOptions } from './options.ts'
 
 export interface GateInputs {
-  baseline?: TestResult[]
+  baseline?: { dir: string; results: TestResult[] }
   known?: KnownFailure[]
 }
 
@@ -24,7 +24,7 @@ export function readGateInputs(o: Pick<RunOptions, 'baseline' | 'knownFailures'>
     const run = loadRun(o.baseline)
     if (!run.results.length) throw new CliError(`--baseline: no test results in ${o.baseline}/results`, ExitCode.usage)
     for (const p of run.problems) console.error(`warning: baseline ${p.file}: ${p.reason}`)
-    out.baseline = run.results
+    out.baseline = { dir: o.baseline, results: run.results }
   }
   if (o.knownFailures) {
     try {
@@ -39,5 +39,5 @@ export function readGateInputs(o: Pick<RunOptions, 'baseline' | 'knownFailures'>
 
 /** The gate over this run's records, today by this machine's clock (UTC date). */
 export function gateRun(results: readonly TestResult[], inputs: GateInputs, o: { inconclusive: boolean; margins: boolean }, now = new Date()): GateDecision {
-  return gate({ results, ...inputs, today: now.toISOString().slice(0, 10), ...o })
+  return gate({ results, ...(inputs.baseline ? { baseline: inputs.baseline.results } : {}), ...(inputs.known ? { known: inputs.known } : {}), today: now.toISOString().slice(0, 10), ...o })
 }

@@ -23,7 +23,7 @@ import { ptpdSupports } from '../dut/ptpd/supports.ts'
 import type { FailOn, RunOptions } from './options.ts'
 import { Progress } from './progress.ts'
 import { gateRun, readGateInputs } from './gate_inputs.ts'
-import { formatGate } from '../results/gate.ts'
+import { formatGate, type GateDecision } from '../results/gate.ts'
 import { resultBus } from '../results/result_bus.ts'
 import { assessInterface, gatherInterfaceFacts } from './safety.ts'
 import type { Session } from './session_types.ts'
@@ -51,13 +51,17 @@ function pickDomain(profile: Profile, wanted: number | undefined, mode: RunOptio
 
 /**
  * The process's exit code. `failOn: ['inconclusive']` (`--fail-on inconclusive`) makes a CI
- * gate red when the harness could not decide a test: "not proven" is not "conformant".
+ * gate red when the harness could not decide a test: "not proven" is not "conformant". With
+ * the gate's decision, 'new-failures' lets it decide the DUT's part (known failures forgiven)
+ * and 'margin-regressions' adds its margin findings; Ctrl-C and harness errors keep theirs.
  */
-export function exitCodeFor(results: TestResult[], interrupted: boolean, failOn: readonly FailOn[] = []): number {
+export function exitCodeFor(results: TestResult[], interrupted: boolean, failOn: readonly FailOn[] = [], gate?: GateDecision): number {
   if (interrupted) return ExitCode.interrupted
   if (results.some((r) => r.harnessError && r.harnessError !== 'interrupted')) return ExitCode.harness
+  if (gate && failOn.includes('new-failures')) return gate.passed ? ExitCode.ok : ExitCode.fail
   if (results.some((r) => r.verdict === 'fail')) return ExitCode.fail
   if (failOn.includes('inconclusive') && results.some((r) => r.verdict === 'inconclusive')) return ExitCode.fail
+  if (gate && failOn.includes('margin-regressions') && gate.findings.some((f) => f.status === 'margin regression')) return ExitCode.fail
   return ExitCode.ok
 }
 
@@ -175,7 +179,7 @@ export async function runConformance(o: RunOptions): Promise<number> {
         writer,
         signal: abort.signal,
         onStep: (def, text) => progress.phase(def.id, text),
-        ...(gateInputs?.baseline && o.baseline ? { baseline: { dir: o.baseline, results: gateInputs.baseline } } : {}),
+        ...(gateInputs?.baseline ? { baseline: gateInputs.baseline } : {}),
       },
       reporters: [reporter],
       onStart: (def: ConformanceTest) => progress.start(def.id, def.title),
@@ -194,14 +198,7 @@ export async function runConformance(o: RunOptions): Promise<number> {
     if (!gateInputs) return exitCodeFor(results, interrupted, failOn)
     const decision = gateRun(results, gateInputs, { inconclusive: failOn.includes('inconclusive'), margins: failOn.includes('margin-regressions') })
     console.log(formatGate(decision))
-    const marginRegressed = failOn.includes('margin-regressions') && decision.findings.some((f) => f.status === 'margin regression')
-    if (!failOn.includes('new-failures')) {
-      const code = exitCodeFor(results, interrupted, failOn.filter((f) => f === 'inconclusive'))
-      return code === ExitCode.ok && marginRegressed ? ExitCode.fail : code
-    }
-    // The gate decides the DUT's part; the harness's own failures and Ctrl-C keep their codes.
-    const base = exitCodeFor(results, interrupted, [])
-    return base === ExitCode.harness || base === ExitCode.interrupted ? base : decision.passed ? ExitCode.ok : ExitCode.fail
+    return exitCodeFor(results, interrupted, failOn, decision)
   } finally {
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)

@@ -49,7 +49,7 @@ test.group('results / the CI gate', () => {
     const d = gate({ results: [result('INT-03', 'pass', [timing(3050)])], baseline: [result('INT-03', 'pass', [timing(3500)])], today: TODAY, margins: true })
     assert.isFalse(d.passed)
     assert.equal(d.findings[0]!.status, 'margin regression')
-    assert.match(d.findings[0]!.detail, /time to leave SLAVE: margin 500 → 50 ms, more than the noise ±20 ms/)
+    assert.match(d.findings[0]!.detail, /time to leave SLAVE: margin 500 ms → 50 ms, more than the noise ±20 ms/)
     assert.lengthOf(gate({ results: [result('INT-03', 'pass', [timing(3490)])], baseline: [result('INT-03', 'pass', [timing(3500)])], today: TODAY, margins: true }).findings, 0)
     assert.match(formatGate(d), /gate: FAILED: 0 new failure\(s\), 0 expired known failure\(s\), 1 margin regression\(s\), 0 known failure\(s\) ignored$/)
   })

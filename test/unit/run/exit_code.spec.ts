@@ -25,4 +25,17 @@ test.group('run / exit code', () => {
     assert.deepEqual(o !== 'help' && o.failOn, ['inconclusive'])
     assert.throws(() => parseRunOptions(['--profile', 'default', '--lab', '--fail-on', 'not-applicable']), /--fail-on takes/)
   })
+
+  test('with the gate: new-failures forgives known failures; margin-regressions adds the gate\'s margins; Ctrl-C and harness errors keep their codes', ({ assert }) => {
+    const known = { passed: true, findings: [{ profile: 'p', id: 'X', outcome: 'fail' as const, status: 'known (baseline)' as const, detail: '' }] }
+    const fresh = { passed: false, findings: [{ profile: 'p', id: 'X', outcome: 'fail' as const, status: 'new failure' as const, detail: '' }] }
+    const margin = { passed: true, findings: [{ profile: 'p', id: 'X', outcome: 'pass' as const, status: 'margin regression' as const, detail: '' }] }
+    assert.equal(exitCodeFor([result('fail')], false, ['new-failures'], known), 0)
+    assert.equal(exitCodeFor([result('fail')], false, ['new-failures'], fresh), 1)
+    assert.equal(exitCodeFor([result('fail')], false, [], known), 1, 'without --fail-on new-failures a known failure still fails')
+    assert.equal(exitCodeFor([result('pass')], false, [], margin), 0, 'margins are listed only')
+    assert.equal(exitCodeFor([result('pass')], false, ['margin-regressions'], margin), 1)
+    assert.equal(exitCodeFor([result('fail'), result('inconclusive', 'boom')], false, ['new-failures'], known), 3)
+    assert.equal(exitCodeFor([result('fail')], true, ['new-failures'], known), 130)
+  })
 })
