@@ -40,7 +40,8 @@ export function readKnownFailures(file: string): KnownFailure[] {
     if (typeof e !== 'object' || e === null || Array.isArray(e)) return at([i], 'must be a mapping with test, reason and expires')
     const o = e as Record<string, unknown>
     for (const k of Object.keys(o)) if (!KEYS.includes(k)) at([i, k], `unknown key '${k}' (expected one of: ${KEYS.join(', ')})`, 'key')
-    const str = (k: string) => (typeof o[k] === 'string' || o[k] instanceof Date ? (o[k] instanceof Date ? (o[k] as Date).toISOString().slice(0, 10) : (o[k] as string)) : undefined)
+    // YAML 1.2 (the parser's schema) reads 2027-06-30 as a string, not a date.
+    const str = (k: string) => (typeof o[k] === 'string' ? o[k] : undefined)
     const test = str('test')
     const reason = str('reason')
     const expires = str('expires')

@@ -101,22 +101,20 @@ export default passiveOnDutMaster({
     const frames = dutFrames(ev.data.observation, ev.session.domainNumber).filter((f) => f.message)
     const transport = ev.session.transport
     const checks = vlanChecks(profile, frames)
-    if (transport !== 'l2') {
-      const event = frames.filter((f) => isEventMessage(f.message!.header.messageType))
-      const general = frames.filter((f) => !isEventMessage(f.message!.header.messageType))
-      checks.push(...dscpChecks(profile, transport, 'event', event, ev.dut.dscp?.event), ...dscpChecks(profile, transport, 'general', general, ev.dut.dscp?.general))
-    }
+    const event = frames.filter((f) => isEventMessage(f.message!.header.messageType))
+    const general = frames.filter((f) => !isEventMessage(f.message!.header.messageType))
+    if (transport !== 'l2') checks.push(...dscpChecks(profile, transport, 'event', event, ev.dut.dscp?.event), ...dscpChecks(profile, transport, 'general', general, ev.dut.dscp?.general))
     if (!checks.length) {
       checks.push({ name: 'QoS rule for this run', measured: transport, limit: 'a VLAN rule or a DSCP', source: profile.transport.vlan.source, verdict: 'not-applicable', detail: `profile ${profile.id} states no VLAN rule, and ${transport} carries no DSCP` })
     }
-    const dscpSeen = (event: boolean) => [...new Set(frames.filter((f) => f.dscp !== undefined && isEventMessage(f.message!.header.messageType) === event).map((f) => f.dscp))]
+    const dscpSeen = (of: RecordedFrame[]) => [...new Set(of.flatMap((f) => (f.dscp === undefined ? [] : [f.dscp])))]
     return {
       checks,
       measurements: {
         frames: frames.length,
         transport,
         vlanTagsSeen: [...new Set(frames.filter((f) => f.vlan).map((f) => `VID ${f.vlan!.vid} priority ${f.vlan!.pcp}`))],
-        ...(transport !== 'l2' ? { dscpEvent: dscpSeen(true), dscpGeneral: dscpSeen(false) } : {}),
+        ...(transport !== 'l2' ? { dscpEvent: dscpSeen(event), dscpGeneral: dscpSeen(general) } : {}),
       },
     }
   },

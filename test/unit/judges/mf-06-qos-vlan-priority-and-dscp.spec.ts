@@ -124,6 +124,15 @@ test.group('judge MF-06 QoS marking', () => {
     assert.match(checks[0]!.detail!, /no Sync in domain/)
   })
 
+  test('an 802.3 run of a profile without a VLAN rule has no QoS rule to judge: not applicable, saying why', ({ assert }) => {
+    const ev = envelope('MF-06', e2e, { observation: addressedObservation(e2e, { seconds: 6 }, {}, { transport: 'l2' }) })
+    ev.session.transport = 'l2'
+    const checks = MF06.judge(ev, e2e).checks
+    assert.equal(combineChecks(checks), 'not-applicable')
+    assert.match(checks[0]!.detail!, /states no VLAN rule, and l2 carries no DSCP/)
+    assert.deepEqual(MF06.judge(ev, e2e).measurements, { frames: MF06.judge(ev, e2e).measurements!.frames, transport: 'l2', vlanTagsSeen: [] })
+  })
+
   test('applies where the profile has a VLAN rule or allows UDP', ({ assert }) => {
     for (const id of ['default-e2e', 'default-p2p', 'gptp', 'power-2011', 'g8275-1', 'g8275-2']) assert.isTrue(MF06.appliesTo(loadProfile(id)), id)
     const l2only: Profile = structuredClone(power)
