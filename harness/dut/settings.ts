@@ -45,6 +45,10 @@ export interface DutSettings {
    * device whose DUT file does not state it when the profile states none either.
    */
   dscp?: { event?: DutSetting; general?: DutSetting }
+  /** Unicast negotiation: the durationField (s) the DUT asks for as a unicast slave; where the profile negotiates. */
+  unicastRequestDuration?: DutSetting
+  /** Unicast negotiation: how often (log2 s) the DUT as a unicast slave asks for and renews service. */
+  unicastQueryInterval?: DutSetting
   bmcaVariant: BmcaVariant
   /** Where the DUT file and the device's own management answers disagree (device mode). */
   disagreements?: string[]
@@ -67,6 +71,10 @@ export const SETTING_KEYS = {
   // No 1588 data set holds a DSCP: these are linuxptp's names, which DUT files use too.
   dscpEvent: 'dscp_event',
   dscpGeneral: 'dscp_general',
+  // No data set holds the duration a unicast slave requests: linuxptp's name again.
+  unicastRequestDuration: 'unicast_req_duration',
+  // 1588-2019 16.2 calls the unicast query period logQueryInterval; so do linuxptp's master tables.
+  unicastQueryInterval: 'logQueryInterval',
 } as const
 
 export type SettingKey = keyof typeof SETTING_KEYS
@@ -119,6 +127,9 @@ export function resolveDutSettings(i: ResolveInput): DutSettings {
   const dscpEvent = udp ? pick('dscpEvent', udp.dscpEvent?.value) : undefined
   // A profile that states one DSCP means it for both (the general one defaults to it there).
   const dscpGeneral = udp ? pick('dscpGeneral', udp.dscpGeneral?.value ?? udp.dscpEvent?.value) : undefined
+  const negotiates = p.transport.unicastNegotiation !== 'forbidden'
+  const grant = negotiates && p.transport.grantDuration ? pick('unicastRequestDuration', p.transport.grantDuration.default.value) : undefined
+  const query = negotiates ? pick('unicastQueryInterval', undefined) : undefined
   return {
     mode: i.mode,
     // The session's domain is the one the run transmits in; it was chosen from these same sources.
@@ -139,6 +150,8 @@ export function resolveDutSettings(i: ResolveInput): DutSettings {
     priority2: must('priority2', p.priorities.priority2.default.value),
     clockClass: must('clockClass', p.clockClass.default.value),
     ...(udp ? { dscp: { ...(dscpEvent ? { event: dscpEvent } : {}), ...(dscpGeneral ? { general: dscpGeneral } : {}) } } : {}),
+    ...(grant ? { unicastRequestDuration: grant } : {}),
+    ...(query ? { unicastQueryInterval: query } : {}),
     bmcaVariant: p.bmca.variant,
     ...(i.disagreements?.length ? { disagreements: [...i.disagreements] } : {}),
   }
@@ -191,6 +204,8 @@ export function settingsTable(s: DutSettings): Record<string, string> {
     clockClass: row(s.clockClass),
     dscp_event: row(s.dscp?.event),
     dscp_general: row(s.dscp?.general),
+    unicast_req_duration: row(s.unicastRequestDuration),
+    logQueryInterval: row(s.unicastQueryInterval),
     bmca: s.bmcaVariant,
     ...(s.disagreements?.length ? { 'DUT file vs management': s.disagreements.join('; ') } : {}),
   }

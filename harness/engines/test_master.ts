@@ -127,7 +127,7 @@ export interface TestMasterConfig {
   pdelayTurnaroundInCorrection?: boolean
   /** Where messages of a type go instead of the default (a DUT that addresses them wrongly). */
   destinations?: Partial<Record<PtpMessage['type'], Destination>>
-  /** Send everything unicast to this address with unicastFlag and logMessageInterval 0x7F. */
+  /** Send everything unicast to this address with unicastFlag (Sync, Follow_Up, Delay_Resp: logMessageInterval 0x7F, Table 42). */
   unicastTo?: string
   /** Answer Delay_Req with a unicast Delay_Resp to its source (hybrid mode). */
   unicastDelayResp?: boolean
@@ -195,6 +195,8 @@ export class TestMaster implements Engine {
   private announcing: boolean
   private syncing: boolean
   private answering = true
+  /** Where everything goes when unicast (cfg.unicastTo, or the peer a negotiation granted). */
+  private unicastAddress: string | undefined
   private readonly pendingSync = new Map<string, PendingSync>()
   private readonly pendingPdelay = new Map<string, PendingPdelay>()
   /** Count of frames planned, by type (for tests and suites). */
@@ -216,6 +218,7 @@ export class TestMaster implements Engine {
     this.emitter = new SendEmitter(config.name)
     this.announcing = config.sendAnnounce ?? true
     this.syncing = config.sendSync ?? true
+    this.unicastAddress = config.unicastTo
   }
 
   // ------------------------------------------------------------ control (called between events)
@@ -272,12 +275,27 @@ export class TestMaster implements Engine {
     return { announce: this.logAnnounce, sync: this.logSync }
   }
 
-  /** A Signaling message with `tlvs` from this port, sent at once (802.1AS message interval request, …). */
-  signal(tlvs: Tlv[], target: PortIdentity = WILDCARD_PORT_IDENTITY): EngineAction[] {
+  /** A Signaling message with `tlvs` from this port, sent at once (802.1AS message interval request, unicast grants, …). */
+  signal(tlvs: Tlv[], target: PortIdentity = WILDCARD_PORT_IDENTITY, destination?: Destination, step?: string): EngineAction[] {
     const seq = this.signalingSeq
     this.signalingSeq = (this.signalingSeq + 1) & 0xffff
-    const msg = buildSignalingMessage(this.header, { sequenceId: seq, logMessageInterval: LOG_MESSAGE_INTERVAL_UNSPECIFIED }, target, tlvs)
-    return this.emit({ message: msg, mutations: [], role: 'original' }, `Signaling #${seq}`)
+    const flagField = destination?.kind === 'unicast' || this.unicastAddress !== undefined ? FLAG_UNICAST : 0
+    const msg = buildSignalingMessage(this.header, { sequenceId: seq, flagField, logMessageInterval: LOG_MESSAGE_INTERVAL_UNSPECIFIED }, target, tlvs)
+    return this.emit({ message: msg, mutations: [], role: 'original' }, step ? `${step} (Signaling #${seq})` : `Signaling #${seq}`, destination)
+  }
+
+  /** Send everything unicast to this address from now on (the peer a unicast negotiation granted). */
+  setUnicastTo(address: string): void {
+    this.unicastAddress = address
+  }
+
+  /** The domain this master sends in (requests from others are not its business). */
+  get headerDomain(): number {
+    return this.header.domainNumber
+  }
+
+  get unicastTo(): string | undefined {
+    return this.unicastAddress
   }
 
   /** Stop sending (a grandmaster that dies). By default everything stops, answers included. */
@@ -396,7 +414,8 @@ export class TestMaster implements Engine {
       {
         sequenceId: this.announceSeq++,
         flagField: d.flagField | this.unicastFlag(),
-        logMessageInterval: this.intervalField(this.logAnnounce),
+        // Table 42: Announce carries the port's interval, unicast or not.
+        logMessageInterval: this.logAnnounce,
       },
       {
         originTimestamp: ts(this.wireTime(at)),
@@ -493,7 +512,7 @@ export class TestMaster implements Engine {
   private answerDelayReq(req: Extract<PtpMessage, { type: 'Delay_Req' }>, rx: ReceivedMessage): EngineAction[] {
     const shift = this.shift && (this.shift.delayResp ?? true) ? this.shift.ns : 0n
     const t4 = this.wireTime(rx.rxTimestampNs) + this.path.fromDutNs
-    const unicast = this.cfg.unicastDelayResp === true || this.cfg.unicastTo !== undefined
+    const unicast = this.cfg.unicastDelayResp === true || this.unicastAddress !== undefined
     const msg = buildDelayRespMessage(
       this.header,
       {
@@ -508,7 +527,7 @@ export class TestMaster implements Engine {
       req.header.sourcePortIdentity,
     )
     let dest: Destination | undefined
-    if (this.cfg.unicastTo !== undefined) dest = { kind: 'unicast', address: this.cfg.unicastTo }
+    if (this.unicastAddress !== undefined) dest = { kind: 'unicast', address: this.unicastAddress }
     else if (this.cfg.unicastDelayResp && rx.source) dest = { kind: 'unicast', address: rx.source }
     return this.emit({ message: msg, baseNs: rx.rxTimestampNs, mutations: [], role: 'original' },
       `Delay_Resp to ${req.header.sourcePortIdentity.clockIdentity} #${req.header.sequenceId}`, dest)
@@ -576,15 +595,15 @@ export class TestMaster implements Engine {
   }
 
   private unicastFlag(): number {
-    return this.cfg.unicastTo !== undefined ? FLAG_UNICAST : 0
+    return this.unicastAddress !== undefined ? FLAG_UNICAST : 0
   }
 
   private intervalField(log: number): number {
-    return this.cfg.unicastTo !== undefined ? LOG_MESSAGE_INTERVAL_UNSPECIFIED : log
+    return this.unicastAddress !== undefined ? LOG_MESSAGE_INTERVAL_UNSPECIFIED : log
   }
 
   private destination(): Destination | undefined {
-    return this.cfg.unicastTo !== undefined ? { kind: 'unicast', address: this.cfg.unicastTo } : undefined
+    return this.unicastAddress !== undefined ? { kind: 'unicast', address: this.unicastAddress } : undefined
   }
 
   private count(type: string): void {

@@ -7,8 +7,9 @@
  * correctionFields included. It never steers anything: it only measures.
  */
 import type { Engine, EngineAction, ReceivedMessage, Transmitted, Destination } from './actions.ts'
-import type { ClockIdentity, PortIdentity, PtpMessage } from '../codec/types.ts'
-import { FLAG_PTP_TIMESCALE, FLAG_TWO_STEP, LOG_MESSAGE_INTERVAL_UNSPECIFIED } from '../codec/constants.ts'
+import type { ClockIdentity, PortIdentity, PtpMessage, Tlv } from '../codec/types.ts'
+import { FLAG_PTP_TIMESCALE, FLAG_TWO_STEP, FLAG_UNICAST, LOG_MESSAGE_INTERVAL_UNSPECIFIED } from '../codec/constants.ts'
+import { WILDCARD_PORT_IDENTITY } from '../codec/fields.ts'
 import { normalizeClockIdentity } from '../codec/clock_identity.ts'
 import { timestampToNs } from '../time/timestamp.ts'
 import { ForeignMasterTable, DEFAULT_QUALIFICATION } from '../bmca/foreign_master.ts'
@@ -30,6 +31,7 @@ import { SendEmitter } from './emitter.ts'
 import {
   buildDelayReqMessage,
   buildPdelayReqMessage,
+  buildSignalingMessage,
   defaultHeaderDefaults,
   type HeaderDefaults,
   portIdentityKey,
@@ -169,6 +171,11 @@ export class TestSlave implements Engine {
   private pdelayReqSeq = 0
   private nextRequestAt: bigint | undefined
   private running = false
+  /** false: the request timer runs but sends nothing (a unicast slave without a Delay_Resp grant). */
+  private requesting = true
+  private signalingSeq = 0
+  /** Where requests and Signaling go when unicast (cfg.unicastTo, or the master a negotiation found). */
+  private unicastAddress: string | undefined
   private readonly syncs = new Map<number, PendingSync>()
   private lastSync: SyncSample | undefined
   private readonly delayReqs = new Map<number, { t3?: bigint; sync?: SyncSample; t4?: bigint; cDelayResp?: bigint }>()
@@ -197,6 +204,7 @@ export class TestSlave implements Engine {
     this.foreign = new ForeignMasterTable(this.portIdentity, DEFAULT_QUALIFICATION)
     this.masterPort = config.master
     this.logDelayReq = config.logMinDelayReqInterval ?? 0
+    this.unicastAddress = config.unicastTo
   }
 
   // ------------------------------------------------------------ results
@@ -225,6 +233,36 @@ export class TestSlave implements Engine {
 
   stop(): void {
     this.running = false
+  }
+
+  /** Send delay requests (true) or hold them (false) from now on; the schedule keeps running. */
+  setRequesting(on: boolean): void {
+    this.requesting = on
+  }
+
+  get isRequesting(): boolean {
+    return this.requesting
+  }
+
+  /** A new Delay_Req rate from the next request on (a unicast grant's logInterMessagePeriod). */
+  setDelayReqInterval(log: number): void {
+    this.logDelayReq = log
+  }
+
+  /** Send requests and Signaling unicast to this address from now on. */
+  setUnicastTo(address: string): void {
+    this.unicastAddress = address
+  }
+
+  /** A Signaling message with `tlvs` from this port, sent at once (unicast requests, acknowledgements). */
+  signal(tlvs: Tlv[], target: PortIdentity = WILDCARD_PORT_IDENTITY, step?: string): EngineAction[] {
+    const seq = this.signalingSeq
+    this.signalingSeq = (this.signalingSeq + 1) & 0xffff
+    const flagField = this.unicastAddress !== undefined ? FLAG_UNICAST : 0
+    const msg = buildSignalingMessage(this.header, { sequenceId: seq, flagField, logMessageInterval: LOG_MESSAGE_INTERVAL_UNSPECIFIED }, target, tlvs)
+    const dest: Destination | undefined = this.unicastAddress !== undefined ? { kind: 'unicast', address: this.unicastAddress } : undefined
+    return this.pipeline.apply({ message: msg, mutations: [], role: 'original' })
+      .map((p) => this.emitter.toAction(p, step ? `${step} (Signaling #${seq})` : `Signaling #${seq}`, dest))
   }
 
   /**
@@ -393,10 +431,11 @@ export class TestSlave implements Engine {
   // ------------------------------------------------------------ Delay_Req / Delay_Resp
 
   private planDelayReq(at: bigint): EngineAction[] {
+    if (!this.requesting) return []
     if ((this.cfg.requireSyncBeforeDelayReq ?? true) && !this.lastSync) return []
     const seq = this.delayReqSeq
     this.delayReqSeq = (this.delayReqSeq + 1) & 0xffff
-    const msg = buildDelayReqMessage(this.header, { sequenceId: seq, logMessageInterval: LOG_MESSAGE_INTERVAL_UNSPECIFIED }, ts(at))
+    const msg = buildDelayReqMessage(this.header, { sequenceId: seq, flagField: this.unicastAddress !== undefined ? FLAG_UNICAST : 0, logMessageInterval: LOG_MESSAGE_INTERVAL_UNSPECIFIED }, ts(at))
     this.delayReqs.set(seq, { sync: this.lastSync })
     if (this.delayReqs.size > 64) this.delayReqs.delete(this.delayReqs.keys().next().value!)
     return this.emit({ message: msg, at, mutations: [], role: 'original' }, 'Delay_Req', 'Delay_Req', seq)
@@ -548,7 +587,7 @@ export class TestSlave implements Engine {
   }
 
   private emit(plan: PlannedSend, step: string, kind: 'Delay_Req' | 'Pdelay_Req', seq: number, dest?: Destination): EngineAction[] {
-    const destination: Destination | undefined = this.cfg.unicastTo !== undefined ? { kind: 'unicast', address: this.cfg.unicastTo } : dest
+    const destination: Destination | undefined = this.unicastAddress !== undefined ? { kind: 'unicast', address: this.unicastAddress } : dest
     return this.pipeline.apply(plan).map((p) => {
       const a = this.emitter.toAction(p, p.role === 'duplicate' ? `${step} (duplicate)` : step, destination)
       if (p.role === 'original') this.sentIds.set(a.sendId, { kind, sequenceId: seq })

@@ -130,6 +130,7 @@ function definitions(): Record<string, Schema> {
     ...valueSpecDefs('uint8', int(0, 255), 'an UInteger8'),
     ...valueSpecDefs('local_priority', int(1, 255), 'localPriority (1-255)'),
     ...valueSpecDefs('timeout', int(1, 255), 'a receipt timeout in message intervals'),
+    ...valueSpecDefs('grant_duration', int(1, 4294967295), 'a unicast grant durationField in seconds (UInteger32)'),
     interval_spec: obj(
       {
         default: ref('cited_int8'),
@@ -219,6 +220,7 @@ function definitions(): Record<string, Schema> {
         multicast: enumOf(USAGE_RULES),
         unicast: enumOf(USAGE_RULES),
         unicastNegotiation: enumOf(USAGE_RULES),
+        grantDuration: ref('grant_duration_spec'),
         l2: ref('l2_mapping'),
         udp4: ref('udp4_mapping'),
         udp6: ref('udp6_mapping'),

@@ -101,6 +101,8 @@ export interface TransportSpec extends Sourced {
   multicast: UsageRule
   unicast: UsageRule
   unicastNegotiation: UsageRule
+  /** Unicast negotiation: the durationField a requester asks for (seconds), default and range. */
+  grantDuration?: ValueSpec
   l2?: L2Mapping
   udp4?: UdpMapping
   udp6?: UdpMapping

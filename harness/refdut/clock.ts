@@ -41,6 +41,10 @@ import { logIntervalToNs } from '../time/log_interval.ts'
 import { medianNs } from '../stats/robust.ts'
 import { buildPathTraceTlv } from '../codec/tlvs/path_trace.ts'
 import { INTERVAL_INITIAL, INTERVAL_NO_CHANGE, INTERVAL_STOP } from '../codec/tlvs/message_interval_request.ts'
+import { buildCancelUnicastTransmissionTlv } from '../codec/tlvs/unicast.ts'
+import { describeAnswers, type GrantorConfig, GrantTable } from '../engines/unicast/grant_table.ts'
+import { NegotiatingSlave, type RequesterConfig } from '../engines/unicast/requester.ts'
+import { type NegotiationTlv, negotiationRequired, negotiationTlvs, serviceMessageType, serviceOf as serviceOfType, type UnicastService } from '../engines/unicast/services.ts'
 
 
 /**
@@ -133,6 +137,10 @@ export interface ReferenceBehaviour {
   sentVlan?: { pcp: number; vid: number } | 'none'
   /** UDP: the DSCP its sockets send with instead of the configured ones (MF-06). */
   sentDscp?: { event?: number; general?: number }
+  /** Unicast profiles: what the port grants (decisions, renewal, acknowledgement, honouring a cancel) (INT-07, TLV-TEL-01). */
+  grantor?: GrantorConfig
+  /** Unicast profiles: how the port asks for service (renewal, acknowledgement, periods) (INT-07). */
+  requester?: Partial<RequesterConfig>
   /** Sends nothing at all (a dead port). */
   silent?: boolean
 }
@@ -147,6 +155,8 @@ export interface ReferenceClockConfig {
   behaviour: ReferenceBehaviour
   seed?: number
   prepareLeadNs?: bigint
+  /** Unicast profiles: the masters a slave port asks for service (the harness's address in the lab). */
+  unicastMasters?: string[]
 }
 
 /** The Announce of the current parent, as the port knows it. */
@@ -172,6 +182,10 @@ export class ReferenceClock implements Engine {
   readonly master: TestMaster
   readonly peer: TestMaster | undefined
   readonly slave: TestSlave
+  /** Unicast profiles: the grants this port gives (as master) … */
+  readonly grants: GrantTable | undefined
+  /** … and the negotiation of its slave side with the first unicast master (roles slave and auto). */
+  readonly requester: NegotiatingSlave | undefined
   private readonly cfg: ReferenceClockConfig
   private readonly b: ReferenceBehaviour
   private readonly compare: Comparator
@@ -288,6 +302,26 @@ export class ReferenceClock implements Engine {
       ...lead,
     }))
 
+    if (negotiationRequired(p)) {
+      this.grants = cfg.role === 'slave' ? undefined : new GrantTable({ ...this.b.grantor })
+      const masterAddress = cfg.unicastMasters?.[0]
+      if (cfg.role !== 'master' && masterAddress) {
+        const delay: UnicastService = s.delayMechanism === 'P2P' ? 'Pdelay_Resp' : 'Delay_Resp'
+        this.requester = new NegotiatingSlave(this.slave, {
+          masterAddress,
+          services: [
+            { service: 'Announce', logInterMessagePeriod: intervals.announce },
+            { service: 'Sync', logInterMessagePeriod: intervals.sync },
+            { service: delay, logInterMessagePeriod: delay === 'Delay_Resp' ? intervals.delayReq : intervals.pdelayReq },
+          ],
+          durationS: s.unicastRequestDuration?.value ?? p.transport.grantDuration?.default.value ?? 300,
+          // linuxptp renews at three quarters of a grant (unicast_client_set_renewal).
+          renewAtFraction: 0.75,
+          ...this.b.requester,
+        })
+      }
+    }
+
     const base = comparatorFor(this.b.comparison === 'default-1588' ? 'default-1588' : s.bmcaVariant)
     this.compare = this.b.comparison === 'clockClass-first' ? clockClassFirst(base) : base
     this.foreign = new ForeignMasterTable(this.portIdentity, this.b.qualification ?? DEFAULT_QUALIFICATION)
@@ -402,7 +436,7 @@ export class ReferenceClock implements Engine {
     this.enter('LISTENING', now)
     out.push(...this.wrap('m', this.master.start(now)))
     if (this.peer) out.push(...this.wrap('p', this.peer.start(now)))
-    out.push(...this.wrap('s', this.slave.start(now)))
+    out.push(...this.wrap('s', this.sSide.start(now)))
     out.push(this.receiptTimer(now))
     if (this.cfg.role === 'slave' && this.b.slaveSendsSync) out.push(...this.wrap('m', this.master.resume(now, { announce: false, sync: true, answers: false })))
     return out
@@ -411,13 +445,14 @@ export class ReferenceClock implements Engine {
   onTimer(id: string, now: bigint): EngineAction[] {
     if (id === 'announce-receipt') return this.receiptTimeout(now)
     if (id === 'sync-receipt') return this.parentValue ? this.receiptTimeout(now) : []
+    if (id.startsWith(EXPIRE)) return this.grantExpired(id.slice(EXPIRE.length) as UnicastService, now)
     const slash = id.indexOf('/')
     const who = id.slice(0, slash)
     const inner = id.slice(slash + 1)
     if (who === 'm') return this.wrap('m', this.master.onTimer(inner, now))
     if (who === 'p' && this.peer) return this.wrap('p', this.peer.onTimer(inner, now))
     if (who === 's') {
-      const actions = this.slave.onTimer(inner, now)
+      const actions = this.sSide.onTimer(inner, now)
       if (actions.some((a) => a.kind === 'send' && a.message.type === 'Pdelay_Req')) this.countLostResponse()
       return [...this.wrap('s', actions), ...this.gateAsCapable(now)]
     }
@@ -450,11 +485,11 @@ export class ReferenceClock implements Engine {
     if (this.b.dropsUnknownTlv && m.tlvs.some((t) => t.kind === 'UNKNOWN' || (t.kind === 'ORGANIZATION_EXTENSION' && t.org === 'GENERIC'))) return []
     const out: EngineAction[] = []
     if (m.type === 'Management') return this.answerManagement(m, now)
-    if (m.type === 'Signaling') return this.onSignaling(m, now)
+    if (m.type === 'Signaling') return negotiationTlvs(m).length ? this.onNegotiation(rx, m, now) : this.onSignaling(m, now)
     if (m.type === 'Announce') out.push(...this.onAnnounce(m, rx.rxTimestampNs, now))
     out.push(...this.wrap('m', this.master.onMessage(rx, now)))
     if (this.peer) out.push(...this.wrap('p', this.peer.onMessage(rx, now)))
-    if (!this.pastFollowUpDeadline(m, rx.rxTimestampNs)) out.push(...this.wrap('s', this.slave.onMessage(rx, now)))
+    if (!this.pastFollowUpDeadline(m, rx.rxTimestampNs)) out.push(...this.wrap('s', this.sSide.onMessage(rx, now)))
     if (m.type === 'Sync' && this.parentValue && samePortIdentity(m.header.sourcePortIdentity, this.parentValue.port) && this.cfg.settings.syncReceiptTimeout && !this.b.ignoreSyncReceiptTimeout) {
       const n = BigInt(this.cfg.settings.syncReceiptTimeout.value + (this.b.syncReceiptTimeoutDeltaIntervals ?? 0))
       out.push({ kind: 'timer', at: now + n * logIntervalToNs(this.cfg.settings.intervals.sync.value), id: 'sync-receipt' })
@@ -523,7 +558,7 @@ export class ReferenceClock implements Engine {
     let out: EngineAction[]
     if (who === 'm') out = this.wrap('m', this.master.onTransmitted(tx, now))
     else if (who === 'p' && this.peer) out = this.wrap('p', this.peer.onTransmitted(tx, now))
-    else out = this.wrap('s', this.slave.onTransmitted(tx, now))
+    else out = this.wrap('s', this.sSide.onTransmitted(tx, now))
     this.calibrate(now)
     out.push(...this.gateAsCapable(now))
     return out
@@ -677,7 +712,63 @@ export class ReferenceClock implements Engine {
   private resumeMaster(now: bigint, answers: boolean): EngineAction[] {
     if (this.portState !== 'MASTER') return []
     const s = this.stoppedByRequest
-    return this.wrap('m', this.master.resume(now, { announce: this.asCapable && !s.announce, sync: this.asCapable && !s.sync, answers }))
+    // Unicast: only what a grantee holds a grant for.
+    const granted = (svc: UnicastService) => !this.grants || this.grants.grants.has(svc)
+    return this.wrap('m', this.master.resume(now, {
+      announce: this.asCapable && !s.announce && granted('Announce'),
+      sync: this.asCapable && !s.sync && granted('Sync'),
+      answers: answers && granted('Delay_Resp'),
+    }))
+  }
+
+  /** The slave side's engine: the negotiating requester around the slave under a unicast profile. */
+  private get sSide(): Engine {
+    return this.requester ?? this.slave
+  }
+
+  /**
+   * Unicast negotiation (1588-2019 16.1). REQUEST and ACKNOWLEDGE_CANCEL go to the grant table,
+   * GRANT to the requester; a CANCEL to whichever side holds the sender: the table when it
+   * granted that peer the service, the requester otherwise.
+   */
+  private onNegotiation(rx: ReceivedMessage, m: SignalingMessage, now: bigint): EngineAction[] {
+    if (this.b.silent || !addressedTo(m, this.portIdentity)) return []
+    const tlvs = negotiationTlvs(m)
+    const sender = m.header.sourcePortIdentity
+    const grantedTo = (t: NegotiationTlv) => [...(this.grants?.grants.values() ?? [])].some((g) => g.service === serviceOf(t) && samePortIdentity(g.grantee, sender))
+    const forTable = tlvs.filter((t) => t.kind === 'REQUEST_UNICAST_TRANSMISSION' || t.kind === 'ACKNOWLEDGE_CANCEL_UNICAST_TRANSMISSION' || (t.kind === 'CANCEL_UNICAST_TRANSMISSION' && grantedTo(t)))
+    const forRequester = tlvs.filter((t) => !forTable.includes(t))
+    const out: EngineAction[] = []
+    if (forRequester.length && this.requester) out.push(...this.wrap('s', this.requester.onMessage({ ...rx, message: { ...m, tlvs: forRequester } }, now)))
+    if (!forTable.length || !this.grants || rx.source === undefined) return out
+    const outcome = this.grants.handle(forTable, sender, rx.source, rx.rxTimestampNs)
+    if (outcome.answers.length) out.push(...this.wrap('m', this.master.signal(outcome.answers, sender, { kind: 'unicast', address: rx.source }, describeAnswers(outcome.answers))))
+    for (const svc of outcome.stopped) this.stopService(svc)
+    if (outcome.started.length) this.master.setUnicastTo(rx.source)
+    for (const st of outcome.started) {
+      if (st.service === 'Announce') this.master.setIntervals({ announce: st.logInterMessagePeriod })
+      if (st.service === 'Sync') this.master.setIntervals({ sync: st.logInterMessagePeriod + (this.b.syncRateLogDelta ?? 0) })
+      out.push({ kind: 'timer', at: st.expiresAtNs, id: `${EXPIRE}${st.service}` })
+    }
+    out.push(...this.resumeMaster(now, true))
+    return out
+  }
+
+  private grantExpired(svc: UnicastService, now: bigint): EngineAction[] {
+    if (this.grants?.expire(svc, now)) this.stopService(svc)
+    return []
+  }
+
+  private stopService(svc: UnicastService): void {
+    this.master.silence({ announce: svc === 'Announce', sync: svc === 'Sync', answers: svc === 'Delay_Resp' || svc === 'Pdelay_Resp' })
+  }
+
+  /** The port's own cancel of a service it granted (the control socket's, for tests). */
+  cancelGrant(svc: UnicastService, now: bigint): EngineAction[] {
+    const g = this.grants?.cancel(svc, now)
+    if (!g) return []
+    this.stopService(svc)
+    return this.wrap('m', this.master.signal([buildCancelUnicastTransmissionTlv({ messageType: serviceMessageType(svc) })], g.grantee, { kind: 'unicast', address: g.peer }, `CANCEL ${svc}`))
   }
 
   /**
@@ -728,6 +819,12 @@ export class ReferenceClock implements Engine {
       return a
     })
   }
+}
+
+const EXPIRE = 'uc:expire:'
+
+function serviceOf(t: NegotiationTlv): UnicastService | undefined {
+  return serviceOfType(t.messageType)
 }
 
 /** A PATH_TRACE naming a clock that is not this one. */

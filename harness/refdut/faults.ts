@@ -8,6 +8,7 @@ import type { Profile } from '../profiles/types.ts'
 import { asCapableRule } from '../profiles/as_capable.ts'
 import { CURRENT_TAI_MINUS_UTC } from '../time/utc_offset.ts'
 import type { ReferenceBehaviour, ReferenceClockConfig } from './clock.ts'
+import { negotiationRequired } from '../engines/unicast/services.ts'
 
 export interface Fault {
   id: string
@@ -32,6 +33,7 @@ const requiresTlv = (message: 'Announce' | 'Follow_Up', tlv: string) => (p: Prof
 const e2e = (p: Profile): true | string => (p.delayMechanism.allowed.includes('E2E') && p.delayMechanism.default === 'E2E' ? true : `profile ${p.id} does not run the delay request-response mechanism`)
 const p2p = (p: Profile): true | string => (p.delayMechanism.default === 'P2P' ? true : `profile ${p.id} does not run the peer-delay mechanism`)
 const syncTimeout = (p: Profile): true | string => (p.timeouts.syncReceiptTimeout ? true : `profile ${p.id} has no syncReceiptTimeout`)
+const unicast = (p: Profile): true | string => (negotiationRequired(p) ? true : `profile ${p.id} does not negotiate unicast service`)
 const management = (p: Profile): true | string => (p.unusedMessages.some((u) => u.message === 'Management') ? `profile ${p.id} does not use PTP management` : true)
 
 /**
@@ -93,6 +95,48 @@ export const FAULTS: Fault[] = [
     appliesTo: (p) => (p.transport.default === 'l2' ? `profile ${p.id} runs over IEEE 802.3: no DSCP` : true),
     // The lab configures no DSCP (0 on every stack): EF stands for a marking the configuration did not ask for.
     apply: with_((c) => ({ sentDscp: { event: c.settings.dscp?.event?.value === 46 ? 0 : 46 } })),
+  },
+  {
+    id: 'unicast-cancel-not-acknowledged',
+    title: 'a CANCEL_UNICAST_TRANSMISSION is honoured but never acknowledged, as grantor and as grantee (ptp4l 3.1.1 does so as grantor)',
+    targets: ['INT-07'],
+    appliesTo: unicast,
+    apply: with_((c) => ({ grantor: { ...c.behaviour.grantor, acknowledgeCancel: false }, requester: { ...c.behaviour.requester, acknowledgeCancel: false } })),
+  },
+  {
+    id: 'unicast-grant-forbidden-rate',
+    title: 'grants Sync at 2^3 s whatever period was asked for (outside every profile\'s Sync range)',
+    targets: ['INT-07'],
+    appliesTo: unicast,
+    apply: with_((c) => ({ grantor: { ...c.behaviour.grantor, decisions: { ...c.behaviour.grantor?.decisions, Sync: { kind: 'grant-interval', logInterMessagePeriod: 3 } } } })),
+  },
+  {
+    id: 'unicast-keeps-serving-after-cancel',
+    title: 'acknowledges a CANCEL but goes on sending the cancelled messages',
+    targets: ['INT-07'],
+    appliesTo: unicast,
+    apply: with_((c) => ({ grantor: { ...c.behaviour.grantor, honourCancel: false } })),
+  },
+  {
+    id: 'unicast-lets-grants-expire',
+    title: 'as a unicast slave never renews a grant: service lapses at each expiry and is asked for anew',
+    targets: ['INT-07'],
+    appliesTo: unicast,
+    apply: with_((c) => ({ requester: { ...c.behaviour.requester, renew: false } })),
+  },
+  {
+    id: 'unicast-grant-without-renewal-invited',
+    title: 'grants without the renewalInvited flag',
+    targets: ['TLV-TEL-01'],
+    appliesTo: unicast,
+    apply: with_((c) => ({ grantor: { ...c.behaviour.grantor, renewalInvited: false } })),
+  },
+  {
+    id: 'unicast-tlv-length-wrong',
+    title: 'the first TLV of every Signaling it sends has a lengthField 2 octets too long',
+    targets: ['TLV-TEL-01', 'INT-07'],
+    appliesTo: unicast,
+    apply: with_((c) => add(c.behaviour, 'masterMutations', [{ id: 'signaling-tlv-length', messageTypes: ['Signaling'], mutation: { kind: 'tlvLength', delta: 2 } }])),
   },
   {
     id: 'holdover-keeps-lost-class',

@@ -35,6 +35,8 @@ export interface ReferenceDutProcessConfig {
   controlSocket: string
   /** IPv4/IPv6 address of the interface, for the recording only. */
   ip?: string
+  /** Unicast profiles: the masters a slave port asks for service. */
+  unicastMasters?: string[]
   seed?: number
 }
 
@@ -94,7 +96,7 @@ export async function main(argv: string[]): Promise<number> {
   const cfg = JSON.parse(readFileSync(values.config, 'utf8')) as ReferenceDutProcessConfig
   const profile = typeof cfg.profile === 'string' ? loadProfile(cfg.profile) : cfg.profile
   // The faults are applied before the port opens: some change how it sends (802.1Q tag, DSCP).
-  const clockConfig = applyFaults({ name: 'refdut', clockIdentity: '', profile, settings: cfg.settings, role: cfg.role, behaviour: {}, seed: cfg.seed ?? 1 }, cfg.faults)
+  const clockConfig = applyFaults({ name: 'refdut', clockIdentity: '', profile, settings: cfg.settings, role: cfg.role, behaviour: {}, seed: cfg.seed ?? 1, ...(cfg.unicastMasters ? { unicastMasters: cfg.unicastMasters } : {}) }, cfg.faults)
   const sentVlan = clockConfig.behaviour.sentVlan
   const vlan = sentVlan === 'none' ? undefined : (sentVlan ?? vlanOf(profile))
   const configured = cfg.settings.dscp

@@ -112,6 +112,10 @@ export class DeviceSession extends PortSession {
     return this.file.clockIdentity ? { clockIdentity: normalizeClockIdentity(this.file.clockIdentity), portNumber: 1 } : undefined
   }
 
+  dutAddress(): string | undefined {
+    return this.o.transport === 'udp6' ? this.file.ipv6 : this.o.transport === 'udp4' ? this.file.ipv4 : undefined
+  }
+
   protected dutInterfaces() {
     return [{ ifname: this.file.interface, ...(this.file.netns ? { netns: this.file.netns } : {}) }]
   }

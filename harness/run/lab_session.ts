@@ -75,6 +75,10 @@ export class LabSession extends PortSession {
     return undefined
   }
 
+  dutAddress(): string | undefined {
+    return this.o.transport === 'udp6' ? this.d.ipv6Address : this.o.transport === 'udp4' ? this.d.ipv4Address : undefined
+  }
+
   protected dutInterfaces() {
     return [{ ifname: this.d.ifname, netns: this.d.netns, mac: this.d.mac }]
   }

@@ -101,6 +101,12 @@ export abstract class PortSession implements Session {
 
   abstract dutPortIdentity(): PortIdentity | undefined
 
+  abstract dutAddress(): string | undefined
+
+  harnessAddress(): string | undefined {
+    return this.o.transport === 'udp6' ? this.h.ipv6 : this.o.transport === 'udp4' ? this.h.ipv4 : undefined
+  }
+
   dutDescription(): Promise<DutDescription> {
     return this.dut.describe()
   }
@@ -138,6 +144,8 @@ export abstract class PortSession implements Session {
       transport: this.o.transport,
       interfaces: this.dutInterfaces(),
       options: { domainNumber: this.o.domainNumber, ...this.o.dutOptions },
+      // A unicast-only slave asks the masters of its table for service: the harness is its one master.
+      ...(this.o.profile.lab.needsUnicastMasterTable && this.harnessAddress() ? { unicastMasters: [this.harnessAddress()!] } : {}),
     })
     this.role = role
   }

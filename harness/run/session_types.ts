@@ -63,6 +63,10 @@ export interface Session {
   harnessClockIdentity(n: number): ClockIdentity
   /** The DUT's port identity as it appears on the wire, once known. */
   dutPortIdentity(): PortIdentity | undefined
+  /** The DUT's IP address on the run's transport (unicast profiles send to it); undefined on L2 or when unknown. */
+  dutAddress(): string | undefined
+  /** The harness port's own IP address on the run's transport (a DUT's unicast master table names it). */
+  harnessAddress(): string | undefined
   readonly dut: Dut
   dutDescription(): Promise<DutDescription>
   /** What the DUT is configured to do: what tests judge its behaviour against. */

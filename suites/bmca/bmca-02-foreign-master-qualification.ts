@@ -60,7 +60,7 @@ export default conformance<QualificationEvidence>({
     const ev: QualificationEvidence = { a, b, startedNs, lockHistory: [], watchHistory: [], controlHistory: [], endNs: startedNs, recorder: m.handle.recorder }
     try {
       ctx.step('waiting for the DUT to follow grandmaster A')
-      const locked = await waitForState(ctx, isSlaveOf(a.clockIdentity), lockTimeoutMs(a.logAnnounceInterval, ctx.session.dutSettings.announceReceiptTimeout.value), poll)
+      const locked = await waitForState(ctx, isSlaveOf(a.clockIdentity), lockTimeoutMs(a.logAnnounceInterval, ctx.session.dutSettings.announceReceiptTimeout.value, ctx.session.dutSettings), poll)
       ev.lockHistory = locked.history
       if (locked.atMs === undefined) return ev
       ctx.step('one Announce from the better clock B')
@@ -78,7 +78,7 @@ export default conformance<QualificationEvidence>({
       ctx.step('control: B announces continuously; the DUT must now switch')
       ev.controlAtNs = systemTimeNs()
       m.control('gm-b', (gm, now) => gm.resume(now, { announce: true, sync: true, answers: true }))
-      const control = await waitForState(ctx, isSlaveOf(b.clockIdentity), lockTimeoutMs(b.logAnnounceInterval, 3), poll)
+      const control = await waitForState(ctx, isSlaveOf(b.clockIdentity), lockTimeoutMs(b.logAnnounceInterval, 3, ctx.session.dutSettings), poll)
       ev.controlHistory = control.history
       if (control.atMs !== undefined) ev.controlHistory.push(...(await watchState(ctx, 2 * t, poll)))
       const logged = await ctx.session.dut.bestMasterChanges?.().catch(() => undefined)

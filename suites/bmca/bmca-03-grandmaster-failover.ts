@@ -108,7 +108,7 @@ export default conformance<FailoverEvidence>({
     const ev: FailoverEvidence = { a, b, startedNs, lockHistory: [], switchHistory: [], endNs: startedNs, recorder: m.handle.recorder }
     try {
       ctx.step('waiting for the DUT to follow grandmaster A')
-      const locked = await waitForState(ctx, isSlaveOf(a.clockIdentity), lockTimeoutMs(a.logAnnounceInterval, s.announceReceiptTimeout.value), holdPollMs(a.logAnnounceInterval))
+      const locked = await waitForState(ctx, isSlaveOf(a.clockIdentity), lockTimeoutMs(a.logAnnounceInterval, s.announceReceiptTimeout.value, ctx.session.dutSettings), holdPollMs(a.logAnnounceInterval))
       ev.lockHistory = locked.history
       if (locked.atMs === undefined) return ev
       ev.lockHistory.push(...(await watchState(ctx, tMs, holdPollMs(a.logAnnounceInterval))))

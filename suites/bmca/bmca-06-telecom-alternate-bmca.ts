@@ -147,7 +147,7 @@ export default conformance<AlternateBmcaData>({
     const spec = { name: 'gm-prc', identity: 3, dataset: { grandmasterClockQuality: PRC } }
     for (const role of ['auto', 'master'] as const) {
       const gm = masterRecord(masterConfig(ctx, spec))
-      const timeout = lockTimeoutMs(gm.logAnnounceInterval, ctx.session.dutSettings.announceReceiptTimeout.value)
+      const timeout = lockTimeoutMs(gm.logAnnounceInterval, ctx.session.dutSettings.announceReceiptTimeout.value, ctx.session.dutSettings)
       ctx.step(role === 'auto' ? 'control: the DUT as an ordinary clock, a clockClass-6 grandmaster announcing' : `the DUT configured masterOnly, the same grandmaster announcing for ${timeout} ms + ${HOLD_INTERVALS} intervals`)
       const m = await startMasters(ctx, [spec], { freshDut: true, role })
       const startedNs = systemTimeNs()

@@ -6,6 +6,8 @@
  * ±30 %, no Announce gap above 2×). The value the DUT advertises is checked against the
  * configured one separately: a DUT that doubles its rate and says so still fails.
  */
+import { UNSPECIFIED_LOG_INTERVAL as UNSPECIFIED, unspecifiedWhenUnicast } from '../support/intervals.ts'
+import { sentToUnicast } from '../support/destination.ts'
 import { type Check, conformance, describeSetting, dutFrames, FROM_CAPTURE, intervalRuleOf, intervals, type IntervalName, logIntervalToNs, mode, type Observation, observationFault, observeDutMaster, pctWindow, scoreIntervalRule, testParams } from '../kit.ts'
 
 const SERIES: { type: 'Announce' | 'Sync' | 'Pdelay_Req'; interval: IntervalName }[] = [
@@ -14,8 +16,6 @@ const SERIES: { type: 'Announce' | 'Sync' | 'Pdelay_Req'; interval: IntervalName
   { type: 'Pdelay_Req', interval: 'pdelayReq' },
 ]
 
-/** logMessageInterval 0x7F: "not specified", what 1588 Pdelay_Req carries (Table 42). */
-const UNSPECIFIED = 0x7f
 const DEFAULTS = { minSamples: 16 }
 
 export default conformance<{ observation: Observation }>({
@@ -67,6 +67,8 @@ export default conformance<{ observation: Observation }>({
       }
       const advertised = mode(frames.map((f) => f.message!.header.logMessageInterval))
       if (advertised === undefined || (s.type === 'Pdelay_Req' && !gptp && advertised === UNSPECIFIED)) continue
+      // A unicast Sync carries 0x7F (Table 42: its rate is the grant's); MF-07 judges that field.
+      if (unspecifiedWhenUnicast(s.type) && frames.every((f) => sentToUnicast(f) === true)) continue
       checks.push({
         name: `${s.type} advertises the configured logMessageInterval`,
         measured: advertised,

@@ -26,6 +26,7 @@ import {
   logIntervalToMs,
 } from '../kit.ts'
 import { describeStates } from '../support/state_history.ts'
+import { lastGrant, negotiationSteps } from '../support/grants.ts'
 import { DELAY_REQ_SAMPLES, type DelayReqSpacingRule, scoreDelayReqSpacing, uniformMeanWindow } from '../../harness/stats/delay_req_spacing.ts'
 import { pctWindow } from '../../harness/stats/interval_rule.ts'
 
@@ -46,6 +47,26 @@ export interface DelayReqSpacingData {
 }
 
 const SAMPLES_SLACK = 1.5
+
+/**
+ * 1588-2019 16.1 (as the OCP profile states it): a unicast slave's mean Delay_Req interval is at
+ * least 90 % of the granted Delay_Resp period. The mean's ± is the timestamp noise over the
+ * span (first and last request), which no averaging removes.
+ */
+function unicastMeanCheck(series: bigint[], nominal: bigint, noiseNs: bigint, profile: Profile): Check {
+  const mean = series.reduce((a, b) => a + b, 0n) / BigInt(series.length)
+  const floor = (nominal * 9n) / 10n
+  const margin = (2n * noiseNs) / BigInt(series.length)
+  const verdict = mean + margin < floor ? 'fail' : mean - margin < floor ? 'inconclusive' : 'pass'
+  return {
+    name: 'Delay_Req mean interval is at least 90 % of the granted Delay_Resp period',
+    measured: formatNs(mean),
+    limit: `≥ ${formatNs(floor)} (0.9 × ${formatNs(nominal)})`,
+    source: profile.tolerances.delayReqSpacing?.source ?? 'IEEE 1588-2019 16.1',
+    verdict,
+    detail: `${series.length} intervals; ± ${formatNs(margin)} from the timestamp noise ±${formatNs(noiseNs)} over the span`,
+  }
+}
 
 function spacingRule(profile: Profile): DelayReqSpacingRule | undefined {
   const s = profile.tolerances.delayReqSpacing
@@ -80,7 +101,6 @@ export default conformance<DelayReqSpacingData>({
   },
   appliesTo: (p) => {
     if (!p.tolerances.delayReqSpacing || !p.delayMechanism.allowed.includes('E2E') || p.unusedMessages.some((u) => u.message === 'Delay_Req')) return `profile ${p.id} has no Delay_Req spacing rule`
-    if (p.transport.unicastNegotiation === 'required' || p.transport.multicast === 'forbidden') return `profile ${p.id} needs unicast negotiation, which the harness's emulated grandmaster does not perform`
     return true
   },
   async acquire(ctx) {
@@ -96,7 +116,7 @@ export default conformance<DelayReqSpacingData>({
     let lock: StateRead[] = []
     try {
       ctx.step('waiting for the DUT to follow the harness grandmaster')
-      const locked = await waitForState(ctx, isSlave, lockTimeoutMs(s.intervals.announce.value, s.announceReceiptTimeout.value))
+      const locked = await waitForState(ctx, isSlave, lockTimeoutMs(s.intervals.announce.value, s.announceReceiptTimeout.value, ctx.session.dutSettings))
       lock = locked.history
       // A DUT whose state cannot be read but that requests anyway is still measured.
       if (locked.atMs === undefined && count() === 0) endedBy = 'not-slave'
@@ -122,7 +142,12 @@ export default conformance<DelayReqSpacingData>({
     if (!rule) return { checks: [{ name: 'Delay_Req spacing rule', measured: null, limit: 'a tolerances.delayReqSpacing rule', source: profile.id, verdict: 'not-applicable' }] }
     const d = ev.data
     const configured = ev.dut.intervals.delayReq
-    const nominal = logIntervalToNs(configured.value)
+    // Unicast: the rate is the grant's (1588-2019 16.1), which the harness gave as the DUT asked.
+    const grant = lastGrant(negotiationSteps(d.recorder, ev.session.domainNumber), 'out', 'Delay_Resp')
+    const nominal = logIntervalToNs(grant?.logInterMessagePeriod ?? configured.value)
+    const tFrom = grant
+      ? `T = the granted Delay_Resp period 2^${grant.logInterMessagePeriod} s (${describeSetting("the DUT's logMinDelayReqInterval", configured)})`
+      : `T from ${describeSetting("the DUT's logMinDelayReqInterval", configured)}`
     const reqs = d.recorder.byType('Delay_Req', { direction: 'in', domainNumber: ev.session.domainNumber }).filter((f) => f.timestampNs !== null)
     const series = intervals(reqs.map((f) => f.timestampNs!))
     const source = `${rule.source}; sample count from harness/stats/delay_req_spacing.ts`
@@ -144,7 +169,8 @@ export default conformance<DelayReqSpacingData>({
       }
       return { checks: [check], measurements: { delayReqCount: reqs.length, recordedMs: d.recordedMs } }
     }
-    const checks = scoreDelayReqSpacing(series, nominal, rule, ev.noise.ns, ev.noise.tailNs).map((c) => ({ ...c, detail: [c.detail, `T from ${describeSetting("the DUT's logMinDelayReqInterval", configured)}`].filter(Boolean).join('; ') }))
+    const checks: Check[] = scoreDelayReqSpacing(series, nominal, rule, ev.noise.ns, ev.noise.tailNs).map((c) => ({ ...c, detail: [c.detail, tFrom].filter(Boolean).join('; ') }))
+    if (grant) checks.push(unicastMeanCheck(series, nominal, ev.noise.ns, profile))
     const win = rule.rule === 'uniform-0-2x' ? { lo: 0n, hi: 2n * nominal } : pctWindow(nominal, rule.pct)
     const meanBand = rule.rule === 'uniform-0-2x' ? uniformMeanWindow(nominal, series.length) : undefined
     return {

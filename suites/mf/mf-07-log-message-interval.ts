@@ -3,13 +3,13 @@
  * Sync's value), Delay_Resp (logMinDelayReqInterval) and, under 802.1AS, Pdelay_Req carry
  * the port's interval: it must equal what the DUT is configured with (DutSettings) and lie
  * in the profile's range (or equal its fixed value). Delay_Req, Pdelay_Resp and
- * Pdelay_Resp_Follow_Up carry 0x7F, and so does Pdelay_Req under 1588 (Table 42).
+ * Pdelay_Resp_Follow_Up carry 0x7F, and so does Pdelay_Req under 1588 (Table 42). Sync,
+ * Follow_Up and Delay_Resp sent unicast carry 0x7F too: their rate is a grant's.
  */
 import { type Check, describeSetting, dutFrames, FROM_CAPTURE, type IntervalName, passiveOnDutMaster } from '../kit.ts'
-import { LAB_INTERVAL_KEY } from '../support/intervals.ts'
+import { LAB_INTERVAL_KEY, TABLE_42_UNICAST_SOURCE, UNSPECIFIED_LOG_INTERVAL as UNSPECIFIED, unspecifiedWhenUnicast } from '../support/intervals.ts'
+import { sentToUnicast } from '../support/destination.ts'
 
-/** "Not specified" (1588-2019 13.3.2.14, Table 42). */
-const UNSPECIFIED = 0x7f
 const TABLE_42 = 'IEEE 1588-2019 13.3.2.14, Table 42'
 const show = (v: number) => (v === UNSPECIFIED ? '0x7F' : String(v))
 
@@ -30,7 +30,12 @@ export default passiveOnDutMaster({
     const gptp = profile.bmca.variant === '802.1as'
     const checks: Check[] = []
     const seen: Record<string, number[]> = {}
-    for (const f of dutFrames(ev.data.observation, ev.session.domainNumber)) if (f.message) (seen[f.message.type] ??= []).push(f.message.header.logMessageInterval)
+    for (const f of dutFrames(ev.data.observation, ev.session.domainNumber)) {
+      if (!f.message) continue
+      const t = f.message.type
+      const key = unspecifiedWhenUnicast(t) && sentToUnicast(f) === true ? `${t} (unicast)` : t
+      ;(seen[key] ??= []).push(f.message.header.logMessageInterval)
+    }
     const distinct = (type: string) => [...new Set(seen[type] ?? [])].sort((a, b) => a - b)
 
     const carriesInterval = (type: string, which: IntervalName) => {
@@ -64,10 +69,10 @@ export default passiveOnDutMaster({
         detail: bad.length && outside ? `the lab configures ${outside.key} outside the profile on purpose: ${outside.reason}` : describeSetting('configured', configured),
       })
     }
-    const carries7F = (type: string) => {
+    const carries7F = (type: string, source = TABLE_42) => {
       const values = distinct(type)
       if (values.length === 0) return
-      checks.push({ name: `${type} logMessageInterval`, measured: values.map(show).join(', '), limit: '= 0x7F', source: TABLE_42, verdict: values.every((v) => v === UNSPECIFIED) ? 'pass' : 'fail' })
+      checks.push({ name: `${type} logMessageInterval`, measured: values.map(show).join(', '), limit: '= 0x7F', source, verdict: values.every((v) => v === UNSPECIFIED) ? 'pass' : 'fail' })
     }
 
     carriesInterval('Announce', 'announce')
@@ -84,6 +89,7 @@ export default passiveOnDutMaster({
     carries7F('Delay_Req')
     carries7F('Pdelay_Resp')
     carries7F('Pdelay_Resp_Follow_Up')
+    for (const t of ['Sync', 'Follow_Up', 'Delay_Resp']) carries7F(`${t} (unicast)`, TABLE_42_UNICAST_SOURCE)
     return { checks, measurements: { logMessageIntervalsSeen: Object.fromEntries(Object.keys(seen).map((t) => [t, distinct(t)])) } }
   },
 })

@@ -172,7 +172,7 @@ export async function watchChoice(ctx: TestContext, specs: MasterSpec[], expecte
   const interval = masterConfig(ctx, specs[0]!).logAnnounceInterval
   const m = await startMasters(ctx, specs, { freshDut: true })
   const startedNs = systemTimeNs()
-  const timeout = lockTimeoutMs(interval, ctx.session.dutSettings.announceReceiptTimeout.value)
+  const timeout = lockTimeoutMs(interval, ctx.session.dutSettings.announceReceiptTimeout.value, ctx.session.dutSettings)
   const history: StateRead[] = []
   try {
     const poll = holdPollMs(interval)

@@ -6,14 +6,17 @@
  */
 import type { ClockIdentity } from '../../harness/codec/types.ts'
 import type { DutState } from '../../harness/dut/types.ts'
-import type { EngineAction } from '../../harness/engines/actions.ts'
+import type { Engine, EngineAction } from '../../harness/engines/actions.ts'
+import { type GrantorConfig, NegotiatingMaster } from '../../harness/engines/unicast/grantor.ts'
+import { negotiatingMaster, negotiatingObserver, negotiationRequired } from './unicast.ts'
+import { TestSlave } from '../../harness/engines/test_slave.ts'
 import { EngineGroup } from '../../harness/engines/engine_group.ts'
-import { testMasterConfigFromProfile } from '../../harness/engines/from_profile.ts'
+import { testMasterConfigFromProfile, testSlaveConfigFromProfile } from '../../harness/engines/from_profile.ts'
 import { type AnnounceDataset, TestMaster, type TestMasterConfig } from '../../harness/engines/test_master.ts'
 import type { TestContext } from '../../harness/run/context.ts'
 import type { DriverHandle } from '../../harness/run/session_types.ts'
 import { systemTimeNs } from '../../harness/transport/index.ts'
-import { configuredIntervals } from '../../harness/dut/settings.ts'
+import { configuredIntervals, type DutSettings } from '../../harness/dut/settings.ts'
 import { logIntervalToMs } from '../../harness/time/log_interval.ts'
 
 export interface MasterSpec {
@@ -22,12 +25,20 @@ export interface MasterSpec {
   identity: number
   dataset?: Partial<AnnounceDataset>
   extra?: Partial<TestMasterConfig>
+  /** Under a unicast-only profile: what the master grants (default: what the DUT asks for). */
+  grantor?: GrantorConfig
+}
+
+function masterOf(e: Engine): TestMaster {
+  return e instanceof NegotiatingMaster ? e.master : (e as TestMaster)
 }
 
 export interface Masters {
   handle: DriverHandle
   group: EngineGroup
   master(name: string): TestMaster
+  /** The grantor around a master under a unicast-only profile (undefined otherwise). */
+  negotiator(name: string): NegotiatingMaster | undefined
   /** Change a master while it runs (silence, resume, new data set); its actions go through the group. */
   control(name: string, fn: (gm: TestMaster, now: bigint) => EngineAction[] | void): void
   close(): Promise<void>
@@ -43,14 +54,14 @@ export function masterConfig(ctx: TestContext, spec: MasterSpec, force: Partial<
 }
 
 /**
- * The emulated clocks serve multicast only: a profile whose messages flow only after unicast
- * negotiation (G.8275.2: REQUEST/GRANT_UNICAST_TRANSMISSION) cannot be exercised yet, and a
- * test must say so at once instead of waiting for traffic that will never come.
+ * Under a unicast-only profile the DUT asks the harness's one address for service, and one
+ * grantor answers from it. Several emulated grandmasters would need an address each (the DUT's
+ * unicast master table keys its state by address); the harness port has one, so a test that
+ * needs two says so at once instead of showing the DUT a grandmaster it could never ask.
  */
-export function assertMulticastService(ctx: TestContext): void {
-  const t = ctx.profile.transport
-  if (t.unicastNegotiation === 'required' || t.multicast === 'forbidden') {
-    throw new Error(`profile ${ctx.profile.id} needs unicast negotiation, which the harness's emulated clocks do not perform yet`)
+export function assertUnicastMasters(ctx: TestContext, count: number): void {
+  if (negotiationRequired(ctx.profile) && count > 1) {
+    throw new Error(`profile ${ctx.profile.id} is unicast-only: ${count} emulated grandmasters need ${count} harness addresses, and the harness port has one`)
   }
 }
 
@@ -62,13 +73,38 @@ export function linkPeer(ctx: TestContext): TestMaster {
   return new TestMaster(masterConfig(ctx, { name: 'link-peer', identity: 0, extra: { sendAnnounce: false, sendSync: false, delayMechanism: 'P2P' } }))
 }
 
+/** A unicast slave of the DUT asking only for its Announce (identity 0, the observer's), at the DUT's configured rate. */
+function announceRequester(ctx: TestContext): Engine {
+  const s = ctx.session
+  const slave = new TestSlave(testSlaveConfigFromProfile(ctx.profile, { name: 'announce-watch', clockIdentity: s.harnessClockIdentity(0), intervals: configuredIntervals(s.dutSettings) }, { header: s.headerDefaults(), delayMechanism: 'E2E', selectMaster: 'manual' }))
+  return negotiatingObserver(ctx, slave, { services: [{ service: 'Announce', logInterMessagePeriod: s.dutSettings.intervals.announce.value }] })
+}
+
 /** Start the DUT as a slave (fresh, when asked) and drive the emulated masters on the harness port. */
-export async function startMasters(ctx: TestContext, specs: MasterSpec[], o: { freshDut?: boolean; role?: 'slave' | 'auto' | 'master' } = {}): Promise<Masters> {
-  assertMulticastService(ctx)
+export async function startMasters(
+  ctx: TestContext,
+  specs: MasterSpec[],
+  o: {
+    freshDut?: boolean
+    role?: 'slave' | 'auto' | 'master'
+    /**
+     * Unicast-only profiles: also ask the DUT for its Announce (a clock sends them only to those
+     * that asked), so the DUT's own Announces are recorded once it is master. Multicast: no effect.
+     */
+    askDutAnnounce?: boolean
+  } = {},
+): Promise<Masters> {
+  assertUnicastMasters(ctx, specs.length)
   const role = o.role ?? 'slave'
   if (o.freshDut) await ctx.session.restartDut(role, ctx.signal)
   else await ctx.session.ensureDut(role, ctx.signal)
-  const engines = specs.map((spec) => new TestMaster(masterConfig(ctx, spec, ctx.session.delayMechanism === 'P2P' ? { delayMechanism: 'none' } : {})))
+  const unicast = negotiationRequired(ctx.profile)
+  const engines: Engine[] = specs.map((spec) => {
+    const gm = new TestMaster(masterConfig(ctx, spec, ctx.session.delayMechanism === 'P2P' ? { delayMechanism: 'none' } : {}))
+    // Unicast-only: the grandmaster serves what the DUT negotiated, as it asked (or as spec.grantor says).
+    return unicast ? negotiatingMaster(gm, spec.grantor) : gm
+  })
+  if (unicast && o.askDutAnnounce) engines.push(announceRequester(ctx))
   if (ctx.session.delayMechanism === 'P2P') {
     // One link, one peer: a single responder answers the DUT's Pdelay_Req for every emulated
     // grandmaster (as a P2P transparent clock would), so silencing a grandmaster never takes the
@@ -80,8 +116,12 @@ export async function startMasters(ctx: TestContext, specs: MasterSpec[], o: { f
   return {
     handle,
     group,
-    master: (name) => group.get<TestMaster>(name),
-    control: (name, fn) => handle.driver.invoke((now) => group.control<TestMaster>(name, (gm) => fn(gm, now))),
+    master: (name) => masterOf(group.get(name)),
+    negotiator: (name) => {
+      const e = group.get(name)
+      return e instanceof NegotiatingMaster ? e : undefined
+    },
+    control: (name, fn) => handle.driver.invoke((now) => group.control<Engine>(name, (e) => fn(masterOf(e), now))),
     close: () => handle.close(),
   }
 }
@@ -144,9 +184,14 @@ export const isSlaveOf = (gm: ClockIdentity) => (s: DutState) =>
 
 export const isSlave = (s: DutState) => s.ports.some((p) => p.portState === 'SLAVE' || p.portState === 'UNCALIBRATED')
 
-/** Time to wait for a DUT to qualify and select a master: a few announce intervals plus start-up. */
-export function lockTimeoutMs(logAnnounceInterval: number, announceReceiptTimeout: number): number {
-  return Math.round((announceReceiptTimeout + 6) * logIntervalToMs(logAnnounceInterval)) + 5000
+/**
+ * Time to wait for a DUT to qualify and select a master: a few announce intervals plus start-up,
+ * and, for a unicast slave, two of its query intervals (it asks for Announce, then, once it has
+ * chosen the master, for Sync and the delay service: each request waits for its query tick).
+ */
+export function lockTimeoutMs(logAnnounceInterval: number, announceReceiptTimeout: number, s?: DutSettings): number {
+  const negotiation = s?.unicastQueryInterval ? 2 * logIntervalToMs(s.unicastQueryInterval.value) : 0
+  return Math.round((announceReceiptTimeout + 6) * logIntervalToMs(logAnnounceInterval) + negotiation) + 5000
 }
 
 /** The DUT's delay-request interval on this link, ms: Pdelay_Req on a peer-delay link, Delay_Req otherwise. */
@@ -162,7 +207,7 @@ export function delayRequestMs(ctx: TestContext): number {
  * + 1 s) before the caller samples. `atMs` undefined = it never followed.
  */
 export async function lockAndSettle(ctx: TestContext, cfg: TestMasterConfig, ready: (s: DutState) => boolean = () => true, extraMs = 0): Promise<StateWait> {
-  const locked = await waitForState(ctx, (s) => isSlave(s) && s.offsetFromMasterNs !== undefined && ready(s), lockTimeoutMs(cfg.logAnnounceInterval, ctx.session.dutSettings.announceReceiptTimeout.value) + extraMs)
+  const locked = await waitForState(ctx, (s) => isSlave(s) && s.offsetFromMasterNs !== undefined && ready(s), lockTimeoutMs(cfg.logAnnounceInterval, ctx.session.dutSettings.announceReceiptTimeout.value, ctx.session.dutSettings) + extraMs)
   if (locked.atMs !== undefined) await ctx.sleep(4 * Math.max(logIntervalToMs(cfg.logSyncInterval), delayRequestMs(ctx)) + 1000)
   return locked
 }

@@ -32,3 +32,16 @@ export function intervalRuleOf(profile: Profile, minSamples: number): IntervalRu
 
 /** The configuration key a lab value is listed under in `lab.outsideProfile`. */
 export const LAB_INTERVAL_KEY = { announce: 'logAnnounceInterval', sync: 'logSyncInterval', delayReq: 'logMinDelayReqInterval', pdelayReq: 'logMinPdelayReqInterval' } as const
+
+/** logMessageInterval 0x7F, "not specified" (1588-2019 13.3.2.14). */
+export const UNSPECIFIED_LOG_INTERVAL = 0x7f
+
+/**
+ * Table 42: Sync, Follow_Up and Delay_Resp carry the port's interval when multicast and 0x7F
+ * when unicast (their rate is the grant's, not the port's).
+ */
+export function unspecifiedWhenUnicast(type: string): boolean {
+  return type === 'Sync' || type === 'Follow_Up' || type === 'Delay_Resp'
+}
+
+export const TABLE_42_UNICAST_SOURCE = 'IEEE 1588-2019 13.3.2.14, Table 42 (Sync, Follow_Up, Delay_Resp sent unicast: 0x7F)'

@@ -22,7 +22,9 @@ import type { Evidence } from '../../harness/run/evidence.ts'
 import type { Session } from '../../harness/run/session_types.ts'
 import type { Profile } from '../../harness/profiles/types.ts'
 import type { Check } from '../../harness/verdict/verdict.ts'
-import { assertMulticastService, linkPeer } from './grandmasters.ts'
+import { linkPeer } from './grandmasters.ts'
+import { negotiatingObserver, negotiationRequired } from './unicast.ts'
+import type { Engine } from '../../harness/engines/actions.ts'
 import { configuredIntervals } from '../../harness/dut/settings.ts'
 import { logIntervalToMs } from '../../harness/time/log_interval.ts'
 
@@ -62,7 +64,6 @@ export function observeDutMaster(ctx: TestContext, intervalsWanted = 20): Promis
 }
 
 async function record(ctx: TestContext, intervalsWanted: number): Promise<Observation> {
-  assertMulticastService(ctx)
   const s = ctx.session
   ctx.step('starting the DUT as grandmaster')
   await s.ensureDut('master', ctx.signal)
@@ -72,7 +73,8 @@ async function record(ctx: TestContext, intervalsWanted: number): Promise<Observ
   const slave = new TestSlave(
     testSlaveConfigFromProfile(ctx.profile, { name: 'test-slave', clockIdentity: s.harnessClockIdentity(0), intervals: configuredIntervals(s.dutSettings) }, { header, delayMechanism: mechanism, adoptDelayRespInterval: true }),
   )
-  const engines: (TestSlave | TestMaster)[] = [slave]
+  // Unicast-only: nothing flows until the slave has asked the DUT for it.
+  const engines: Engine[] = [negotiationRequired(ctx.profile) ? negotiatingObserver(ctx, slave) : slave]
   // The same clock (identity 0) answers the DUT's peer-delay requests: one neighbour, one identity.
   if (mechanism === 'P2P') engines.push(linkPeer(ctx))
   const handle = s.drive(new EngineGroup('observer', engines))

@@ -52,11 +52,11 @@ export async function acquireReceiptTimeout(
   o: { stop: 'Announce' | 'Sync' | 'all'; n: number; intervalMs: number; settleMs: number; afterLeaveMs: number; dataset?: Partial<AnnounceDataset> },
 ): Promise<ReceiptTimeoutData> {
   const s = ctx.session.dutSettings
-  const m = await startMasters(ctx, [{ name: 'gm', identity: 1, dataset: { ...betterThanDefault(ctx), ...o.dataset } }], { freshDut: true, role: 'auto' })
+  const m = await startMasters(ctx, [{ name: 'gm', identity: 1, dataset: { ...betterThanDefault(ctx), ...o.dataset } }], { freshDut: true, role: 'auto', askDutAnnounce: true })
   const d: ReceiptTimeoutData = { recorder: m.handle.recorder, lock: [], watch: [], pollMs: RECEIPT_POLL_MS }
   try {
     ctx.step('waiting for the DUT to follow the harness grandmaster')
-    const locked = await waitForState(ctx, isSlave, lockTimeoutMs(s.intervals.announce.value, s.announceReceiptTimeout.value))
+    const locked = await waitForState(ctx, isSlave, lockTimeoutMs(s.intervals.announce.value, s.announceReceiptTimeout.value, ctx.session.dutSettings))
     d.lock = locked.history
     if (locked.atMs === undefined) return d
     await ctx.sleep(o.settleMs)

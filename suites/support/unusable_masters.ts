@@ -108,7 +108,7 @@ export async function acquireUnusable(ctx: TestContext, cases: readonly Unusable
   }
   try {
     ctx.step('waiting for the DUT to follow grandmaster A')
-    const locked = await waitForState(ctx, isSlaveOf(a.clockIdentity), lockTimeoutMs(a.logAnnounceInterval, ctx.session.dutSettings.announceReceiptTimeout.value), poll)
+    const locked = await waitForState(ctx, isSlaveOf(a.clockIdentity), lockTimeoutMs(a.logAnnounceInterval, ctx.session.dutSettings.announceReceiptTimeout.value, ctx.session.dutSettings), poll)
     ev.lockHistory = locked.history
     if (locked.atMs === undefined) return ev
     const n = watchIntervals(ctx.profile)
@@ -118,12 +118,12 @@ export async function acquireUnusable(ctx: TestContext, cases: readonly Unusable
     ev.watchHistory = await watchState(ctx, n * logIntervalToMs(a.logAnnounceInterval), poll)
     for (const s of specs) m.control(s.name, (gm) => gm.silence({ announce: true, sync: true, answers: true }))
     // A DUT that took one of them must first lose it again, or the control is not a switch from A.
-    const back = await waitForState(ctx, isSlaveOf(a.clockIdentity), lockTimeoutMs(a.logAnnounceInterval, ctx.session.dutSettings.announceReceiptTimeout.value), poll)
+    const back = await waitForState(ctx, isSlaveOf(a.clockIdentity), lockTimeoutMs(a.logAnnounceInterval, ctx.session.dutSettings.announceReceiptTimeout.value, ctx.session.dutSettings), poll)
     if (back.atMs === undefined) return ev
     ctx.step('control: the same data set without a defect; the DUT must switch to it')
     ev.controlAtNs = systemTimeNs()
     m.control(specCtl.name, (gm, now) => gm.resume(now, { announce: true, sync: true, answers: true }))
-    const ctl = await waitForState(ctx, isSlaveOf(control.clockIdentity), lockTimeoutMs(control.logAnnounceInterval, 3), poll)
+    const ctl = await waitForState(ctx, isSlaveOf(control.clockIdentity), lockTimeoutMs(control.logAnnounceInterval, 3, ctx.session.dutSettings), poll)
     ev.controlHistory = ctl.history
   } finally {
     ev.endNs = systemTimeNs()

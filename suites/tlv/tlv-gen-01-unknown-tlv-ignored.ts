@@ -81,7 +81,7 @@ export default conformance<UnknownTlvEvidence>({
     let synced = false
     try {
       ctx.step('waiting for the DUT to synchronise to gm-a, whose messages carry the unknown TLVs')
-      const lock = await waitForState(ctx, synchronisedTo(a.clockIdentity), lockTimeoutMs(a.logAnnounceInterval, art), poll)
+      const lock = await waitForState(ctx, synchronisedTo(a.clockIdentity), lockTimeoutMs(a.logAnnounceInterval, art, ctx.session.dutSettings), poll)
       ev.lockHistory = lock.history
       synced = lock.atMs !== undefined
       if (synced) {
@@ -102,7 +102,7 @@ export default conformance<UnknownTlvEvidence>({
         const c = await startMasters(ctx, [{ name: 'gm-a', identity: 1, extra: { mutations } }], { freshDut: true })
         const cStart = systemTimeNs()
         try {
-          const lock = await waitForState(ctx, synchronisedTo(a.clockIdentity), lockTimeoutMs(a.logAnnounceInterval, art), poll)
+          const lock = await waitForState(ctx, synchronisedTo(a.clockIdentity), lockTimeoutMs(a.logAnnounceInterval, art, ctx.session.dutSettings), poll)
           ev.diagnosis.push({ carriers, startedNs: cStart, history: lock.history, recorder: c.handle.recorder })
         } finally {
           await c.close()

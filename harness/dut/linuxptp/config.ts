@@ -251,7 +251,7 @@ export function generatePtp4lConfig(input: Ptp4lConfigInput): Ptp4lConfig {
   if (p.lab.needsUnicastMasterTable && input.role !== 'master') {
     const masters = input.unicastMasters ?? []
     if (masters.length === 0) throw new Error(`profile '${p.id}' needs a unicast master table: give unicastMasters`)
-    unicastTable.push('[unicast_master_table]', 'table_id 1', 'logQueryInterval 2')
+    unicastTable.push('[unicast_master_table]', 'table_id 1', `logQueryInterval ${LAB_UNICAST_QUERY_INTERVAL}`)
     for (const a of masters) unicastTable.push(`${NETWORK_TRANSPORT[input.transport]} ${a}`)
     for (const ifname of input.interfaces) L.set('unicast_master_table', 1, 'role', 'unicast slave', ifname)
   }
@@ -274,6 +274,12 @@ export function generatePtp4lConfig(input: Ptp4lConfigInput): Ptp4lConfig {
   }
 }
 
+/**
+ * How often (log2 s) a lab ptp4l unicast slave asks for and renews service: 1 s, so that
+ * negotiation adds little to a test (the example table's 2, 4 s, would add up to 8 s before Sync).
+ */
+export const LAB_UNICAST_QUERY_INTERVAL = 0
+
 const builtIn = (value: number): DutSetting => ({ value, origin: 'implementation default' })
 /**
  * What ptp4l runs with where nothing configures it. allowedLostResponses: a constant 3 before
@@ -284,4 +290,5 @@ export const LINUXPTP_IMPLEMENTATION_SETTINGS: Readonly<Partial<Record<SettingKe
   allowedLostResponses: builtIn(3),
   dscpEvent: builtIn(0),
   dscpGeneral: builtIn(0),
+  unicastQueryInterval: { value: LAB_UNICAST_QUERY_INTERVAL, origin: 'lab configuration' },
 }

@@ -173,6 +173,7 @@ export class ReferenceDut extends ProcessDut<ReferenceDutOptions> implements Dut
       // The process is started inside the namespace (ip netns exec): no netns here.
       faults: this.o.faults ?? [],
       controlSocket: this.controlSocket,
+      ...(o.unicastMasters?.length ? { unicastMasters: o.unicastMasters } : {}),
     }
     const text = JSON.stringify(cfg, null, 2)
     mkdirSync(this.runDir, { recursive: true })

@@ -53,6 +53,9 @@ export const DEVICE_SETTING_NAMES = [
   // DSCP of event / general messages (UDP): no 1588 data set holds it, so MF-06 learns it only here.
   'dscp_event',
   'dscp_general',
+  // The grant duration the device asks for as a unicast slave (INT-07).
+  'unicast_req_duration',
+  'logQueryInterval',
 ] as const
 export type DeviceSettingName = (typeof DEVICE_SETTING_NAMES)[number]
 

@@ -19,7 +19,7 @@ interface Node {
 
 type Event =
   | { kind: 'timer'; at: bigint; armed: bigint; node: number; id: string; seq: number }
-  | { kind: 'deliver'; at: bigint; node: number; bytes: Uint8Array; seq: number; source: string }
+  | { kind: 'deliver'; at: bigint; node: number; bytes: Uint8Array; seq: number; source: string; dst?: string }
   | { kind: 'transmitted'; at: bigint; node: number; sendId: string; tx: bigint; seq: number }
 
 export interface SimulatedLinkOptions {
@@ -76,16 +76,20 @@ export class SimulatedLink {
       const tx = a.at !== undefined && a.at > this.now ? a.at : this.now
       const bytes = applyFrameEdit(encodeMessage(a.message, a.encode), a.frameEdit)
       this.sent.push({ node: node.name, action: a, txNs: tx })
+      // A unicast destination is the peer's MAC (the link delivers to every node regardless).
+      const dstMac = a.destination?.kind === 'unicast' ? a.destination.address
+        : a.destination?.kind === 'pdelay' || (!a.destination && a.message.type.startsWith('Pdelay')) ? '01:80:c2:00:00:0e' : '01:1b:19:00:00:00'
       this.recorder.record({
         direction: 'out', port: node.name, transport: 'l2', timestampNs: tx, bytes, reason: a.reason, srcMac: node.mac,
-        dstMac: a.message.type.startsWith('Pdelay') ? '01:80:c2:00:00:0e' : '01:1b:19:00:00:00',
+        dstMac,
         ...(a.at !== undefined ? { plannedAt: a.at } : {}),
       })
       this.push({ kind: 'transmitted', at: tx + (this.opts.txReportNs ?? 5_000n), node: i, sendId: a.sendId, tx, seq: this.seq++ })
       this.nodes.forEach((other, j) => {
         if (j === i) return
         const d = this.opts.delay ? this.opts.delay(node.name, other.name) : 1_000n
-        this.push({ kind: 'deliver', at: tx + d, node: j, bytes, seq: this.seq++, source: node.mac })
+        // Received frames keep a destination only when the sender named one (a capture may lack it; the judges cope).
+        this.push({ kind: 'deliver', at: tx + d, node: j, bytes, seq: this.seq++, source: node.mac, ...(a.destination ? { dst: dstMac } : {}) })
       })
     }
   }
@@ -111,7 +115,7 @@ export class SimulatedLink {
       } else if (e.kind === 'transmitted') {
         this.perform(e.node, node.engine.onTransmitted({ sendId: e.sendId, txTimestampNs: e.tx }, this.now))
       } else {
-        const rec = this.recorder.record({ direction: 'in', port: node.name, transport: 'l2', timestampNs: this.now, bytes: e.bytes, srcMac: e.source })
+        const rec = this.recorder.record({ direction: 'in', port: node.name, transport: 'l2', timestampNs: this.now, bytes: e.bytes, srcMac: e.source, ...(e.dst ? { dstMac: e.dst } : {}) })
         if (!rec.message) continue
         this.perform(e.node, node.engine.onMessage({ message: rec.message, rxTimestampNs: this.now, findings: rec.findings, source: e.source }, this.now))
       }

@@ -1,5 +1,5 @@
 import { test } from '@japa/runner'
-import { generatePtp4lConfig, type Ptp4lConfigInput } from '../../../harness/dut/linuxptp/config.ts'
+import { generatePtp4lConfig, LAB_UNICAST_QUERY_INTERVAL, type Ptp4lConfigInput } from '../../../harness/dut/linuxptp/config.ts'
 import { loadProfile as load } from '../../../harness/profiles/index.ts'
 import type { Profile } from '../../../harness/profiles/types.ts'
 
@@ -138,7 +138,7 @@ test.group('dut / ptp4l configuration from a profile', () => {
     assert.isTrue(p.lab.needsUnicastMasterTable === true)
     assert.throws(() => gen('g8275-2', { role: 'slave' }), /unicast master table/)
     const c = gen('g8275-2', { role: 'slave', unicastMasters: ['192.0.2.1'] })
-    assert.include(c.text, '[unicast_master_table]\ntable_id 1\nlogQueryInterval 2\nUDPv4 192.0.2.1\n')
+    assert.include(c.text, `[unicast_master_table]\ntable_id 1\nlogQueryInterval ${LAB_UNICAST_QUERY_INTERVAL}\nUDPv4 192.0.2.1\n`)
     assert.include(section(c.text, 'eth1'), 'unicast_master_table 1')
     assert.notInclude(gen('g8275-2', { role: 'master' }).text, '[unicast_master_table]')
   })

@@ -1,0 +1,46 @@
+/**
+ * What a recording says about unicast negotiation (IEEE 1588-2019 16.1): every negotiation TLV
+ * with its frame, direction and time, and the grants in force. Pure: the judges of INT-02,
+ * INT-07 and TLV-TEL-01 read it live, from stored evidence and from a capture alike.
+ */
+import type { Recorder } from '../../harness/recorder/recorder.ts'
+import type { RecordedFrame } from '../../harness/recorder/frame.ts'
+import { type NegotiationTlv, negotiationTlvs, serviceOf, type UnicastService } from '../../harness/engines/unicast/services.ts'
+
+export interface NegotiationStep {
+  frame: RecordedFrame
+  direction: 'in' | 'out'
+  atNs: bigint
+  tlv: NegotiationTlv
+  service?: UnicastService
+}
+
+/** Every negotiation TLV in the recording, in wire order, in the run's domain. */
+export function negotiationSteps(rec: Recorder, domainNumber: number): NegotiationStep[] {
+  const out: NegotiationStep[] = []
+  for (const f of rec.byType('Signaling', { domainNumber })) {
+    if (f.timestampNs === null) continue
+    for (const tlv of negotiationTlvs(f.message)) {
+      const service = serviceOf(tlv.messageType)
+      out.push({ frame: f, direction: f.direction === 'in' ? 'in' : 'out', atNs: f.timestampNs, tlv, ...(service ? { service } : {}) })
+    }
+  }
+  return out.sort((a, b) => (a.atNs < b.atNs ? -1 : a.atNs > b.atNs ? 1 : 0))
+}
+
+export interface GrantSeen {
+  atNs: bigint
+  logInterMessagePeriod: number
+  durationS: number
+  renewalInvited: boolean
+}
+
+/** The last non-zero grant for a service sent in `direction` ('out': the harness granted; 'in': the DUT did). */
+export function lastGrant(steps: readonly NegotiationStep[], direction: 'in' | 'out', service: UnicastService): GrantSeen | undefined {
+  for (let i = steps.length - 1; i >= 0; i--) {
+    const s = steps[i]!
+    if (s.direction !== direction || s.service !== service || s.tlv.kind !== 'GRANT_UNICAST_TRANSMISSION' || s.tlv.durationField === 0) continue
+    return { atNs: s.atNs, logInterMessagePeriod: s.tlv.logInterMessagePeriod, durationS: s.tlv.durationField, renewalInvited: (s.tlv.flags & 1) === 1 }
+  }
+  return undefined
+}

@@ -1,0 +1,47 @@
+/**
+ * Unicast negotiation around the emulated clocks, for profiles whose messages flow only after
+ * it (G.8275.2: multicast forbidden, REQUEST/GRANT_UNICAST_TRANSMISSION required). The DUT as
+ * a slave asks the harness (its unicast master table names the harness's address) and an
+ * emulated grandmaster grants; the DUT as a master is asked by the emulated slave, at the rates
+ * and grant duration the DUT is configured with (a conformant peer of the profile).
+ */
+import type { TestContext } from '../../harness/run/context.ts'
+import type { TestMaster } from '../../harness/engines/test_master.ts'
+import type { TestSlave } from '../../harness/engines/test_slave.ts'
+import { type GrantorConfig, NegotiatingMaster } from '../../harness/engines/unicast/grantor.ts'
+import { NegotiatingSlave, type RequesterConfig } from '../../harness/engines/unicast/requester.ts'
+import type { UnicastService } from '../../harness/engines/unicast/services.ts'
+
+export { negotiationRequired } from '../../harness/engines/unicast/services.ts'
+
+/** The duration a conformant requester of the profile asks for: the DUT's configured one, else the profile's default. */
+export function requestDurationS(ctx: TestContext): number {
+  return ctx.session.dutSettings.unicastRequestDuration?.value ?? ctx.profile.transport.grantDuration?.default.value ?? 300
+}
+
+/** An emulated grandmaster that serves only what the DUT negotiated (grants as asked unless told otherwise). */
+export function negotiatingMaster(master: TestMaster, cfg: GrantorConfig = {}): NegotiatingMaster {
+  return new NegotiatingMaster(master, cfg)
+}
+
+/**
+ * The emulated slave asking the DUT master for Announce, Sync and the delay service at the DUT's
+ * configured rates. Throws where the DUT's address is unknown (a DUT file without ipv4/ipv6):
+ * nothing could be asked for, and that is the harness's configuration, not the DUT's fault.
+ */
+export function negotiatingObserver(ctx: TestContext, slave: TestSlave, extra: Partial<RequesterConfig> = {}): NegotiatingSlave {
+  const address = ctx.session.dutAddress()
+  if (!address) throw new Error(`profile ${ctx.profile.id} needs unicast negotiation with the DUT, whose ${ctx.session.transport} address is unknown: give ipv4/ipv6 in the DUT file`)
+  const i = ctx.session.dutSettings.intervals
+  const delay: UnicastService = ctx.session.delayMechanism === 'P2P' ? 'Pdelay_Resp' : 'Delay_Resp'
+  return new NegotiatingSlave(slave, {
+    masterAddress: address,
+    services: [
+      { service: 'Announce', logInterMessagePeriod: i.announce.value },
+      { service: 'Sync', logInterMessagePeriod: i.sync.value },
+      { service: delay, logInterMessagePeriod: delay === 'Delay_Resp' ? i.delayReq.value : i.pdelayReq.value },
+    ],
+    durationS: requestDurationS(ctx),
+    ...extra,
+  })
+}

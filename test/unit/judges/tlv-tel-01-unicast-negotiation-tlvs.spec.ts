@@ -1,0 +1,53 @@
+/**
+ * TLV-TEL-01's judge on negotiation evidence made by the engines: conformant TLVs pass; a wrong
+ * lengthField, a grant without renewalInvited, Signaling sent multicast or without unicastFlag,
+ * and a DUT that sends no negotiation TLV at all each fail, naming what was seen.
+ */
+import { test } from '@japa/runner'
+import { loadProfile } from '../../../harness/profiles/index.ts'
+import { combineChecks, type Check } from '../../../harness/verdict/verdict.ts'
+import TLVTEL01 from '../../../suites/tlv/tlv-tel-01-unicast-negotiation-tlvs.ts'
+import { FLAG_UNICAST } from '../../../harness/codec/constants.ts'
+import { negotiationEvidence, type NegotiationFaults } from '../../support/evidence/negotiation.ts'
+import { roundTrip } from '../../support/evidence/round_trip.ts'
+
+const g2 = loadProfile('g8275-2')
+
+function judged(f: NegotiationFaults = {}) {
+  const checks = TLVTEL01.judge(roundTrip(negotiationEvidence('TLV-TEL-01', g2, f)), g2).checks
+  const check = (re: RegExp): Check => checks.find((x) => re.test(x.name))!
+  return { checks, verdict: combineChecks(checks), check, failed: checks.filter((c) => c.verdict === 'fail').map((c) => c.name) }
+}
+
+test.group('judge TLV-TEL-01 unicast negotiation TLVs', () => {
+  test('the engines\' TLVs pass every rule, both sides counted', ({ assert }) => {
+    const r = judged()
+    assert.equal(r.verdict, 'pass', r.checks.map((c) => `${c.name}: ${c.verdict} ${c.measured}`).join('\n'))
+    assert.match(String(r.check(/lengthField and reserved/).measured), /REQUEST.*GRANT.*CANCEL.*ACKNOWLEDGE_CANCEL/)
+  })
+
+  test('a GRANT whose lengthField is 2 octets long fails with the codec\'s finding', ({ assert }) => {
+    const r = judged({ masterFault: { mutations: [{ messageTypes: ['Signaling'], mutation: { kind: 'tlvLength', delta: 2 } }] } })
+    assert.include(r.failed, 'lengthField and reserved fields of each TLV')
+    assert.match(String(r.check(/lengthField and reserved/).measured), /lengthField is 10, expected 8/)
+  })
+
+  test('a grant without renewalInvited fails (marked unconfirmed)', ({ assert }) => {
+    const r = judged({ grantor: { renewalInvited: false } })
+    const c = r.check(/renewalInvited/)
+    assert.equal(c.verdict, 'fail')
+    assert.isTrue(c.unconfirmed)
+  })
+
+  test('Signaling sent to the multicast address, or without unicastFlag, fails', ({ assert }) => {
+    const multicast = judged({ masterFault: { destinations: { Signaling: { kind: 'primary' } } } })
+    assert.include(multicast.failed, 'the Signaling carrying them goes unicast with unicastFlag set')
+    const noFlag = judged({ masterFault: { mutations: [{ messageTypes: ['Signaling'], mutation: { kind: 'flags', clear: FLAG_UNICAST } }] } })
+    assert.match(String(noFlag.check(/unicastFlag/).measured), /flagField 0x0/)
+  })
+
+  test('a DUT that sends no negotiation TLV fails', ({ assert }) => {
+    const r = judged({ grantor: { decisions: { Announce: { kind: 'ignore' }, Sync: { kind: 'ignore' }, Delay_Resp: { kind: 'ignore' } }, acknowledgeCancel: false }, requester: { services: [], acknowledgeCancel: false } })
+    assert.deepEqual(r.failed, ['the DUT sends negotiation TLVs'])
+  })
+})
