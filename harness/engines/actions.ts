@@ -50,6 +50,8 @@ export interface SendAction {
   encode?: EncodeOptions
   frameEdit?: FrameEdit
   destination?: Destination
+  /** UDP: the address to send from, when the emulated clock has one of its own (several unicast grandmasters on one port). */
+  source?: string
 }
 
 export interface TimerAction {
@@ -70,6 +72,8 @@ export interface ReceivedMessage {
   rxTimestampNs: bigint
   /** Source address as the transport reports it (MAC or IP). */
   source?: string
+  /** Destination address as the transport reports it (unicast IP or MAC, or a group), when known. */
+  destination?: string
   findings?: readonly Finding[]
 }
 

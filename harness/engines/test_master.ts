@@ -195,6 +195,12 @@ export class TestMaster implements Engine {
   private announcing: boolean
   private syncing: boolean
   private answering = true
+  /**
+   * What unicast grants let through (all open unless a negotiation closes them): a test's own
+   * silence()/resume() and the grants are two separate switches, and a message goes out only
+   * when both are on, so a grant never revives a grandmaster a test silenced.
+   */
+  private readonly gate = { announce: true, sync: true, answers: true }
   /** Where everything goes when unicast (cfg.unicastTo, or the peer a negotiation granted). */
   private unicastAddress: string | undefined
   private readonly pendingSync = new Map<string, PendingSync>()
@@ -323,6 +329,31 @@ export class TestMaster implements Engine {
     return actions
   }
 
+  /**
+   * Open or close the unicast gates (a grant started or ended). Opening one whose stream the
+   * test has on restarts its grid at now; closing one stops it at the next tick.
+   */
+  setGate(what: { announce?: boolean; sync?: boolean; answers?: boolean }, now: bigint): EngineAction[] {
+    const actions: EngineAction[] = []
+    const lead = this.lead()
+    if (what.announce !== undefined && what.announce !== this.gate.announce) {
+      this.gate.announce = what.announce
+      if (what.announce && this.announcing) {
+        this.nextAnnounceAt = now + lead
+        actions.push({ kind: 'timer', at: now, id: 'announce' })
+      }
+    }
+    if (what.sync !== undefined && what.sync !== this.gate.sync) {
+      this.gate.sync = what.sync
+      if (what.sync && this.syncing) {
+        this.nextSyncAt = now + lead
+        actions.push({ kind: 'timer', at: now, id: 'sync' })
+      }
+    }
+    if (what.answers !== undefined) this.gate.answers = what.answers
+    return actions
+  }
+
   get isAnnouncing(): boolean {
     return this.announcing
   }
@@ -348,7 +379,7 @@ export class TestMaster implements Engine {
 
   onMessage(rx: ReceivedMessage, _now: bigint): EngineAction[] {
     const m = rx.message
-    if (!this.answering) return []
+    if (!this.answering || !this.gate.answers) return []
     if (samePortIdentity(m.header.sourcePortIdentity, this.portIdentity)) return []
     if (!this.cfg.answerForeignDomains &&
       (m.header.domainNumber !== this.header.domainNumber || m.header.majorSdoId !== this.header.majorSdoId)) return []
@@ -395,7 +426,7 @@ export class TestMaster implements Engine {
   }
 
   private announceTick(now: bigint): EngineAction[] {
-    if (!this.announcing || this.nextAnnounceAt === undefined) return []
+    if (!this.announcing || !this.gate.announce || this.nextAnnounceAt === undefined) return []
     const interval = logIntervalToNs(this.logAnnounce)
     if (now < this.nextAnnounceAt - this.lead()) return [{ kind: 'timer', at: this.nextAnnounceAt - this.lead(), id: 'announce' }]
     const at = this.catchUp(this.nextAnnounceAt, interval, now)
@@ -432,7 +463,7 @@ export class TestMaster implements Engine {
   }
 
   private syncTick(now: bigint): EngineAction[] {
-    if (!this.syncing || this.nextSyncAt === undefined) return []
+    if (!this.syncing || !this.gate.sync || this.nextSyncAt === undefined) return []
     const interval = logIntervalToNs(this.logSync)
     if (now < this.nextSyncAt - this.lead()) return [{ kind: 'timer', at: this.nextSyncAt - this.lead(), id: 'sync' }]
     const at = this.catchUp(this.nextSyncAt, interval, now)

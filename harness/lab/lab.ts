@@ -54,6 +54,9 @@ export interface LabUpOptions {
 export interface LabPort extends PortPlan {
   ipv4Address?: string
   ipv6Address?: string
+  /** Emulated clocks 1…N's own addresses on a harness port (see PortPlan.clockIpv4). */
+  clockIpv4Addresses?: string[]
+  clockIpv6Addresses?: string[]
   /** The port at the other end of this port's veth. */
   peer: PortPlan
 }
@@ -213,6 +216,8 @@ export class Lab implements ProcessTracker {
     const out: LabPort = { ...p, peer }
     if (p.ipv4) out.ipv4Address = p.ipv4.split('/')[0]!
     if (p.ipv6) out.ipv6Address = p.ipv6.split('/')[0]!
+    if (p.clockIpv4) out.clockIpv4Addresses = p.clockIpv4.map((a) => a.split('/')[0]!)
+    if (p.clockIpv6) out.clockIpv6Addresses = p.clockIpv6.map((a) => a.split('/')[0]!)
     return out
   }
 
@@ -349,6 +354,10 @@ export class Lab implements ProcessTracker {
         for (const p of n.ports) {
           if (p.ipv4) cmds.push(`addr add ${p.ipv4} dev ${p.ifname}`)
           if (p.ipv6) cmds.push(`addr add ${p.ipv6} dev ${p.ifname} nodad`)
+          for (const a of p.clockIpv4 ?? []) cmds.push(`addr add ${a} dev ${p.ifname}`)
+          // Deprecated (preferred_lft 0): the kernel never picks them as a source by itself, so the
+          // port's own sends keep its own address; a send naming one (IPV6_PKTINFO) still uses it.
+          for (const a of p.clockIpv6 ?? []) cmds.push(`addr add ${a} dev ${p.ifname} nodad preferred_lft 0`)
           if (plan.bridge && n.name === plan.bridge.node) cmds.push(`link set ${p.ifname} master ${plan.bridge.ifname}`)
           cmds.push(`link set ${p.ifname} up`)
         }

@@ -30,6 +30,12 @@ export interface PortPlan {
   ipv4?: string
   /** CIDR, e.g. 2001:db8:0:1::1/64; absent on bridge ports. */
   ipv6?: string
+  /**
+   * Further addresses (CIDR) of a harness port, one per emulated clock after the first: a
+   * unicast DUT tells its masters apart by address, so each emulated grandmaster needs its own.
+   */
+  clockIpv4?: string[]
+  clockIpv6?: string[]
 }
 
 export interface NodePlan {
@@ -104,6 +110,9 @@ export function bridgeSideMac(node: string, port: number): string {
   return `02:50:43:01:${hex2(nodeNumber(node))}:${hex2(port)}`
 }
 
+/** Addresses of the pair's harness port for emulated clocks 1…N (clock 0 uses the port's own). */
+export const EMULATED_CLOCK_ADDRESSES = 6
+
 function port(labId: string, node: string, index: number, ipv4?: string, ipv6?: string): PortPlan {
   const p: PortPlan = { node, index, netns: netnsName(labId, node), ifname: portIfname(labId, node, index), mac: nodeMac(node, index) }
   if (ipv4) p.ipv4 = ipv4
@@ -120,6 +129,8 @@ export function planTopology(labId: string, topology: TopologyName, options: Top
     case 'pair': {
       if (options.harnessNoisePort) throw new Error('a noise port is a second harness port on a LAN (topology lan)')
       const h = port(labId, 'h', 1, '192.0.2.1/24', '2001:db8:0:1::1/64')
+      h.clockIpv4 = Array.from({ length: EMULATED_CLOCK_ADDRESSES }, (_, i) => `192.0.2.${101 + i}/24`)
+      h.clockIpv6 = Array.from({ length: EMULATED_CLOCK_ADDRESSES }, (_, i) => `2001:db8:0:1::${101 + i}/64`)
       const d = port(labId, 'd1', 1, '192.0.2.2/24', '2001:db8:0:1::2/64')
       return {
         labId,

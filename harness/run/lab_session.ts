@@ -29,7 +29,7 @@ export class LabSession extends PortSession {
     o: LabSessionOptions,
     noise: HarnessNoise,
   ) {
-    super(dut, { ifname: h.ifname, netns: h.netns, mac: h.mac, ipv4: h.ipv4Address, ipv6: h.ipv6Address }, o, noise)
+    super(dut, { ifname: h.ifname, netns: h.netns, mac: h.mac, ipv4: h.ipv4Address, ipv6: h.ipv6Address, clockIpv4: h.clockIpv4Addresses, clockIpv6: h.clockIpv6Addresses }, o, noise)
   }
 
   static async create(o: LabSessionOptions): Promise<LabSession> {

@@ -37,6 +37,9 @@ export interface HarnessPortLocation {
   mac: string
   ipv4?: string
   ipv6?: string
+  /** Addresses of emulated clocks 1…N on this port (the lab adds them; a device session has none). */
+  clockIpv4?: string[]
+  clockIpv6?: string[]
 }
 
 /** Emulated clock identities: the port's EUI-64 with the last octet varied, so several clocks differ. */
@@ -107,6 +110,19 @@ export abstract class PortSession implements Session {
     return this.o.transport === 'udp6' ? this.h.ipv6 : this.o.transport === 'udp4' ? this.h.ipv4 : undefined
   }
 
+  clockAddress(n: number): string | undefined {
+    if (n === 0) return this.harnessAddress()
+    const list = this.o.transport === 'udp6' ? this.h.clockIpv6 : this.o.transport === 'udp4' ? this.h.clockIpv4 : undefined
+    return list?.[n - 1]
+  }
+
+  /** The unicast masters a DUT slave asks: every emulated clock's own address, else the port's. */
+  private unicastMasters(): string[] {
+    const list = this.o.transport === 'udp6' ? this.h.clockIpv6 : this.o.transport === 'udp4' ? this.h.clockIpv4 : undefined
+    const own = this.harnessAddress()
+    return list?.length ? [...list] : own ? [own] : []
+  }
+
   dutDescription(): Promise<DutDescription> {
     return this.dut.describe()
   }
@@ -145,7 +161,7 @@ export abstract class PortSession implements Session {
       interfaces: this.dutInterfaces(),
       options: { domainNumber: this.o.domainNumber, ...this.o.dutOptions },
       // A unicast-only slave asks the masters of its table for service: the harness is its one master.
-      ...(this.o.profile.lab.needsUnicastMasterTable && this.harnessAddress() ? { unicastMasters: [this.harnessAddress()!] } : {}),
+      ...(this.o.profile.lab.needsUnicastMasterTable && this.unicastMasters().length ? { unicastMasters: this.unicastMasters() } : {}),
     })
     this.role = role
   }

@@ -67,6 +67,11 @@ export interface Session {
   dutAddress(): string | undefined
   /** The harness port's own IP address on the run's transport (a DUT's unicast master table names it). */
   harnessAddress(): string | undefined
+  /**
+   * Emulated clock n's own address (0: the port's): under a unicast profile each emulated
+   * grandmaster sends from, and answers at, its own. undefined where the port has none for n.
+   */
+  clockAddress(n: number): string | undefined
   readonly dut: Dut
   dutDescription(): Promise<DutDescription>
   /** What the DUT is configured to do: what tests judge its behaviour against. */

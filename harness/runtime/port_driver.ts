@@ -32,6 +32,8 @@ export interface DriverPort {
 export interface DriverSendOptions {
   event?: boolean
   dest?: string
+  /** UDP: send from this address of the interface (an emulated clock with an address of its own). */
+  src?: string
 }
 
 export interface DriverReceivedFrame {
@@ -223,6 +225,7 @@ export class PortDriver {
       rxTimestampNs: frame.rxTimestampNs,
       findings,
       ...(frame.srcAddress ?? frame.srcMac ? { source: (frame.srcAddress ?? frame.srcMac)! } : {}),
+      ...(frame.dstAddress ?? frame.dstMac ? { destination: (frame.dstAddress ?? frame.dstMac)! } : {}),
     }
     this.guard(`receive ${message.type}`, () => this.engine.onMessage(rx, this.opts.clock()))
   }
@@ -235,9 +238,9 @@ export class PortDriver {
     return isPeerDelayMessage(a.message.header.messageType) ? { kind: 'pdelay' } : { kind: 'primary' }
   }
 
-  private addressing(dest: Destination): FrameAddressing {
+  private addressing(dest: Destination, src?: string): FrameAddressing {
     const a: FrameAddressing = { srcMac: this.port.mac }
-    if (this.opts.ip) a.srcIp = this.opts.ip
+    if (src ?? this.opts.ip) a.srcIp = (src ?? this.opts.ip)!
     if (this.port.transport === 'l2') {
       a.dstMac = dest.kind === 'primary' ? PRIMARY_MAC : dest.kind === 'pdelay' ? PDELAY_MAC : dest.address
     } else if (dest.kind === 'unicast') {
@@ -259,6 +262,7 @@ export class PortDriver {
     const options: DriverSendOptions = {
       event: a.event,
       dest: dest.kind === 'unicast' ? dest.address : dest.kind,
+      ...(a.source && this.port.transport !== 'l2' ? { src: a.source } : {}),
     }
     const now = this.opts.clock()
     const threshold = this.opts.immediateThresholdNs ?? 100_000n
@@ -271,7 +275,7 @@ export class PortDriver {
       bytes,
       reason: a.reason,
       ...(a.at !== undefined ? { plannedAt: a.at } : {}),
-      ...this.addressing(dest),
+      ...this.addressing(dest, this.port.transport !== 'l2' ? a.source : undefined),
     }
     const job = pending.then(
       (tx) => {

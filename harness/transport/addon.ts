@@ -55,6 +55,7 @@ export interface NativeSendSpec {
   port?: number
   raw?: boolean
   vlan?: { pcp: number; vid: number } | null
+  src?: string
 }
 
 export interface NativePortInfo {

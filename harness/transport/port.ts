@@ -58,6 +58,7 @@ function toSendSpec(o: SendOptions | undefined): NativeSendSpec {
   if (o.port !== undefined) s.port = o.port
   if (o.raw !== undefined) s.raw = o.raw
   if (o.vlan !== undefined) s.vlan = o.vlan
+  if (o.src !== undefined) s.src = o.src
   return s
 }
 

@@ -69,6 +69,8 @@ export interface SendOptions {
   vlan?: VlanTag | null
   /** l2: the message is a complete Ethernet frame (header included), sent as is. */
   raw?: boolean
+  /** udp: the source address, one of the interface's own (default: the kernel's choice). */
+  src?: string
 }
 
 export interface TxResult {

@@ -57,6 +57,40 @@ void PrepareMmsg(std::vector<Wire>& wires, mmsghdr* mm, iovec* iov) {
       mm[i].msg_hdr.msg_name = &wires[i].addr;
       mm[i].msg_hdr.msg_namelen = wires[i].addrLen;
     }
+    if (wires[i].controlLen) {
+      mm[i].msg_hdr.msg_control = wires[i].control;
+      mm[i].msg_hdr.msg_controllen = wires[i].controlLen;
+    }
+  }
+}
+
+// The source address of a UDP send, as a control message: the kernel sends from it (it must be
+// one of the interface's own) instead of choosing; ipi_ifindex keeps the frame on this port.
+static void SetSource(Wire& w, Transport t, const std::string& src, int ifindex) {
+  cmsghdr* cm = reinterpret_cast<cmsghdr*>(w.control);
+  if (t == Transport::UDP4) {
+    in_pktinfo pi{};
+    if (inet_pton(AF_INET, src.c_str(), &pi.ipi_spec_dst) != 1)
+      throw TransportError("EINVAL_SRC", "udp4 source must be an IPv4 address, got '" + src + "'");
+    pi.ipi_ifindex = ifindex;
+    cm->cmsg_level = IPPROTO_IP;
+    cm->cmsg_type = IP_PKTINFO;
+    cm->cmsg_len = CMSG_LEN(sizeof pi);
+    memcpy(CMSG_DATA(cm), &pi, sizeof pi);
+    w.controlLen = CMSG_SPACE(sizeof pi);
+  } else {
+    in6_pktinfo pi{};
+    std::string addr = src;
+    const size_t pct = addr.find('%');
+    if (pct != std::string::npos) addr.resize(pct);
+    if (inet_pton(AF_INET6, addr.c_str(), &pi.ipi6_addr) != 1)
+      throw TransportError("EINVAL_SRC", "udp6 source must be an IPv6 address, got '" + src + "'");
+    pi.ipi6_ifindex = static_cast<unsigned>(ifindex);
+    cm->cmsg_level = IPPROTO_IPV6;
+    cm->cmsg_type = IPV6_PKTINFO;
+    cm->cmsg_len = CMSG_LEN(sizeof pi);
+    memcpy(CMSG_DATA(cm), &pi, sizeof pi);
+    w.controlLen = CMSG_SPACE(sizeof pi);
   }
 }
 
@@ -214,6 +248,7 @@ Wire Port::Frame(const uint8_t* msg, size_t len, const SendSpec& spec) const {
     a->sin6_scope_id = itf_.ifindex;
     w.addrLen = sizeof *a;
   }
+  if (!spec.src.empty()) SetSource(w, cfg_.transport, spec.src, itf_.ifindex);
   w.bytes.assign(msg, msg + len);
   w.msgOffset = 0;
   return w;
@@ -242,8 +277,20 @@ uint64_t Port::Transmit(const Wire& w, Pending p, int64_t* sendNsOut) {
     }
     s.pending[key] = std::move(p);
   }
-  const ssize_t n = sendto(s.fd, w.bytes.data(), w.bytes.size(), 0,
-                           w.addrLen ? reinterpret_cast<const sockaddr*>(&w.addr) : nullptr, w.addrLen);
+  ssize_t n;
+  if (w.controlLen) {
+    iovec iov{const_cast<uint8_t*>(w.bytes.data()), w.bytes.size()};
+    msghdr mh{};
+    mh.msg_name = const_cast<sockaddr_storage*>(&w.addr);
+    mh.msg_namelen = w.addrLen;
+    mh.msg_iov = &iov;
+    mh.msg_iovlen = 1;
+    mh.msg_control = const_cast<uint8_t*>(w.control);
+    mh.msg_controllen = w.controlLen;
+    n = sendmsg(s.fd, &mh, 0);
+  } else {
+    n = sendto(s.fd, w.bytes.data(), w.bytes.size(), 0, w.addrLen ? reinterpret_cast<const sockaddr*>(&w.addr) : nullptr, w.addrLen);
+  }
   if (n < 0) {
     const int err = errno;
     {

@@ -48,6 +48,7 @@ struct SendSpec {
   bool raw = false;             // L2: the message is a complete Ethernet frame, sent as is
   int vlanMode = -1;            // -1: port default, 0: untagged, 1: tag below
   int pcp = 0, vid = 0;
+  std::string src;              // UDP: source address (one of the interface's own); empty = the kernel's choice
 };
 
 // A message framed for the wire: Ethernet header (L2) + PTP message, or the
@@ -58,6 +59,9 @@ struct Wire {
   int sock = 0;
   sockaddr_storage addr{};
   socklen_t addrLen = 0;
+  // UDP with a chosen source address: an IP_PKTINFO / IPV6_PKTINFO control message.
+  alignas(cmsghdr) uint8_t control[CMSG_SPACE(sizeof(in6_pktinfo))] = {};
+  size_t controlLen = 0;
 };
 
 // Points mm[i], through iov[i], at wires[i]: its bytes and, when it has one,

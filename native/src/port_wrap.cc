@@ -160,6 +160,7 @@ SendSpec ReadSendSpec(const Napi::Value& v) {
   s.dest = StrOpt(o, "dest", "primary");
   s.port = IntOpt(o, "port", -1);
   s.raw = BoolOpt(o, "raw", false);
+  s.src = StrOpt(o, "src", "");
   if (o.Has("vlan")) {
     Napi::Value vl = o.Get("vlan");
     if (vl.IsNull()) {

@@ -149,7 +149,7 @@ export default conformance<AlternateBmcaData>({
       const gm = masterRecord(masterConfig(ctx, spec))
       const timeout = lockTimeoutMs(gm.logAnnounceInterval, ctx.session.dutSettings.announceReceiptTimeout.value, ctx.session.dutSettings)
       ctx.step(role === 'auto' ? 'control: the DUT as an ordinary clock, a clockClass-6 grandmaster announcing' : `the DUT configured masterOnly, the same grandmaster announcing for ${timeout} ms + ${HOLD_INTERVALS} intervals`)
-      const m = await startMasters(ctx, [spec], { freshDut: true, role })
+      const m = await startMasters(ctx, [spec], { freshDut: true, role, askDutAnnounce: true })
       const startedNs = systemTimeNs()
       const poll = holdPollMs(gm.logAnnounceInterval)
       let history: StateRead[]

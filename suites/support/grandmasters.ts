@@ -54,18 +54,6 @@ export function masterConfig(ctx: TestContext, spec: MasterSpec, force: Partial<
 }
 
 /**
- * Under a unicast-only profile the DUT asks the harness's one address for service, and one
- * grantor answers from it. Several emulated grandmasters would need an address each (the DUT's
- * unicast master table keys its state by address); the harness port has one, so a test that
- * needs two says so at once instead of showing the DUT a grandmaster it could never ask.
- */
-export function assertUnicastMasters(ctx: TestContext, count: number): void {
-  if (negotiationRequired(ctx.profile) && count > 1) {
-    throw new Error(`profile ${ctx.profile.id} is unicast-only: ${count} emulated grandmasters need ${count} harness addresses, and the harness port has one`)
-  }
-}
-
-/**
  * The harness as the DUT's link partner on a peer-delay link: it answers Pdelay_Req and sends
  * nothing else. Without it an 802.1AS DUT never becomes asCapable and stays silent.
  */
@@ -94,15 +82,16 @@ export async function startMasters(
     askDutAnnounce?: boolean
   } = {},
 ): Promise<Masters> {
-  assertUnicastMasters(ctx, specs.length)
   const role = o.role ?? 'slave'
-  if (o.freshDut) await ctx.session.restartDut(role, ctx.signal)
+  // A unicast DUT still holds the grants of the previous test's grandmasters (at the same
+  // addresses) until they expire: only a fresh start makes it ask anew.
+  if (o.freshDut || negotiationRequired(ctx.profile)) await ctx.session.restartDut(role, ctx.signal)
   else await ctx.session.ensureDut(role, ctx.signal)
   const unicast = negotiationRequired(ctx.profile)
   const engines: Engine[] = specs.map((spec) => {
     const gm = new TestMaster(masterConfig(ctx, spec, ctx.session.delayMechanism === 'P2P' ? { delayMechanism: 'none' } : {}))
     // Unicast-only: the grandmaster serves what the DUT negotiated, as it asked (or as spec.grantor says).
-    return unicast ? negotiatingMaster(gm, spec.grantor) : gm
+    return unicast ? negotiatingMaster(ctx, gm, spec.identity, spec.grantor) : gm
   })
   if (unicast && o.askDutAnnounce) engines.push(announceRequester(ctx))
   if (ctx.session.delayMechanism === 'P2P') {
@@ -190,8 +179,16 @@ export const isSlave = (s: DutState) => s.ports.some((p) => p.portState === 'SLA
  * chosen the master, for Sync and the delay service: each request waits for its query tick).
  */
 export function lockTimeoutMs(logAnnounceInterval: number, announceReceiptTimeout: number, s?: DutSettings): number {
-  const negotiation = s?.unicastQueryInterval ? 2 * logIntervalToMs(s.unicastQueryInterval.value) : 0
-  return Math.round((announceReceiptTimeout + 6) * logIntervalToMs(logAnnounceInterval) + negotiation) + 5000
+  return Math.round((announceReceiptTimeout + 6) * logIntervalToMs(logAnnounceInterval) + negotiationDelayMs(s)) + 5000
+}
+
+/**
+ * How much later a unicast slave has its whole service than a multicast one: it asks for Sync
+ * and the delay service only at the first query tick after it chose its master, and renews on
+ * the same ticks. Two query intervals; 0 without negotiation.
+ */
+export function negotiationDelayMs(s?: DutSettings): number {
+  return s?.unicastQueryInterval ? 2 * logIntervalToMs(s.unicastQueryInterval.value) : 0
 }
 
 /** The DUT's delay-request interval on this link, ms: Pdelay_Req on a peer-delay link, Delay_Req otherwise. */

@@ -101,7 +101,7 @@ async function dutAsGrantee(ctx: TestContext): Promise<DutAsGrantee> {
   const s = ctx.session
   ctx.step('starting the DUT as a slave of the emulated grandmaster, which grants what it asks for')
   await s.restartDut('slave', ctx.signal)
-  const gm = negotiatingMaster(new TestMaster(masterConfig(ctx, { name: 'gm', identity: 1 })))
+  const gm = negotiatingMaster(ctx, new TestMaster(masterConfig(ctx, { name: 'gm', identity: 1 })), 1)
   const startNs = systemTimeNs()
   const handle = s.drive(new EngineGroup('negotiation', [gm]))
   const out: DutAsGrantee = { recorder: handle.recorder, lock: [], startNs, endNs: startNs, endedBy: 'no-request' }

@@ -15,7 +15,7 @@ import type { Recorder } from '../../harness/recorder/recorder.ts'
 import { formatNs } from '../../harness/time/format.ts'
 import { systemTimeNs } from '../../harness/transport/index.ts'
 import { type Check, judgeRange } from '../../harness/verdict/verdict.ts'
-import { betterThanDefault, isSlave, lockTimeoutMs, startMasters, waitForState } from './grandmasters.ts'
+import { betterThanDefault, isSlave, lockTimeoutMs, negotiationDelayMs, startMasters, waitForState } from './grandmasters.ts'
 import { LOG_SLACK_NS, neverFollowedCheck, portStates } from './state_history.ts'
 
 /** One management read of the DUT's state, bracketed on the timestamp clock. */
@@ -59,7 +59,8 @@ export async function acquireReceiptTimeout(
     const locked = await waitForState(ctx, isSlave, lockTimeoutMs(s.intervals.announce.value, s.announceReceiptTimeout.value, ctx.session.dutSettings))
     d.lock = locked.history
     if (locked.atMs === undefined) return d
-    await ctx.sleep(o.settleMs)
+    // A unicast slave has Sync only a query tick or two after it chose its master: settle past that.
+    await ctx.sleep(o.settleMs + negotiationDelayMs(s))
     const other = o.stop === 'Announce' ? 'Sync' : 'Announce'
     ctx.step(`silencing ${o.stop === 'all' ? 'the grandmaster' : `${o.stop} (${other} continues)`}; the DUT should leave SLAVE after ${o.n} to ${o.n + 1} × ${o.intervalMs} ms`)
     d.silencedAtNs = systemTimeNs()

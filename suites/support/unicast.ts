@@ -19,9 +19,15 @@ export function requestDurationS(ctx: TestContext): number {
   return ctx.session.dutSettings.unicastRequestDuration?.value ?? ctx.profile.transport.grantDuration?.default.value ?? 300
 }
 
-/** An emulated grandmaster that serves only what the DUT negotiated (grants as asked unless told otherwise). */
-export function negotiatingMaster(master: TestMaster, cfg: GrantorConfig = {}): NegotiatingMaster {
-  return new NegotiatingMaster(master, cfg)
+/**
+ * An emulated grandmaster that serves only what the DUT negotiated (grants as asked unless told
+ * otherwise), from emulated clock `identity`'s own address: the DUT's unicast master table lists
+ * one address per emulated clock, so two grandmasters are two masters to it.
+ */
+export function negotiatingMaster(ctx: TestContext, master: TestMaster, identity: number, cfg: GrantorConfig = {}): NegotiatingMaster {
+  const address = ctx.session.clockAddress(identity)
+  if (!address) throw new Error(`profile ${ctx.profile.id} is unicast-only: emulated grandmaster ${identity} needs an address of its own, and the harness port has none for it (a device session has one address: one grandmaster)`)
+  return new NegotiatingMaster(master, cfg, address)
 }
 
 /**

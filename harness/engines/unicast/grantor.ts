@@ -20,9 +20,14 @@ export class NegotiatingMaster implements Engine {
   readonly name: string
   readonly table: GrantTable
 
+  /**
+   * `address`: this clock's own (UDP): it sends from it and takes only what was sent to it, so
+   * several grandmasters on one harness port are several masters to a unicast DUT.
+   */
   constructor(
     readonly master: TestMaster,
     cfg: GrantorConfig = {},
+    private readonly address?: string,
   ) {
     this.name = master.name
     this.table = new GrantTable(cfg)
@@ -46,20 +51,26 @@ export class NegotiatingMaster implements Engine {
     const g = this.table.cancel(service, now)
     if (!g) return []
     this.stop(service)
-    return this.master.signal([buildCancelUnicastTransmissionTlv({ messageType: serviceMessageType(service) })], g.grantee,
-      { kind: 'unicast', address: g.peer }, `CANCEL ${service}`)
+    return this.own(this.master.signal([buildCancelUnicastTransmissionTlv({ messageType: serviceMessageType(service) })], g.grantee,
+      { kind: 'unicast', address: g.peer }, `CANCEL ${service}`))
+  }
+
+  /** Actions made to be sent from this clock's own address, when it has one. */
+  own(actions: EngineAction[]): EngineAction[] {
+    if (!this.address) return actions
+    return actions.map((a) => (a.kind === 'send' ? { ...a, source: this.address } : a))
   }
 
   // ------------------------------------------------------------ Engine
 
   start(now: bigint): EngineAction[] {
-    // Nothing flows before a grant: the master's grids start idle and it answers no request.
-    this.master.silence({ announce: true, sync: true, answers: true })
-    return this.master.start(now)
+    // Nothing flows before a grant: every gate starts closed (what the test switches on or off stays its own).
+    this.master.setGate({ announce: false, sync: false, answers: false }, now)
+    return this.own(this.master.start(now))
   }
 
   onTimer(id: string, now: bigint): EngineAction[] {
-    if (!id.startsWith(EXPIRE)) return this.master.onTimer(id, now)
+    if (!id.startsWith(EXPIRE)) return this.own(this.master.onTimer(id, now))
     const service = id.slice(EXPIRE.length) as UnicastService
     if (this.table.expire(service, now)) this.stop(service)
     return []
@@ -67,9 +78,13 @@ export class NegotiatingMaster implements Engine {
 
   onMessage(rx: ReceivedMessage, now: bigint): EngineAction[] {
     const m = rx.message
+    // Sent to another emulated clock's address: not this clock's business.
+    if (this.address && rx.destination !== undefined && rx.destination !== this.address) return []
     const tlvs = negotiationTlvs(m)
-    if (tlvs.length === 0 || m.type !== 'Signaling') return this.master.onMessage(rx, now)
-    if (samePortIdentity(m.header.sourcePortIdentity, this.master.portIdentity)) return []
+    if (tlvs.length === 0 || m.type !== 'Signaling') return this.own(this.master.onMessage(rx, now))
+    // Our own frames come back only from our own address (a clock that claims our identity from
+    // elsewhere, BMCA-05's loop case, still gets its answer).
+    if (samePortIdentity(m.header.sourcePortIdentity, this.master.portIdentity) && (!this.address || rx.source === this.address)) return []
     if (m.header.domainNumber !== this.master.headerDomain) return []
     if (!addressedTo(m.targetPortIdentity, this.master.portIdentity)) return []
     const peer = rx.source
@@ -85,11 +100,11 @@ export class NegotiatingMaster implements Engine {
       actions.push(...this.begin(s.service, s.logInterMessagePeriod, rx.rxTimestampNs))
       actions.push({ kind: 'timer', at: s.expiresAtNs, id: `${EXPIRE}${s.service}` })
     }
-    return actions
+    return this.own(actions)
   }
 
   onTransmitted(tx: Transmitted, now: bigint): EngineAction[] {
-    return this.master.onTransmitted(tx, now)
+    return this.own(this.master.onTransmitted(tx, now))
   }
 
   // ------------------------------------------------------------ service
@@ -99,20 +114,20 @@ export class NegotiatingMaster implements Engine {
     switch (service) {
       case 'Announce':
         if (!keep) this.master.setIntervals({ announce: log })
-        return this.master.resume(now, { announce: true, sync: false, answers: false })
+        return this.master.setGate({ announce: true }, now)
       case 'Sync':
         if (!keep) this.master.setIntervals({ sync: log })
-        return this.master.resume(now, { announce: false, sync: true, answers: false })
+        return this.master.setGate({ sync: true }, now)
       case 'Delay_Resp':
       case 'Pdelay_Resp':
-        return this.master.resume(now, { announce: false, sync: false, answers: true })
+        return this.master.setGate({ answers: true }, now)
     }
   }
 
-  private stop(service: UnicastService): void {
-    if (service === 'Announce') this.master.silence({ announce: true, sync: false, answers: false })
-    else if (service === 'Sync') this.master.silence({ announce: false, sync: true, answers: false })
-    else this.master.silence({ announce: false, sync: false, answers: true })
+  private stop(service: UnicastService, now = 0n): void {
+    if (service === 'Announce') this.master.setGate({ announce: false }, now)
+    else if (service === 'Sync') this.master.setGate({ sync: false }, now)
+    else this.master.setGate({ answers: false }, now)
   }
 }
 

@@ -112,6 +112,28 @@ test.group('transport / ports on a veth pair', (group) => {
     }
   }).skip(!isRoot, 'needs root')
 
+  test('udp4/udp6: a send from a second address of the interface leaves from it (one emulated grandmaster per address)', async ({ assert }) => {
+    for (const transport of ['udp4', 'udp6'] as const) {
+      const second = transport === 'udp4' ? '192.0.2.101' : pair.a.ipv6.replace(/::1$/, '::101')
+      execFileSync('ip', ['-n', pair.a.netns, 'addr', 'add', `${second}/${transport === 'udp4' ? 24 : 64}`, 'dev', pair.a.ifname, ...(transport === 'udp6' ? ['nodad', 'preferred_lft', '0'] : [])])
+      const [a, b] = openPair(pair, transport)
+      try {
+        const dest = transport === 'udp4' ? pair.b.ipv4 : pair.b.ipv6
+        const got = collectFrames(b, 2)
+        const tx = await a.send(ptpMessage(MessageType.Sync, 11), { dest, src: second })
+        await a.send(ptpMessage(MessageType.FollowUp, 11), { dest, event: false })
+        const frames = await got
+        const bySeq = frames.map((f) => [f.socket, f.srcAddress])
+        assert.deepEqual(bySeq, [['event', second], ['general', transport === 'udp4' ? pair.a.ipv4 : pair.a.ipv6]])
+        assert.isTrue(tx.txTimestampNs > 0n, 'the chosen-source send still has its TX timestamp')
+      } finally {
+        a.close()
+        b.close()
+        execFileSync('ip', ['-n', pair.a.netns, 'addr', 'del', `${second}/${transport === 'udp4' ? 24 : 64}`, 'dev', pair.a.ifname])
+      }
+    }
+  }).skip(!isRoot, 'needs root')
+
   test('frames() iterates received frames and ends when the port closes', async ({ assert }) => {
     const [a, b] = openPair(pair, 'l2')
     try {
