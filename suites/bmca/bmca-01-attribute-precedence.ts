@@ -16,7 +16,7 @@ import { masterConfig } from '../support/grandmasters.ts'
 const DEFAULTS: { attributes: string[]; holdIntervals: number } = { attributes: [], holdIntervals: 2 }
 
 /** One case: its grandmasters, the prediction's inputs (the judge computes it again) and what was watched. */
-export interface CaseEvidence extends Omit<WatchedChoice, 'log'> {
+export interface CaseEvidence extends WatchedChoice {
   attribute: string
   title: string
   masters: MasterRecord[]
@@ -58,8 +58,9 @@ export default conformance<{ cases: CaseEvidence[] }>({
       const inputs = choiceInputs(ctx.profile.bmca.variant, ctx.session.dutSettings, dutId, masters, lp)
       const expected = predictChoice(inputs).grandmasterIdentity
       ctx.step(`${c.title}: two grandmasters, waiting for the DUT to follow ${masters.find((m) => m.clockIdentity === expected)?.name ?? expected}`)
-      const w = await watchChoice(ctx, specs, expected, p.holdIntervals)
-      out.push({ attribute: c.attribute, title: c.title, masters, inputs, startedNs: w.startedNs, endNs: w.endNs, lockTimeoutMs: w.lockTimeoutMs, history: w.history, recorder: w.recorder })
+      // The DUT's own log of its BMCA choices (lab ptp4l) sees a switch the reads could fall between.
+      const w = await watchChoice(ctx, specs, expected, p.holdIntervals, { log: true })
+      out.push({ attribute: c.attribute, title: c.title, masters, inputs, startedNs: w.startedNs, endNs: w.endNs, lockTimeoutMs: w.lockTimeoutMs, history: w.history, ...(w.log ? { log: w.log } : {}), recorder: w.recorder })
     }
     return { cases: out }
   },
@@ -86,6 +87,7 @@ export default conformance<{ cases: CaseEvidence[] }>({
         maxGapNs: interval,
         limit: `= ${expected.name} (${expected.clockIdentity}), decided by ${prediction.decidedBy} under ${c.inputs.variant}${lp}, within ${c.lockTimeoutMs} ms and kept`,
         source: profile.bmca.source,
+        ...(c.log ? { log: c.log } : {}),
       })
       checks.push(j.check)
       choices.push({ attribute: c.attribute, expected: expected.name, decidedBy: prediction.decidedBy, followedAfterMs: j.atNs === undefined ? null : Number((j.atNs - c.startedNs) / 1_000_000n), verdict: j.check.verdict })

@@ -174,16 +174,19 @@ export async function watchChoice(ctx: TestContext, specs: MasterSpec[], expecte
   const startedNs = systemTimeNs()
   const timeout = lockTimeoutMs(interval, ctx.session.dutSettings.announceReceiptTimeout.value, ctx.session.dutSettings)
   const history: StateRead[] = []
+  let endNs = startedNs
   try {
     const poll = holdPollMs(interval)
     const chose = await waitForState(ctx, isSlaveOf(expected), timeout, poll)
     history.push(...chose.history)
     if (chose.atMs !== undefined) history.push(...(await watchState(ctx, holdIntervals * logIntervalToMs(interval), poll)))
   } finally {
+    // The watch ends with its last read, not after closing the port and reading the DUT's log.
+    endNs = systemTimeNs()
     await m.close()
   }
   const log = o.log ? (await ctx.session.dut.bestMasterChanges?.().catch(() => undefined))?.filter((x) => x.atNs >= startedNs) : undefined
-  return { startedNs, endNs: systemTimeNs(), lockTimeoutMs: timeout, history, ...(log ? { log } : {}), recorder: m.handle.recorder }
+  return { startedNs, endNs, lockTimeoutMs: timeout, history, ...(log ? { log } : {}), recorder: m.handle.recorder }
 }
 
 // ---------------------------------------------------------------- reading a state history

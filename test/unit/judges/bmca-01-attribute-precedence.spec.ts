@@ -42,6 +42,8 @@ const byOrder = (order: Attr[]) => (masters: MasterRecord[]) =>
 interface Model {
   pick: (masters: MasterRecord[]) => MasterRecord | undefined
   pollMs?: number
+  /** The DUT's own log of its BMCA choices: 'chosen' names only the chosen one; 'switch' then another at +4 s. */
+  log?: 'chosen' | 'switch'
   /** The DUT leaves its choice this long after making it. */
   leaveAfterS?: number
   noAnswers?: boolean
@@ -61,7 +63,9 @@ function evidence(profile: Profile, m: Model) {
     else if (chosen) choices.push({ atNs: start + s(2.5), portState: 'SLAVE', grandmaster: chosen.clockIdentity })
     if (m.leaveAfterS !== undefined) choices.push({ atNs: start + s(2.5 + m.leaveAfterS), portState: 'LISTENING', grandmaster: DUT_IDENTITY })
     const endNs = start + s(2.5) + 2n * T + ms(100)
-    return { attribute: c.attribute, title: c.title, masters, inputs: choiceInputs(profile.bmca.variant, dut, DUT_IDENTITY, masters, lp), startedNs: start, endNs, lockTimeoutMs: 14_000, history: polled(choices, start, endNs, m.pollMs ?? 50), recorder: new Recorder() }
+    const other = masters.find((x) => x !== chosen)!
+    const log = m.log && chosen ? [{ atNs: start + s(2.4), resolutionNs: ms(1), clockIdentity: chosen.clockIdentity }, ...(m.log === 'switch' ? [{ atNs: start + s(4), resolutionNs: ms(1), clockIdentity: other.clockIdentity }] : [])] : undefined
+    return { attribute: c.attribute, title: c.title, masters, inputs: choiceInputs(profile.bmca.variant, dut, DUT_IDENTITY, masters, lp), startedNs: start, endNs, lockTimeoutMs: 14_000, history: polled(choices, start, endNs, m.pollMs ?? 50), ...(log ? { log } : {}), recorder: new Recorder() }
   })
   return envelope('BMCA-01', profile, { cases })
 }
@@ -147,6 +151,14 @@ test.group('judge BMCA-01 attribute precedence', () => {
     const r = verdictOf(e2e, { pick: byOrder(ORDER_1588), pollMs: 3000 })
     assert.equal(r.verdict, 'inconclusive')
     assert.match(r.checks[0]!.detail!, /largest gap between answered state reads \d\.\d+ s exceeds 1\.000 s/)
+  })
+
+  test('sparse reads with the DUT\'s own BMCA log: a log naming no other grandmaster passes, one naming a switch fails', ({ assert }) => {
+    const kept = verdictOf(e2e, { pick: byOrder(ORDER_1588), pollMs: 3000, log: 'chosen' })
+    assert.equal(kept.verdict, 'pass', kept.checks.map((c) => c.detail).join('\n'))
+    const switched = verdictOf(e2e, { pick: byOrder(ORDER_1588), pollMs: 3000, log: 'switch' })
+    assert.equal(switched.verdict, 'fail')
+    assert.match(String(switched.failed[0]!.measured), /then its log chose/)
   })
 
   test('noisy: a DUT whose management never answers is inconclusive, not a DUT fault', ({ assert }) => {
