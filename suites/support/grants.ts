@@ -17,15 +17,22 @@ export interface NegotiationStep {
 
 /** Every negotiation TLV in the recording, in wire order, in the run's domain. */
 export function negotiationSteps(rec: Recorder, domainNumber: number): NegotiationStep[] {
+  const frames = rec.byType('Signaling', { domainNumber })
+  return [...stepsOfFrames(frames.filter((f) => f.direction === 'in'), 'in'), ...stepsOfFrames(frames.filter((f) => f.direction !== 'in'), 'out')]
+    .sort((a, b) => (a.atNs < b.atNs ? -1 : a.atNs > b.atNs ? 1 : 0))
+}
+
+/** The negotiation TLVs of these frames (a capture's, by sender), each as sent in `direction`, in order. */
+export function stepsOfFrames(frames: readonly RecordedFrame[], direction: 'in' | 'out'): NegotiationStep[] {
   const out: NegotiationStep[] = []
-  for (const f of rec.byType('Signaling', { domainNumber })) {
+  for (const f of frames) {
     if (f.timestampNs === null) continue
     for (const tlv of negotiationTlvs(f.message)) {
       const service = serviceOf(tlv.messageType)
-      out.push({ frame: f, direction: f.direction === 'in' ? 'in' : 'out', atNs: f.timestampNs, tlv, ...(service ? { service } : {}) })
+      out.push({ frame: f, direction, atNs: f.timestampNs, tlv, ...(service ? { service } : {}) })
     }
   }
-  return out.sort((a, b) => (a.atNs < b.atNs ? -1 : a.atNs > b.atNs ? 1 : 0))
+  return out
 }
 
 export interface GrantSeen {

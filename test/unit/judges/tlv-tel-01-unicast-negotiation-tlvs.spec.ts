@@ -8,7 +8,9 @@ import { loadProfile } from '../../../harness/profiles/index.ts'
 import { combineChecks, type Check } from '../../../harness/verdict/verdict.ts'
 import TLVTEL01 from '../../../suites/tlv/tlv-tel-01-unicast-negotiation-tlvs.ts'
 import { FLAG_UNICAST } from '../../../harness/codec/constants.ts'
-import { negotiationEvidence, type NegotiationFaults } from '../../support/evidence/negotiation.ts'
+import { negotiationEvidence, type NegotiationFaults, simulatedNegotiation } from '../../support/evidence/negotiation.ts'
+import { DUT_IDENTITY, envelope } from '../../support/evidence/simulate.ts'
+import { Recorder } from '../../../harness/recorder/recorder.ts'
 import { roundTrip } from '../../support/evidence/round_trip.ts'
 
 const g2 = loadProfile('g8275-2')
@@ -44,6 +46,22 @@ test.group('judge TLV-TEL-01 unicast negotiation TLVs', () => {
     assert.include(multicast.failed, 'the Signaling carrying them goes unicast with unicastFlag set')
     const noFlag = judged({ masterFault: { mutations: [{ messageTypes: ['Signaling'], mutation: { kind: 'flags', clear: FLAG_UNICAST } }] } })
     assert.match(String(noFlag.check(/unicastFlag/).measured), /flagField 0x0/)
+  })
+
+  test('on a capture (analyze): the chosen clock\'s TLVs are judged by sender, peers are whoever spoke to it', ({ assert }) => {
+    const asCapture = (f: NegotiationFaults) => {
+      const d = simulatedNegotiation(g2, f)
+      // A capture is one recording of both clocks; the judge tells them apart by sender, not by direction.
+      const recorder = new Recorder()
+      for (const x of [...d.asMaster.recorder.frames, ...d.asSlave.recorder.frames]) recorder.record({ ...x, direction: 'in', findings: x.findings, ...(x.message ? { message: x.message } : {}) })
+      const observation = { recorder, harnessPort: { clockIdentity: '000000.0000.000000', portNumber: 0 }, durationMs: 60_000, dut: { clockIdentity: DUT_IDENTITY, portNumber: 1 } }
+      return TLVTEL01.judge(roundTrip(envelope('TLV-TEL-01', g2, { observation })), g2).checks
+    }
+    assert.equal(combineChecks(asCapture({})), 'pass', asCapture({}).map((c) => `${c.name}: ${c.verdict} ${c.measured}`).join('\n'))
+    const noR = asCapture({ grantor: { renewalInvited: false } })
+    assert.equal(noR.find((c) => /renewalInvited/.test(c.name))!.verdict, 'fail')
+    const empty = TLVTEL01.judge(envelope('TLV-TEL-01', g2, { observation: { recorder: new Recorder(), harnessPort: { clockIdentity: '000000.0000.000000', portNumber: 0 }, durationMs: 0, dut: { clockIdentity: DUT_IDENTITY, portNumber: 1 } } }), g2).checks
+    assert.equal(empty[0]!.verdict, 'inconclusive')
   })
 
   test('a DUT that sends no negotiation TLV fails', ({ assert }) => {
