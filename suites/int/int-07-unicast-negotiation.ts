@@ -29,13 +29,14 @@ import { sentToUnicast } from '../support/destination.ts'
 import { describeStates } from '../support/state_history.ts'
 import type { UnicastService } from '../../harness/engines/unicast/services.ts'
 import { negotiationRequired } from '../support/unicast.ts'
+import { NS_PER_SECOND } from '../../harness/time/timestamp.ts'
 
 const NEGOTIATION = 'IEEE 1588-2019 16.1'
 const ACK_SOURCE = 'IEEE 1588-2019 16.1.4.4 (ACKNOWLEDGE_CANCEL answers a CANCEL); OCP DC profile §6.14.2'
 const RATE_SOURCE = 'IEEE 1588-2019 16.1.4.2 (a grantor may grant another period); OCP DC profile §6.14.2'
 /** The interval a service's period is configured and limited by. */
 const INTERVAL_OF: Partial<Record<UnicastService, IntervalName>> = { Announce: 'announce', Sync: 'sync', Delay_Resp: 'delayReq', Pdelay_Resp: 'pdelayReq' }
-const S = 1_000_000_000n
+const S = NS_PER_SECOND
 
 const secondsAfter = (t: bigint, t0: bigint) => `+${(Number(t - t0) / 1e9).toFixed(3)} s`
 

@@ -11,7 +11,8 @@ import {
   buildAcknowledgeCancelUnicastTransmissionTlv,
   buildGrantUnicastTransmissionTlv,
 } from '../../codec/tlvs/unicast.ts'
-import { type NegotiationTlv, serviceName, serviceOf, type UnicastService } from './services.ts'
+import { type NegotiationEvent, type NegotiationTlv, serviceName, serviceOf, type UnicastService } from './services.ts'
+import { NS_PER_SECOND } from '../../time/timestamp.ts'
 
 /** What the grantor answers to a request for one message type. */
 export type GrantDecision =
@@ -54,15 +55,10 @@ export interface GrantRecord {
   renewals: number
 }
 
-/** One step of the negotiation as the grantor saw it (a judge reads the frames; this explains them). */
-export interface GrantorEvent {
-  atNs: bigint
-  event: 'granted' | 'renewed' | 'denied' | 'ignored' | 'expired' | 'cancelled-by-peer' | 'cancelled-by-us' | 'acknowledged'
-  service: string
-  detail?: string
-}
+/** One step of the negotiation as the grantor saw it. */
+export type GrantorEvent = NegotiationEvent<'granted' | 'renewed' | 'denied' | 'ignored' | 'expired' | 'cancelled-by-peer' | 'cancelled-by-us' | 'acknowledged'>
 
-const S = 1_000_000_000n
+const S = NS_PER_SECOND
 
 /** What one Signaling message from a peer changes, and what goes back. */
 export interface TableOutcome {

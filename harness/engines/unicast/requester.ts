@@ -13,10 +13,11 @@ import {
   buildRequestUnicastTransmissionTlv,
 } from '../../codec/tlvs/unicast.ts'
 import { WILDCARD_PORT_IDENTITY } from '../../codec/fields.ts'
+import { NS_PER_SECOND } from '../../time/timestamp.ts'
 import { samePortIdentity } from '../message_factory.ts'
 import type { TestSlave } from '../test_slave.ts'
 import { addressedTo } from './grantor.ts'
-import { type NegotiationTlv, negotiationTlvs, serviceMessageType, serviceName, serviceOf, type UnicastService } from './services.ts'
+import { type NegotiationEvent, type NegotiationTlv, negotiationTlvs, serviceMessageType, serviceName, serviceOf, type UnicastService } from './services.ts'
 
 export interface ServiceRequest {
   service: UnicastService
@@ -51,14 +52,9 @@ export interface ServiceStatus {
   renewalSentAtNs?: bigint
 }
 
-export interface RequesterEvent {
-  atNs: bigint
-  event: 'requested' | 'renewal-requested' | 'granted' | 'denied' | 'expired' | 'cancelled-by-master' | 'cancelled-by-us' | 'acknowledged'
-  service: string
-  detail?: string
-}
+export type RequesterEvent = NegotiationEvent<'requested' | 'renewal-requested' | 'granted' | 'denied' | 'expired' | 'cancelled-by-master' | 'cancelled-by-us' | 'acknowledged'>
 
-const S = 1_000_000_000n
+const S = NS_PER_SECOND
 const CHECK = 'uc:check'
 
 export class NegotiatingSlave implements Engine {

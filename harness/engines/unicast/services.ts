@@ -46,3 +46,11 @@ export function serviceName(messageType: number): string {
 export function negotiationRequired(p: Profile): boolean {
   return p.transport.unicastNegotiation === 'required' || p.transport.multicast === 'forbidden'
 }
+
+/** One step of a negotiation as an emulated clock saw it (a judge reads the frames; these explain them). */
+export interface NegotiationEvent<E extends string> {
+  atNs: bigint
+  event: E
+  service: string
+  detail?: string
+}
