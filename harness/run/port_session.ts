@@ -113,7 +113,9 @@ export abstract class PortSession implements Session {
   clockAddress(n: number): string | undefined {
     if (n === 0) return this.harnessAddress()
     const list = this.o.transport === 'udp6' ? this.h.clockIpv6 : this.o.transport === 'udp4' ? this.h.clockIpv4 : undefined
-    return list?.[n - 1]
+    // A port with no further addresses (a device session) serves one grandmaster from its own.
+    if (!list?.length) return n === 1 ? this.harnessAddress() : undefined
+    return list[n - 1]
   }
 
   /** The unicast masters a DUT slave asks: every emulated clock's own address, else the port's. */

@@ -121,6 +121,29 @@ test.group('engines / unicast negotiation', () => {
     assert.lengthOf(tlvsOut(link, 'gm').filter((t) => t.kind === 'ACKNOWLEDGE_CANCEL_UNICAST_TRANSMISSION'), 0)
   })
 
+  test('a grant opens a gate, it does not switch a grandmaster on: one the test keeps silent stays silent until resumed', ({ assert }) => {
+    const link = new SimulatedLink()
+    const gm = new NegotiatingMaster(new TestMaster({ name: 'gm', clockIdentity: GM, logAnnounceInterval: 0, logSyncInterval: 0, sendAnnounce: false }))
+    const slave = new NegotiatingSlave(new TestSlave({ name: 'slave', clockIdentity: SL, delayMechanism: 'E2E', seed: 5 }), {
+      masterAddress: MASTER_ADDR, services: [{ service: 'Announce', logInterMessagePeriod: -1 }, { service: 'Sync', logInterMessagePeriod: -2 }], durationS: 10,
+    })
+    link.add('gm', gm)
+    link.add('slave', slave)
+    link.start()
+    link.advance(2n * S)
+    assert.isTrue(gm.grants.has('Announce'))
+    assert.lengthOf(sentBy(link, 'gm', 'Announce'), 0)
+    assert.isAbove(sentBy(link, 'gm', 'Sync').length, 4)
+    link.control('gm', (now) => gm.master.resume(now, { announce: true, sync: false, answers: false }))
+    link.advance(2n * S)
+    assert.closeTo(sentBy(link, 'gm', 'Announce').length, 4, 1)
+    // With its own address, every frame leaves from it and only what was sent to it is taken.
+    const own = new NegotiatingMaster(new TestMaster({ name: 'gm2', clockIdentity: GM, logAnnounceInterval: 0, logSyncInterval: 0 }), {}, '192.0.2.101')
+    const acts = own.start(0n)
+    assert.isTrue(acts.every((a) => a.kind !== 'send' || a.source === '192.0.2.101'))
+    assert.deepEqual(own.onMessage({ message: sentBy(link, 'slave', 'Signaling')[0]!.message!, rxTimestampNs: 1n, source: '192.0.2.2', destination: '192.0.2.102' }, 1n), [])
+  })
+
   test('targetPortIdentity: own port, wildcard parts, and another clock', ({ assert }) => {
     const port = { clockIdentity: GM, portNumber: 1 }
     assert.isTrue(addressedTo({ clockIdentity: GM, portNumber: 1 }, port))
