@@ -9,11 +9,18 @@
  * As slave (grantee): the DUT asks for Announce, Sync and Delay_Resp at the rates and for the
  * duration it is configured with (and that duration is judged against the profile), renews every
  * grant before it runs out, and acknowledges its grandmaster's CANCEL.
+ * On a capture (`analyze`) the same rules are applied per peer of the chosen clock: each that
+ * asked it for service, each that granted it some; its configuration is then unknown, so what
+ * it asks for is reported, not judged.
  */
 import {
   type Check,
   conformance,
   describeSetting,
+  FROM_CAPTURE,
+  type Observation,
+  Recorder,
+  type RecordedFrame,
   type Evidence,
   formatNs,
   intervalRuleOf,
@@ -24,7 +31,9 @@ import {
   scoreIntervalRule,
 } from '../kit.ts'
 import { acquireNegotiation, CANCELLED, type DutAsGrantee, type DutAsGrantor, type NegotiationEvidence } from '../support/negotiation.ts'
-import { type NegotiationStep, negotiationSteps } from '../support/grants.ts'
+import { type NegotiationStep, negotiationSteps, stepsOfFrames } from '../support/grants.ts'
+import { normalizeClockIdentity } from '../../harness/codec/clock_identity.ts'
+import type { PortIdentity } from '../../harness/codec/types.ts'
 import { sentToUnicast } from '../support/destination.ts'
 import { describeStates } from '../support/state_history.ts'
 import type { UnicastService } from '../../harness/engines/unicast/services.ts'
@@ -40,7 +49,7 @@ const S = NS_PER_SECOND
 
 const secondsAfter = (t: bigint, t0: bigint) => `+${(Number(t - t0) / 1e9).toFixed(3)} s`
 
-export default conformance<NegotiationEvidence>({
+export default conformance<Data>({
   id: 'INT-07',
   title: 'Unicast negotiation: grants, renewal and cancellation',
   area: 'INT',
@@ -55,17 +64,84 @@ export default conformance<NegotiationEvidence>({
     fail: 'a request goes unanswered, a grant names a period or duration outside the profile, granted messages do not flow or flow at another rate, a cancel is not acknowledged or the service goes on, or the DUT slave asks for other rates than configured or lets a grant run out',
   },
   appliesTo: (p) => (negotiationRequired(p) ? true : `profile ${p.id} does not require unicast negotiation (transport.unicastNegotiation: ${p.transport.unicastNegotiation})`),
+  capturable: true,
   acquire: (ctx) => acquireNegotiation(ctx),
   judge(ev, profile) {
-    const checks = [...judgeGrantor(ev, profile), ...judgeGrantee(ev, profile)]
-    return { checks, measurements: { negotiation: summary(ev) } }
+    const d = ev.data
+    if (!('observation' in d)) {
+      const checks = [...judgeGrantor(d.asMaster, ev, profile), ...judgeGrantee(d.asSlave, ev, profile)]
+      return { checks, measurements: { negotiation: summary(d, ev.session.domainNumber) } }
+    }
+    // A capture: every peer that asked the chosen clock for service, and every one that granted it some.
+    const v = captureViews(d.observation, ev.session.domainNumber)
+    const named = (peer: string, cs: Check[]) => (v.grantors.length + v.grantees.length > 1 ? cs.map((c) => ({ ...c, name: `${c.name} (peer ${peer})` })) : cs)
+    const checks = [
+      ...v.grantors.flatMap((g) => named(g.peer, judgeGrantor(g.view, ev, profile))),
+      ...v.grantees.flatMap((g) => named(g.peer, judgeGrantee(g.view, ev, profile).filter((c) => !/asks its unicast master for service|asks for (Announce|Sync|Delay_Resp)$/.test(c.name)))),
+    ]
+    if (checks.length === 0) {
+      checks.push({ name: 'the capture holds a unicast negotiation of the chosen clock', measured: 'none', limit: 'REQUEST or GRANT TLVs to or from it', source: NEGOTIATION, verdict: 'inconclusive', detail: 'no clock asked the chosen one for service or granted it any in this window' })
+    }
+    return { checks }
   },
 })
 
+type Data = NegotiationEvidence | { observation: Observation }
+
+/** A configured value, or undefined where the configuration is not known (a capture, the profile's default standing in). */
+function known<T extends { origin: string }>(s: T | undefined): T | undefined {
+  return s && s.origin !== FROM_CAPTURE && s.origin !== 'profile default' ? s : undefined
+}
+
+/**
+ * A capture as the live acquisition's two views, per peer: the chosen clock's frames are 'in'
+ * and the peer's 'out', as if the peer had been the harness. A grantor view per peer that sent
+ * it REQUESTs (what it asked for first, for how long, its first CANCEL), a grantee view per peer
+ * that sent it GRANTs.
+ */
+function captureViews(o: Observation, domainNumber: number): { grantors: { peer: string; view: DutAsGrantor }[]; grantees: { peer: string; view: DutAsGrantee }[] } {
+  const dut = o.dut ? normalizeClockIdentity(o.dut.clockIdentity) : undefined
+  const all = o.recorder.query({ domainNumber }).filter((f) => f.message && f.timestampNs !== null)
+  const sender = (f: RecordedFrame) => normalizeClockIdentity(f.message!.header.sourcePortIdentity.clockIdentity)
+  const startNs = all[0]?.timestampNs ?? 0n
+  const fromDut = all.filter((f) => sender(f) === dut)
+  const byPeer = new Map<string, RecordedFrame[]>()
+  for (const f of all) if (sender(f) !== dut) byPeer.set(sender(f), [...(byPeer.get(sender(f)) ?? []), f])
+  const grantors: { peer: string; view: DutAsGrantor }[] = []
+  const grantees: { peer: string; view: DutAsGrantee }[] = []
+  for (const [peer, frames] of byPeer) {
+    const address = frames.find((f) => f.srcIp)?.srcIp
+    // What the chosen clock sent this peer: Signaling targeted at it, anything else to its address.
+    const toPeer = fromDut.filter((f) => {
+      // Sent to another address (a wildcard-targeted request to another master included): not this peer's.
+      if (address !== undefined && f.dstIp !== undefined && f.dstIp !== address) return false
+      const t = (f.message as { targetPortIdentity?: PortIdentity }).targetPortIdentity
+      return !t || normalizeClockIdentity(t.clockIdentity) === peer || normalizeClockIdentity(t.clockIdentity) === 'ffffff.ffff.ffffff'
+    })
+    const recorder = new Recorder()
+    for (const f of [...frames.map((x) => ({ ...x, direction: 'out' as const })), ...toPeer.map((x) => ({ ...x, direction: 'in' as const }))].sort((a, b) => (a.timestampNs! < b.timestampNs! ? -1 : 1))) {
+      recorder.record({ ...f, findings: f.findings, ...(f.message ? { message: f.message } : {}) })
+    }
+    // The peer's own last frame ends its view: what it sent in its last second may still await an answer.
+    const peerEnd = frames.at(-1)!.timestampNs!
+    const peerSteps = stepsOfFrames(frames, 'out')
+    const requests = peerSteps.filter((s) => s.tlv.kind === 'REQUEST_UNICAST_TRANSMISSION')
+    const cancel = peerSteps.find((s) => s.tlv.kind === 'CANCEL_UNICAST_TRANSMISSION' && s.service === CANCELLED)?.atNs
+    if (requests.length) {
+      const requested = [...new Map(requests.flatMap((r) => (r.service && r.tlv.kind === 'REQUEST_UNICAST_TRANSMISSION' ? [[r.service, { service: r.service, logInterMessagePeriod: r.tlv.logInterMessagePeriod }] as const] : []))).values()]
+      const first = requests[0]!.tlv
+      grantors.push({ peer, view: { recorder, requested, durationS: first.kind === 'REQUEST_UNICAST_TRANSMISSION' ? first.durationField : 0, ...(cancel !== undefined ? { cancelAtNs: cancel } : {}), startNs, endNs: peerEnd } })
+    }
+    if (peerSteps.some((s) => s.tlv.kind === 'GRANT_UNICAST_TRANSMISSION')) {
+      grantees.push({ peer, view: { recorder, lock: [], ...(cancel !== undefined ? { cancelAtNs: cancel } : {}), startNs, endNs: peerEnd, endedBy: 'expiry' } })
+    }
+  }
+  return { grantors, grantees }
+}
+
 // ------------------------------------------------------------------ the DUT as grantor
 
-function judgeGrantor(ev: Evidence<NegotiationEvidence>, profile: Profile): Check[] {
-  const d = ev.data.asMaster
+function judgeGrantor(d: DutAsGrantor, ev: Evidence<Data>, profile: Profile): Check[] {
   const steps = negotiationSteps(d.recorder, ev.session.domainNumber)
   const checks: Check[] = []
   for (const req of d.requested) {
@@ -90,7 +166,7 @@ function judgeGrantor(ev: Evidence<NegotiationEvidence>, profile: Profile): Chec
       checks.push({ name: `as master: ${svc} service`, measured: 'denied (durationField 0)', limit: 'granted, or denied explicitly', source: `${NEGOTIATION}.4.2`, verdict: 'pass', detail: 'an explicit denial is a conformant answer; what would have been served cannot be judged' })
       continue
     }
-    for (const g of grants.slice(0, 1)) checks.push(...grantValues(g, req.logInterMessagePeriod, d.durationS, svc, ev, profile))
+    for (const g of grants.slice(0, 1)) checks.push(...grantValues(g, req.logInterMessagePeriod, d.durationS, svc, d, profile))
     const grant = grants[0]
     if (!grant || grant.tlv.kind !== 'GRANT_UNICAST_TRANSMISSION') continue
     if (svc === 'Announce' || svc === 'Sync') checks.push(...serviceFlows(d, ev, profile, svc, grant.atNs, grant.tlv.logInterMessagePeriod))
@@ -103,7 +179,7 @@ function judgeGrantor(ev: Evidence<NegotiationEvidence>, profile: Profile): Chec
   return checks
 }
 
-function grantValues(g: NegotiationStep, askedLog: number, askedS: number, svc: UnicastService, ev: Evidence<NegotiationEvidence>, profile: Profile): Check[] {
+function grantValues(g: NegotiationStep, askedLog: number, askedS: number, svc: UnicastService, d: DutAsGrantor, profile: Profile): Check[] {
   if (g.tlv.kind !== 'GRANT_UNICAST_TRANSMISSION') return []
   const out: Check[] = []
   const log = g.tlv.logInterMessagePeriod
@@ -128,12 +204,12 @@ function grantValues(g: NegotiationStep, askedLog: number, askedS: number, svc: 
     source: range?.source ?? `${NEGOTIATION}.4.2`,
     unconfirmed: range?.unconfirmed,
     verdict: range ? (dur >= range.value[0] && dur <= range.value[1] ? 'pass' : 'fail') : 'pass',
-    detail: `granted ${secondsAfter(g.atNs, ev.data.asMaster.startNs)} after the first request`,
+    detail: `granted ${secondsAfter(g.atNs, d.startNs)} after the first request`,
   })
   return out
 }
 
-function serviceFlows(d: DutAsGrantor, ev: Evidence<NegotiationEvidence>, profile: Profile, svc: 'Announce' | 'Sync', fromNs: bigint, log: number): Check[] {
+function serviceFlows(d: DutAsGrantor, ev: Evidence<Data>, profile: Profile, svc: 'Announce' | 'Sync', fromNs: bigint, log: number): Check[] {
   const until = svc === CANCELLED && d.cancelAtNs !== undefined ? d.cancelAtNs : d.endNs
   const frames = d.recorder.byType(svc, { direction: 'in', domainNumber: ev.session.domainNumber })
     .filter((f) => f.timestampNs !== null && f.timestampNs > fromNs && f.timestampNs <= until)
@@ -155,7 +231,7 @@ function serviceFlows(d: DutAsGrantor, ev: Evidence<NegotiationEvidence>, profil
     .map((c) => ({ ...c, source: `${NEGOTIATION} (at the granted period); ${c.source}` }))
 }
 
-function delayAnswered(d: DutAsGrantor, ev: Evidence<NegotiationEvidence>, fromNs: bigint): Check {
+function delayAnswered(d: DutAsGrantor, ev: Evidence<Data>, fromNs: bigint): Check {
   // Requests in the last second may still be in flight when the recording ends.
   const reqs = d.recorder.byType('Delay_Req', { direction: 'out', domainNumber: ev.session.domainNumber })
     .filter((f) => f.timestampNs !== null && f.timestampNs > fromNs && f.timestampNs < d.endNs - S)
@@ -171,7 +247,7 @@ function delayAnswered(d: DutAsGrantor, ev: Evidence<NegotiationEvidence>, fromN
   }
 }
 
-function cancelHonoured(d: DutAsGrantor, steps: NegotiationStep[], ev: Evidence<NegotiationEvidence>): Check[] {
+function cancelHonoured(d: DutAsGrantor, steps: NegotiationStep[], ev: Evidence<Data>): Check[] {
   const at = d.cancelAtNs!
   const ack = steps.find((s) => s.direction === 'in' && s.atNs > at && s.tlv.kind === 'ACKNOWLEDGE_CANCEL_UNICAST_TRANSMISSION' && s.service === CANCELLED)
   const grant = [...steps].reverse().find((s) => s.direction === 'in' && s.service === CANCELLED && s.tlv.kind === 'GRANT_UNICAST_TRANSMISSION' && s.tlv.durationField > 0)
@@ -184,7 +260,7 @@ function cancelHonoured(d: DutAsGrantor, steps: NegotiationStep[], ev: Evidence<
       limit: 'ACKNOWLEDGE_CANCEL_UNICAST_TRANSMISSION',
       source: ACK_SOURCE,
       verdict: ack ? 'pass' : 'fail',
-      detail: ack ? undefined : `the harness cancelled ${CANCELLED} at ${secondsAfter(at, d.startNs)}; nothing acknowledged it in the ${(Number(d.endNs - at) / 1e9).toFixed(1)} s after`,
+      detail: ack ? undefined : `its grantee cancelled ${CANCELLED} at ${secondsAfter(at, d.startNs)}; nothing acknowledged it in the ${(Number(d.endNs - at) / 1e9).toFixed(1)} s after`,
     },
     {
       name: `as master: ${CANCELLED} stops after the CANCEL`,
@@ -198,12 +274,11 @@ function cancelHonoured(d: DutAsGrantor, steps: NegotiationStep[], ev: Evidence<
 
 // ------------------------------------------------------------------ the DUT as grantee
 
-function judgeGrantee(ev: Evidence<NegotiationEvidence>, profile: Profile): Check[] {
-  const d = ev.data.asSlave
+function judgeGrantee(d: DutAsGrantee, ev: Evidence<Data>, profile: Profile): Check[] {
   const steps = negotiationSteps(d.recorder, ev.session.domainNumber)
   const requests = steps.filter((s) => s.direction === 'in' && s.tlv.kind === 'REQUEST_UNICAST_TRANSMISSION')
   const checks: Check[] = []
-  const configured = ev.dut.unicastRequestDuration
+  const configured = known(ev.dut.unicastRequestDuration)
   const range = profile.transport.grantDuration?.range
   if (configured && range) {
     checks.push({
@@ -232,7 +307,9 @@ function judgeGrantee(ev: Evidence<NegotiationEvidence>, profile: Profile): Chec
   for (const svc of wanted) {
     const mine = requests.filter((r) => r.service === svc)
     const which = INTERVAL_OF[svc]!
-    const conf = ev.dut.intervals[which]
+    const setting = ev.dut.intervals[which]
+    // Unknown where only the profile's default or what a capture advertised stands in: reported, not judged.
+    const conf = known(setting) ?? { ...setting, origin: FROM_CAPTURE }
     const first = mine[0]
     if (!first || first.tlv.kind !== 'REQUEST_UNICAST_TRANSMISSION') {
       checks.push({ name: `as slave: the DUT asks for ${svc}`, measured: 'no request', limit: `REQUEST for ${svc}`, source: `${NEGOTIATION}.2`, verdict: 'fail', detail: `requests seen: ${describeRequests(requests, d.startNs)}; its states: ${describeStates(d.lock)}` })
@@ -244,8 +321,9 @@ function judgeGrantee(ev: Evidence<NegotiationEvidence>, profile: Profile): Chec
       measured: periods.join(', '),
       limit: `= ${conf.value}`,
       source: `${NEGOTIATION}.4.1 (logInterMessagePeriod: the period asked for)`,
-      verdict: periods.every((p) => p === conf.value) ? 'pass' : 'fail',
-      detail: describeSetting(`the DUT's ${which === 'delayReq' ? 'logMinDelayReqInterval' : which === 'sync' ? 'logSyncInterval' : 'logAnnounceInterval'}`, conf),
+      // On a capture the configuration is unknown (what it advertised stands in): reported, not judged.
+      verdict: conf.origin === FROM_CAPTURE ? 'not-applicable' : periods.every((p) => p === conf.value) ? 'pass' : 'fail',
+      detail: conf.origin === FROM_CAPTURE ? 'the DUT\'s configuration is unknown: the capture shows only what it asks for' : describeSetting(`the DUT's ${which === 'delayReq' ? 'logMinDelayReqInterval' : which === 'sync' ? 'logSyncInterval' : 'logAnnounceInterval'}`, conf),
     })
     if (configured) {
       const durations = [...new Set(mine.map((r) => (r.tlv.kind === 'REQUEST_UNICAST_TRANSMISSION' ? r.tlv.durationField : NaN)))]
@@ -270,7 +348,7 @@ function judgeGrantee(ev: Evidence<NegotiationEvidence>, profile: Profile): Chec
       limit: 'ACKNOWLEDGE_CANCEL_UNICAST_TRANSMISSION',
       source: ACK_SOURCE,
       verdict: ack ? 'pass' : 'fail',
-      detail: ack ? undefined : `the grandmaster cancelled ${CANCELLED} at ${secondsAfter(at, d.startNs)}; nothing acknowledged it in the ${(Number(d.endNs - at) / 1e9).toFixed(1)} s after`,
+      detail: ack ? undefined : `its grandmaster cancelled ${CANCELLED} at ${secondsAfter(at, d.startNs)}; nothing acknowledged it in the ${(Number(d.endNs - at) / 1e9).toFixed(1)} s after`,
     })
   }
   return checks
@@ -305,15 +383,15 @@ function describeDutSignaling(steps: NegotiationStep[], t0: bigint): string {
   return fromDut.length ? `the DUT sent ${fromDut.slice(0, 6).map((s) => `${s.tlv.kind} ${s.service ?? ''} ${secondsAfter(s.atNs, t0)}`).join(', ')}` : 'the DUT sent no negotiation TLV at all'
 }
 
-function summary(ev: Evidence<NegotiationEvidence>): Record<string, unknown> {
+function summary(d: NegotiationEvidence, domainNumber: number): Record<string, unknown> {
   const line = (steps: NegotiationStep[], t0: bigint) => steps.map((s) => {
     const t = s.tlv
     const v = t.kind === 'REQUEST_UNICAST_TRANSMISSION' || t.kind === 'GRANT_UNICAST_TRANSMISSION' ? ` 2^${t.logInterMessagePeriod} s ${t.durationField} s` : ''
     return `${secondsAfter(s.atNs, t0)} ${s.direction === 'in' ? 'DUT' : 'harness'} ${t.kind.replace('_UNICAST_TRANSMISSION', '')} ${s.service ?? `0x${t.messageType.toString(16)}`}${v}`
   })
   return {
-    asMaster: line(negotiationSteps(ev.data.asMaster.recorder, ev.session.domainNumber), ev.data.asMaster.startNs),
-    asSlave: line(negotiationSteps(ev.data.asSlave.recorder, ev.session.domainNumber), ev.data.asSlave.startNs),
+    asMaster: line(negotiationSteps(d.asMaster.recorder, domainNumber), d.asMaster.startNs),
+    asSlave: line(negotiationSteps(d.asSlave.recorder, domainNumber), d.asSlave.startNs),
   }
 }
 

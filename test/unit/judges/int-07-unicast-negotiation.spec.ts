@@ -7,7 +7,9 @@ import { test } from '@japa/runner'
 import { loadProfile } from '../../../harness/profiles/index.ts'
 import { combineChecks, type Check } from '../../../harness/verdict/verdict.ts'
 import INT07 from '../../../suites/int/int-07-unicast-negotiation.ts'
-import { negotiationEvidence, type NegotiationFaults } from '../../support/evidence/negotiation.ts'
+import { negotiationEvidence, type NegotiationFaults, simulatedNegotiation } from '../../support/evidence/negotiation.ts'
+import { DUT_IDENTITY, envelope } from '../../support/evidence/simulate.ts'
+import { Recorder } from '../../../harness/recorder/recorder.ts'
 import { roundTrip } from '../../support/evidence/round_trip.ts'
 
 const g2 = loadProfile('g8275-2')
@@ -97,6 +99,28 @@ test.group('judge INT-07 unicast negotiation', () => {
     const r = judged({ requester: { services: [{ service: 'Announce', logInterMessagePeriod: 0 }, { service: 'Sync', logInterMessagePeriod: -4 }, { service: 'Delay_Resp', logInterMessagePeriod: -4 }], durationS: 30 } })
     assert.include(r.failed, 'as slave: the DUT asks for Announce at its configured period')
     assert.include(r.failed, 'as slave: the DUT asks for Sync for its configured duration')
+  })
+
+  test('on a capture (analyze): each peer that asked the chosen clock, and each that granted it, is judged by the same rules', ({ assert }) => {
+    const asCapture = (f: NegotiationFaults) => {
+      const d = simulatedNegotiation(g2, f)
+      // Both negotiations in one capture; the judge tells the clocks apart by sender, not by direction.
+      const recorder = new Recorder()
+      for (const x of [...d.asMaster.recorder.frames, ...d.asSlave.recorder.frames]) recorder.record({ ...x, direction: 'in', findings: x.findings, ...(x.message ? { message: x.message } : {}) })
+      const observation = { recorder, harnessPort: { clockIdentity: '000000.0000.000000', portNumber: 0 }, durationMs: 60_000, dut: { clockIdentity: DUT_IDENTITY, portNumber: 1 } }
+      const checks = INT07.judge(roundTrip(envelope('INT-07', g2, { observation })), g2).checks
+      return { checks, failed: checks.filter((c) => c.verdict === 'fail').map((c) => c.name) }
+    }
+    const ok = asCapture({})
+    assert.deepEqual(ok.failed, [], ok.checks.map((c) => `${c.name}: ${c.verdict} ${c.measured}`).join('\n'))
+    assert.isTrue(ok.checks.some((c) => /as master: every REQUEST for Sync is answered with a GRANT \(peer /.test(c.name) && c.verdict === 'pass'))
+    assert.isTrue(ok.checks.some((c) => /as slave: the DUT renews its Sync grant before it expires \(peer /.test(c.name) && c.verdict === 'pass'))
+    const noAck = asCapture({ grantor: { acknowledgeCancel: false } })
+    assert.isTrue(noAck.failed.some((n) => n.startsWith('as master: the DUT acknowledges a CANCEL of Sync (peer ')), noAck.failed.join('; '))
+    const forbidden = asCapture({ grantor: { decisions: { Sync: { kind: 'grant-interval', logInterMessagePeriod: 3 } } } })
+    assert.isTrue(forbidden.failed.some((n) => n.startsWith("as master: the Sync grant's logInterMessagePeriod")))
+    const none = INT07.judge(envelope('INT-07', g2, { observation: { recorder: new Recorder(), harnessPort: { clockIdentity: '000000.0000.000000', portNumber: 0 }, durationMs: 0, dut: { clockIdentity: DUT_IDENTITY, portNumber: 1 } } }), g2).checks
+    assert.equal(none[0]!.verdict, 'inconclusive')
   })
 
   test('a DUT slave that asks for nothing fails, with its states', ({ assert }) => {
