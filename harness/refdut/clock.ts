@@ -303,7 +303,8 @@ export class ReferenceClock implements Engine {
     }))
 
     if (negotiationRequired(p)) {
-      this.grants = cfg.role === 'slave' ? undefined : new GrantTable({ ...this.b.grantor })
+      const range = p.transport.grantDuration?.range.value
+      this.grants = cfg.role === 'slave' ? undefined : new GrantTable({ ...(range ? { durationRange: range } : {}), ...this.b.grantor })
       const masterAddress = cfg.unicastMasters?.[0]
       if (cfg.role !== 'master' && masterAddress) {
         const delay: UnicastService = s.delayMechanism === 'P2P' ? 'Pdelay_Resp' : 'Delay_Resp'

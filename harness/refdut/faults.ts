@@ -118,6 +118,20 @@ export const FAULTS: Fault[] = [
     apply: with_((c) => ({ grantor: { ...c.behaviour.grantor, honourCancel: false } })),
   },
   {
+    id: 'unicast-grants-any-duration',
+    title: 'grants whatever duration is asked for, also outside the profile\'s grant duration range (ptp4l 3.1.1 does)',
+    targets: ['INT-07'],
+    appliesTo: (p) => (unicast(p) === true && p.transport.grantDuration ? true : `profile ${p.id} states no grant duration range`),
+    apply: with_((c) => ({ grantor: { ...c.behaviour.grantor, durationRange: [1, 0xffffffff] } })),
+  },
+  {
+    id: 'unicast-requests-after-cancel',
+    title: 'as a unicast slave goes on sending Delay_Req after its Delay_Resp service was cancelled',
+    targets: ['INT-07'],
+    appliesTo: unicast,
+    apply: with_((c) => ({ requester: { ...c.behaviour.requester, stopOnCancel: false } })),
+  },
+  {
     id: 'unicast-lets-grants-expire',
     title: 'as a unicast slave never renews a grant: service lapses at each expiry and is asked for anew',
     targets: ['INT-07'],

@@ -127,13 +127,14 @@ function captureViews(o: Observation, domainNumber: number): { grantors: { peer:
     const peerSteps = stepsOfFrames(frames, 'out')
     const requests = peerSteps.filter((s) => s.tlv.kind === 'REQUEST_UNICAST_TRANSMISSION')
     const cancel = peerSteps.find((s) => s.tlv.kind === 'CANCEL_UNICAST_TRANSMISSION' && s.service === CANCELLED)?.atNs
+    const delayCancel = peerSteps.find((s) => s.tlv.kind === 'CANCEL_UNICAST_TRANSMISSION' && s.service === 'Delay_Resp')?.atNs
     if (requests.length) {
       const requested = [...new Map(requests.flatMap((r) => (r.service && r.tlv.kind === 'REQUEST_UNICAST_TRANSMISSION' ? [[r.service, { service: r.service, logInterMessagePeriod: r.tlv.logInterMessagePeriod }] as const] : []))).values()]
       const first = requests[0]!.tlv
       grantors.push({ peer, view: { recorder, requested, durationS: first.kind === 'REQUEST_UNICAST_TRANSMISSION' ? first.durationField : 0, ...(cancel !== undefined ? { cancelAtNs: cancel } : {}), startNs, endNs: peerEnd } })
     }
     if (peerSteps.some((s) => s.tlv.kind === 'GRANT_UNICAST_TRANSMISSION')) {
-      grantees.push({ peer, view: { recorder, lock: [], ...(cancel !== undefined ? { cancelAtNs: cancel } : {}), startNs, endNs: peerEnd, endedBy: 'expiry' } })
+      grantees.push({ peer, view: { recorder, lock: [], ...(cancel !== undefined ? { cancelAtNs: cancel } : {}), ...(delayCancel !== undefined ? { delayRespCancelAtNs: delayCancel } : {}), startNs, endNs: peerEnd, endedBy: 'expiry' } })
     }
   }
   return { grantors, grantees }
@@ -173,6 +174,7 @@ function judgeGrantor(d: DutAsGrantor, ev: Evidence<Data>, profile: Profile): Ch
     if (svc === 'Delay_Resp') checks.push(delayAnswered(d, ev, grant.atNs))
   }
   if (d.cancelAtNs !== undefined) checks.push(...cancelHonoured(d, steps, ev))
+  if (d.probe) checks.push(probeAnswered(d, steps, profile))
   if (checks.length === 0) {
     checks.push({ name: 'as master: the harness asked the DUT for service', measured: 0, limit: '≥ 1 REQUEST', source: NEGOTIATION, verdict: 'inconclusive', detail: 'the recording holds no request from the harness' })
   }
@@ -244,6 +246,28 @@ function delayAnswered(d: DutAsGrantor, ev: Evidence<Data>, fromNs: bigint): Che
     source: `${NEGOTIATION}; IEEE 1588-2019 11.3.2`,
     verdict: reqs.length === 0 ? 'inconclusive' : missing.length === 0 ? 'pass' : 'fail',
     detail: reqs.length === 0 ? 'the harness sent no Delay_Req under the grant' : missing.length ? `unanswered sequenceIds ${missing.slice(0, 8).map((f) => f.message!.header.sequenceId).join(', ')}` : undefined,
+  }
+}
+
+/**
+ * A request for a duration the profile does not allow: denied, or granted for a duration inside
+ * the profile's range. The range is G.8275.2's durationField range; that a grantor keeps its
+ * grants inside it is this harness's reading of the profile, hence the mark.
+ */
+function probeAnswered(d: DutAsGrantor, steps: NegotiationStep[], profile: Profile): Check {
+  const probe = d.probe!
+  const range = profile.transport.grantDuration?.range
+  const answer = steps.find((s) => s.direction === 'in' && s.service === probe.service && s.tlv.kind === 'GRANT_UNICAST_TRANSMISSION' && s.atNs > probe.atNs)
+  const dur = answer && answer.tlv.kind === 'GRANT_UNICAST_TRANSMISSION' ? answer.tlv.durationField : undefined
+  const inRange = dur !== undefined && range !== undefined && dur >= range.value[0] && dur <= range.value[1]
+  return {
+    name: `as master: a request for ${probe.service} for ${probe.durationS} s (outside the profile) is denied or granted within the profile`,
+    measured: dur === undefined ? 'no answer' : dur === 0 ? 'denied' : `granted ${dur} s`,
+    limit: range ? `durationField 0, or ${range.value[0]} … ${range.value[1]} s` : 'durationField 0',
+    source: `${range?.source ?? NEGOTIATION}; a grantor keeps its grants inside the profile's range (this harness's reading)`,
+    unconfirmed: true,
+    verdict: dur === undefined ? 'fail' : dur === 0 || inRange ? 'pass' : 'fail',
+    detail: `asked at ${secondsAfter(probe.atNs, d.startNs)}${dur === undefined ? `; nothing answered it in the ${(Number(d.endNs - probe.atNs) / 1e9).toFixed(1)} s after` : ''}`,
   }
 }
 
@@ -339,6 +363,7 @@ function judgeGrantee(d: DutAsGrantee, ev: Evidence<Data>, profile: Profile): Ch
     }
     checks.push(renewal(d, steps, svc))
   }
+  if (d.delayRespCancelAtNs !== undefined) checks.push(delayReqStops(d, steps, ev))
   if (d.cancelAtNs !== undefined) {
     const at = d.cancelAtNs
     const ack = steps.find((s) => s.direction === 'in' && s.atNs > at && s.tlv.kind === 'ACKNOWLEDGE_CANCEL_UNICAST_TRANSMISSION' && s.service === CANCELLED)
@@ -352,6 +377,29 @@ function judgeGrantee(d: DutAsGrantee, ev: Evidence<Data>, profile: Profile): Ch
     })
   }
   return checks
+}
+
+/**
+ * Once its Delay_Resp service is cancelled the DUT sends no Delay_Req until it is granted again:
+ * one already due may leave within two of its request intervals (uniform spacing reaches 2T).
+ */
+function delayReqStops(d: DutAsGrantee, steps: NegotiationStep[], ev: Evidence<Data>): Check {
+  const at = d.delayRespCancelAtNs!
+  const setting = ev.dut.intervals.delayReq
+  const T = logIntervalToNs(setting.value)
+  const allowed = at + 2n * T + ev.noise.ns
+  const regrant = steps.find((s) => s.direction === 'out' && s.service === 'Delay_Resp' && s.tlv.kind === 'GRANT_UNICAST_TRANSMISSION' && s.tlv.durationField > 0 && s.atNs > at)
+  const until = regrant?.atNs ?? d.endNs
+  const late = d.recorder.byType('Delay_Req', { direction: 'in', domainNumber: ev.session.domainNumber }).filter((f) => f.timestampNs !== null && f.timestampNs > allowed && f.timestampNs < until)
+  return {
+    name: 'as slave: the DUT stops its Delay_Req when its Delay_Resp service is cancelled',
+    measured: late.length ? `${late.length} Delay_Req, the last ${formatNs(late.at(-1)!.timestampNs! - at)} after the CANCEL` : 'none',
+    limit: `none from ${formatNs(allowed - at)} after the CANCEL (2 × 2^${setting.value} s + noise) until a new grant`,
+    source: `${NEGOTIATION}.2.5 (a cancelled grant ends the service; that its grantee then stops asking is this harness's reading); the clause sets no time`,
+    unconfirmed: true,
+    verdict: until <= allowed ? 'inconclusive' : late.length ? 'fail' : 'pass',
+    detail: `${regrant ? `granted again ${formatNs(regrant.atNs - at)} after the CANCEL` : 'not granted again before the recording ended'}; ${describeSetting("the DUT's logMinDelayReqInterval", setting)}`,
+  }
 }
 
 /** The first grant the harness gave for `svc` must be followed by a request for it before it runs out. */

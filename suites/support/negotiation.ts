@@ -38,6 +38,8 @@ export interface DutAsGrantor {
   durationS: number
   /** When the harness sent its CANCEL of `CANCELLED` (absent: the DUT never granted it). */
   cancelAtNs?: bigint
+  /** A request for a duration outside the profile's range, sent after the cancel (absent where the profile has none). */
+  probe?: { atNs: bigint; service: UnicastService; durationS: number }
   startNs: bigint
   endNs: bigint
 }
@@ -47,6 +49,8 @@ export interface DutAsGrantee {
   /** The DUT's states while it negotiated and followed. */
   lock: StateRead[]
   cancelAtNs?: bigint
+  /** When the grandmaster cancelled the DUT's Delay_Resp service too (its Delay_Req must stop). */
+  delayRespCancelAtNs?: bigint
   startNs: bigint
   endNs: bigint
   /** Why the watch ended: every granted service renewed, or the first grant's expiry (+2 s) came. */
@@ -89,6 +93,15 @@ async function dutAsGrantor(ctx: TestContext): Promise<DutAsGrantor> {
       out.cancelAtNs = systemTimeNs()
       handle.driver.invoke((now) => requester.cancel(CANCELLED, now))
       await ctx.sleep(Math.max(2000, 8 * syncMs))
+      const range = ctx.profile.transport.grantDuration?.range.value
+      if (range) {
+        // A request the profile does not allow: half its shortest grant duration.
+        const probe = { atNs: systemTimeNs(), service: 'Announce' as const, durationS: Math.max(1, Math.floor(range[0] / 2)) }
+        ctx.step(`asking for Announce for ${probe.durationS} s, outside the profile's ${range[0]} … ${range[1]} s`)
+        out.probe = probe
+        handle.driver.invoke((now) => requester.probe(probe.service, s.dutSettings.intervals.announce.value, probe.durationS, now))
+        await ctx.sleep(1500)
+      }
     } else ctx.step(`no grant of ${CANCELLED} within ${NEGOTIATION_WAIT_MS / 1000} s; keeping what arrived as evidence`)
   } finally {
     out.endNs = systemTimeNs()
@@ -114,8 +127,10 @@ async function dutAsGrantee(ctx: TestContext): Promise<DutAsGrantee> {
       out.endedBy = await watchRenewals(ctx, gm)
       out.cancelAtNs = systemTimeNs()
       if (gm.grants.has(CANCELLED)) {
-        ctx.step(`cancelling ${CANCELLED}; the DUT should acknowledge`)
-        handle.driver.invoke((now) => gm.cancel(CANCELLED, now))
+        const delay = gm.grants.has('Delay_Resp')
+        ctx.step(`cancelling ${CANCELLED}${delay ? ' and Delay_Resp' : ''}; the DUT should acknowledge${delay ? ' and stop its Delay_Req' : ''}`)
+        if (delay) out.delayRespCancelAtNs = out.cancelAtNs
+        handle.driver.invoke((now) => [...gm.cancel(CANCELLED, now), ...gm.cancel('Delay_Resp', now)])
         await ctx.sleep(2000)
       } else delete out.cancelAtNs
     } else ctx.step('the DUT asked for nothing; keeping what arrived as evidence')

@@ -27,7 +27,8 @@ export function requestDurationS(ctx: TestContext): number {
 export function negotiatingMaster(ctx: TestContext, master: TestMaster, identity: number, cfg: GrantorConfig = {}): NegotiatingMaster {
   const address = ctx.session.clockAddress(identity)
   if (!address) throw new Error(`profile ${ctx.profile.id} is unicast-only: emulated grandmaster ${identity} needs an address of its own, and the harness port has none for it (a device session has one address: one grandmaster)`)
-  return new NegotiatingMaster(master, cfg, address)
+  const range = ctx.profile.transport.grantDuration?.range.value
+  return new NegotiatingMaster(master, { ...(range ? { durationRange: range } : {}), ...cfg }, address)
 }
 
 /**

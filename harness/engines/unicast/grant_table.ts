@@ -40,6 +40,8 @@ export interface GrantorConfig {
   honourCancel?: boolean
   /** Send at the master's configured rates whatever was granted (default false); true: a faulty grantor. */
   keepConfiguredRates?: boolean
+  /** The profile's grant duration range [min, max] s: a request outside it is denied. Absent: any duration. */
+  durationRange?: readonly [number, number]
 }
 
 export interface GrantRecord {
@@ -155,6 +157,11 @@ export class GrantTable {
     if (durationS === 0) {
       // A request for zero seconds asks for nothing: the answer is a denial.
       this.events.push({ atNs, event: 'denied', service, detail: 'requested duration 0' })
+      return deny()
+    }
+    const range = this.cfg.durationRange
+    if (range && decision.kind !== 'grant-duration' && (durationS < range[0] || durationS > range[1])) {
+      this.events.push({ atNs, event: 'denied', service, detail: `requested ${durationS} s, outside ${range[0]} … ${range[1]} s` })
       return deny()
     }
     const record: GrantRecord = {

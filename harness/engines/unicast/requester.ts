@@ -39,6 +39,8 @@ export interface RequesterConfig {
   renew?: boolean
   /** Answer a master's CANCEL with ACKNOWLEDGE_CANCEL (default true). */
   acknowledgeCancel?: boolean
+  /** Stop delay requests when their service is cancelled (default true); false: a faulty grantee that goes on. */
+  stopOnCancel?: boolean
 }
 
 export type RequestState = 'requested' | 'granted' | 'denied' | 'expired' | 'cancelled-by-master' | 'cancelled-by-us'
@@ -142,7 +144,7 @@ export class NegotiatingSlave implements Engine {
       const st = service ? this.status.get(service) : undefined
       if (t.kind === 'GRANT_UNICAST_TRANSMISSION' && st) this.onGrant(st, t, rx.rxTimestampNs)
       else if (t.kind === 'CANCEL_UNICAST_TRANSMISSION') {
-        if (st && st.state !== 'cancelled-by-us') this.lapse(st, 'cancelled-by-master', rx.rxTimestampNs)
+        if (st && st.state !== 'cancelled-by-us') this.lapse(st, 'cancelled-by-master', rx.rxTimestampNs, undefined, this.cfg.stopOnCancel === false)
         if (this.cfg.acknowledgeCancel ?? true) acks.push(buildAcknowledgeCancelUnicastTransmissionTlv({ messageType: t.messageType, flags: t.flags }))
       } else if (t.kind === 'ACKNOWLEDGE_CANCEL_UNICAST_TRANSMISSION') {
         this.events.push({ atNs: rx.rxTimestampNs, event: 'acknowledged', service: serviceName(t.messageType) })
@@ -177,11 +179,20 @@ export class NegotiatingSlave implements Engine {
     }
   }
 
-  private lapse(st: ServiceStatus, why: 'expired' | 'cancelled-by-master', atNs: bigint, detail?: string): void {
+  private lapse(st: ServiceStatus, why: 'expired' | 'cancelled-by-master', atNs: bigint, detail?: string, keepSending = false): void {
     st.state = why
     st.requestedAtNs = atNs
     this.events.push({ atNs, event: why, service: st.service, ...(detail ? { detail } : {}) })
-    if (st.service === 'Delay_Resp' || st.service === 'Pdelay_Resp') this.slave.setRequesting(false)
+    if ((st.service === 'Delay_Resp' || st.service === 'Pdelay_Resp') && !keepSending) this.slave.setRequesting(false)
+  }
+
+  /**
+   * One REQUEST outside the negotiation this requester keeps (a probe: another duration than its
+   * own), answered or not as the master sees fit; the state of its services is not touched.
+   */
+  probe(service: UnicastService, logInterMessagePeriod: number, durationS: number, now: bigint): EngineAction[] {
+    this.events.push({ atNs: now, event: 'requested', service, detail: `probe for ${durationS} s` })
+    return this.slave.signal([buildRequestUnicastTransmissionTlv({ messageType: serviceMessageType(service), logInterMessagePeriod, durationField: durationS })], this.masterPort, `REQUEST ${service} for ${durationS} s (probe)`)
   }
 
   private request(services: UnicastService[], now: bigint, event: 'requested' | 'renewal-requested'): EngineAction[] {

@@ -59,7 +59,8 @@ export function simulatedNegotiation(profile: Profile, f: NegotiationFaults = {}
   const durationS = s.unicastRequestDuration?.value ?? 60
 
   // ---- the DUT as grantor, asked by the harness
-  const dutGm = new NegotiatingMaster(new TestMaster(dutMasterConfig(profile, o, f.masterFault)), f.grantor)
+  const range = profile.transport.grantDuration?.range.value
+  const dutGm = new NegotiatingMaster(new TestMaster(dutMasterConfig(profile, o, f.masterFault)), { ...(range ? { durationRange: range } : {}), ...f.grantor })
   const requests = [
     { service: 'Announce' as const, logInterMessagePeriod: iv.announce },
     { service: 'Sync' as const, logInterMessagePeriod: iv.sync },
@@ -75,7 +76,13 @@ export function simulatedNegotiation(profile: Profile, f: NegotiationFaults = {}
   const cancelAtNs = a.now
   a.control('harness', (now) => requester.cancel(CANCELLED, now))
   a.advance(2n * S)
-  const asMaster = { recorder: harnessFrames(a), requested: requests, durationS, cancelAtNs, startNs: startA, endNs: a.now }
+  // A request for half the profile's shortest grant duration (as the live acquisition asks).
+  const probe = range ? { atNs: a.now, service: 'Announce' as const, durationS: Math.floor(range[0] / 2) } : undefined
+  if (probe) {
+    a.control('harness', (now) => requester.probe(probe.service, iv.announce, probe.durationS, now))
+    a.advance(S + S / 2n)
+  }
+  const asMaster = { recorder: harnessFrames(a), requested: requests, durationS, cancelAtNs, ...(probe ? { probe } : {}), startNs: startA, endNs: a.now }
 
   // ---- the DUT as grantee, served by the harness
   const dutSlave = new NegotiatingSlave(
@@ -87,9 +94,9 @@ export function simulatedNegotiation(profile: Profile, f: NegotiationFaults = {}
   const startB = b.now
   b.advance(BigInt(Math.round((f.slaveSeconds ?? durationS * 0.75 + 2) * 1e9)))
   const slaveCancelAt = b.now
-  b.control('harness', (now) => gm.cancel(CANCELLED, now))
+  b.control('harness', (now) => [...gm.cancel(CANCELLED, now), ...gm.cancel('Delay_Resp', now)])
   b.advance(2n * S)
-  const asSlave = { recorder: harnessFrames(b), lock: [], cancelAtNs: slaveCancelAt, startNs: startB, endNs: b.now, endedBy: 'renewed' as const }
+  const asSlave = { recorder: harnessFrames(b), lock: [], cancelAtNs: slaveCancelAt, delayRespCancelAtNs: slaveCancelAt, startNs: startB, endNs: b.now, endedBy: 'renewed' as const }
 
   const data: NegotiationEvidence = { asMaster, asSlave }
   return data

@@ -123,6 +123,24 @@ test.group('judge INT-07 unicast negotiation', () => {
     assert.equal(none[0]!.verdict, 'inconclusive')
   })
 
+  test('a request for a duration outside the profile: a conformant grantor denies it, one that grants any duration fails (marked unconfirmed)', ({ assert }) => {
+    const ok = judged()
+    assert.equal(ok.check(/outside the profile\) is denied/).measured, 'denied')
+    const any = judged({ grantor: { durationRange: [1, 0xffffffff] } })
+    const c = any.check(/outside the profile\) is denied/)
+    assert.equal(c.verdict, 'fail')
+    assert.equal(c.measured, 'granted 30 s')
+    assert.isTrue(c.unconfirmed)
+  })
+
+  test('a grantee that goes on sending Delay_Req after its Delay_Resp service was cancelled fails', ({ assert }) => {
+    assert.equal(judged().check(/stops its Delay_Req/).verdict, 'pass')
+    const r = judged({ requester: { stopOnCancel: false } })
+    const c = r.check(/stops its Delay_Req/)
+    assert.equal(c.verdict, 'fail')
+    assert.match(String(c.measured), /^\d+ Delay_Req, the last/)
+  })
+
   test('a DUT slave that asks for nothing fails, with its states', ({ assert }) => {
     const r = judged({ requester: { services: [] } })
     assert.include(r.failed, 'as slave: the DUT asks its unicast master for service')
