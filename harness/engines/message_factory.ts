@@ -21,6 +21,8 @@ import type {
   Tlv,
 } from '../codec/types.ts'
 import { CONTROL_FIELD_LEGACY, LOG_MESSAGE_INTERVAL_UNSPECIFIED } from '../codec/constants.ts'
+import { normalizeClockIdentity, WILDCARD_CLOCK_IDENTITY } from '../codec/clock_identity.ts'
+import { WILDCARD_PORT_IDENTITY } from '../codec/fields.ts'
 import { builderHeader } from '../codec/messages/common.ts'
 import { nsToTimestamp, type PtpTimestamp } from '../time/timestamp.ts'
 
@@ -176,6 +178,16 @@ export function buildSignalingMessage(d: HeaderDefaults, f: HeaderFields, target
 /** A deep copy of a message (Uint8Arrays copied), so mutations never alias engine state. */
 export function cloneMessage<M extends PtpMessage>(m: M): M {
   return structuredClone(m)
+}
+
+/**
+ * Whether a targetPortIdentity names this port, an all-ones clockIdentity or portNumber being a
+ * wildcard (1588-2019 7.5.2.4): Signaling and Management are for the ports they target.
+ */
+export function targetsPort(target: PortIdentity, port: PortIdentity): boolean {
+  const id = normalizeClockIdentity(target.clockIdentity)
+  return (id === WILDCARD_CLOCK_IDENTITY || id === normalizeClockIdentity(port.clockIdentity)) &&
+    (target.portNumber === WILDCARD_PORT_IDENTITY.portNumber || target.portNumber === port.portNumber)
 }
 
 export function samePortIdentity(a: PortIdentity, b: PortIdentity): boolean {

@@ -300,9 +300,6 @@ export class TestMaster implements Engine {
     return this.header.domainNumber
   }
 
-  get unicastTo(): string | undefined {
-    return this.unicastAddress
-  }
 
   /** Stop sending (a grandmaster that dies). By default everything stops, answers included. */
   silence(what: { announce?: boolean; sync?: boolean; answers?: boolean } = {}): void {

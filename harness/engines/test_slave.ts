@@ -240,10 +240,6 @@ export class TestSlave implements Engine {
     this.requesting = on
   }
 
-  get isRequesting(): boolean {
-    return this.requesting
-  }
-
   /** A new Delay_Req rate from the next request on (a unicast grant's logInterMessagePeriod). */
   setDelayReqInterval(log: number): void {
     this.logDelayReq = log

@@ -97,6 +97,10 @@ function transport(p: Profile, report: Report): void {
   if (t.unicastNegotiation !== 'forbidden' && t.unicast === 'forbidden') {
     report(['transport', 'unicastNegotiation'], `is ${t.unicastNegotiation} but transport.unicast is forbidden`)
   }
+  // A requester asks for a duration and a grantor keeps to a range: both are the profile's.
+  if (t.unicastNegotiation === 'required' && !t.grantDuration) {
+    report(['transport'], 'unicastNegotiation is required: give transport.grantDuration (default and range, cited)', 'key')
+  }
   const multicast = t.multicast !== 'forbidden'
   const p2p = p.delayMechanism.allowed.includes('P2P')
   if (multicast) {

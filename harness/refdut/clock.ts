@@ -41,10 +41,10 @@ import { logIntervalToNs } from '../time/log_interval.ts'
 import { medianNs } from '../stats/robust.ts'
 import { buildPathTraceTlv } from '../codec/tlvs/path_trace.ts'
 import { INTERVAL_INITIAL, INTERVAL_NO_CHANGE, INTERVAL_STOP } from '../codec/tlvs/message_interval_request.ts'
-import { buildCancelUnicastTransmissionTlv } from '../codec/tlvs/unicast.ts'
-import { describeAnswers, type GrantorConfig, GrantTable } from '../engines/unicast/grant_table.ts'
+import { type GrantorConfig, GrantTable, profileGrantor } from '../engines/unicast/grant_table.ts'
+import { closeService, GRANT_EXPIRY, serveOutcome } from '../engines/unicast/grantor.ts'
 import { NegotiatingSlave, type RequesterConfig } from '../engines/unicast/requester.ts'
-import { type NegotiationTlv, negotiationRequired, negotiationTlvs, serviceMessageType, serviceOf as serviceOfType, type UnicastService } from '../engines/unicast/services.ts'
+import { type NegotiationTlv, negotiationRequired, negotiationTlvs, requestDurationS, serviceRequests, serviceOf, type UnicastService } from '../engines/unicast/services.ts'
 
 
 /**
@@ -303,19 +303,13 @@ export class ReferenceClock implements Engine {
     }))
 
     if (negotiationRequired(p)) {
-      const range = p.transport.grantDuration?.range.value
-      this.grants = cfg.role === 'slave' ? undefined : new GrantTable({ ...(range ? { durationRange: range } : {}), ...this.b.grantor })
+      this.grants = cfg.role === 'slave' ? undefined : new GrantTable({ ...profileGrantor(p), ...this.b.grantor })
       const masterAddress = cfg.unicastMasters?.[0]
       if (cfg.role !== 'master' && masterAddress) {
-        const delay: UnicastService = s.delayMechanism === 'P2P' ? 'Pdelay_Resp' : 'Delay_Resp'
         this.requester = new NegotiatingSlave(this.slave, {
           masterAddress,
-          services: [
-            { service: 'Announce', logInterMessagePeriod: intervals.announce },
-            { service: 'Sync', logInterMessagePeriod: intervals.sync },
-            { service: delay, logInterMessagePeriod: delay === 'Delay_Resp' ? intervals.delayReq : intervals.pdelayReq },
-          ],
-          durationS: s.unicastRequestDuration?.value ?? p.transport.grantDuration?.default.value ?? 300,
+          services: serviceRequests(intervals, s.delayMechanism),
+          durationS: requestDurationS(s, p),
           // linuxptp renews at three quarters of a grant (unicast_client_set_renewal).
           renewAtFraction: 0.75,
           ...this.b.requester,
@@ -435,6 +429,8 @@ export class ReferenceClock implements Engine {
   start(now: bigint): EngineAction[] {
     const out: EngineAction[] = []
     this.enter('LISTENING', now)
+    // Unicast: nothing is served before a grant opens its gate.
+    if (this.grants) this.master.setGate({ announce: false, sync: false, answers: false }, now)
     out.push(...this.wrap('m', this.master.start(now)))
     if (this.peer) out.push(...this.wrap('p', this.peer.start(now)))
     out.push(...this.wrap('s', this.sSide.start(now)))
@@ -446,7 +442,7 @@ export class ReferenceClock implements Engine {
   onTimer(id: string, now: bigint): EngineAction[] {
     if (id === 'announce-receipt') return this.receiptTimeout(now)
     if (id === 'sync-receipt') return this.parentValue ? this.receiptTimeout(now) : []
-    if (id.startsWith(EXPIRE)) return this.grantExpired(id.slice(EXPIRE.length) as UnicastService, now)
+    if (id.startsWith(GRANT_EXPIRY)) return this.grantExpired(id.slice(GRANT_EXPIRY.length) as UnicastService, now)
     const slash = id.indexOf('/')
     const who = id.slice(0, slash)
     const inner = id.slice(slash + 1)
@@ -713,13 +709,7 @@ export class ReferenceClock implements Engine {
   private resumeMaster(now: bigint, answers: boolean): EngineAction[] {
     if (this.portState !== 'MASTER') return []
     const s = this.stoppedByRequest
-    // Unicast: only what a grantee holds a grant for.
-    const granted = (svc: UnicastService) => !this.grants || this.grants.grants.has(svc)
-    return this.wrap('m', this.master.resume(now, {
-      announce: this.asCapable && !s.announce && granted('Announce'),
-      sync: this.asCapable && !s.sync && granted('Sync'),
-      answers: answers && granted('Delay_Resp'),
-    }))
+    return this.wrap('m', this.master.resume(now, { announce: this.asCapable && !s.announce, sync: this.asCapable && !s.sync, answers }))
   }
 
   /** The slave side's engine: the negotiating requester around the slave under a unicast profile. */
@@ -736,40 +726,21 @@ export class ReferenceClock implements Engine {
     if (this.b.silent || !addressedTo(m, this.portIdentity)) return []
     const tlvs = negotiationTlvs(m)
     const sender = m.header.sourcePortIdentity
-    const grantedTo = (t: NegotiationTlv) => [...(this.grants?.grants.values() ?? [])].some((g) => g.service === serviceOf(t) && samePortIdentity(g.grantee, sender))
+    const grantedTo = (t: NegotiationTlv) => [...(this.grants?.grants.values() ?? [])].some((g) => g.service === serviceOf(t.messageType) && samePortIdentity(g.grantee, sender))
     const forTable = tlvs.filter((t) => t.kind === 'REQUEST_UNICAST_TRANSMISSION' || t.kind === 'ACKNOWLEDGE_CANCEL_UNICAST_TRANSMISSION' || (t.kind === 'CANCEL_UNICAST_TRANSMISSION' && grantedTo(t)))
     const forRequester = tlvs.filter((t) => !forTable.includes(t))
     const out: EngineAction[] = []
     if (forRequester.length && this.requester) out.push(...this.wrap('s', this.requester.onMessage({ ...rx, message: { ...m, tlvs: forRequester } }, now)))
     if (!forTable.length || !this.grants || rx.source === undefined) return out
     const outcome = this.grants.handle(forTable, sender, rx.source, rx.rxTimestampNs)
-    if (outcome.answers.length) out.push(...this.wrap('m', this.master.signal(outcome.answers, sender, { kind: 'unicast', address: rx.source }, describeAnswers(outcome.answers))))
-    for (const svc of outcome.stopped) this.stopService(svc)
-    if (outcome.started.length) this.master.setUnicastTo(rx.source)
-    for (const st of outcome.started) {
-      if (st.service === 'Announce') this.master.setIntervals({ announce: st.logInterMessagePeriod })
-      if (st.service === 'Sync') this.master.setIntervals({ sync: st.logInterMessagePeriod + (this.b.syncRateLogDelta ?? 0) })
-      out.push({ kind: 'timer', at: st.expiresAtNs, id: `${EXPIRE}${st.service}` })
-    }
-    out.push(...this.resumeMaster(now, true))
+    // The grants open and close the master's gates; MASTER or not stays the port state's to decide.
+    out.push(...this.wrap('m', serveOutcome(this.master, outcome, sender, rx.source, now, { keepConfiguredRates: this.grants.config.keepConfiguredRates, syncLogDelta: this.b.syncRateLogDelta ?? 0 })))
     return out
   }
 
   private grantExpired(svc: UnicastService, now: bigint): EngineAction[] {
-    if (this.grants?.expire(svc, now)) this.stopService(svc)
+    if (this.grants?.expire(svc, now)) closeService(this.master, svc, now)
     return []
-  }
-
-  private stopService(svc: UnicastService): void {
-    this.master.silence({ announce: svc === 'Announce', sync: svc === 'Sync', answers: svc === 'Delay_Resp' || svc === 'Pdelay_Resp' })
-  }
-
-  /** The port's own cancel of a service it granted (the control socket's, for tests). */
-  cancelGrant(svc: UnicastService, now: bigint): EngineAction[] {
-    const g = this.grants?.cancel(svc, now)
-    if (!g) return []
-    this.stopService(svc)
-    return this.wrap('m', this.master.signal([buildCancelUnicastTransmissionTlv({ messageType: serviceMessageType(svc) })], g.grantee, { kind: 'unicast', address: g.peer }, `CANCEL ${svc}`))
   }
 
   /**
@@ -820,12 +791,6 @@ export class ReferenceClock implements Engine {
       return a
     })
   }
-}
-
-const EXPIRE = 'uc:expire:'
-
-function serviceOf(t: NegotiationTlv): UnicastService | undefined {
-  return serviceOfType(t.messageType)
 }
 
 /** A PATH_TRACE naming a clock that is not this one. */

@@ -14,7 +14,7 @@ import type { ManagementMessage, PortIdentity } from '../codec/types.ts'
 import type { ManagementDataField } from '../codec/management_types.ts'
 import { ActionField, ManagementErrorId, ManagementId, PortState } from '../codec/constants.ts'
 import { buildManagement } from '../codec/messages/management.ts'
-import { normalizeClockIdentity, WILDCARD_CLOCK_IDENTITY } from '../codec/clock_identity.ts'
+import { targetsPort } from '../engines/message_factory.ts'
 import { headerFields, type HeaderDefaults } from '../engines/message_factory.ts'
 import type { AnnounceDataset } from '../engines/test_master.ts'
 import type { DutState } from '../dut/types.ts'
@@ -52,8 +52,7 @@ const DEFINED_IDS: ReadonlySet<number> = new Set(Object.values(ManagementId))
 /** Whether a management or Signaling message is addressed to this clock (wildcard or our identity). */
 export function addressedTo(req: { targetPortIdentity: PortIdentity }, me: PortIdentity): boolean {
   const t = req.targetPortIdentity
-  const clock = normalizeClockIdentity(t.clockIdentity)
-  return (clock === WILDCARD_CLOCK_IDENTITY || clock === me.clockIdentity) && (t.portNumber === 0xffff || t.portNumber === me.portNumber || t.portNumber === 0)
+  return targetsPort(t, me) || (t.portNumber === 0 && targetsPort({ ...t, portNumber: me.portNumber }, me))
 }
 
 const DELAY_MECHANISM: Record<string, number> = { E2E: 1, P2P: 2, COMMON_P2P: 3, DISABLED: 0xfe }

@@ -24,7 +24,8 @@ import { configuredIntervals } from '../../harness/dut/settings.ts'
 import { systemTimeNs } from '../../harness/transport/index.ts'
 import { logIntervalToMs } from '../../harness/time/log_interval.ts'
 import { masterConfig, type StateRead, waitForState, isSlave, lockTimeoutMs } from './grandmasters.ts'
-import { negotiatingMaster, negotiatingObserver, requestDurationS } from './unicast.ts'
+import { negotiatingMaster, negotiatingObserver } from './unicast.ts'
+import { requestDurationS } from '../../harness/engines/unicast/services.ts'
 
 /** How long each side waits for the DUT's first grant or request. */
 export const NEGOTIATION_WAIT_MS = 15_000
@@ -82,7 +83,7 @@ async function dutAsGrantor(ctx: TestContext): Promise<DutAsGrantor> {
   const requester = negotiatingObserver(ctx, slave)
   const startNs = systemTimeNs()
   const handle = s.drive(new EngineGroup('negotiation', [requester]))
-  const out: DutAsGrantor = { recorder: handle.recorder, requested: [...requester.requests], durationS: requestDurationS(ctx), startNs, endNs: startNs }
+  const out: DutAsGrantor = { recorder: handle.recorder, requested: [...requester.requests], durationS: requestDurationS(s.dutSettings, ctx.profile), startNs, endNs: startNs }
   try {
     const granted = await until(ctx, () => requester.services.get(CANCELLED)?.state === 'granted', NEGOTIATION_WAIT_MS)
     const syncMs = logIntervalToMs(s.dutSettings.intervals.sync.value)

@@ -9,15 +9,13 @@ import type { TestContext } from '../../harness/run/context.ts'
 import type { TestMaster } from '../../harness/engines/test_master.ts'
 import type { TestSlave } from '../../harness/engines/test_slave.ts'
 import { type GrantorConfig, NegotiatingMaster } from '../../harness/engines/unicast/grantor.ts'
+import { profileGrantor } from '../../harness/engines/unicast/grant_table.ts'
+import { requestDurationS, serviceRequests } from '../../harness/engines/unicast/services.ts'
+import { configuredIntervals } from '../../harness/dut/settings.ts'
 import { NegotiatingSlave, type RequesterConfig } from '../../harness/engines/unicast/requester.ts'
-import type { UnicastService } from '../../harness/engines/unicast/services.ts'
 
 export { negotiationRequired } from '../../harness/engines/unicast/services.ts'
 
-/** The duration a conformant requester of the profile asks for: the DUT's configured one, else the profile's default. */
-export function requestDurationS(ctx: TestContext): number {
-  return ctx.session.dutSettings.unicastRequestDuration?.value ?? ctx.profile.transport.grantDuration?.default.value ?? 300
-}
 
 /**
  * An emulated grandmaster that serves only what the DUT negotiated (grants as asked unless told
@@ -27,8 +25,7 @@ export function requestDurationS(ctx: TestContext): number {
 export function negotiatingMaster(ctx: TestContext, master: TestMaster, identity: number, cfg: GrantorConfig = {}): NegotiatingMaster {
   const address = ctx.session.clockAddress(identity)
   if (!address) throw new Error(`profile ${ctx.profile.id} is unicast-only: emulated grandmaster ${identity} needs an address of its own, and the harness port has none for it (a device session has one address: one grandmaster)`)
-  const range = ctx.profile.transport.grantDuration?.range.value
-  return new NegotiatingMaster(master, { ...(range ? { durationRange: range } : {}), ...cfg }, address)
+  return new NegotiatingMaster(master, { ...profileGrantor(ctx.profile), ...cfg }, address)
 }
 
 /**
@@ -39,16 +36,11 @@ export function negotiatingMaster(ctx: TestContext, master: TestMaster, identity
 export function negotiatingObserver(ctx: TestContext, slave: TestSlave, extra: Partial<RequesterConfig> = {}): NegotiatingSlave {
   const address = ctx.session.dutAddress()
   if (!address) throw new Error(`profile ${ctx.profile.id} needs unicast negotiation with the DUT, whose ${ctx.session.transport} address is unknown: give ipv4/ipv6 in the DUT file`)
-  const i = ctx.session.dutSettings.intervals
-  const delay: UnicastService = ctx.session.delayMechanism === 'P2P' ? 'Pdelay_Resp' : 'Delay_Resp'
+  const s = ctx.session.dutSettings
   return new NegotiatingSlave(slave, {
     masterAddress: address,
-    services: [
-      { service: 'Announce', logInterMessagePeriod: i.announce.value },
-      { service: 'Sync', logInterMessagePeriod: i.sync.value },
-      { service: delay, logInterMessagePeriod: delay === 'Delay_Resp' ? i.delayReq.value : i.pdelayReq.value },
-    ],
-    durationS: requestDurationS(ctx),
+    services: serviceRequests(configuredIntervals(s), ctx.session.delayMechanism),
+    durationS: requestDurationS(s, ctx.profile),
     ...extra,
   })
 }

@@ -7,6 +7,7 @@
  * renewed, or (as faults) no acknowledgement and a cancel that is not honoured.
  */
 import type { PortIdentity } from '../../codec/types.ts'
+import type { Profile } from '../../profiles/types.ts'
 import {
   buildAcknowledgeCancelUnicastTransmissionTlv,
   buildGrantUnicastTransmissionTlv,
@@ -62,6 +63,12 @@ export type GrantorEvent = NegotiationEvent<'granted' | 'renewed' | 'denied' | '
 
 const S = NS_PER_SECOND
 
+/** A conformant grantor of `p`: it keeps its grants inside the profile's grant duration range. */
+export function profileGrantor(p: Profile): GrantorConfig {
+  const range = p.transport.grantDuration?.range.value
+  return range ? { durationRange: range } : {}
+}
+
 /** What one Signaling message from a peer changes, and what goes back. */
 export interface TableOutcome {
   answers: NegotiationTlv[]
@@ -83,10 +90,6 @@ export class GrantTable {
 
   get config(): Readonly<GrantorConfig> {
     return this.cfg
-  }
-
-  setDecision(service: UnicastService, d: GrantDecision): void {
-    this.cfg.decisions = { ...this.cfg.decisions, [service]: d }
   }
 
   /** The negotiation TLVs of one Signaling message from `requester` at `peer`. */

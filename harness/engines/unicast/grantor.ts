@@ -5,14 +5,12 @@
  * Sans-IO like every engine.
  */
 import type { Engine, EngineAction, ReceivedMessage, Transmitted } from '../actions.ts'
-import type { PortIdentity } from '../../codec/types.ts'
 import { buildCancelUnicastTransmissionTlv } from '../../codec/tlvs/unicast.ts'
-import { samePortIdentity } from '../message_factory.ts'
-import { normalizeClockIdentity } from '../../codec/clock_identity.ts'
-import { WILDCARD_PORT_IDENTITY } from '../../codec/fields.ts'
+import { samePortIdentity, targetsPort } from '../message_factory.ts'
 import type { TestMaster } from '../test_master.ts'
 import { negotiationTlvs, serviceMessageType, type UnicastService } from './services.ts'
-import { describeAnswers, type GrantDecision, type GrantorConfig, type GrantorEvent, type GrantRecord, GrantTable } from './grant_table.ts'
+import type { PortIdentity } from '../../codec/types.ts'
+import { describeAnswers, type GrantorConfig, type GrantorEvent, type GrantRecord, GrantTable, type TableOutcome } from './grant_table.ts'
 
 export type { GrantDecision, GrantorConfig, GrantorEvent, GrantRecord } from './grant_table.ts'
 
@@ -42,15 +40,11 @@ export class NegotiatingMaster implements Engine {
     return this.table.events
   }
 
-  setDecision(service: UnicastService, d: GrantDecision): void {
-    this.table.setDecision(service, d)
-  }
-
   /** Cancel a running grant (the grantor's unilateral cancel, 1588-2019 16.1.2.5): service stops at once. */
   cancel(service: UnicastService, now: bigint): EngineAction[] {
     const g = this.table.cancel(service, now)
     if (!g) return []
-    this.stop(service)
+    this.stop(service, now)
     return this.own(this.master.signal([buildCancelUnicastTransmissionTlv({ messageType: serviceMessageType(service) })], g.grantee,
       { kind: 'unicast', address: g.peer }, `CANCEL ${service}`))
   }
@@ -72,7 +66,7 @@ export class NegotiatingMaster implements Engine {
   onTimer(id: string, now: bigint): EngineAction[] {
     if (!id.startsWith(EXPIRE)) return this.own(this.master.onTimer(id, now))
     const service = id.slice(EXPIRE.length) as UnicastService
-    if (this.table.expire(service, now)) this.stop(service)
+    if (this.table.expire(service, now)) this.stop(service, now)
     return []
   }
 
@@ -86,57 +80,54 @@ export class NegotiatingMaster implements Engine {
     // elsewhere, BMCA-05's loop case, still gets its answer).
     if (samePortIdentity(m.header.sourcePortIdentity, this.master.portIdentity) && (!this.address || rx.source === this.address)) return []
     if (m.header.domainNumber !== this.master.headerDomain) return []
-    if (!addressedTo(m.targetPortIdentity, this.master.portIdentity)) return []
+    if (!targetsPort(m.targetPortIdentity, this.master.portIdentity)) return []
     const peer = rx.source
     if (peer === undefined) return []
     const outcome = this.table.handle(tlvs, m.header.sourcePortIdentity, peer, rx.rxTimestampNs)
-    const actions: EngineAction[] = []
-    if (outcome.answers.length) {
-      actions.push(...this.master.signal(outcome.answers, m.header.sourcePortIdentity, { kind: 'unicast', address: peer }, describeAnswers(outcome.answers)))
-    }
-    for (const s of outcome.stopped) this.stop(s)
-    if (outcome.started.length) this.master.setUnicastTo(peer)
-    for (const s of outcome.started) {
-      actions.push(...this.begin(s.service, s.logInterMessagePeriod, rx.rxTimestampNs))
-      actions.push({ kind: 'timer', at: s.expiresAtNs, id: `${EXPIRE}${s.service}` })
-    }
-    return this.own(actions)
+    return this.own(serveOutcome(this.master, outcome, m.header.sourcePortIdentity, peer, rx.rxTimestampNs, { keepConfiguredRates: this.table.config.keepConfiguredRates }))
   }
 
   onTransmitted(tx: Transmitted, now: bigint): EngineAction[] {
     return this.own(this.master.onTransmitted(tx, now))
   }
 
-  // ------------------------------------------------------------ service
-
-  private begin(service: UnicastService, log: number, now: bigint): EngineAction[] {
-    const keep = this.table.config.keepConfiguredRates === true
-    switch (service) {
-      case 'Announce':
-        if (!keep) this.master.setIntervals({ announce: log })
-        return this.master.setGate({ announce: true }, now)
-      case 'Sync':
-        if (!keep) this.master.setIntervals({ sync: log })
-        return this.master.setGate({ sync: true }, now)
-      case 'Delay_Resp':
-      case 'Pdelay_Resp':
-        return this.master.setGate({ answers: true }, now)
-    }
-  }
-
-  private stop(service: UnicastService, now = 0n): void {
-    if (service === 'Announce') this.master.setGate({ announce: false }, now)
-    else if (service === 'Sync') this.master.setGate({ sync: false }, now)
-    else this.master.setGate({ answers: false }, now)
+  private stop(service: UnicastService, now: bigint): void {
+    closeService(this.master, service, now)
   }
 }
 
-const EXPIRE = 'uc:expire:'
+/** The timer id prefix of a grant's expiry (`${GRANT_EXPIRY}${service}`). */
+export const GRANT_EXPIRY = 'uc:expire:'
+const EXPIRE = GRANT_EXPIRY
 
-/** Whether a Signaling message's targetPortIdentity names this port, all-ones parts being wildcards (1588-2019 7.5.2.4). */
-export function addressedTo(target: PortIdentity, port: PortIdentity): boolean {
-  const id = normalizeClockIdentity(target.clockIdentity)
-  const idOk = id === WILDCARD_PORT_IDENTITY.clockIdentity || id === normalizeClockIdentity(port.clockIdentity)
-  const portOk = target.portNumber === WILDCARD_PORT_IDENTITY.portNumber || target.portNumber === port.portNumber
-  return idOk && portOk
+/**
+ * A grant table's outcome as a TestMaster's service, for every grantor (the emulated master and
+ * the reference DUT): the answers go back to the peer, a started service's gate opens at its
+ * granted period (plus `syncLogDelta`, a faulty rate), its expiry is a timer; a stopped one's
+ * gate closes. What the master's owner switches on or off (silence, resume) stays its own.
+ */
+export function serveOutcome(
+  master: TestMaster,
+  outcome: TableOutcome,
+  grantee: PortIdentity,
+  peer: string,
+  now: bigint,
+  o: { keepConfiguredRates?: boolean; syncLogDelta?: number } = {},
+): EngineAction[] {
+  const actions: EngineAction[] = []
+  if (outcome.answers.length) actions.push(...master.signal(outcome.answers, grantee, { kind: 'unicast', address: peer }, describeAnswers(outcome.answers)))
+  for (const s of outcome.stopped) closeService(master, s, now)
+  if (outcome.started.length) master.setUnicastTo(peer)
+  for (const s of outcome.started) {
+    if (!o.keepConfiguredRates && s.service === 'Announce') master.setIntervals({ announce: s.logInterMessagePeriod })
+    if (!o.keepConfiguredRates && s.service === 'Sync') master.setIntervals({ sync: s.logInterMessagePeriod + (o.syncLogDelta ?? 0) })
+    actions.push(...master.setGate(s.service === 'Announce' ? { announce: true } : s.service === 'Sync' ? { sync: true } : { answers: true }, now))
+    actions.push({ kind: 'timer', at: s.expiresAtNs, id: `${GRANT_EXPIRY}${s.service}` })
+  }
+  return actions
+}
+
+/** A service that ended (expired, cancelled): its gate closes. */
+export function closeService(master: TestMaster, s: UnicastService, now: bigint): void {
+  master.setGate(s === 'Announce' ? { announce: false } : s === 'Sync' ? { sync: false } : { answers: false }, now)
 }

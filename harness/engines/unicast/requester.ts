@@ -14,10 +14,9 @@ import {
 } from '../../codec/tlvs/unicast.ts'
 import { WILDCARD_PORT_IDENTITY } from '../../codec/fields.ts'
 import { NS_PER_SECOND } from '../../time/timestamp.ts'
-import { samePortIdentity } from '../message_factory.ts'
+import { samePortIdentity, targetsPort } from '../message_factory.ts'
 import type { TestSlave } from '../test_slave.ts'
-import { addressedTo } from './grantor.ts'
-import { type NegotiationEvent, type NegotiationTlv, negotiationTlvs, serviceMessageType, serviceName, serviceOf, type UnicastService } from './services.ts'
+import { GRANT_RENEWAL_INVITED, isDelayService, type NegotiationEvent, type NegotiationTlv, negotiationTlvs, serviceMessageType, serviceName, serviceOf, type UnicastService } from './services.ts'
 
 export interface ServiceRequest {
   service: UnicastService
@@ -86,7 +85,7 @@ export class NegotiatingSlave implements Engine {
     const st = this.status.get(service)
     if (!st) return []
     st.state = 'cancelled-by-us'
-    if (service === 'Delay_Resp' || service === 'Pdelay_Resp') this.slave.setRequesting(false)
+    if (isDelayService(service)) this.slave.setRequesting(false)
     this.events.push({ atNs: now, event: 'cancelled-by-us', service })
     return this.slave.signal([buildCancelUnicastTransmissionTlv({ messageType: serviceMessageType(service) })], this.masterPort, `CANCEL ${service}`)
   }
@@ -136,7 +135,7 @@ export class NegotiatingSlave implements Engine {
     const tlvs = negotiationTlvs(m)
     if (tlvs.length === 0 || m.type !== 'Signaling') return this.slave.onMessage(rx, now)
     if (samePortIdentity(m.header.sourcePortIdentity, this.slave.portIdentity)) return []
-    if (!addressedTo(m.targetPortIdentity, this.slave.portIdentity)) return []
+    if (!targetsPort(m.targetPortIdentity, this.slave.portIdentity)) return []
     this.masterPort = { ...m.header.sourcePortIdentity }
     const acks: NegotiationTlv[] = []
     for (const t of tlvs) {
@@ -166,29 +165,28 @@ export class NegotiatingSlave implements Engine {
       if (st.state === 'granted') return
       st.state = 'denied'
       this.events.push({ atNs, event: 'denied', service: st.service })
-      if (st.service === 'Delay_Resp' || st.service === 'Pdelay_Resp') this.slave.setRequesting(false)
+      if (isDelayService(st.service)) this.slave.setRequesting(false)
       return
     }
     st.state = 'granted'
-    st.grant = { logInterMessagePeriod: g.logInterMessagePeriod, durationS: g.durationField, atNs, renewalInvited: (g.flags & 1) === 1 }
+    st.grant = { logInterMessagePeriod: g.logInterMessagePeriod, durationS: g.durationField, atNs, renewalInvited: (g.flags & GRANT_RENEWAL_INVITED) !== 0 }
     st.renewalSentAtNs = undefined
     this.events.push({ atNs, event: 'granted', service: st.service, detail: `2^${g.logInterMessagePeriod} s for ${g.durationField} s` })
-    if (st.service === 'Delay_Resp') {
-      this.slave.setDelayReqInterval(g.logInterMessagePeriod)
-      this.slave.setRequesting(true)
-    }
+    // Requests go out under a delay grant; a Delay_Resp grant also sets their rate.
+    if (st.service === 'Delay_Resp') this.slave.setDelayReqInterval(g.logInterMessagePeriod)
+    if (isDelayService(st.service)) this.slave.setRequesting(true)
   }
 
   private lapse(st: ServiceStatus, why: 'expired' | 'cancelled-by-master', atNs: bigint, detail?: string, keepSending = false): void {
     st.state = why
     st.requestedAtNs = atNs
     this.events.push({ atNs, event: why, service: st.service, ...(detail ? { detail } : {}) })
-    if ((st.service === 'Delay_Resp' || st.service === 'Pdelay_Resp') && !keepSending) this.slave.setRequesting(false)
+    if (isDelayService(st.service) && !keepSending) this.slave.setRequesting(false)
   }
 
   /**
-   * One REQUEST outside the negotiation this requester keeps (a probe: another duration than its
-   * own), answered or not as the master sees fit; the state of its services is not touched.
+   * One REQUEST for another duration than this requester's own (a probe of the master's limits).
+   * Its answer is taken as any other: a grant of it replaces the service's current grant.
    */
   probe(service: UnicastService, logInterMessagePeriod: number, durationS: number, now: bigint): EngineAction[] {
     this.events.push({ atNs: now, event: 'requested', service, detail: `probe for ${durationS} s` })

@@ -23,9 +23,11 @@ export function serviceOf(messageType: number): UnicastService | undefined {
 
 /** GRANT flags bit 0 (1588-2019 16.1.4.2.6): the grantor will consider a renewal. */
 export const GRANT_RENEWAL_INVITED = 0x01
-/** CANCEL / ACKNOWLEDGE_CANCEL flags (1588-2019 16.1.4.3): bit 0 maintainRequest, bit 1 maintainGrant. */
-export const CANCEL_MAINTAIN_REQUEST = 0x01
-export const CANCEL_MAINTAIN_GRANT = 0x02
+
+/** Delay_Resp and Pdelay_Resp: the services a grantee's own requests depend on. */
+export function isDelayService(s: UnicastService): boolean {
+  return s === 'Delay_Resp' || s === 'Pdelay_Resp'
+}
 
 export type NegotiationTlv = RequestUnicastTransmissionTlv | GrantUnicastTransmissionTlv | CancelUnicastTransmissionTlv
 
@@ -40,6 +42,28 @@ export function negotiationTlvs(m: PtpMessage | undefined): NegotiationTlv[] {
 /** "Sync" for a known nibble, "messageType 0x5" otherwise: how a TLV's service is named in findings. */
 export function serviceName(messageType: number): string {
   return serviceOf(messageType) ?? `messageType 0x${messageType.toString(16)}`
+}
+
+/** What a unicast slave asks for: Announce, Sync and its delay service, at these (configured) log intervals. */
+export function serviceRequests(
+  iv: { announce: number; sync: number; delayReq: number; pdelayReq: number },
+  delayMechanism: string,
+): { service: UnicastService; logInterMessagePeriod: number }[] {
+  const delay: { service: UnicastService; logInterMessagePeriod: number } = delayMechanism === 'P2P'
+    ? { service: 'Pdelay_Resp', logInterMessagePeriod: iv.pdelayReq }
+    : { service: 'Delay_Resp', logInterMessagePeriod: iv.delayReq }
+  return [{ service: 'Announce', logInterMessagePeriod: iv.announce }, { service: 'Sync', logInterMessagePeriod: iv.sync }, delay]
+}
+
+/**
+ * The durationField a unicast slave asks for: its configured one (DutSettings resolves it, the
+ * profile's default when nothing configures it). A negotiating profile states a grant duration
+ * (profile rule), so a missing one is a harness fault, said as such.
+ */
+export function requestDurationS(s: { unicastRequestDuration?: { value: number } }, p: Profile): number {
+  const d = s.unicastRequestDuration?.value
+  if (d === undefined) throw new Error(`profile ${p.id} negotiates unicast service but states no transport.grantDuration`)
+  return d
 }
 
 /** Whether nothing flows without negotiation under this profile (G.8275.2: multicast forbidden, negotiation required). */

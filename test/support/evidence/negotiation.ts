@@ -9,7 +9,9 @@ import type { Engine } from '../../../harness/engines/actions.ts'
 import { testSlaveConfigFromProfile, testMasterConfigFromProfile, profileHeader } from '../../../harness/engines/from_profile.ts'
 import { TestMaster, type TestMasterConfig } from '../../../harness/engines/test_master.ts'
 import { TestSlave } from '../../../harness/engines/test_slave.ts'
-import { type GrantorConfig, NegotiatingMaster } from '../../../harness/engines/unicast/grantor.ts'
+import { NegotiatingMaster } from '../../../harness/engines/unicast/grantor.ts'
+import { type GrantorConfig, profileGrantor } from '../../../harness/engines/unicast/grant_table.ts'
+import { requestDurationS, serviceRequests } from '../../../harness/engines/unicast/services.ts'
 import { NegotiatingSlave, type RequesterConfig } from '../../../harness/engines/unicast/requester.ts'
 import { configuredIntervals } from '../../../harness/dut/settings.ts'
 import type { Profile } from '../../../harness/profiles/types.ts'
@@ -56,16 +58,12 @@ export function simulatedNegotiation(profile: Profile, f: NegotiationFaults = {}
   const s = dutSettingsFor(profile, o)
   const iv = configuredIntervals(s)
   const header = { ...profileHeader(profile), domainNumber: s.domainNumber.value }
-  const durationS = s.unicastRequestDuration?.value ?? 60
+  const durationS = requestDurationS(s, profile)
 
   // ---- the DUT as grantor, asked by the harness
   const range = profile.transport.grantDuration?.range.value
-  const dutGm = new NegotiatingMaster(new TestMaster(dutMasterConfig(profile, o, f.masterFault)), { ...(range ? { durationRange: range } : {}), ...f.grantor })
-  const requests = [
-    { service: 'Announce' as const, logInterMessagePeriod: iv.announce },
-    { service: 'Sync' as const, logInterMessagePeriod: iv.sync },
-    { service: 'Delay_Resp' as const, logInterMessagePeriod: iv.delayReq },
-  ]
+  const dutGm = new NegotiatingMaster(new TestMaster(dutMasterConfig(profile, o, f.masterFault)), { ...profileGrantor(profile), ...f.grantor })
+  const requests = serviceRequests(iv, 'E2E')
   const requester = new NegotiatingSlave(
     new TestSlave(testSlaveConfigFromProfile(profile, { name: 'requester', clockIdentity: HARNESS_IDENTITY(0), intervals: iv }, { header, delayMechanism: 'E2E' })),
     { masterAddress: DUT_ADDR, services: requests, durationS },

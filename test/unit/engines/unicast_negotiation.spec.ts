@@ -1,7 +1,8 @@
 import { test } from '@japa/runner'
 import { TestMaster } from '../../../harness/engines/test_master.ts'
 import { TestSlave } from '../../../harness/engines/test_slave.ts'
-import { NegotiatingMaster, type GrantorConfig, addressedTo } from '../../../harness/engines/unicast/grantor.ts'
+import { NegotiatingMaster, type GrantorConfig } from '../../../harness/engines/unicast/grantor.ts'
+import { targetsPort } from '../../../harness/engines/message_factory.ts'
 import { NegotiatingSlave, type RequesterConfig } from '../../../harness/engines/unicast/requester.ts'
 import { negotiationTlvs } from '../../../harness/engines/unicast/services.ts'
 import { FLAG_UNICAST, LOG_MESSAGE_INTERVAL_UNSPECIFIED } from '../../../harness/codec/constants.ts'
@@ -144,12 +145,28 @@ test.group('engines / unicast negotiation', () => {
     assert.deepEqual(own.onMessage({ message: sentBy(link, 'slave', 'Signaling')[0]!.message!, rxTimestampNs: 1n, source: '192.0.2.2', destination: '192.0.2.102' }, 1n), [])
   })
 
+  test('peer delay: a Pdelay_Resp grant lets the Pdelay_Req go out, and they are answered', ({ assert }) => {
+    const link = new SimulatedLink()
+    const gm = new NegotiatingMaster(new TestMaster({ name: 'gm', clockIdentity: GM, logAnnounceInterval: 0, logSyncInterval: 0, delayMechanism: 'P2P' }))
+    const slave = new NegotiatingSlave(new TestSlave({ name: 'slave', clockIdentity: SL, delayMechanism: 'P2P', seed: 5 }), {
+      masterAddress: MASTER_ADDR, services: [{ service: 'Sync', logInterMessagePeriod: -2 }, { service: 'Pdelay_Resp', logInterMessagePeriod: 0 }], durationS: 10,
+    })
+    link.add('gm', gm)
+    link.add('slave', slave)
+    link.start()
+    link.advance(5n * S)
+    assert.equal(slave.services.get('Pdelay_Resp')!.state, 'granted')
+    assert.closeTo(sentBy(link, 'slave', 'Pdelay_Req').length, 5, 1)
+    // Each answered, but for the one still in flight when the simulation stops.
+    assert.isAtLeast(sentBy(link, 'gm', 'Pdelay_Resp').length, sentBy(link, 'slave', 'Pdelay_Req').length - 1)
+  })
+
   test('targetPortIdentity: own port, wildcard parts, and another clock', ({ assert }) => {
     const port = { clockIdentity: GM, portNumber: 1 }
-    assert.isTrue(addressedTo({ clockIdentity: GM, portNumber: 1 }, port))
-    assert.isTrue(addressedTo({ clockIdentity: 'ffffff.ffff.ffffff', portNumber: 0xffff }, port))
-    assert.isTrue(addressedTo({ clockIdentity: GM, portNumber: 0xffff }, port))
-    assert.isFalse(addressedTo({ clockIdentity: SL, portNumber: 1 }, port))
-    assert.isFalse(addressedTo({ clockIdentity: GM, portNumber: 2 }, port))
+    assert.isTrue(targetsPort({ clockIdentity: GM, portNumber: 1 }, port))
+    assert.isTrue(targetsPort({ clockIdentity: 'ffffff.ffff.ffffff', portNumber: 0xffff }, port))
+    assert.isTrue(targetsPort({ clockIdentity: GM, portNumber: 0xffff }, port))
+    assert.isFalse(targetsPort({ clockIdentity: SL, portNumber: 1 }, port))
+    assert.isFalse(targetsPort({ clockIdentity: GM, portNumber: 2 }, port))
   })
 })

@@ -69,6 +69,9 @@ const EXPECTED: Record<string, string[]> = {
   'g8275-priority1.yaml': [
     "broken/g8275-priority1.yaml:5:22 bmca.priority1Compared the G.8275.x BMCA does not compare priority1",
   ],
+  'negotiation-without-grant-duration.yaml': [
+    'broken/negotiation-without-grant-duration.yaml:4:1 transport unicastNegotiation is required: give transport.grantDuration (default and range, cited)',
+  ],
   'identifier-null.yaml': [
     "broken/identifier-null.yaml:4:29 profileIdentifier.value is null (unknown) but not marked unconfirmed: true",
   ],
