@@ -103,3 +103,19 @@ export function simulatedNegotiation(profile: Profile, f: NegotiationFaults = {}
 export function negotiationEvidence(test: 'INT-07' | 'TLV-TEL-01', profile: Profile, f: NegotiationFaults = {}, o: EnvelopeOptions = {}) {
   return envelope(test, profile, simulatedNegotiation(profile, f, o), o)
 }
+
+/**
+ * Both negotiations of `simulatedNegotiation` as one capture of the chosen DUT: `analyze` tells
+ * clocks apart by sender, so every frame is as received.
+ */
+export function negotiationCapture(profile: Profile, f: NegotiationFaults = {}) {
+  const d = simulatedNegotiation(profile, f)
+  const recorder = new Recorder()
+  for (const x of [...d.asMaster.recorder.frames, ...d.asSlave.recorder.frames]) recorder.record({ ...x, direction: 'in', findings: x.findings, ...(x.message ? { message: x.message } : {}) })
+  return capturedObservation(recorder)
+}
+
+/** A capture's observation of the DUT (no harness took part). */
+export function capturedObservation(recorder: Recorder) {
+  return { recorder, harnessPort: { clockIdentity: '000000.0000.000000', portNumber: 0 }, durationMs: 60_000, dut: { clockIdentity: DUT_IDENTITY, portNumber: 1 } }
+}

@@ -7,6 +7,7 @@ import { loadProfile } from '../../../harness/profiles/index.ts'
 import { combineChecks } from '../../../harness/verdict/verdict.ts'
 import INT01 from '../../../suites/int/int-01-message-rates.ts'
 import { envelope, simulatedObservation } from '../../support/evidence/simulate.ts'
+import { addressedObservation } from '../../support/evidence/mf.ts'
 import { roundTrip } from '../../support/evidence/round_trip.ts'
 
 const e2e = loadProfile('default-e2e')
@@ -17,6 +18,15 @@ const verdictOf = (ev: Parameters<typeof INT01.judge>[0], profile = e2e) => {
 }
 
 test.group('judge INT-01 message rates', () => {
+  test('a unicast Sync carries 0x7F (Table 42): no advertised-interval check is made of it, and its rate is still judged', ({ assert }) => {
+    const observation = addressedObservation(e2e, { seconds: 25 }, { unicastTo: '02:00:00:00:00:02' }, { edit: (_f, a) => ({ ...a, dstIp: '192.0.2.1' }) })
+    const checks = INT01.judge(roundTrip(envelope('INT-01', e2e, { observation })), e2e).checks
+    assert.equal(combineChecks(checks), 'pass', checks.filter((c) => c.verdict !== 'pass').map((c) => `${c.name}: ${c.measured}`).join('; '))
+    assert.isUndefined(checks.find((c) => c.name === 'Sync advertises the configured logMessageInterval'))
+    assert.isDefined(checks.find((c) => c.name === 'Announce advertises the configured logMessageInterval'))
+    assert.isTrue(checks.some((c) => c.name.startsWith('Sync (configured') && c.name.includes('mean interval')))
+  })
+
   test('a conformant DUT master passes (E2E and P2P)', ({ assert }) => {
     for (const profile of [e2e, p2p]) {
       const ev = envelope('INT-01', profile, { observation: simulatedObservation(profile, { seconds: 30 }) })

@@ -13,9 +13,29 @@ import { Recorder } from '../../../harness/recorder/recorder.ts'
 import { envelope, type EnvelopeOptions } from '../../support/evidence/simulate.ts'
 import { type DutSlaveOptions, historyOf, pollReads, simulateDutSlave, timeline } from '../../support/evidence/dut_slave.ts'
 import { roundTrip } from '../../support/evidence/round_trip.ts'
+import { buildSignalingMessage, defaultHeaderDefaults } from '../../../harness/engines/message_factory.ts'
+import { buildGrantUnicastTransmissionTlv } from '../../../harness/codec/tlvs/unicast.ts'
+import { LOG_MESSAGE_INTERVAL_UNSPECIFIED, MessageType } from '../../../harness/codec/constants.ts'
+import { encodeMessage } from '../../../harness/codec/message.ts'
+import { DUT_IDENTITY, HARNESS_IDENTITY } from '../../support/evidence/simulate.ts'
 
 const e2e = loadProfile('default-e2e')
 const telecom = loadProfile('g8275-1')
+const g2 = loadProfile('g8275-2')
+
+const periodLog = (profile: Profile) => envelope('INT-02', profile, {}).dut.intervals.delayReq.value
+
+/** The evidence with the harness's GRANT of Delay_Resp at `log` recorded first, as a unicast acquisition holds it. */
+function granted(ev: ReturnType<typeof evidence>, profile: Profile, log: number) {
+  const header = { ...defaultHeaderDefaults({ clockIdentity: HARNESS_IDENTITY(1), portNumber: 1 }), domainNumber: ev.session.domainNumber }
+  const grant = buildSignalingMessage(header, { sequenceId: 0, logMessageInterval: LOG_MESSAGE_INTERVAL_UNSPECIFIED }, { clockIdentity: DUT_IDENTITY, portNumber: 1 },
+    [buildGrantUnicastTransmissionTlv({ messageType: MessageType.Delay_Resp, logInterMessagePeriod: log, durationField: profile.transport.grantDuration!.default.value })])
+  const recorder = new Recorder()
+  const first = ev.data.recorder.frames[0]!.timestampNs!
+  recorder.record({ direction: 'out', port: 'harness', transport: 'l2', timestampNs: first - 1n, bytes: encodeMessage(grant) })
+  for (const f of ev.data.recorder.frames) recorder.record({ ...f, findings: f.findings, ...(f.message ? { message: f.message } : {}) })
+  return { ...ev, data: { ...ev.data, recorder } }
+}
 type Profile = typeof e2e
 
 /** T of the profile's lab DUT, seconds. */
@@ -71,6 +91,19 @@ test.group('judge INT-02 Delay_Req spacing', () => {
   test('fault: 20 % too fast under G.8275.1 (±30 % around a short T) fails the fraction rule', ({ assert }) => {
     const r = verdictOf(evidence(telecom, { clockRate: 1.2, seed: 3 }), telecom)
     assert.equal(r.verdict, 'fail')
+  })
+
+  test('unicast (G.8275.2): T is the granted Delay_Resp period; a slave at the grant passes the 90 %-of-the-grant mean, one 20 % too fast fails it', ({ assert }) => {
+    const log = periodLog(g2)
+    const ok = verdictOf(granted(evidence(g2, { seed: 3 }), g2, log), g2)
+    const mean = ok.checks.find((c) => c.name.startsWith('Delay_Req mean interval is at least 90 % of the granted'))!
+    assert.equal(mean.verdict, 'pass')
+    assert.match(mean.detail!, /\d+ intervals/)
+    assert.isTrue(ok.checks.some((c) => (c.detail ?? '').includes(`T = the granted Delay_Resp period 2^${log} s`)))
+    const fast = verdictOf(granted(evidence(g2, { clockRate: 1.2, seed: 3 }), g2, log), g2)
+    assert.equal(fast.checks.find((c) => c.name.startsWith('Delay_Req mean interval is at least 90 % of the granted'))!.verdict, 'fail')
+    // Without a grant in the recording (multicast), the check is not made.
+    assert.isUndefined(verdictOf(evidence(telecom, { seed: 3 }), telecom).checks.find((c) => c.name.startsWith('Delay_Req mean interval is at least 90 %')))
   })
 
   test('fault: a slave requesting 20 % too slow (rate × 0.8) fails (largest interval above 2T, mean)', ({ assert }) => {

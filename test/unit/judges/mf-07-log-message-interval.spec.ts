@@ -11,6 +11,10 @@ import type { Profile } from '../../../harness/profiles/types.ts'
 import { combineChecks } from '../../../harness/verdict/verdict.ts'
 import MF07 from '../../../suites/mf/mf-07-log-message-interval.ts'
 import { addressedObservation } from '../../support/evidence/mf.ts'
+
+/** The simulated link's harness node (added second) and an address of the lab's harness port. */
+const HARNESS_MAC = '02:00:00:00:00:02'
+const HARNESS_IP4 = '192.0.2.1'
 import { type EnvelopeOptions, envelope } from '../../support/evidence/simulate.ts'
 import { roundTrip } from '../../support/evidence/round_trip.ts'
 
@@ -79,6 +83,20 @@ test.group('judge MF-07 logMessageInterval', () => {
   test('fault: Follow_Up carrying another value than its Sync fails', ({ assert }) => {
     const r = judged(e2e, [advertise(['Follow_Up'], 1)])
     assert.equal(r.check('Follow_Up logMessageInterval equals Sync')!.verdict, 'fail')
+  })
+
+  test('unicast (Table 42): Sync, Follow_Up and Delay_Resp sent unicast carry 0x7F; a unicast Follow_Up with the Sync interval fails (ptp4l 3.1.1)', ({ assert }) => {
+    const unicast = (mutations: MutationRule[]) => {
+      // The DUT master sends everything to the harness's own address (unicastTo), as after a negotiation.
+      const observation = addressedObservation(e2e, { seconds: 8 }, { unicastTo: HARNESS_MAC, ...(mutations.length ? { mutations } : {}) }, { edit: (_f, a) => ({ ...a, dstIp: HARNESS_IP4 }) })
+      const out = MF07.judge(roundTrip(envelope('MF-07', e2e, { observation })), e2e)
+      return (name: string) => out.checks.find((c) => c.name === name)
+    }
+    const ok = unicast([])
+    for (const t of ['Sync', 'Follow_Up', 'Delay_Resp']) assert.deepInclude(ok(`${t} (unicast) logMessageInterval`)!, { verdict: 'pass', measured: '0x7F', limit: '= 0x7F' })
+    assert.equal(ok('Announce logMessageInterval equals the configured logAnnounceInterval')!.verdict, 'pass')
+    const ptp4l = unicast([advertise(['Follow_Up'], e2e.lab.ptp4l.logSyncInterval as number)])
+    assert.deepInclude(ptp4l('Follow_Up (unicast) logMessageInterval')!, { verdict: 'fail', measured: String(e2e.lab.ptp4l.logSyncInterval) })
   })
 
   test('fault: 1588 Pdelay_Resp and Pdelay_Resp_Follow_Up not 0x7F fail', ({ assert }) => {

@@ -8,8 +8,10 @@ import { loadProfile } from '../../../harness/profiles/index.ts'
 import { combineChecks, type Check } from '../../../harness/verdict/verdict.ts'
 import TLVTEL01 from '../../../suites/tlv/tlv-tel-01-unicast-negotiation-tlvs.ts'
 import { FLAG_UNICAST } from '../../../harness/codec/constants.ts'
-import { negotiationEvidence, type NegotiationFaults, simulatedNegotiation } from '../../support/evidence/negotiation.ts'
-import { DUT_IDENTITY, envelope } from '../../support/evidence/simulate.ts'
+import { capturedObservation, negotiationCapture, negotiationEvidence, type NegotiationFaults } from '../../support/evidence/negotiation.ts'
+import { envelope, HARNESS_IDENTITY } from '../../support/evidence/simulate.ts'
+import { buildAcknowledgeCancelUnicastTransmissionTlv, buildGrantUnicastTransmissionTlv } from '../../../harness/codec/tlvs/unicast.ts'
+import { MessageType } from '../../../harness/codec/constants.ts'
 import { Recorder } from '../../../harness/recorder/recorder.ts'
 import { roundTrip } from '../../support/evidence/round_trip.ts'
 
@@ -49,19 +51,26 @@ test.group('judge TLV-TEL-01 unicast negotiation TLVs', () => {
   })
 
   test('on a capture (analyze): the chosen clock\'s TLVs are judged by sender, peers are whoever spoke to it', ({ assert }) => {
-    const asCapture = (f: NegotiationFaults) => {
-      const d = simulatedNegotiation(g2, f)
-      // A capture is one recording of both clocks; the judge tells them apart by sender, not by direction.
-      const recorder = new Recorder()
-      for (const x of [...d.asMaster.recorder.frames, ...d.asSlave.recorder.frames]) recorder.record({ ...x, direction: 'in', findings: x.findings, ...(x.message ? { message: x.message } : {}) })
-      const observation = { recorder, harnessPort: { clockIdentity: '000000.0000.000000', portNumber: 0 }, durationMs: 60_000, dut: { clockIdentity: DUT_IDENTITY, portNumber: 1 } }
-      return TLVTEL01.judge(roundTrip(envelope('TLV-TEL-01', g2, { observation })), g2).checks
-    }
+    const asCapture = (f: NegotiationFaults) => TLVTEL01.judge(roundTrip(envelope('TLV-TEL-01', g2, { observation: negotiationCapture(g2, f) })), g2).checks
     assert.equal(combineChecks(asCapture({})), 'pass', asCapture({}).map((c) => `${c.name}: ${c.verdict} ${c.measured}`).join('\n'))
     const noR = asCapture({ grantor: { renewalInvited: false } })
     assert.equal(noR.find((c) => /renewalInvited/.test(c.name))!.verdict, 'fail')
-    const empty = TLVTEL01.judge(envelope('TLV-TEL-01', g2, { observation: { recorder: new Recorder(), harnessPort: { clockIdentity: '000000.0000.000000', portNumber: 0 }, durationMs: 0, dut: { clockIdentity: DUT_IDENTITY, portNumber: 1 } } }), g2).checks
+    const empty = TLVTEL01.judge(envelope('TLV-TEL-01', g2, { observation: capturedObservation(new Recorder()) }), g2).checks
     assert.equal(empty[0]!.verdict, 'inconclusive')
+  })
+
+  test('a negotiation TLV outside Signaling, one for a type no service exists for, an acknowledgement of what nobody cancelled, and Signaling to another port each fail', ({ assert }) => {
+    const grant = buildGrantUnicastTransmissionTlv({ messageType: MessageType.Sync, logInterMessagePeriod: -4, durationField: 60 })
+    const outside = judged({ masterFault: { mutations: [{ messageTypes: ['Announce'], mutation: { kind: 'appendTlvs', tlvs: [grant] } }] } })
+    assert.match(String(outside.check(/ride only in Signaling/).measured), /^\d+: Announce #\d+/)
+    const followUp = buildGrantUnicastTransmissionTlv({ messageType: MessageType.Follow_Up, logInterMessagePeriod: -4, durationField: 60 })
+    const type = judged({ masterFault: { mutations: [{ messageTypes: ['Signaling'], mutation: { kind: 'appendTlvs', tlvs: [followUp] } }] } })
+    assert.match(String(type.check(/negotiable service/).measured), /GRANT_UNICAST_TRANSMISSION messageType 0x8/)
+    const ack = buildAcknowledgeCancelUnicastTransmissionTlv({ messageType: MessageType.Announce })
+    const acked = judged({ masterFault: { mutations: [{ messageTypes: ['Signaling'], mutation: { kind: 'appendTlvs', tlvs: [ack] } }] } })
+    assert.include(acked.failed, 'ACKNOWLEDGE_CANCEL names a type the peer cancelled')
+    const elsewhere = judged({ masterFault: { mutations: [{ messageTypes: ['Signaling'], mutation: { kind: 'fields', overrides: { targetPortIdentity: { clockIdentity: HARNESS_IDENTITY(7), portNumber: 1 } } } }] } })
+    assert.include(elsewhere.failed, 'targetPortIdentity names the peer (or all ports)')
   })
 
   test('a DUT that sends no negotiation TLV fails', ({ assert }) => {
