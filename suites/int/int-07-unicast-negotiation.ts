@@ -31,8 +31,8 @@ import {
   scoreIntervalRule,
 } from '../kit.ts'
 import { acquireNegotiation, CANCELLED, type DutAsGrantee, type DutAsGrantor, type NegotiationEvidence } from '../support/negotiation.ts'
-import { type NegotiationStep, negotiationSteps, stepsOfFrames } from '../support/grants.ts'
-import { normalizeClockIdentity } from '../../harness/codec/clock_identity.ts'
+import { framesBySender, type NegotiationStep, negotiationSteps, stepsOfFrames } from '../support/grants.ts'
+import { normalizeClockIdentity, WILDCARD_CLOCK_IDENTITY } from '../../harness/codec/clock_identity.ts'
 import type { PortIdentity } from '../../harness/codec/types.ts'
 import { sentToUnicast } from '../support/destination.ts'
 import { describeStates } from '../support/state_history.ts'
@@ -100,13 +100,9 @@ function known<T extends { origin: string }>(s: T | undefined): T | undefined {
  * that sent it GRANTs.
  */
 function captureViews(o: Observation, domainNumber: number): { grantors: { peer: string; view: DutAsGrantor }[]; grantees: { peer: string; view: DutAsGrantee }[] } {
-  const dut = o.dut ? normalizeClockIdentity(o.dut.clockIdentity) : undefined
-  const all = o.recorder.query({ domainNumber }).filter((f) => f.message && f.timestampNs !== null)
-  const sender = (f: RecordedFrame) => normalizeClockIdentity(f.message!.header.sourcePortIdentity.clockIdentity)
-  const startNs = all[0]?.timestampNs ?? 0n
-  const fromDut = all.filter((f) => sender(f) === dut)
-  const byPeer = new Map<string, RecordedFrame[]>()
-  for (const f of all) if (sender(f) !== dut) byPeer.set(sender(f), [...(byPeer.get(sender(f)) ?? []), f])
+  const { fromDut, peers: byPeer } = framesBySender(o, domainNumber)
+  const firsts = [fromDut, ...byPeer.values()].flatMap((fs) => (fs.length ? [fs[0]!.timestampNs!] : []))
+  const startNs = firsts.length ? firsts.reduce((a, b) => (a < b ? a : b)) : 0n
   const grantors: { peer: string; view: DutAsGrantor }[] = []
   const grantees: { peer: string; view: DutAsGrantee }[] = []
   for (const [peer, frames] of byPeer) {
@@ -116,7 +112,7 @@ function captureViews(o: Observation, domainNumber: number): { grantors: { peer:
       // Sent to another address (a wildcard-targeted request to another master included): not this peer's.
       if (address !== undefined && f.dstIp !== undefined && f.dstIp !== address) return false
       const t = (f.message as { targetPortIdentity?: PortIdentity }).targetPortIdentity
-      return !t || normalizeClockIdentity(t.clockIdentity) === peer || normalizeClockIdentity(t.clockIdentity) === 'ffffff.ffff.ffffff'
+      return !t || normalizeClockIdentity(t.clockIdentity) === peer || normalizeClockIdentity(t.clockIdentity) === WILDCARD_CLOCK_IDENTITY
     })
     const recorder = new Recorder()
     for (const f of [...frames.map((x) => ({ ...x, direction: 'out' as const })), ...toPeer.map((x) => ({ ...x, direction: 'in' as const }))].sort((a, b) => (a.timestampNs! < b.timestampNs! ? -1 : 1))) {

@@ -5,6 +5,7 @@
  */
 import type { Recorder } from '../../harness/recorder/recorder.ts'
 import type { RecordedFrame } from '../../harness/recorder/frame.ts'
+import { normalizeClockIdentity } from '../../harness/codec/clock_identity.ts'
 import { type NegotiationTlv, negotiationTlvs, serviceOf, type UnicastService } from '../../harness/engines/unicast/services.ts'
 
 export interface NegotiationStep {
@@ -50,4 +51,21 @@ export function lastGrant(steps: readonly NegotiationStep[], direction: 'in' | '
     return { atNs: s.atNs, logInterMessagePeriod: s.tlv.logInterMessagePeriod, durationS: s.tlv.durationField, renewalInvited: (s.tlv.flags & 1) === 1 }
   }
   return undefined
+}
+
+/**
+ * A capture's frames in the run's domain split by sender: the chosen clock's (the DUT's) and
+ * each other clock's, in wire order. What the DUT negotiated with whom, in `analyze`.
+ */
+export function framesBySender(o: { recorder: Recorder; dut?: { clockIdentity: string } }, domainNumber: number): { fromDut: RecordedFrame[]; peers: Map<string, RecordedFrame[]> } {
+  const dut = o.dut ? normalizeClockIdentity(o.dut.clockIdentity) : undefined
+  const fromDut: RecordedFrame[] = []
+  const peers = new Map<string, RecordedFrame[]>()
+  for (const f of o.recorder.query({ domainNumber })) {
+    if (!f.message || f.timestampNs === null) continue
+    const sender = normalizeClockIdentity(f.message.header.sourcePortIdentity.clockIdentity)
+    if (sender === dut) fromDut.push(f)
+    else peers.set(sender, [...(peers.get(sender) ?? []), f])
+  }
+  return { fromDut, peers }
 }

@@ -10,17 +10,16 @@
  */
 import type { PortIdentity } from '../../harness/codec/types.ts'
 import { FLAG_UNICAST } from '../../harness/codec/constants.ts'
-import { normalizeClockIdentity } from '../../harness/codec/clock_identity.ts'
+import { normalizeClockIdentity, WILDCARD_CLOCK_IDENTITY } from '../../harness/codec/clock_identity.ts'
 import { type Check, conformance, type Evidence, type Observation, type RecordedFrame } from '../kit.ts'
 import { acquireNegotiation, type NegotiationEvidence } from '../support/negotiation.ts'
-import { type NegotiationStep, stepsOfFrames } from '../support/grants.ts'
+import { framesBySender, type NegotiationStep, stepsOfFrames } from '../support/grants.ts'
 import { sentToUnicast } from '../support/destination.ts'
 import { negotiationRequired } from '../support/unicast.ts'
 import { GRANT_RENEWAL_INVITED, serviceName } from '../../harness/engines/unicast/services.ts'
 
 const FORMAT = 'IEEE 1588-2019 16.1.4 (Tables 110-113)'
 const KINDS = ['REQUEST_UNICAST_TRANSMISSION', 'GRANT_UNICAST_TRANSMISSION', 'CANCEL_UNICAST_TRANSMISSION', 'ACKNOWLEDGE_CANCEL_UNICAST_TRANSMISSION'] as const
-const WILDCARD = 'ffffff.ffff.ffffff'
 
 type Data = NegotiationEvidence | { observation: Observation }
 
@@ -37,12 +36,8 @@ function sidesOf(ev: Evidence<Data>): Side[] {
   const d = ev.data
   const domain = ev.session.domainNumber
   if ('observation' in d) {
-    const o = d.observation
-    const dut = o.dut ? normalizeClockIdentity(o.dut.clockIdentity) : undefined
-    const all = o.recorder.query({ domainNumber: domain })
-    const fromDut = all.filter((f) => f.message && normalizeClockIdentity(f.message.header.sourcePortIdentity.clockIdentity) === dut)
-    const toDut = all.filter((f) => f.message && !fromDut.includes(f))
-    return [{ side: 'in the capture', fromDut, toDut, peers: new Set(toDut.map((f) => normalizeClockIdentity(f.message!.header.sourcePortIdentity.clockIdentity))) }]
+    const { fromDut, peers } = framesBySender(d.observation, domain)
+    return [{ side: 'in the capture', fromDut, toDut: [...peers.values()].flat(), peers: new Set(peers.keys()) }]
   }
   const live = (side: string, rec: NegotiationEvidence['asMaster']['recorder'], peer: string): Side => ({
     side,
@@ -134,5 +129,5 @@ function targets(f: RecordedFrame, peers: Set<string>): boolean {
   const t = (f.message as { targetPortIdentity?: PortIdentity }).targetPortIdentity
   if (!t) return false
   const id = normalizeClockIdentity(t.clockIdentity)
-  return id === WILDCARD || peers.has(id)
+  return id === WILDCARD_CLOCK_IDENTITY || peers.has(id)
 }
