@@ -59,6 +59,8 @@ export class ForeignMasterTable {
     readonly receiver: PortIdentity,
     readonly rule: QualificationRule = DEFAULT_QUALIFICATION,
     readonly localPriority?: number,
+    /** A table of this many records that, full, overwrites its oldest one, the parent's too (ptpd's max_foreign_records; a faulty DUT). */
+    readonly capacity?: number,
   ) {}
 
   private windowOf(a: AnnounceMessage): bigint {
@@ -81,6 +83,7 @@ export class ForeignMasterTable {
       fm = { sender: dataset.sender, latest: a, dataset, messages: [] }
       this.entries.set(k, fm)
       this.order.unshift(k)
+      if (this.capacity !== undefined && this.order.length > this.capacity) this.entries.delete(this.order.pop()!)
       if (!this.rule.countFirstMessage) return { isNew: true, brokeThreshold: false }
     }
     this.prune(fm, rxNs)

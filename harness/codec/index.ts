@@ -17,6 +17,7 @@ export {
 } from './clock_identity.ts'
 export { WILDCARD_PORT_IDENTITY, ptpTextBytes, ptpTextString } from './fields.ts'
 export { Clause } from './findings/clauses.ts'
+export { malformation, tlvOverrun } from './findings/malformed.ts'
 
 // Message builders
 export type { BuildCommon } from './messages/common.ts'

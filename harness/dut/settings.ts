@@ -49,6 +49,8 @@ export interface DutSettings {
   unicastRequestDuration?: DutSetting
   /** Unicast negotiation: how often (log2 s) the DUT as a unicast slave asks for and renews service. */
   unicastQueryInterval?: DutSetting
+  /** Delay_Req per second the DUT as master is stated to answer in full (a data-sheet figure; ROB-07). Absent: none stated. */
+  delayRequestCapacity?: DutSetting
   bmcaVariant: BmcaVariant
   /** Where the DUT file and the device's own management answers disagree (device mode). */
   disagreements?: string[]
@@ -75,7 +77,12 @@ export const SETTING_KEYS = {
   unicastRequestDuration: 'unicast_req_duration',
   // 1588-2019 16.2 calls the unicast query period logQueryInterval; so do linuxptp's master tables.
   unicastQueryInterval: 'logQueryInterval',
+  // A claim about the DUT, not a setting of its stack: the harness judges ROB-07 against it.
+  delayRequestCapacity: 'delayRequestCapacity',
 } as const
+
+/** Keys a DUT file or --dut-option gives the harness only: never written into a lab stack's configuration. */
+export const HARNESS_ONLY_KEYS: ReadonlySet<string> = new Set([SETTING_KEYS.delayRequestCapacity])
 
 export type SettingKey = keyof typeof SETTING_KEYS
 
@@ -130,6 +137,7 @@ export function resolveDutSettings(i: ResolveInput): DutSettings {
   const negotiates = p.transport.unicastNegotiation !== 'forbidden'
   const grant = negotiates && p.transport.grantDuration ? pick('unicastRequestDuration', p.transport.grantDuration.default.value) : undefined
   const query = negotiates ? pick('unicastQueryInterval', undefined) : undefined
+  const capacity = pick('delayRequestCapacity', undefined)
   return {
     mode: i.mode,
     // The session's domain is the one the run transmits in; it was chosen from these same sources.
@@ -152,6 +160,7 @@ export function resolveDutSettings(i: ResolveInput): DutSettings {
     ...(udp ? { dscp: { ...(dscpEvent ? { event: dscpEvent } : {}), ...(dscpGeneral ? { general: dscpGeneral } : {}) } } : {}),
     ...(grant ? { unicastRequestDuration: grant } : {}),
     ...(query ? { unicastQueryInterval: query } : {}),
+    ...(capacity ? { delayRequestCapacity: capacity } : {}),
     bmcaVariant: p.bmca.variant,
     ...(i.disagreements?.length ? { disagreements: [...i.disagreements] } : {}),
   }
@@ -206,6 +215,7 @@ export function settingsTable(s: DutSettings): Record<string, string> {
     dscp_general: row(s.dscp?.general),
     unicast_req_duration: row(s.unicastRequestDuration),
     logQueryInterval: row(s.unicastQueryInterval),
+    delayRequestCapacity: row(s.delayRequestCapacity),
     bmca: s.bmcaVariant,
     ...(s.disagreements?.length ? { 'DUT file vs management': s.disagreements.join('; ') } : {}),
   }

@@ -47,8 +47,8 @@ export type MutationSpec =
   | { kind: 'messageLength'; delta: number }
   /** The frame is cut short by `octets` (messageLength still claims the full length). */
   | { kind: 'truncate'; octets: number }
-  /** lengthField of TLV #tlvIndex (default 0) = true value + delta; the TLV octets are unchanged. */
-  | { kind: 'tlvLength'; tlvIndex?: number; delta: number }
+  /** lengthField of TLV #tlvIndex (default 0; 'last': the last one, e.g. one just appended) = true value + delta; the TLV octets are unchanged. */
+  | { kind: 'tlvLength'; tlvIndex?: number | 'last'; delta: number }
   /** Set reserved bits (value: the bits to set; default all reserved bits of that field). */
   | { kind: 'reservedBits'; field: ReservedField; value?: number }
   /** logMessageInterval = value (0x7F = 127, extremes -128 / 126 ...). */
@@ -210,7 +210,7 @@ export function applyMutation(plan: PlannedSend, m: MutationSpec): PlannedSend[]
     case 'truncate':
       return out({ frameEdit: { ...plan.frameEdit, truncateBy: (plan.frameEdit?.truncateBy ?? 0) + m.octets } })
     case 'tlvLength': {
-      const i = m.tlvIndex ?? 0
+      const i = m.tlvIndex === 'last' ? msg.tlvs.length - 1 : (m.tlvIndex ?? 0)
       const t = msg.tlvs[i]
       if (!t) throw new RangeError(`${msg.type} has no TLV #${i} to give a wrong lengthField`)
       t.lengthField = (t.lengthField + m.delta) & 0xffff
@@ -283,6 +283,8 @@ function applyReserved(msg: PtpMessage, field: ReservedField, value: number | un
 export class MutationPipeline {
   /** Matches so far per rule and message type ('every', 'first', 'after' count per type). */
   private readonly counters = new Map<string, number>()
+  /** Messages a rule changed (or left unsent) so far: what a test says it did. */
+  applied = 0
 
   constructor(
     readonly rules: readonly MutationRule[],
@@ -300,6 +302,7 @@ export class MutationPipeline {
           next.push(p)
           continue
         }
+        this.applied++
         next.push(...applyMutation(p, rule.mutation))
       }
       plans = next

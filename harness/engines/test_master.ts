@@ -267,6 +267,11 @@ export class TestMaster implements Engine {
     return this.path
   }
 
+  /** Messages the current mutation rules changed or left unsent (since setMutations). */
+  get mutationsApplied(): number {
+    return this.pipeline.applied
+  }
+
   setMutations(rules: MutationRule[], seed = this.cfg.seed ?? 1): void {
     this.pipeline = new MutationPipeline(rules, seed)
   }

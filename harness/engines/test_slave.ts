@@ -55,8 +55,15 @@ export interface TestSlaveConfig {
   logMinPdelayReqInterval?: number
   /** Default: uniform (0, 2T] for Delay_Req, fixed for Pdelay_Req. */
   spacing?: RequestSpacing
-  /** Take the Delay_Req rate from multicast Delay_Resp.logMessageInterval (as linuxptp does). */
-  adoptDelayRespInterval?: boolean
+  /**
+   * Take the Delay_Req rate from multicast Delay_Resp.logMessageInterval: true as linuxptp does
+   * (values in −10..22 only); 'no-upper-bound' also takes 0x7F and other long ones (a faulty DUT that then stops requesting).
+   */
+  adoptDelayRespInterval?: boolean | 'no-upper-bound'
+  /** A faulty DUT: a Follow_Up is paired with the latest two-step Sync received, whatever its sequenceId. */
+  pairFollowUpWithLatestSync?: boolean
+  /** A faulty DUT: a Sync sample whose offset differs from the last one by more than this is dropped (an outlier filter that never gives in). */
+  rejectOffsetJumpsNs?: bigint
   /** Follow only this master port. Default: the best qualified Announce sender, else the first Sync sender. */
   master?: PortIdentity
   /**
@@ -178,6 +185,8 @@ export class TestSlave implements Engine {
   private unicastAddress: string | undefined
   private readonly syncs = new Map<number, PendingSync>()
   private lastSync: SyncSample | undefined
+  /** The latest two-step Sync received (pairFollowUpWithLatestSync). */
+  private latestTwoStep: { seq: number; master: PortIdentity; t2: bigint; cSync: bigint } | undefined
   private readonly delayReqs = new Map<number, { t3?: bigint; sync?: SyncSample; t4?: bigint; cDelayResp?: bigint }>()
   private readonly sentIds = new Map<string, { kind: 'Delay_Req' | 'Pdelay_Req'; sequenceId: number }>()
   private readonly pdelays = new Map<number, PendingPdelay>()
@@ -382,6 +391,7 @@ export class TestSlave implements Engine {
     p.t2 = rxNs
     p.cSync = m.header.correctionField
     p.twoStep = twoStep
+    if (twoStep) this.latestTwoStep = { seq, master: m.header.sourcePortIdentity, t2: rxNs, cSync: m.header.correctionField }
     if (!twoStep) {
       p.t1 = timestampToNs(m.originTimestamp)
       p.cFollowUp = 0n
@@ -392,6 +402,12 @@ export class TestSlave implements Engine {
 
   private onFollowUp(m: Extract<PtpMessage, { type: 'Follow_Up' }>): void {
     if (!this.masterPort || !samePortIdentity(m.header.sourcePortIdentity, this.masterPort)) return
+    const latest = this.latestTwoStep
+    if (this.cfg.pairFollowUpWithLatestSync && latest) {
+      this.syncs.set(latest.seq, { master: latest.master, t2: latest.t2, cSync: latest.cSync, twoStep: true, t1: timestampToNs(m.preciseOriginTimestamp), cFollowUp: m.header.correctionField })
+      this.completeSync(latest.seq)
+      return
+    }
     const seq = m.header.sequenceId
     const p = this.syncs.get(seq) ?? { master: m.header.sourcePortIdentity }
     if (p.twoStep === false) return
@@ -419,6 +435,10 @@ export class TestSlave implements Engine {
     if (this.meanDelay !== undefined) {
       s.meanPathDelay = this.meanDelay
       s.offsetFromMaster = e2eOffsetFromMaster(s, this.meanDelay) + this.timescaleCorrection(p.master)
+      const last = this.lastSync?.offsetFromMaster
+      // offsetFromMaster is scaled ns (× 2^16), as correctionField.
+      const jump = this.cfg.rejectOffsetJumpsNs === undefined ? undefined : this.cfg.rejectOffsetJumpsNs << 16n
+      if (jump !== undefined && last !== undefined && (s.offsetFromMaster - last > jump || last - s.offsetFromMaster > jump)) return
     }
     this.lastSync = s
     this.push(this.syncSamples, s)
@@ -445,7 +465,7 @@ export class TestSlave implements Engine {
     if (this.cfg.adoptDelayRespInterval) {
       const log = m.header.logMessageInterval
       // linuxptp port.c: ignore values outside -10..22 and 0x7F.
-      if (log >= -10 && log <= 22) this.logDelayReq = log
+      if (log >= -10 && (log <= 22 || this.cfg.adoptDelayRespInterval === 'no-upper-bound')) this.logDelayReq = log
     }
     req.t4 = timestampToNs(m.receiveTimestamp)
     req.cDelayResp = m.header.correctionField

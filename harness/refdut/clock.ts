@@ -22,6 +22,7 @@ import { SendEmitter } from '../engines/emitter.ts'
 import type { HeaderDefaults } from '../engines/message_factory.ts'
 import { addressedTo, answerManagement, type ManagementErrorFault, type ManagementSetFault, settableRequest } from './management.ts'
 import { PTP_VERSION } from '../codec/constants.ts'
+import { malformation, tlvOverrun } from '../codec/findings/malformed.ts'
 import { tlvName } from '../codec/tlvs/index.ts'
 import type { Profile } from '../profiles/types.ts'
 import type { DutSettings } from '../dut/settings.ts'
@@ -107,6 +108,18 @@ export interface ReferenceBehaviour {
   acceptAnnounceWithoutRequiredTlvs?: boolean
   /** Messages carrying this clock's own clockIdentity as sender are used (BMCA-05). */
   acceptOwnIdentity?: boolean
+  /** The foreign-master table holds this many records and, full, overwrites its oldest, the parent's too (ROB-06). */
+  foreignTableCapacity?: number
+  /** A message whose length fields do not describe its octets is used instead of dropped (ROB-02). */
+  acceptsMalformed?: boolean
+  /** A fragile parser: a TLV whose lengthField runs past the message kills the process (ROB-02; the fuzzing target). */
+  crashesOnTlvOverrun?: boolean
+  /** The Delay_Req interval is taken from Delay_Resp, also 0x7F and other values above 22 (ROB-01). */
+  adoptsLongDelayRespInterval?: boolean
+  /** A Follow_Up is paired with the latest two-step Sync, whatever its sequenceId (ROB-03). */
+  pairsFollowUpWithLatestSync?: boolean
+  /** A Sync sample whose offset jumps by more than this from the last is dropped, for good (ROB-05). */
+  rejectsOffsetJumpsNs?: bigint
   /** A message carrying a TLV the clock does not know is dropped whole instead of the TLV being skipped (TLV-GEN-01). */
   dropsUnknownTlv?: boolean
   /** A Follow_Up arriving later than this after its Sync is dropped (a too-short Follow_Up deadline; INT-05). */
@@ -174,6 +187,11 @@ function clockClassFirst(base: Comparator): Comparator {
     }
     return base(a, b)
   }
+}
+
+/** What the crashesOnTlvOverrun fault throws: the process running the clock exits on it, as a fragile parser would crash. */
+export class ParserCrash extends Error {
+  override name = 'ParserCrash'
 }
 
 export class ReferenceClock implements Engine {
@@ -297,6 +315,9 @@ export class ReferenceClock implements Engine {
       seed: cfg.seed ?? 1,
       maxSamples: 1000,
       ...(this.b.acceptsInvalidPdelayResponses ? { acceptAnyPdelayResponse: true } : {}),
+      ...(this.b.adoptsLongDelayRespInterval ? { adoptDelayRespInterval: 'no-upper-bound' as const } : {}),
+      ...(this.b.pairsFollowUpWithLatestSync ? { pairFollowUpWithLatestSync: true } : {}),
+      ...(this.b.rejectsOffsetJumpsNs !== undefined ? { rejectOffsetJumpsNs: this.b.rejectsOffsetJumpsNs } : {}),
       // An 802.1AS requester awaits its latest Pdelay_Req only: a later answer is a lost one.
       onlyLatestPdelay: !this.b.acceptsLatePdelayResponses,
       ...lead,
@@ -319,7 +340,7 @@ export class ReferenceClock implements Engine {
 
     const base = comparatorFor(this.b.comparison === 'default-1588' ? 'default-1588' : s.bmcaVariant)
     this.compare = this.b.comparison === 'clockClass-first' ? clockClassFirst(base) : base
-    this.foreign = new ForeignMasterTable(this.portIdentity, this.b.qualification ?? DEFAULT_QUALIFICATION)
+    this.foreign = new ForeignMasterTable(this.portIdentity, this.b.qualification ?? DEFAULT_QUALIFICATION, undefined, this.b.foreignTableCapacity)
   }
 
   // ------------------------------------------------------------ what the port is
@@ -473,6 +494,10 @@ export class ReferenceClock implements Engine {
 
   onMessage(rx: ReceivedMessage, now: bigint): EngineAction[] {
     const m = rx.message
+    const overrun = this.b.crashesOnTlvOverrun ? tlvOverrun(rx.findings ?? []) : undefined
+    if (overrun) throw new ParserCrash(`${m.type} from ${m.header.sourcePortIdentity.clockIdentity}: ${overrun.message}`)
+    // Length fields that do not describe the octets: where the fields lie is unknown (13.3.2.5, 14.1.2).
+    if (malformation(rx.findings ?? []) && !this.b.acceptsMalformed) return []
     // Another domain, SDO or protocol version is another PTP network (1588-2019 7.1, 7.5.3, 13.3.2.4).
     const accept = this.b.acceptForeign ?? []
     if (m.header.domainNumber !== this.domainNumber && !accept.includes('domain')) return []
@@ -630,7 +655,9 @@ export class ReferenceClock implements Engine {
     const parent = this.parentValue
     // The parent's record can lapse from the 4-interval qualification window before its
     // announce receipt timeout; until that timeout it stays the parent unless a better master qualified.
-    if (parent && this.compare(parent.dataset, own).result > 0 && (!best || this.compare(best.dataset, parent.dataset).result <= 0)) return []
+    // A table of fixed capacity (the fault) decides over its records only: an evicted parent is forgotten.
+    const remembered = parent && (this.b.foreignTableCapacity === undefined || this.foreign.get(parent.port) !== undefined)
+    if (parent && remembered && this.compare(parent.dataset, own).result > 0 && (!best || this.compare(best.dataset, parent.dataset).result <= 0)) return []
     if (best && this.compare(best.dataset, own).result > 0) {
       if (this.parentValue && samePortIdentity(this.parentValue.port, best.sender)) return []
       return this.follow(best.sender, best.latest, best.dataset, now)

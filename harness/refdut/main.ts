@@ -18,7 +18,7 @@ import type { Profile, TransportName } from '../profiles/types.ts'
 import { Recorder } from '../recorder/recorder.ts'
 import { PortDriver } from '../runtime/port_driver.ts'
 import { openPort, systemTimeNs } from '../transport/index.ts'
-import { ReferenceClock, type ReferenceRole } from './clock.ts'
+import { ParserCrash, ReferenceClock, type ReferenceRole } from './clock.ts'
 import { applyFaults } from './faults.ts'
 import { scaledToNs } from '../engines/delay_arithmetic.ts'
 
@@ -125,7 +125,11 @@ export async function main(argv: string[]): Promise<number> {
     ...(cfg.ip ? { ip: cfg.ip } : {}),
     // gPTP and G.8275.1 on Ethernet send every message to the peer-delay MAC.
     ...(profile.transport.l2?.primaryMac.value.toLowerCase() === '01-80-c2-00-00-0e' ? { defaultDestination: () => ({ kind: 'pdelay' as const }) } : {}),
-    onError: (err, context) => log(`error in ${context}: ${(err as Error).message ?? err}`),
+    onError: (err, context) => {
+      log(`error in ${context}: ${(err as Error).message ?? err}`)
+      // The crashesOnTlvOverrun fault: die as a fragile parser would (SIGSEGV's exit status).
+      if (err instanceof ParserCrash) process.exit(139)
+    },
   })
   const server = serveControl(cfg.controlSocket, clock)
   log(`${profile.id} ${cfg.role} on ${cfg.interface} (${cfg.transport}), clockIdentity ${clockIdentity}, domain ${cfg.settings.domainNumber.value}, faults: ${cfg.faults.length ? cfg.faults.join(', ') : 'none'}`)

@@ -9,13 +9,13 @@
  * offset error must not change from it, so a constant bias (the lab link's path asymmetry, a DUT
  * error TE-08 judges) cancels.
  */
-import { type Check, conformance, formatNs, isSlaveOf, logIntervalToMs, logIntervalToNs, masterConfig, mutate, type Recorder, startMasters, TimeBase, waitForState } from '../kit.ts'
+import { type Check, conformance, formatNs, logIntervalToMs, logIntervalToNs, masterConfig, mutate, type Recorder, startMasters, TimeBase, waitForState } from '../kit.ts'
 import type { PortTransition } from '../../harness/dut/types.ts'
 import { systemTimeNs } from '../../harness/transport/clocks.ts'
 import { lockAndSettle, type StateRead } from '../support/grandmasters.ts'
 import { changeCheck, type OffsetReport, sampleOffsets } from '../support/offset_reports.ts'
 import { loggedTransitions } from '../support/receipt_timeout.ts'
-import { neverFollowedCheck, portStates } from '../support/state_history.ts'
+import { followedThroughout, neverFollowedCheck } from '../support/state_history.ts'
 import { absNs } from '../../harness/stats/robust.ts'
 
 export interface LateFollowUpData {
@@ -52,25 +52,17 @@ export function lateBy(lateByMs: number, logSyncInterval: number): bigint {
   return wanted < half ? wanted : half
 }
 
-const timeOf = (ns: bigint, from?: bigint) => (from === undefined ? `${ns}` : `+${(Number(ns - from) / 1e9).toFixed(3)} s`)
-
 /** The DUT kept following `gm` through the late phase: every read, and its own log where it has one. */
 export function keptFollowing(d: LateFollowUpData): Check {
-  const name = 'DUT stays a slave of the grandmaster while its Follow_Ups are late'
-  const limit = 'every state read SLAVE/UNCALIBRATED of the harness grandmaster; no logged change out of it'
-  const off = d.lateReads.filter((r) => !r.state || !isSlaveOf(d.gmIdentity)(r.state))
-  const left = (d.logTransitions ?? []).filter((t) => (t.from === 'SLAVE' || t.from === 'UNCALIBRATED') && t.to !== 'SLAVE' && t.to !== 'UNCALIBRATED' && (d.lateToNs === undefined || t.atNs <= d.lateToNs))
-  const base = { name, limit, source: FOLLOWING_SOURCE }
-  if (d.lateReads.length === 0) return { ...base, measured: 'no reads', verdict: 'fail', detail: 'the DUT was never read during the late phase' }
-  if (off.length || left.length) {
-    const first = off[0]
-    const seen = [
-      off.length ? `${off.length} of ${d.lateReads.length} reads not following it, first at ${timeOf(first!.atNs, d.lateFromNs)}: ${first!.state ? `${portStates(first!.state)} of ${first!.state.grandmasterIdentity ?? 'nobody'}` : `no answer (${first!.error ?? 'unknown'})`}` : '',
-      left.length ? `logged ${left.map((t) => `${t.from} → ${t.to} (${t.event}) at ${timeOf(t.atNs, d.lateFromNs)}`).join(', ')}` : '',
-    ].filter(Boolean).join('; ')
-    return { ...base, measured: `${off.length + left.length} departures`, verdict: 'fail', detail: `Follow_Ups ${formatNs(d.lateByNs)} late: ${seen}` }
-  }
-  return { ...base, measured: `${d.lateReads.length} reads, all following`, verdict: 'pass', detail: `Follow_Ups ${formatNs(d.lateByNs)} late for ${d.lateFromNs !== undefined && d.lateToNs !== undefined ? timeOf(d.lateToNs, d.lateFromNs) : `${d.lateReads.length} reads`}${d.logTransitions ? `; ${d.logTransitions.length} logged port changes` : ''}` }
+  return followedThroughout({
+    name: 'DUT stays a slave of the grandmaster while its Follow_Ups are late',
+    reads: d.lateReads,
+    gm: d.gmIdentity,
+    ...(d.logTransitions ? { transitions: d.logTransitions.filter((t) => d.lateToNs === undefined || t.atNs <= d.lateToNs) } : {}),
+    fromNs: d.lateFromNs ?? d.lateReads[0]?.atNs ?? 0n,
+    source: FOLLOWING_SOURCE,
+    what: `Follow_Ups ${formatNs(d.lateByNs)} late`,
+  })
 }
 
 /** What a failed change looks like: about the step (late Follow_Ups unused) or about the lateness (Sync timed at its Follow_Up). */

@@ -18,7 +18,7 @@
  */
 import type { DelayMechanismName, Profile, TlvName, TransportName } from '../../profiles/types.ts'
 import type { DutOptions, DutRole } from '../types.ts'
-import type { DutSetting, SettingKey } from '../settings.ts'
+import { type DutSetting, HARNESS_ONLY_KEYS, type SettingKey } from '../settings.ts'
 
 export type ConfigLayer = 'profile' | 'lab' | 'role' | 'option' | 'harness'
 
@@ -199,6 +199,7 @@ function roleLayer(L: Layers, input: Ptp4lConfigInput): void {
 /** `port2:masterOnly` addresses the second interface's section; a plain key goes to [global]. */
 function optionLayer(L: Layers, input: Ptp4lConfigInput): void {
   for (const [rawKey, value] of Object.entries(input.options ?? {})) {
+    if (HARNESS_ONLY_KEYS.has(rawKey)) continue
     const m = /^port(\d+):(.+)$/.exec(rawKey)
     const key = m ? m[2]! : rawKey
     if (PROTECTED_KEYS[key]) throw new Error(`ptp4l setting '${key}' cannot be overridden: ${PROTECTED_KEYS[key]}`)

@@ -1,0 +1,113 @@
+/**
+ * Evidence for the faulty-grandmaster tests (ROB-01, ROB-03, ROB-05) from the reference DUT on
+ * a simulated link, with the acquisition's phases: lock, a clean control phase, then each case's
+ * fault on (mutations, time step, intruder Sync) and off again. Reads every 250 ms, as live.
+ */
+import { EngineGroup } from '../../../harness/engines/engine_group.ts'
+import { TestMaster } from '../../../harness/engines/test_master.ts'
+import { TimeBase } from '../../../harness/engines/time_base.ts'
+import type { Profile } from '../../../harness/profiles/types.ts'
+import { Recorder } from '../../../harness/recorder/recorder.ts'
+import { ReferenceClock } from '../../../harness/refdut/clock.ts'
+import { applyFaults } from '../../../harness/refdut/faults.ts'
+import { logIntervalToNs } from '../../../harness/time/log_interval.ts'
+import { FAULT_PHASES, type FaultCase, type FaultCaseRecord, type FaultyStreamEvidence } from '../../../suites/support/faulty_grandmaster.ts'
+import type { StateRead } from '../../../suites/support/grandmasters.ts'
+import type { OffsetReport } from '../../../suites/support/offset_reports.ts'
+import { SimulatedLink } from '../engines/simulated_link.ts'
+import { gmConfig, ms, START_NS } from './bmca.ts'
+import { DUT_IDENTITY, dutSettingsFor, envelope, type EnvelopeOptions } from './simulate.ts'
+
+export function faultyStreamEvidence(testId: string, profile: Profile, cases: readonly FaultCase[], o: { faults?: string[] } & EnvelopeOptions = {}) {
+  const twoStep = profile.steps.twoStep === 'forbidden' ? {} : { twoStep: true }
+  const p2p = profile.delayMechanism.default === 'P2P'
+  const gmCfg = gmConfig(profile, 'gm', 1, undefined, twoStep, o)
+  const intruderCfg = gmConfig(profile, 'intruder', 2, undefined, { ...twoStep, sendAnnounce: false, sendSync: false }, o)
+  const settings = dutSettingsFor(profile, o)
+  const dut = new ReferenceClock(applyFaults({ name: 'refdut', clockIdentity: DUT_IDENTITY, profile, settings, role: 'slave', behaviour: {}, seed: 7 }, o.faults ?? []))
+  const engines = [gmCfg, intruderCfg].map((c) => new TestMaster(p2p ? { ...c, delayMechanism: 'none' } : c))
+  if (p2p) engines.push(new TestMaster(gmConfig(profile, 'link-peer', 0, undefined, { sendAnnounce: false, sendSync: false, delayMechanism: 'P2P' }, o)))
+  const [gm, intruder] = engines as [TestMaster, TestMaster]
+  const group = new EngineGroup('masters', engines)
+  const link = new SimulatedLink({ startNs: START_NS })
+  link.add('dut', dut)
+  link.add('harness', group)
+  link.start()
+  const ctl = (e: TestMaster, fn: (now: bigint) => ReturnType<TestMaster['silence']> | void) => link.control('harness', (now) => group.control<TestMaster>(e.name, () => fn(now)))
+  const read = (): StateRead => ({ atNs: link.now, startNs: link.now - ms(2), state: dut.dutState(Number(link.now / 1_000_000n)) })
+  const wait = (forMs: number) => {
+    const reads: StateRead[] = []
+    const end = link.now + ms(forMs)
+    while (link.now < end) {
+      link.run(link.now + ms(100))
+      reads.push(read())
+    }
+    return reads
+  }
+  const sample = (seconds: number) => {
+    const reports: OffsetReport[] = []
+    const reads: StateRead[] = []
+    const end = link.now + ms(seconds * 1000)
+    while (link.now < end) {
+      link.run(link.now + ms(250))
+      const r = read()
+      reads.push(r)
+      const off = r.state?.offsetFromMasterNs
+      if (off !== undefined && r.state!.ports.some((p) => p.portState === 'SLAVE' || p.portState === 'UNCALIBRATED')) reports.push({ readNs: r.atNs, reportedNs: off, expectedNs: gm.expectedSlaveOffsetNs(r.atNs) })
+    }
+    return { reports, reads }
+  }
+  const lock: StateRead[] = []
+  const deadline = link.now + ms(30_000)
+  while (link.now < deadline && lock.at(-1)?.state?.offsetFromMasterNs === undefined) lock.push(...wait(100))
+  const locked = lock.at(-1)?.state?.offsetFromMasterNs !== undefined
+  const settleMs = 2 * Number(logIntervalToNs(gmCfg.logSyncInterval) / 1_000_000n) + 500
+  const records: FaultCaseRecord[] = []
+  let control: OffsetReport[] = []
+  if (locked) {
+    wait(4 * Math.max(Number(logIntervalToNs(gmCfg.logSyncInterval) / 1_000_000n), Number(logIntervalToNs(settings.intervals.delayReq.value) / 1_000_000n)) + 1000)
+    control = sample(FAULT_PHASES.controlSeconds).reports
+    for (const c of cases) {
+      const fromNs = link.now
+      ctl(gm, () => {
+        gm.setMutations(c.mutations)
+        if (c.stepNs) gm.setTimeBase(new TimeBase({ offsetNs: gm.timeBase.offsetNs + c.stepNs }))
+      })
+      if (c.intruderOffsetNs !== undefined) {
+        ctl(intruder, (now) => {
+          intruder.setTimeBase(new TimeBase({ offsetNs: gm.timeBase.offsetNs + c.intruderOffsetNs! }))
+          return intruder.resume(now, { announce: false, sync: true, answers: false })
+        })
+      }
+      const settle = wait(settleMs)
+      const during = sample(FAULT_PHASES.caseSeconds)
+      const applied = gm.mutationsApplied
+      ctl(gm, () => gm.setMutations([]))
+      if (c.intruderOffsetNs !== undefined) ctl(intruder, () => intruder.silence({ announce: true, sync: true, answers: true }))
+      const { mutations, ...rest } = c
+      const rec: FaultCaseRecord = { ...rest, rules: mutations.map((m) => m.id ?? 'rule'), applied, fromNs, toNs: link.now, reads: [...settle, ...during.reads], reports: during.reports, afterReads: [], after: [] }
+      if (c.offsetPhase === 'after') {
+        const back = wait(settleMs)
+        const after = sample(FAULT_PHASES.afterSeconds)
+        rec.afterReads = [...back, ...after.reads]
+        rec.after = after.reports
+      } else wait(settleMs)
+      records.push(rec)
+    }
+  }
+  const recorder = new Recorder()
+  for (const f of link.recorder.frames) if (f.port === 'harness') recorder.record({ ...f, findings: f.findings, ...(f.message ? { message: f.message } : {}) })
+  const data: FaultyStreamEvidence = {
+    gmIdentity: gmCfg.clockIdentity,
+    intruderIdentity: intruderCfg.clockIdentity,
+    lock,
+    locked,
+    control,
+    cases: records,
+    requestLogInterval: p2p ? settings.intervals.pdelayReq.value : settings.intervals.delayReq.value,
+    requestType: p2p ? 'Pdelay_Req' : 'Delay_Req',
+    logSyncInterval: gmCfg.logSyncInterval,
+    recorder,
+  }
+  return envelope(testId, profile, data, o)
+}
