@@ -40,20 +40,7 @@ export function unusableEvidence(testId: string, profile: Profile, cases: readon
   link.add('harness', group)
   link.start()
   const T = logIntervalToNs(cfgA.logAnnounceInterval)
-  const poll = ms(o.pollMs ?? 50)
-  const read = (): StateRead => ({ atNs: link.now, startNs: link.now - ms(2), state: dut.dutState(Number(link.now / 1_000_000n)) })
-  /** Poll until `cond` holds or `forNs` passed; the reads. */
-  const watch = (forNs: bigint, cond: (r: StateRead) => boolean = () => false) => {
-    const out: StateRead[] = []
-    const end = link.now + forNs
-    while (link.now < end) {
-      link.run(link.now + poll)
-      const r = read()
-      out.push(r)
-      if (cond(r)) break
-    }
-    return out
-  }
+  const { watch } = simulatedReads(link, dut, o.pollMs ?? 50)
   const slaveOf = (id: string) => (r: StateRead) => r.state?.grandmasterIdentity === id && r.state.ports.some((p) => p.portState === 'SLAVE')
   const ctl = (name: string, fn: (gm: TestMaster, now: bigint) => ReturnType<TestMaster['silence']> | void) => link.control('harness', (now) => group.control<TestMaster>(name, (gm) => fn(gm, now)))
   const lockHistory = watch(20n * T, slaveOf(cfgA.clockIdentity))
@@ -90,4 +77,23 @@ export function judgedUnusable(test: ConformanceTest<UnusableEvidence>, profile:
   const e = unusableEvidence(test.id, profile, cases, o)
   const checks = test.judge(e, profile).checks
   return { e, checks, verdict: combineChecks(checks), failed: checks.filter((c) => c.verdict === 'fail').map((c) => c.name) }
+}
+
+/**
+ * Reads of a reference DUT on a simulated link, as the live acquisitions poll it: `read()` now,
+ * `watch(forNs, until)` every `pollMs` until `until` holds or the time is up.
+ */
+export function simulatedReads(link: SimulatedLink, dut: ReferenceClock, pollMs = 50) {
+  const read = (): StateRead => ({ atNs: link.now, startNs: link.now - ms(2), state: dut.dutState(Number(link.now / 1_000_000n)) })
+  const watch = (forNs: bigint, until: (r: StateRead) => boolean = () => false): StateRead[] => {
+    const out: StateRead[] = []
+    const end = link.now + forNs
+    while (link.now < end) {
+      link.run(link.now + ms(pollMs))
+      out.push(read())
+      if (until(out.at(-1)!)) break
+    }
+    return out
+  }
+  return { read, watch }
 }

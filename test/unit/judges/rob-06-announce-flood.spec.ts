@@ -19,8 +19,9 @@ import ROB06, { type FloodEvidence } from '../../../suites/rob/rob-06-announce-f
 import { masterRecord } from '../../../suites/support/bmca_cases.ts'
 import type { StateRead } from '../../../suites/support/grandmasters.ts'
 import { SimulatedLink } from '../../support/engines/simulated_link.ts'
-import { gmConfig, ms, START_NS } from '../../support/evidence/bmca.ts'
+import { gmConfig, START_NS } from '../../support/evidence/bmca.ts'
 import { roundTrip } from '../../support/evidence/round_trip.ts'
+import { simulatedReads } from '../../support/evidence/unusable.ts'
 import { DUT_IDENTITY, dutSettingsFor, envelope } from '../../support/evidence/simulate.ts'
 
 function simulate(profile: Profile, o: { faults?: string[]; masters?: number } = {}) {
@@ -39,17 +40,7 @@ function simulate(profile: Profile, o: { faults?: string[]; masters?: number } =
   link.add('harness', group)
   link.start()
   const T = logIntervalToNs(cfgA.logAnnounceInterval)
-  const read = (): StateRead => ({ atNs: link.now, startNs: link.now - ms(2), state: dut.dutState(Number(link.now / 1_000_000n)) })
-  const watch = (forNs: bigint, until: (r: StateRead) => boolean = () => false) => {
-    const out: StateRead[] = []
-    const end = link.now + forNs
-    while (link.now < end) {
-      link.run(link.now + ms(50))
-      out.push(read())
-      if (until(out.at(-1)!)) break
-    }
-    return out
-  }
+  const { watch } = simulatedReads(link, dut)
   const slaveOf = (id: string) => (r: StateRead) => r.state?.grandmasterIdentity === id && r.state.ports.some((p) => p.portState === 'SLAVE')
   const ctl = (name: string, fn: (gm: TestMaster, now: bigint) => ReturnType<TestMaster['silence']> | void) => link.control('harness', (now) => group.control<TestMaster>(name, (gm) => fn(gm, now)))
   const lockHistory = watch(20n * T, slaveOf(cfgA.clockIdentity))
