@@ -21,6 +21,15 @@ test.group('dut / a device\'s configured settings', () => {
     assert.include(settingsTable(s)['DUT file vs management']!, 'logAnnounceInterval')
   })
 
+  test('a stated delayRequestCapacity (ROB-07) comes from the DUT file or --dut-option, shows in the settings, and is absent otherwise', ({ assert }) => {
+    const fromFile = resolve(declaredDeviceSettings({ delayRequestCapacity: 500 }, undefined))
+    assert.deepEqual(fromFile.delayRequestCapacity, { value: 500, origin: 'DUT file' })
+    assert.equal(settingsTable(fromFile).delayRequestCapacity, '500 (DUT file)')
+    const lab = resolveDutSettings({ profile: e2e, mode: 'lab', transport: 'udp4', delayMechanism: 'E2E', domainNumber: 0, options: { delayRequestCapacity: 1000 } })
+    assert.deepEqual(lab.delayRequestCapacity, { value: 1000, origin: 'dut option' })
+    assert.isUndefined(resolve(declaredDeviceSettings({}, undefined)).delayRequestCapacity)
+  })
+
   test('without management, the DUT file; without either, the profile default', ({ assert }) => {
     const s = resolve(declaredDeviceSettings({ logSyncInterval: -3 }, undefined))
     assert.deepEqual(s.intervals.sync, { value: -3, origin: 'DUT file' })

@@ -91,6 +91,12 @@ test.group('dut / ptp4l configuration from a profile', () => {
     assert.throws(() => gen('default-e2e', { options: { key: 'a\nfree_running 0' } }), /invalid ptp4l setting/)
   })
 
+  test('a harness-only key (delayRequestCapacity, a claim about the DUT for ROB-07) is never written for ptp4l', ({ assert }) => {
+    const c = gen('default-e2e', { options: { delayRequestCapacity: 1000, logSyncInterval: -2 } })
+    assert.notInclude(c.text, 'delayRequestCapacity')
+    assert.equal(globalValue(c.text, 'logSyncInterval'), '-2')
+  })
+
   test('roles: master masterOnly, slave slaveOnly, BC/TC clock_type with two interfaces', ({ assert }) => {
     assert.equal(globalValue(gen('default-e2e', { role: 'master' }).text, 'masterOnly'), '1')
     assert.equal(globalValue(gen('default-e2e', { role: 'slave' }).text, 'slaveOnly'), '1')
