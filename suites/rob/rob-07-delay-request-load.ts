@@ -226,6 +226,7 @@ export default conformance<LoadEvidence>({
       checks,
       measurements: {
         profile: profile.id,
+        dutLogSyncInterval: d.logSyncInterval,
         stepSeconds: d.steps.filter((s) => !s.skipped).map((s) => (Number(s.toNs - s.fromNs) / 1e9).toFixed(1)),
         curve: figures.map(describeStep),
         knee: knee ? `${knee.offeredPerSecond.toFixed(0)} Delay_Req/s (${knee.slaves} slaves): ${((100 * knee.answered) / knee.judged).toFixed(2)} % answered` : 'none within the loads offered (≥ 99 % answered at every step)',

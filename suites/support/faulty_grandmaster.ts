@@ -223,7 +223,7 @@ export function judgeFaultyStream(ev: Evidence<FaultyStreamEvidence>, profile: P
       continue
     }
     const transitions = (d.logTransitions ?? []).filter((t) => t.atNs >= c.fromNs && t.atNs <= (c.afterReads.at(-1)?.atNs ?? c.toNs))
-    checks.push(followedThroughout({ name: `${c.key}: the DUT stays a slave of its grandmaster while ${c.title}`, reads: [...c.reads, ...c.afterReads], gm: d.gmIdentity, transitions, fromNs: c.fromNs, source: c.source || FOLLOW_SOURCE, what: whatWasDone(c, sent) }))
+    checks.push(followedThroughout({ name: `${c.key}: the DUT stays a slave of its grandmaster while ${c.title}`, reads: [...c.reads, ...c.afterReads], gm: d.gmIdentity, transitions, fromNs: c.fromNs, source: `${FOLLOW_SOURCE}; ${c.source}`, what: whatWasDone(c, sent) }))
     if (c.judgeRequests) checks.push(requestsCheck(d, c, profile, ev.noise.tailNs ?? ev.noise.ns))
     const distinguish = distinguishNs(c)
     const phase = c.offsetPhase === 'after' ? c.after : c.reports

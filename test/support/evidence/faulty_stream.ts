@@ -17,6 +17,7 @@ import type { OffsetReport } from '../../../suites/support/offset_reports.ts'
 import { SimulatedLink } from '../engines/simulated_link.ts'
 import { gmConfig, ms, START_NS } from './bmca.ts'
 import { DUT_IDENTITY, dutSettingsFor, envelope, type EnvelopeOptions } from './simulate.ts'
+import { simulatedReads } from './unusable.ts'
 
 export function faultyStreamEvidence(testId: string, profile: Profile, cases: readonly FaultCase[], o: { faults?: string[] } & EnvelopeOptions = {}) {
   const twoStep = profile.steps.twoStep === 'forbidden' ? {} : { twoStep: true }
@@ -34,16 +35,8 @@ export function faultyStreamEvidence(testId: string, profile: Profile, cases: re
   link.add('harness', group)
   link.start()
   const ctl = (e: TestMaster, fn: (now: bigint) => ReturnType<TestMaster['silence']> | void) => link.control('harness', (now) => group.control<TestMaster>(e.name, () => fn(now)))
-  const read = (): StateRead => ({ atNs: link.now, startNs: link.now - ms(2), state: dut.dutState(Number(link.now / 1_000_000n)) })
-  const wait = (forMs: number) => {
-    const reads: StateRead[] = []
-    const end = link.now + ms(forMs)
-    while (link.now < end) {
-      link.run(link.now + ms(100))
-      reads.push(read())
-    }
-    return reads
-  }
+  const { read, watch } = simulatedReads(link, dut, 100)
+  const wait = (forMs: number) => watch(ms(forMs))
   const sample = (seconds: number) => {
     const reports: OffsetReport[] = []
     const reads: StateRead[] = []

@@ -60,6 +60,14 @@ test.group('judge ROB-05 time jumps from the grandmaster', () => {
     assert.include(c.detail!, 'FAULTY')
   })
 
+  test('a DUT that reports its offset fewer than 5 times in a phase fails, with the counts', ({ assert }) => {
+    const e = evidence()
+    e.data.cases[1]!.reports = e.data.cases[1]!.reports.slice(0, 2)
+    const c = checks(e).find((k) => k.name.startsWith('step-forward') && k.name.includes('change of the median'))!
+    assert.equal(c.verdict, 'fail')
+    assert.include(c.detail!, '2 in this one')
+  })
+
   test('noisy: reports scattered by ±0.6 s cannot tell a 1 s step apart (inconclusive)', ({ assert }) => {
     const e = evidence()
     let x = 5

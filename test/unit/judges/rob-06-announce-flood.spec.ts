@@ -86,6 +86,15 @@ test.group('judge ROB-06 Announce flood', () => {
     assert.match(String(c[1]!.measured), /then left it at \+[\d.]+ s for /)
   })
 
+  test('a DUT that never follows grandmaster A fails at once, naming whom it followed', ({ assert }) => {
+    const e = simulate(e2e)
+    e.data.lockHistory = e.data.lockHistory.map((r) => ({ ...r, state: { ...r.state!, grandmasterIdentity: r.state!.clockIdentity, ports: [{ portNumber: 1, portState: 'LISTENING' as const }] } }))
+    const c = judge(e)
+    assert.lengthOf(c, 1)
+    assert.equal(c[0]!.verdict, 'fail')
+    assert.include(String(c[0]!.measured), 'never followed gm-a')
+  })
+
   test('a DUT that stops answering during the flood is inconclusive (a switch could go unseen)', ({ assert }) => {
     const e = simulate(e2e)
     e.data.floodHistory = e.data.floodHistory.map((r, i) => (i > 3 ? { atNs: r.atNs, error: 'pmc: no answer within 1000 ms' } : r))

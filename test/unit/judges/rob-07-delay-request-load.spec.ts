@@ -115,6 +115,19 @@ test.group('judge ROB-07 Delay_Req load', () => {
     assert.include(c.detail!, 'the harness sent')
   })
 
+  test('a step whose requests are all younger than a second, or a fleet that sent nothing, is inconclusive', ({ assert }) => {
+    const e = simulate({ capacity: 1000 })
+    const step = e.data.steps[1]!
+    e.data.steps[1] = { ...step, toNs: step.fromNs + 1n }
+    const young = checks(e).find((x) => x.name.startsWith('10 slaves: every request'))!
+    assert.equal(young.verdict, 'inconclusive')
+    assert.include(young.detail!, 'nothing to judge')
+    e.data.recordings[0] = new Recorder()
+    const none = checks(e).find((x) => x.name.startsWith('1 slaves: every Delay_Resp'))!
+    assert.equal(none.verdict, 'inconclusive')
+    assert.include(none.detail!, 'the fleet sent no Delay_Req')
+  })
+
   test('steps beyond the harness budget are listed as not run, with the figure', ({ assert }) => {
     const e = simulate({ slaves: [1] })
     e.data.steps.push({ slaves: 100000, offeredPerSecond: 100000, fromNs: 0n, toNs: 0n, skipped: "100000 Delay_Req/s is beyond the harness's budget of 2000/s (params.maxOfferedPerSecond)" })
