@@ -3,21 +3,16 @@
  * a simulated link, with the acquisition's phases: lock, a clean control phase, then each case's
  * fault on (mutations, time step, intruder Sync) and off again. Reads every 250 ms, as live.
  */
-import { EngineGroup } from '../../../harness/engines/engine_group.ts'
 import { TestMaster } from '../../../harness/engines/test_master.ts'
 import { TimeBase } from '../../../harness/engines/time_base.ts'
 import type { Profile } from '../../../harness/profiles/types.ts'
-import { Recorder } from '../../../harness/recorder/recorder.ts'
-import { ReferenceClock } from '../../../harness/refdut/clock.ts'
-import { applyFaults } from '../../../harness/refdut/faults.ts'
 import { logIntervalToNs } from '../../../harness/time/log_interval.ts'
 import { FAULT_PHASES, type FaultCase, type FaultCaseRecord, type FaultyStreamEvidence } from '../../../suites/support/faulty_grandmaster.ts'
 import type { StateRead } from '../../../suites/support/grandmasters.ts'
 import type { OffsetReport } from '../../../suites/support/offset_reports.ts'
-import { SimulatedLink } from '../engines/simulated_link.ts'
-import { gmConfig, ms, START_NS } from './bmca.ts'
-import { DUT_IDENTITY, dutSettingsFor, envelope, type EnvelopeOptions } from './simulate.ts'
-import { simulatedReads } from './unusable.ts'
+import { gmConfig, ms } from './bmca.ts'
+import { dutSettingsFor, envelope, type EnvelopeOptions } from './simulate.ts'
+import { refdutWithMasters, simulatedReads } from './unusable.ts'
 
 export function faultyStreamEvidence(testId: string, profile: Profile, cases: readonly FaultCase[], o: { faults?: string[] } & EnvelopeOptions = {}) {
   const twoStep = profile.steps.twoStep === 'forbidden' ? {} : { twoStep: true }
@@ -25,16 +20,9 @@ export function faultyStreamEvidence(testId: string, profile: Profile, cases: re
   const gmCfg = gmConfig(profile, 'gm', 1, undefined, twoStep, o)
   const intruderCfg = gmConfig(profile, 'intruder', 2, undefined, { ...twoStep, sendAnnounce: false, sendSync: false }, o)
   const settings = dutSettingsFor(profile, o)
-  const dut = new ReferenceClock(applyFaults({ name: 'refdut', clockIdentity: DUT_IDENTITY, profile, settings, role: 'slave', behaviour: {}, seed: 7 }, o.faults ?? []))
-  const engines = [gmCfg, intruderCfg].map((c) => new TestMaster(p2p ? { ...c, delayMechanism: 'none' } : c))
-  if (p2p) engines.push(new TestMaster(gmConfig(profile, 'link-peer', 0, undefined, { sendAnnounce: false, sendSync: false, delayMechanism: 'P2P' }, o)))
-  const [gm, intruder] = engines as [TestMaster, TestMaster]
-  const group = new EngineGroup('masters', engines)
-  const link = new SimulatedLink({ startNs: START_NS })
-  link.add('dut', dut)
-  link.add('harness', group)
-  link.start()
-  const ctl = (e: TestMaster, fn: (now: bigint) => ReturnType<TestMaster['silence']> | void) => link.control('harness', (now) => group.control<TestMaster>(e.name, () => fn(now)))
+  const { dut, link, masters, ctl: onMaster, harnessRecording } = refdutWithMasters(profile, [gmCfg, intruderCfg], o)
+  const [gm, intruder] = masters as [TestMaster, TestMaster]
+  const ctl = (e: TestMaster, fn: (now: bigint) => ReturnType<TestMaster['silence']> | void) => onMaster(e.name, (_gm, now) => fn(now))
   const { read, watch } = simulatedReads(link, dut, 100)
   const wait = (forMs: number) => watch(ms(forMs))
   const sample = (seconds: number) => {
@@ -88,8 +76,7 @@ export function faultyStreamEvidence(testId: string, profile: Profile, cases: re
       records.push(rec)
     }
   }
-  const recorder = new Recorder()
-  for (const f of link.recorder.frames) if (f.port === 'harness') recorder.record({ ...f, findings: f.findings, ...(f.message ? { message: f.message } : {}) })
+  const recorder = harnessRecording()
   const data: FaultyStreamEvidence = {
     gmIdentity: gmCfg.clockIdentity,
     intruderIdentity: intruderCfg.clockIdentity,

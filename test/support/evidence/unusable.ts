@@ -19,7 +19,7 @@ import { masterRecord } from '../../../suites/support/bmca_cases.ts'
 import { type UnusableCase, type UnusableEvidence, watchIntervals } from '../../../suites/support/unusable_masters.ts'
 import { SimulatedLink } from '../engines/simulated_link.ts'
 import { gmConfig, ms, START_NS } from './bmca.ts'
-import { DUT_IDENTITY, dutSettingsFor, envelope } from './simulate.ts'
+import { DUT_IDENTITY, dutSettingsFor, envelope, type EnvelopeOptions } from './simulate.ts'
 
 export function unusableEvidence(testId: string, profile: Profile, cases: readonly UnusableCase[], o: { faults?: string[]; pollMs?: number; unreadableWatch?: boolean } = {}) {
   const silent = { sendAnnounce: false, sendSync: false }
@@ -29,20 +29,10 @@ export function unusableEvidence(testId: string, profile: Profile, cases: readon
     gmConfig(profile, `case-${c.key}`, 2 + i, { ...better, ...c.dataset }, { ...silent, ...(c.mutations ? { mutations: c.mutations } : {}), ...(c.announceTlvs ? { announceTlvs: c.announceTlvs } : {}), ...(c.asDut ? { clockIdentity: DUT_IDENTITY } : {}) }),
   )
   const cfgCtl = gmConfig(profile, 'control', 2 + cases.length, better, silent)
-  const dut = new ReferenceClock(applyFaults({ name: 'refdut', clockIdentity: DUT_IDENTITY, profile, settings: dutSettingsFor(profile), role: 'slave', behaviour: {}, seed: 7 }, o.faults ?? []))
-  // As startMasters: on a peer-delay link one harness responder answers Pdelay_Req for all masters.
-  const p2p = profile.delayMechanism.default === 'P2P'
-  const masters = [cfgA, ...caseCfgs, cfgCtl].map((c) => new TestMaster(p2p ? { ...c, delayMechanism: 'none' } : c))
-  if (p2p) masters.push(new TestMaster(gmConfig(profile, 'link-peer', 0, undefined, { sendAnnounce: false, sendSync: false, delayMechanism: 'P2P' })))
-  const group = new EngineGroup('masters', masters)
-  const link = new SimulatedLink({ startNs: START_NS })
-  link.add('dut', dut)
-  link.add('harness', group)
-  link.start()
+  const { dut, link, ctl, harnessRecording } = refdutWithMasters(profile, [cfgA, ...caseCfgs, cfgCtl], o.faults ? { faults: o.faults } : {})
   const T = logIntervalToNs(cfgA.logAnnounceInterval)
   const { watch } = simulatedReads(link, dut, o.pollMs ?? 50)
   const slaveOf = (id: string) => (r: StateRead) => r.state?.grandmasterIdentity === id && r.state.ports.some((p) => p.portState === 'SLAVE')
-  const ctl = (name: string, fn: (gm: TestMaster, now: bigint) => ReturnType<TestMaster['silence']> | void) => link.control('harness', (now) => group.control<TestMaster>(name, (gm) => fn(gm, now)))
   const lockHistory = watch(20n * T, slaveOf(cfgA.clockIdentity))
   const watchAtNs = link.now
   for (const c of caseCfgs) ctl(c.name, (gm, now) => gm.resume(now, { announce: true, sync: true, answers: false }))
@@ -53,8 +43,7 @@ export function unusableEvidence(testId: string, profile: Profile, cases: readon
   const controlAtNs = link.now
   ctl(cfgCtl.name, (gm, now) => gm.resume(now, { announce: true, sync: true, answers: true }))
   const controlHistory = watch(12n * T, slaveOf(cfgCtl.clockIdentity))
-  const recorder = new Recorder()
-  for (const f of link.recorder.frames) if (f.port === 'harness') recorder.record({ ...f, findings: f.findings, ...(f.message ? { message: f.message } : {}) })
+  const recorder = harnessRecording()
   const data: UnusableEvidence = {
     a: masterRecord(cfgA),
     cases: cases.map((c, i) => ({ key: c.key, title: c.title, source: c.source, master: masterRecord(caseCfgs[i]!) })),
@@ -96,4 +85,29 @@ export function simulatedReads(link: SimulatedLink, dut: ReferenceClock, pollMs 
     return out
   }
   return { read, watch }
+}
+
+/**
+ * A reference DUT slave (with `faults`) and harness grandmasters on one simulated link, as
+ * startMasters builds them live: on a peer-delay link one harness responder answers Pdelay_Req
+ * for all masters. `ctl(name, fn)` changes a master between events; the recording keeps the
+ * harness port's frames (`harnessRecording()`).
+ */
+export function refdutWithMasters(profile: Profile, configs: readonly TestMasterConfig[], o: { faults?: string[] } & EnvelopeOptions = {}) {
+  const dut = new ReferenceClock(applyFaults({ name: 'refdut', clockIdentity: DUT_IDENTITY, profile, settings: dutSettingsFor(profile, o), role: 'slave', behaviour: {}, seed: 7 }, o.faults ?? []))
+  const p2p = profile.delayMechanism.default === 'P2P'
+  const masters = configs.map((c) => new TestMaster(p2p ? { ...c, delayMechanism: 'none' } : c))
+  const engines = p2p ? [...masters, new TestMaster(gmConfig(profile, 'link-peer', 0, undefined, { sendAnnounce: false, sendSync: false, delayMechanism: 'P2P' }, o))] : masters
+  const group = new EngineGroup('masters', engines)
+  const link = new SimulatedLink({ startNs: START_NS })
+  link.add('dut', dut)
+  link.add('harness', group)
+  link.start()
+  const ctl = (name: string, fn: (gm: TestMaster, now: bigint) => ReturnType<TestMaster['silence']> | void) => link.control('harness', (now) => group.control<TestMaster>(name, (gm) => fn(gm, now)))
+  const harnessRecording = () => {
+    const recorder = new Recorder()
+    for (const f of link.recorder.frames) if (f.port === 'harness') recorder.record({ ...f, findings: f.findings, ...(f.message ? { message: f.message } : {}) })
+    return recorder
+  }
+  return { dut, link, masters, ctl, harnessRecording }
 }

@@ -6,23 +6,17 @@
  * too thin to fill the table is inconclusive.
  */
 import { test } from '@japa/runner'
-import { EngineGroup } from '../../../harness/engines/engine_group.ts'
-import { TestMaster } from '../../../harness/engines/test_master.ts'
 import { loadProfile } from '../../../harness/profiles/index.ts'
 import type { Profile } from '../../../harness/profiles/types.ts'
-import { Recorder } from '../../../harness/recorder/recorder.ts'
-import { ReferenceClock } from '../../../harness/refdut/clock.ts'
-import { applyFaults } from '../../../harness/refdut/faults.ts'
 import { logIntervalToNs } from '../../../harness/time/log_interval.ts'
 import { combineChecks } from '../../../harness/verdict/verdict.ts'
 import ROB06, { type FloodEvidence } from '../../../suites/rob/rob-06-announce-flood.ts'
 import { masterRecord } from '../../../suites/support/bmca_cases.ts'
 import type { StateRead } from '../../../suites/support/grandmasters.ts'
-import { SimulatedLink } from '../../support/engines/simulated_link.ts'
 import { gmConfig, START_NS } from '../../support/evidence/bmca.ts'
 import { roundTrip } from '../../support/evidence/round_trip.ts'
-import { simulatedReads } from '../../support/evidence/unusable.ts'
-import { DUT_IDENTITY, dutSettingsFor, envelope } from '../../support/evidence/simulate.ts'
+import { refdutWithMasters, simulatedReads } from '../../support/evidence/unusable.ts'
+import { envelope } from '../../support/evidence/simulate.ts'
 
 function simulate(profile: Profile, o: { faults?: string[]; masters?: number } = {}) {
   const silent = { sendAnnounce: false, sendSync: false }
@@ -30,19 +24,10 @@ function simulate(profile: Profile, o: { faults?: string[]; masters?: number } =
   const a = masterRecord(cfgA)
   const cfgCtl = gmConfig(profile, 'control', 2, { grandmasterPriority2: a.priority2 - 10 }, silent)
   const floodCfgs = Array.from({ length: o.masters ?? 64 }, (_, i) => gmConfig(profile, `flood-${i}`, 16 + i, { grandmasterPriority2: a.priority2 + 1 }, silent))
-  const dut = new ReferenceClock(applyFaults({ name: 'refdut', clockIdentity: DUT_IDENTITY, profile, settings: dutSettingsFor(profile), role: 'slave', behaviour: {}, seed: 7 }, o.faults ?? []))
-  const p2p = profile.delayMechanism.default === 'P2P'
-  const masters = [cfgA, cfgCtl, ...floodCfgs].map((c) => new TestMaster(p2p ? { ...c, delayMechanism: 'none' } : c))
-  if (p2p) masters.push(new TestMaster(gmConfig(profile, 'link-peer', 0, undefined, { ...silent, delayMechanism: 'P2P' })))
-  const group = new EngineGroup('masters', masters)
-  const link = new SimulatedLink({ startNs: START_NS })
-  link.add('dut', dut)
-  link.add('harness', group)
-  link.start()
+  const { dut, link, ctl, harnessRecording } = refdutWithMasters(profile, [cfgA, cfgCtl, ...floodCfgs], o.faults ? { faults: o.faults } : {})
   const T = logIntervalToNs(cfgA.logAnnounceInterval)
   const { watch } = simulatedReads(link, dut)
   const slaveOf = (id: string) => (r: StateRead) => r.state?.grandmasterIdentity === id && r.state.ports.some((p) => p.portState === 'SLAVE')
-  const ctl = (name: string, fn: (gm: TestMaster, now: bigint) => ReturnType<TestMaster['silence']> | void) => link.control('harness', (now) => group.control<TestMaster>(name, (gm) => fn(gm, now)))
   const lockHistory = watch(20n * T, slaveOf(cfgA.clockIdentity))
   const floodAtNs = link.now
   for (const c of floodCfgs) ctl(c.name, (gm, now) => gm.resume(now, { announce: true, sync: false, answers: false }))
@@ -52,8 +37,7 @@ function simulate(profile: Profile, o: { faults?: string[]; masters?: number } =
   const controlAtNs = link.now
   ctl('control', (gm, now) => gm.resume(now, { announce: true, sync: true, answers: true }))
   const controlHistory = watch(20n * T, slaveOf(cfgCtl.clockIdentity))
-  const recorder = new Recorder()
-  for (const f of link.recorder.frames) if (f.port === 'harness') recorder.record({ ...f, findings: f.findings, ...(f.message ? { message: f.message } : {}) })
+  const recorder = harnessRecording()
   const data: FloodEvidence = {
     a, control: masterRecord(cfgCtl), flood: { count: floodCfgs.length, first: floodCfgs[0]?.clockIdentity ?? '', last: floodCfgs.at(-1)?.clockIdentity ?? '', priority2: a.priority2 + 1 },
     startedNs: START_NS, lockHistory, floodAtNs, floodHistory, floodEndNs, controlAtNs, controlHistory, endNs: link.now, recorder,
