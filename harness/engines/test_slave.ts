@@ -391,7 +391,7 @@ export class TestSlave implements Engine {
     p.t2 = rxNs
     p.cSync = m.header.correctionField
     p.twoStep = twoStep
-    if (twoStep) this.latestTwoStep = { seq, master: m.header.sourcePortIdentity, t2: rxNs, cSync: m.header.correctionField }
+    if (twoStep && this.cfg.pairFollowUpWithLatestSync) this.latestTwoStep = { seq, master: m.header.sourcePortIdentity, t2: rxNs, cSync: m.header.correctionField }
     if (!twoStep) {
       p.t1 = timestampToNs(m.originTimestamp)
       p.cFollowUp = 0n
@@ -403,7 +403,7 @@ export class TestSlave implements Engine {
   private onFollowUp(m: Extract<PtpMessage, { type: 'Follow_Up' }>): void {
     if (!this.masterPort || !samePortIdentity(m.header.sourcePortIdentity, this.masterPort)) return
     const latest = this.latestTwoStep
-    if (this.cfg.pairFollowUpWithLatestSync && latest) {
+    if (latest) {
       this.syncs.set(latest.seq, { master: latest.master, t2: latest.t2, cSync: latest.cSync, twoStep: true, t1: timestampToNs(m.preciseOriginTimestamp), cFollowUp: m.header.correctionField })
       this.completeSync(latest.seq)
       return
@@ -436,8 +436,8 @@ export class TestSlave implements Engine {
       s.meanPathDelay = this.meanDelay
       s.offsetFromMaster = e2eOffsetFromMaster(s, this.meanDelay) + this.timescaleCorrection(p.master)
       const last = this.lastSync?.offsetFromMaster
-      // offsetFromMaster is scaled ns (× 2^16), as correctionField.
-      const jump = this.cfg.rejectOffsetJumpsNs === undefined ? undefined : this.cfg.rejectOffsetJumpsNs << 16n
+      // offsetFromMaster is scaled ns, as correctionField.
+      const jump = this.cfg.rejectOffsetJumpsNs === undefined ? undefined : nsToScaled(this.cfg.rejectOffsetJumpsNs)
       if (jump !== undefined && last !== undefined && (s.offsetFromMaster - last > jump || last - s.offsetFromMaster > jump)) return
     }
     this.lastSync = s

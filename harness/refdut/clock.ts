@@ -655,9 +655,9 @@ export class ReferenceClock implements Engine {
     const parent = this.parentValue
     // The parent's record can lapse from the 4-interval qualification window before its
     // announce receipt timeout; until that timeout it stays the parent unless a better master qualified.
-    // A table of fixed capacity (the fault) decides over its records only: an evicted parent is forgotten.
-    const remembered = parent && (this.b.foreignTableCapacity === undefined || this.foreign.get(parent.port) !== undefined)
-    if (parent && remembered && this.compare(parent.dataset, own).result > 0 && (!best || this.compare(best.dataset, parent.dataset).result <= 0)) return []
+    // The parent's record stays in the table while it is the parent; only a table of fixed
+    // capacity (foreignTableCapacity, the fault) evicts it, and then the parent is forgotten.
+    if (parent && this.foreign.get(parent.port) && this.compare(parent.dataset, own).result > 0 && (!best || this.compare(best.dataset, parent.dataset).result <= 0)) return []
     if (best && this.compare(best.dataset, own).result > 0) {
       if (this.parentValue && samePortIdentity(this.parentValue.port, best.sender)) return []
       return this.follow(best.sender, best.latest, best.dataset, now)

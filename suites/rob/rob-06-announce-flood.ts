@@ -103,11 +103,11 @@ export default conformance<FloodEvidence>({
     const lockEnd = d.lockHistory.at(-1)?.atNs ?? d.endNs
     const lock = judgeFollowing({ name: 'the DUT follows grandmaster A before the flood', history: d.lockHistory, expected: d.a, masters, t0: d.startedNs, untilNs: lockEnd, maxGapNs: lockEnd - d.startedNs + 1n, limit: `= gm-a (${d.a.clockIdentity})`, source: 'IEEE 1588-2019 9.3.3' })
     if (lock.check.verdict === 'fail' || d.floodAtNs === undefined || d.floodEndNs === undefined) return { checks: [lock.check] }
-    const floodFrom = d.flood
-    const sent = d.recorder.frames.filter((f) => f.direction === 'out' && f.message?.type === 'Announce' && f.timestampNs !== null && f.timestampNs >= d.floodAtNs! && f.timestampNs < d.floodEndNs! && f.message.header.sourcePortIdentity.clockIdentity !== d.a.clockIdentity).length
-    const needed = floodFrom.count * profile.bmca.foreignMasterThreshold.value
-    const flood = judgeFollowing({
-      name: `the DUT keeps grandmaster A while ${floodFrom.count} worse masters announce`,
+    const flood = d.flood
+    const sent = d.recorder.query({ type: 'Announce', direction: 'out', from: d.floodAtNs, to: d.floodEndNs, where: (f) => f.message!.header.sourcePortIdentity.clockIdentity !== d.a.clockIdentity }).length
+    const needed = flood.count * profile.bmca.foreignMasterThreshold.value
+    const kept = judgeFollowing({
+      name: `the DUT keeps grandmaster A while ${flood.count} worse masters announce`,
       history: d.floodHistory,
       expected: d.a,
       masters,
@@ -120,14 +120,14 @@ export default conformance<FloodEvidence>({
     }).check
     const checks = [lock.check]
     if (sent < needed) {
-      checks.push({ ...flood, verdict: 'inconclusive', detail: `the harness sent ${sent} flood Announces, fewer than the ${needed} that qualify all ${floodFrom.count} (${profile.bmca.foreignMasterThreshold.value} each): the table was not filled as intended; ${flood.detail ?? ''}` })
+      checks.push({ ...kept, verdict: 'inconclusive', detail: `the harness sent ${sent} flood Announces, fewer than the ${needed} that qualify all ${flood.count} (${profile.bmca.foreignMasterThreshold.value} each): the table was not filled as intended; ${kept.detail ?? ''}` })
     } else {
-      checks.push({ ...flood, detail: `${sent} Announces from ${floodFrom.count} masters (${floodFrom.first} … ${floodFrom.last}, priority2 ${floodFrom.priority2}); ${flood.detail ?? ''}` })
+      checks.push({ ...kept, detail: `${sent} Announces from ${flood.count} masters (${flood.first} … ${flood.last}, priority2 ${flood.priority2}); ${kept.detail ?? ''}` })
     }
     if (d.controlAtNs !== undefined) {
       const ctlEnd = d.controlHistory.at(-1)?.atNs ?? d.endNs
       checks.push(judgeFollowing({ name: 'after the flood the DUT still takes a better master (control)', history: d.controlHistory, expected: d.control, masters, t0: d.controlAtNs, untilNs: ctlEnd, maxGapNs: ctlEnd - d.controlAtNs + 1n, limit: `follows control (${d.control.clockIdentity})`, source: 'IEEE 1588-2019 9.3.2.5, 9.3.3 (a qualified better master is selected)' }).check)
     }
-    return { checks, measurements: { floodMasters: floodFrom.count, floodAnnounces: sent } }
+    return { checks, measurements: { floodMasters: flood.count, floodAnnounces: sent } }
   },
 })

@@ -13,12 +13,12 @@
 import type { PortIdentity } from '../../harness/codec/types.ts'
 import { createSlaveFleet } from '../../harness/engines/slave_fleet.ts'
 import { testSlaveConfigFromProfile } from '../../harness/engines/from_profile.ts'
-import { configuredIntervals } from '../../harness/dut/settings.ts'
+import { configuredIntervals, type DutSetting } from '../../harness/dut/settings.ts'
 import { negotiationRequired } from '../../harness/engines/unicast/services.ts'
 import { emulatedClockIdentity } from '../../harness/engines/clock_identities.ts'
 import { summarize } from '../../harness/stats/percentiles.ts'
 import { systemTimeNs } from '../../harness/transport/clocks.ts'
-import { type Check, conformance, formatNs, logIntervalToMs, logIntervalToNs, Recorder } from '../kit.ts'
+import { type Check, conformance, formatNs, logIntervalToMs, logIntervalToNs, pairDelayReqResp, Recorder } from '../kit.ts'
 
 export interface LoadStep {
   slaves: number
@@ -31,14 +31,11 @@ export interface LoadStep {
 }
 
 export interface LoadEvidence {
-  logMinDelayReqInterval: number
   /** The slaves' identity family (emulatedClockIdentity): what tells a fleet's request apart. */
   identityFamily: number
   steps: LoadStep[]
   /** One recording per step run, in step order. */
   recordings: Recorder[]
-  /** The DUT's configured Sync interval (log2 s). */
-  logSyncInterval: number
 }
 
 const PARAMS = { slaves: [1, 10, 100, 1000], stepSeconds: 8, maxOfferedPerSecond: 2000 }
@@ -50,21 +47,21 @@ const SOURCE = 'IEEE 1588-2019 9.5.12 (a master answers each Delay_Req with a De
 export interface StepFigures {
   slaves: number
   offeredPerSecond: number
-  /** From the fleet's first request to the step's end (the slaves first qualify the DUT's Announce and await a Sync). */
+  /** From the fleet's first request to the step's end (the slaves first need a Sync from the DUT). */
   requestingNs: bigint
   sent: number
   /** Requests sent before the step's last second, and how many of them were answered. */
   judged: number
   answered: number
-  /** Answers naming a fleet slave and a sequenceId that slave never sent. */
+  /** Answers to the fleet naming a request never sent, or arriving before the request they name. */
   stray: number
   latencyNs: { p50: number; p99: number; max: number }
   scheduleErrorNs: { p50: number; p99: number; max: number }
+  /** The DUT's Sync intervals during the step (count 0: it sent at most one Sync). */
   syncIntervalNs: { mean: number; max: number; count: number }
 }
 
-const key = (p: PortIdentity, seq: number) => `${p.clockIdentity}/${p.portNumber}/${seq}`
-const pct = (xs: bigint[]) => {
+const figures3 = (xs: bigint[]) => {
   if (!xs.length) return { p50: NaN, p99: NaN, max: NaN }
   const s = summarize(xs)
   return { p50: Number(s.p50), p99: Number(s.p99), max: Number(s.max) }
@@ -73,46 +70,28 @@ const pct = (xs: bigint[]) => {
 /** The figures of one step from its recording (pure). */
 export function stepFigures(step: LoadStep, rec: Recorder, family: number): StepFigures {
   const prefix = emulatedClockIdentity(0, family).slice(0, 6)
-  const sentAt = new Map<string, bigint>()
-  const scheduleErrors: bigint[] = []
-  for (const f of rec.frames) {
-    if (f.direction !== 'out' || f.message?.type !== 'Delay_Req' || f.timestampNs === null) continue
-    sentAt.set(key(f.message.header.sourcePortIdentity, f.message.header.sequenceId), f.timestampNs)
-    if (f.plannedAt !== undefined) scheduleErrors.push(f.timestampNs - f.plannedAt)
-  }
-  const firstNs = [...sentAt.values()].reduce<bigint | undefined>((a, t) => (a === undefined || t < a ? t : a), undefined)
-  const cutoff = step.toNs - IN_FLIGHT_NS
-  const judgedKeys = new Set([...sentAt].filter(([, t]) => t < cutoff).map(([k]) => k))
-  const latencies: bigint[] = []
-  const answeredKeys = new Set<string>()
-  let stray = 0
-  for (const f of rec.frames) {
-    if (f.direction !== 'in' || f.message?.type !== 'Delay_Resp' || f.timestampNs === null) continue
-    const who = f.message.requestingPortIdentity
-    if (!who.clockIdentity.startsWith(prefix)) continue
-    const k = key(who, f.message.header.sequenceId)
-    const t = sentAt.get(k)
-    // An answer before its request left names another one (a sequenceId off by one).
-    if (t === undefined || t > f.timestampNs) {
-      stray++
-      continue
-    }
-    if (!answeredKeys.has(k)) latencies.push(f.timestampNs - t)
-    answeredKeys.add(k)
-  }
-  const syncs = rec.frames.filter((f) => f.direction === 'in' && f.message?.type === 'Sync' && f.timestampNs !== null).map((f) => f.timestampNs!)
-  const gaps = syncs.slice(1).map((t, i) => Number(t - syncs[i]!))
+  const fleet = (p: PortIdentity) => p.clockIdentity.startsWith(prefix)
+  const pairing = pairDelayReqResp(rec)
+  const requests = pairing.pairs.filter((p) => p.request.direction === 'out' && p.request.timestampNs !== null && fleet(p.request.message!.header.sourcePortIdentity))
+  // Requests are paired first, so an answer naming a request sent only later pairs with it at a negative delay.
+  const early = requests.filter((p) => p.responseDelayNs !== undefined && p.responseDelayNs < 0n)
+  const orphans = pairing.orphanResponses.filter((f) => f.direction === 'in' && f.message?.type === 'Delay_Resp' && fleet(f.message.requestingPortIdentity))
+  const judged = requests.filter((p) => p.request.timestampNs! < step.toNs - IN_FLIGHT_NS)
+  const answered = judged.filter((p) => p.responseDelayNs !== undefined && p.responseDelayNs >= 0n)
+  const firstNs = requests.reduce<bigint | undefined>((a, p) => (a === undefined || p.request.timestampNs! < a ? p.request.timestampNs! : a), undefined)
+  const syncs = rec.intervalSeries({ type: 'Sync', direction: 'in' })
+  const sync = syncs.length ? summarize(syncs) : undefined
   return {
     slaves: step.slaves,
     offeredPerSecond: step.offeredPerSecond,
     requestingNs: firstNs === undefined ? 0n : step.toNs - firstNs,
-    sent: sentAt.size,
-    judged: judgedKeys.size,
-    answered: [...judgedKeys].filter((k) => answeredKeys.has(k)).length,
-    stray,
-    latencyNs: pct(latencies),
-    scheduleErrorNs: pct(scheduleErrors),
-    syncIntervalNs: { mean: gaps.length ? gaps.reduce((a, b) => a + b, 0) / gaps.length : NaN, max: gaps.length ? Math.max(...gaps) : NaN, count: gaps.length },
+    sent: requests.length,
+    judged: judged.length,
+    answered: answered.length,
+    stray: orphans.length + early.length,
+    latencyNs: figures3(requests.flatMap((p) => (p.responseDelayNs !== undefined && p.responseDelayNs >= 0n ? [p.responseDelayNs] : []))),
+    scheduleErrorNs: figures3(requests.flatMap((p) => (p.request.plannedAt !== undefined ? [p.request.timestampNs! - p.request.plannedAt] : []))),
+    syncIntervalNs: sync ? { mean: Number(sync.mean), max: Number(sync.max), count: sync.count } : { mean: NaN, max: NaN, count: 0 },
   }
 }
 
@@ -132,6 +111,38 @@ export function harnessShortfall(s: StepFigures, intervalNs: bigint): string | u
   return undefined
 }
 
+/**
+ * Every answer to the fleet names a request that was sent. A DUT that sent no Sync during the
+ * step gave the slaves nothing to follow: its failure, with the counts; a DUT that sent Sync
+ * while the fleet sent nothing is the harness's shortfall.
+ */
+function strayCheck(f: StepFigures, step: LoadStep): Check {
+  const base = { name: `${f.slaves} slaves: every Delay_Resp names a request that was sent`, unit: 'answers', limit: '0 answers to a request never sent', source: SOURCE }
+  if (f.sent > 0) return { ...base, measured: f.stray, verdict: f.stray === 0 ? 'pass' : 'fail', detail: describeStep(f) }
+  if (f.syncIntervalNs.count === 0) return { ...base, measured: 'no Sync', verdict: 'fail', detail: `the DUT as grandmaster sent at most one Sync in the ${formatNs(step.toNs - step.fromNs)} step (IEEE 1588-2019 9.5.9: a master sends Sync at its interval), so no slave could ask: ${describeStep(f)}` }
+  return { ...base, measured: 'nothing sent', verdict: 'inconclusive', detail: `the DUT sent ${f.syncIntervalNs.count + 1} Sync but the fleet sent no Delay_Req: ${describeStep(f)}` }
+}
+
+/**
+ * Every request older than a second answered, at the loads that are judged: the first step (the
+ * fewest slaves, each at the DUT's configured interval: no load at all, what 9.5.12 asks of any
+ * master) and, where the DUT states a capacity, every step within it. Other steps are reported.
+ */
+function answeredCheck(f: StepFigures, first: boolean, capacity: DutSetting | undefined, T: bigint): Check {
+  const measured = `${f.answered}/${f.judged}`
+  const within = capacity !== undefined && f.offeredPerSecond <= capacity.value
+  const limit = within ? `all answered up to ${capacity!.value}/s (${capacity!.origin})` : `all answered from ${f.slaves} slave${f.slaves === 1 ? '' : 's'} at the configured interval`
+  const base = { name: `${f.slaves} slaves: every request answered${first ? ' (the configured rate)' : ' within the stated capacity'}`, source: within ? `${SOURCE}; the DUT's stated capacity` : SOURCE, limit }
+  if (!first && !within) {
+    const why = capacity ? `${f.offeredPerSecond.toFixed(0)}/s is beyond the stated capacity of ${capacity.value}/s` : 'the DUT states no delayRequestCapacity (DUT file settings, or --dut-option delayRequestCapacity=N): the curve is reported, not judged'
+    return { ...base, measured, limit: capacity ? `loads ≤ ${capacity.value}/s (${capacity.origin})` : 'a stated delayRequestCapacity', verdict: 'not-applicable', detail: `${why}; ${describeStep(f)}` }
+  }
+  if (f.judged === 0) return { ...base, measured, verdict: 'inconclusive', detail: `no request left more than ${formatNs(IN_FLIGHT_NS)} before the step ended: nothing to judge; ${describeStep(f)}` }
+  const shortfall = harnessShortfall(f, T)
+  if (shortfall) return { ...base, measured, verdict: 'inconclusive', detail: `${shortfall}: the step does not show what the DUT does at this load; ${describeStep(f)}` }
+  return { ...base, measured, verdict: f.answered === f.judged ? 'pass' : 'fail', detail: describeStep(f) }
+}
+
 export default conformance<LoadEvidence>({
   id: 'ROB-07',
   title: 'Delay_Req load from 1 to 1000 emulated slaves: answered, correct, and the curve',
@@ -144,8 +155,8 @@ export default conformance<LoadEvidence>({
   params: PARAMS,
   estimatedSeconds: 45,
   criteria: {
-    pass: 'at every load every Delay_Resp to the fleet names a request that was sent; where the DUT states a capacity, every request at a load within it is answered (those of the step\'s last second excepted)',
-    fail: 'a Delay_Resp names a request never sent, or requests within the stated capacity go unanswered',
+    pass: 'at every load every Delay_Resp to the fleet names a request that was sent; every request from one slave at the configured interval is answered, and where the DUT states a capacity, every request at a load within it (those of the step\'s last second excepted)',
+    fail: 'a Delay_Resp names a request never sent, the DUT sends no Sync to follow, or requests at the configured rate or within the stated capacity go unanswered',
   },
   appliesTo: (p) =>
     p.delayMechanism.default !== 'E2E' ? `profile ${p.id} uses the peer-delay mechanism: no Delay_Req` : negotiationRequired(p) ? `profile ${p.id} is unicast-only: each emulated slave would first negotiate (not built)` : true,
@@ -161,7 +172,7 @@ export default conformance<LoadEvidence>({
     const master = id && !/^[0.]+$/.test(id) ? { master: { clockIdentity: id, portNumber: state?.ports[0]?.portNumber ?? 1 } } : {}
     const log = s.dutSettings.intervals.delayReq.value
     const perSlave = 1000 / logIntervalToMs(log)
-    const ev: LoadEvidence = { logMinDelayReqInterval: log, identityFamily: FAMILY, steps: [], recordings: [], logSyncInterval: s.dutSettings.intervals.sync.value }
+    const ev: LoadEvidence = { identityFamily: FAMILY, steps: [], recordings: [] }
     for (const n of p.slaves) {
       const offered = n * perSlave
       if (offered > p.maxOfferedPerSecond) {
@@ -186,8 +197,7 @@ export default conformance<LoadEvidence>({
   },
   judge(ev, profile) {
     const d = ev.data
-    const T = logIntervalToNs(d.logMinDelayReqInterval)
-    const capacity = ev.dut.delayRequestCapacity
+    const T = logIntervalToNs(ev.dut.intervals.delayReq.value)
     const checks: Check[] = []
     const figures: StepFigures[] = []
     let r = 0
@@ -197,36 +207,14 @@ export default conformance<LoadEvidence>({
         continue
       }
       const f = stepFigures(step, d.recordings[r++]!, d.identityFamily)
+      checks.push(strayCheck(f, step), answeredCheck(f, figures.length === 0, ev.dut.delayRequestCapacity, T))
       figures.push(f)
-      checks.push({
-        name: `${f.slaves} slaves: every Delay_Resp names a request that was sent`,
-        measured: f.stray,
-        unit: 'answers',
-        limit: '0 answers to a request never sent',
-        source: SOURCE,
-        verdict: f.sent === 0 ? 'inconclusive' : f.stray === 0 ? 'pass' : 'fail',
-        detail: f.sent === 0 ? `the fleet sent no Delay_Req (no Sync from the DUT to follow?): ${describeStep(f)}` : describeStep(f),
-      })
-      const shortfall = harnessShortfall(f, T)
-      const base = { name: `${f.slaves} slaves: every request within the stated capacity answered`, source: `${SOURCE}; the DUT's stated capacity` }
-      if (!capacity) {
-        checks.push({ ...base, measured: `${f.answered}/${f.judged}`, limit: 'a stated delayRequestCapacity', verdict: 'not-applicable', detail: `the DUT states no delayRequestCapacity (DUT file settings, or --dut-option delayRequestCapacity=N): the curve is reported, not judged; ${describeStep(f)}` })
-      } else if (f.offeredPerSecond > capacity.value) {
-        checks.push({ ...base, measured: `${f.answered}/${f.judged}`, limit: `loads ≤ ${capacity.value}/s (${capacity.origin})`, verdict: 'not-applicable', detail: `${f.offeredPerSecond.toFixed(0)}/s is beyond the stated capacity; ${describeStep(f)}` })
-      } else if (f.judged === 0) {
-        checks.push({ ...base, measured: '0/0', limit: `all answered up to ${capacity.value}/s (${capacity.origin})`, verdict: 'inconclusive', detail: `no request left more than ${formatNs(IN_FLIGHT_NS)} before the step ended: nothing to judge; ${describeStep(f)}` })
-      } else if (shortfall) {
-        checks.push({ ...base, measured: `${f.answered}/${f.judged}`, limit: `all answered up to ${capacity.value}/s (${capacity.origin})`, verdict: 'inconclusive', detail: `${shortfall}: the step does not show what the DUT does at this load; ${describeStep(f)}` })
-      } else {
-        checks.push({ ...base, measured: `${f.answered}/${f.judged}`, limit: `all answered up to ${capacity.value}/s (${capacity.origin})`, verdict: f.judged > 0 && f.answered === f.judged ? 'pass' : 'fail', detail: describeStep(f) })
-      }
     }
     const knee = figures.find((f) => f.judged > 0 && f.answered / f.judged < 0.99)
     return {
       checks,
       measurements: {
         profile: profile.id,
-        dutLogSyncInterval: d.logSyncInterval,
         stepSeconds: d.steps.filter((s) => !s.skipped).map((s) => (Number(s.toNs - s.fromNs) / 1e9).toFixed(1)),
         curve: figures.map(describeStep),
         knee: knee ? `${knee.offeredPerSecond.toFixed(0)} Delay_Req/s (${knee.slaves} slaves): ${((100 * knee.answered) / knee.judged).toFixed(2)} % answered` : 'none within the loads offered (≥ 99 % answered at every step)',

@@ -13,19 +13,20 @@
  */
 import type { ClockIdentity } from '../../harness/codec/types.ts'
 import type { PortTransition } from '../../harness/dut/types.ts'
-import type { MutationRule } from '../../harness/engines/mutations.ts'
+import { describeMutation, type MutationRule } from '../../harness/engines/mutations.ts'
 import { TimeBase } from '../../harness/engines/time_base.ts'
 import type { Profile } from '../../harness/profiles/types.ts'
 import type { Recorder } from '../../harness/recorder/recorder.ts'
 import type { TestContext } from '../../harness/run/context.ts'
 import type { Evidence } from '../../harness/run/evidence.ts'
-import { absNs, medianNs, medianStandardErrorNs } from '../../harness/stats/robust.ts'
+import { absNs } from '../../harness/stats/robust.ts'
 import { formatNs } from '../../harness/time/format.ts'
+import { describeSetting } from '../../harness/dut/settings.ts'
 import { logIntervalToMs, logIntervalToNs } from '../../harness/time/log_interval.ts'
 import { systemTimeNs } from '../../harness/transport/clocks.ts'
 import type { Check } from '../../harness/verdict/verdict.ts'
 import { lockAndSettle, masterConfig, type MasterSpec, startMasters, type StateRead, waitForState } from './grandmasters.ts'
-import { MIN_REPORTS, type OffsetReport, sampleOffsets } from './offset_reports.ts'
+import { misuseChangeCheck, misusedReportsCheck, type OffsetReport, sampleOffsets } from './offset_reports.ts'
 import { loggedTransitions } from './receipt_timeout.ts'
 import { followedThroughout, neverFollowedCheck } from './state_history.ts'
 
@@ -71,10 +72,6 @@ export interface FaultyStreamEvidence {
   locked: boolean
   control: OffsetReport[]
   cases: FaultCaseRecord[]
-  /** The DUT's configured delay-request interval (log2 s) and which request it sends. */
-  requestLogInterval: number
-  requestType: 'Delay_Req' | 'Pdelay_Req'
-  logSyncInterval: number
   /** Port state changes the DUT logged from the first case on (lab ptp4l); absent where it logs none. */
   logTransitions?: PortTransition[]
   recorder: Recorder
@@ -85,7 +82,7 @@ export const FAULT_PHASES = { controlSeconds: 4, caseSeconds: 5, afterSeconds: 4
 const FOLLOW_SOURCE = 'IEEE 1588-2019 9.2 (a slave stays with its parent while the parent announces), 9.5 (messages that cannot be used are not processed)'
 
 /** One read a Sync interval after a change reaches the DUT: two Sync intervals + 0.5 s of slack. */
-const settleMs = (logSync: number) => 2 * logIntervalToMs(logSync) + 500
+export const settleMs = (logSync: number) => 2 * logIntervalToMs(logSync) + 500
 
 export async function acquireFaultyStream(ctx: TestContext, cases: readonly FaultCase[], phases = FAULT_PHASES): Promise<FaultyStreamEvidence> {
   const gmSpec: MasterSpec = { name: 'gm', identity: 1, extra: ctx.profile.steps.twoStep === 'forbidden' ? {} : { twoStep: true } }
@@ -94,7 +91,6 @@ export async function acquireFaultyStream(ctx: TestContext, cases: readonly Faul
   const intruderCfg = masterConfig(ctx, intruderSpec)
   const specs = cases.some((c) => c.intruderOffsetNs !== undefined) ? [gmSpec, intruderSpec] : [gmSpec]
   const m = await startMasters(ctx, specs, { freshDut: true })
-  const s = ctx.session.dutSettings
   const ev: Omit<FaultyStreamEvidence, 'recorder'> = {
     gmIdentity: cfg.clockIdentity,
     intruderIdentity: intruderCfg.clockIdentity,
@@ -102,9 +98,6 @@ export async function acquireFaultyStream(ctx: TestContext, cases: readonly Faul
     locked: false,
     control: [],
     cases: [],
-    requestLogInterval: ctx.session.delayMechanism === 'P2P' ? s.intervals.pdelayReq.value : s.intervals.delayReq.value,
-    requestType: ctx.session.delayMechanism === 'P2P' ? 'Pdelay_Req' : 'Delay_Req',
-    logSyncInterval: cfg.logSyncInterval,
   }
   try {
     ctx.step('waiting for the DUT to follow the grandmaster (a clean stream)')
@@ -164,38 +157,35 @@ function withoutMutations(c: FaultCase): Omit<FaultCase, 'mutations'> {
 }
 
 function describeRule(r: MutationRule): string {
-  return `${r.id ?? 'rule'}: ${r.messageTypes === 'any' ? 'any' : r.messageTypes.join('/')} ${JSON.stringify(r.mutation, (_k, v) => (typeof v === 'bigint' ? `${v}` : v))}${r.select ? ` (${JSON.stringify(r.select, (_k, v) => (typeof v === 'bigint' ? `${v}` : v))})` : ''}`
-}
-
-/** The DUT's delay requests (as the harness port received them) within [fromNs, toNs). */
-function requestsIn(d: FaultyStreamEvidence, fromNs: bigint, toNs: bigint): bigint[] {
-  return d.recorder.frames
-    .filter((f) => f.direction === 'in' && f.message?.type === d.requestType && f.timestampNs !== null && f.timestampNs >= fromNs && f.timestampNs < toNs)
-    .map((f) => f.timestampNs!)
-    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+  return `${r.id ?? 'rule'}: ${r.messageTypes === 'any' ? 'any message' : r.messageTypes.join('/')} ${describeMutation(r.mutation)}${r.select ? ` (${r.select.kind})` : ''}`
 }
 
 /**
- * The DUT's delay requests while a case ran, against its configured interval T: no gap longer
- * than 2T (the widest spacing any request rule allows: uniform over (0, 2T]) and no more than 3
- * per T on average (+3), so a DUT that took a bogus interval (0x7F: never; −128: a flood) fails.
+ * The DUT's delay requests while a case ran, against the interval T it is configured with (the
+ * evidence's DUT settings): no gap longer than 2T (the widest spacing any request rule allows:
+ * uniform over (0, 2T], IEEE 1588-2019 9.5.11.2) and no more than 3 per T on average (+3; the
+ * rules' mean is T, and (0, 2T] spacing never comes near 3/T over a case), so a DUT that took a
+ * bogus interval (0x7F: never again; −128: a flood) fails.
  */
-export function requestsCheck(d: FaultyStreamEvidence, c: FaultCaseRecord, profile: Profile, tailNs: bigint): Check {
-  const T = logIntervalToNs(d.requestLogInterval)
-  const times = requestsIn(d, c.fromNs, c.toNs)
+export function requestsCheck(ev: Evidence<FaultyStreamEvidence>, c: FaultCaseRecord, profile: Profile): Check {
+  const p2p = ev.session.delayMechanism === 'P2P'
+  const type = p2p ? 'Pdelay_Req' : 'Delay_Req'
+  const configured = p2p ? ev.dut.intervals.pdelayReq : ev.dut.intervals.delayReq
+  const T = logIntervalToNs(configured.value)
+  const times = ev.data.recorder.timestamps({ type, direction: 'in', from: c.fromNs, to: c.toNs })
   const edges = [c.fromNs, ...times, c.toNs]
   let gap = 0n
   for (let i = 1; i < edges.length; i++) if (edges[i]! - edges[i - 1]! > gap) gap = edges[i]! - edges[i - 1]!
   const windowNs = c.toNs - c.fromNs
   const maxCount = Number((3n * windowNs) / T) + 3
-  const maxGap = 2n * T + tailNs
+  const maxGap = 2n * T + (ev.noise.tailNs ?? ev.noise.ns)
   const base = {
-    name: `${c.key}: the DUT keeps its ${d.requestType} at its configured interval (${formatNs(T)})`,
+    name: `${c.key}: the DUT keeps its ${type} at its configured interval (${formatNs(T)})`,
     limit: `largest gap ≤ 2T + timestamp tail (${formatNs(maxGap)}); ≤ ${maxCount} in ${formatNs(windowNs)}`,
-    source: `${profile.tolerances.delayReqSpacing?.source ?? 'IEEE 1588-2019 9.5.11.2'}; the DUT's configured log interval ${d.requestLogInterval} (a bogus interval in the grandmaster's messages is not adopted)`,
+    source: `${profile.tolerances.delayReqSpacing?.source ?? 'IEEE 1588-2019 9.5.11.2'}; ${describeSetting(p2p ? 'logMinPdelayReqInterval' : 'logMinDelayReqInterval', configured)} (a bogus interval in the grandmaster's messages is not adopted)`,
   }
   const measured = `${times.length} sent, largest gap ${formatNs(gap)}`
-  const detail = `${times.length} ${d.requestType} in ${formatNs(windowNs)} while ${c.title}; largest gap ${formatNs(gap)} (including the case's edges)`
+  const detail = `${times.length} ${type} in ${formatNs(windowNs)} while ${c.title}; largest gap ${formatNs(gap)} (including the case's edges)`
   if (gap > maxGap) return { ...base, measured, verdict: 'fail', detail: `${detail}: as if the DUT took a longer interval, or stopped` }
   if (times.length > maxCount) return { ...base, measured, verdict: 'fail', detail: `${detail}: as if the DUT took a shorter interval` }
   return { ...base, measured, verdict: 'pass', detail }
@@ -224,7 +214,7 @@ export function judgeFaultyStream(ev: Evidence<FaultyStreamEvidence>, profile: P
     }
     const transitions = (d.logTransitions ?? []).filter((t) => t.atNs >= c.fromNs && t.atNs <= (c.afterReads.at(-1)?.atNs ?? c.toNs))
     checks.push(followedThroughout({ name: `${c.key}: the DUT stays a slave of its grandmaster while ${c.title}`, reads: [...c.reads, ...c.afterReads], gm: d.gmIdentity, transitions, fromNs: c.fromNs, source: `${FOLLOW_SOURCE}; ${c.source}`, what: whatWasDone(c, sent) }))
-    if (c.judgeRequests) checks.push(requestsCheck(d, c, profile, ev.noise.tailNs ?? ev.noise.ns))
+    if (c.judgeRequests) checks.push(requestsCheck(ev, c, profile))
     const distinguish = distinguishNs(c)
     const phase = c.offsetPhase === 'after' ? c.after : c.reports
     const label = c.offsetPhase === 'after' ? `${c.key}: after ${c.title}` : `${c.key}: ${c.title}`
@@ -234,55 +224,10 @@ export function judgeFaultyStream(ev: Evidence<FaultyStreamEvidence>, profile: P
   return checks
 }
 
-/**
- * Did the DUT's median offset error move from the control phase by what a misuse makes
- * (`distinguishNs`: the 1 ms step a DUT no longer using the stream misses, a Sync interval, the
- * intruder's offset)? The boundary is half that error: a DUT that follows the fault correctly
- * may still settle for a while (a delay filter catches a step's one odd exchange: ptpd's
- * reported offset took ~5 s to come back from 300 µs), which is not what this test asks.
- * Noise (the time-error floor, the lab's path asymmetry and 3 combined standard errors of the
- * medians) at or above that boundary cannot tell: inconclusive.
- */
-export function misuseChangeCheck(label: string, control: readonly OffsetReport[], phase: readonly OffsetReport[], noiseNs: bigint, distinguishNs: bigint, what: string): Check {
-  const half = distinguishNs / 2n
-  const base = { name: `${label}: |change of the median error (reported − expected) from the control phase|`, unit: 'ns', limit: `< ${formatNs(half)} (half the ${formatNs(distinguishNs)} a misuse makes)`, source: 'IEEE 1588-2019 11.3.2 (offsetFromMaster from each Sync and its own Follow_Up)' }
-  const few = [control.length < MIN_REPORTS ? `${control.length} in the control phase` : '', phase.length < MIN_REPORTS ? `${phase.length} in this one` : ''].filter(Boolean)
-  if (few.length) return { ...base, measured: Math.min(control.length, phase.length), verdict: 'fail', detail: `the DUT reported its offsetFromMaster ${few.join(' and ')} while a slave (≥ ${MIN_REPORTS} wanted)` }
-  const ec = control.map((r) => r.reportedNs - r.expectedNs)
-  const ep = phase.map((r) => r.reportedNs - r.expectedNs)
-  const change = medianNs(ep) - medianNs(ec)
-  const noise = Number(noiseNs) + 3 * Math.hypot(medianStandardErrorNs(ec), medianStandardErrorNs(ep))
-  const measured = Number(absNs(change))
-  const detail = `median error ${formatNs(medianNs(ec))} in the control phase (n ${ec.length}), ${formatNs(medianNs(ep))} here (n ${ep.length}); noise ${formatNs(BigInt(Math.round(noise)))} (time-error floor, path asymmetry, 3 combined standard errors of the medians)`
-  if (noise >= Number(half)) return { ...base, measured, noise, verdict: 'inconclusive', detail: `${detail}: noise this wide cannot tell ${what} (${formatNs(distinguishNs)}) apart` }
-  if (measured < Number(half)) return { ...base, measured, noise, verdict: 'pass', detail: measured > noise ? `${detail}; moved beyond the noise, but by less than half of what a misuse makes (a DUT settling after the fault)` : detail }
-  return { ...base, measured, noise, verdict: 'fail', detail: `${detail}: ${what}` }
-}
-
-/**
- * A DUT that misuses the faulty messages only now and then (a Follow_Up paired with the wrong
- * Sync every other interval) leaves the median alone but shows in single reports: each report's
- * error (reported − expected) against the control phase's median, off by more than half the
- * misuse error. Two or more such reports fail; a single one could be a stalled timestamp
- * (inconclusive, with its value); half the misuse error within the noise cannot tell.
- */
-export function misusedReportsCheck(label: string, control: readonly OffsetReport[], reports: readonly OffsetReport[], misuse: { errorNs: bigint; what: string }, noiseNs: bigint): Check {
-  const half = misuse.errorNs / 2n
-  const base = { name: `${label}: reports off by about the misuse error`, limit: `no report's error more than ${formatNs(half)} from the control phase's median (half the ${formatNs(misuse.errorNs)} a misuse makes)`, source: 'IEEE 1588-2019 11.3.2 (each offsetFromMaster from a Sync and its own Follow_Up)', unit: 'reports' }
-  if (control.length === 0 || reports.length === 0) return { ...base, measured: 0, verdict: 'fail', detail: `the DUT reported its offsetFromMaster ${control.length} times in the control phase and ${reports.length} times in this one` }
-  if (half <= noiseNs) return { ...base, measured: 0, verdict: 'inconclusive', detail: `half the misuse error (${formatNs(half)}) is within the harness's time-error floor and path asymmetry (${formatNs(noiseNs)}): cannot tell ${misuse.what} apart` }
-  const mid = medianNs(control.map((r) => r.reportedNs - r.expectedNs))
-  const off = reports.map((r) => r.reportedNs - r.expectedNs - mid).filter((e) => absNs(e) > half)
-  const detail = `${off.length} of ${reports.length} reports off by more than ${formatNs(half)}${off.length ? `: ${off.slice(0, 5).map((e) => formatNs(e)).join(', ')}${off.length > 5 ? ', …' : ''}` : ''}; control median error ${formatNs(mid)}`
-  if (off.length >= 2) return { ...base, measured: off.length, verdict: 'fail', detail: `${detail}: ${misuse.what}` }
-  if (off.length === 1) return { ...base, measured: 1, verdict: 'inconclusive', detail: `${detail}: one report alone could be a stalled timestamp` }
-  return { ...base, measured: 0, verdict: 'pass', detail }
-}
-
 function whatWasDone(c: FaultCaseRecord, sent: number): string {
-  return [c.rules.length || c.intruderOffsetNs !== undefined ? `${sent} faulty messages sent` : '', c.stepNs ? `the grandmaster's time stepped ${formatNs(c.stepNs)}` : ''].filter(Boolean).join('; ')
+  return [c.rules.length || c.intruderOffsetNs !== undefined ? `${sent} messages changed, withheld or sent by the intruder` : '', c.stepNs ? `the grandmaster's time stepped ${formatNs(c.stepNs)}` : ''].filter(Boolean).join('; ')
 }
 
 function intruderSyncs(d: FaultyStreamEvidence, c: FaultCaseRecord): number {
-  return d.recorder.frames.filter((f) => f.direction === 'out' && f.message?.type === 'Sync' && f.message.header.sourcePortIdentity.clockIdentity === d.intruderIdentity && f.timestampNs !== null && f.timestampNs >= c.fromNs && f.timestampNs < c.toNs).length
+  return d.recorder.query({ type: 'Sync', direction: 'out', sender: d.intruderIdentity, from: c.fromNs, to: c.toNs }).length
 }

@@ -95,6 +95,22 @@ export function agreementCheck(label: string, reports: readonly OffsetReport[], 
   return { ...base, verdict: 'fail', detail }
 }
 
+const errorOf = (r: OffsetReport) => r.reportedNs - r.expectedNs
+
+/**
+ * The change of the median error (reported − expected) from `before` to `after`, and the
+ * combined standard error of the two medians; or which phase had fewer than MIN_REPORTS.
+ */
+function errorChange(before: readonly OffsetReport[], after: readonly OffsetReport[]): { few: string } | { change: bigint; se: number; medBefore: bigint; medAfter: bigint } {
+  const few = [before.length < MIN_REPORTS ? `${before.length} in the control phase` : '', after.length < MIN_REPORTS ? `${after.length} after the change` : ''].filter(Boolean)
+  if (few.length) return { few: few.join(' and ') }
+  const eb = before.map(errorOf)
+  const ea = after.map(errorOf)
+  const medBefore = medianNs(eb)
+  const medAfter = medianNs(ea)
+  return { change: medAfter - medBefore, se: Math.hypot(medianStandardErrorNs(eb), medianStandardErrorNs(ea)), medBefore, medAfter }
+}
+
 /**
  * Whether the DUT's offset error stayed where it was between a control phase and a changed one
  * (the expected offset moves with whatever the harness changed). A constant bias — the lab
@@ -106,14 +122,11 @@ export function agreementCheck(label: string, reports: readonly OffsetReport[], 
  */
 export function changeCheck(label: string, before: readonly OffsetReport[], after: readonly OffsetReport[], floorNs: bigint, distinguishNs: bigint, what: string, asymmetryAllowanceNs = 0n): Check {
   const name = `${label}: |change of the median error (reported − expected) from the control phase|`
-  const few = [before.length < MIN_REPORTS ? `${before.length} in the control phase` : '', after.length < MIN_REPORTS ? `${after.length} after the change` : ''].filter(Boolean)
-  if (few.length) {
-    return { name, measured: Math.min(before.length, after.length), limit: `≥ ${MIN_REPORTS} reports while a slave, in each phase`, source: SOURCE, verdict: 'fail', detail: `the DUT reported its offsetFromMaster ${few.join(' and ')} while a slave` }
+  const x = errorChange(before, after)
+  if ('few' in x) {
+    return { name, measured: Math.min(before.length, after.length), limit: `≥ ${MIN_REPORTS} reports while a slave, in each phase`, source: SOURCE, verdict: 'fail', detail: `the DUT reported its offsetFromMaster ${x.few} while a slave` }
   }
-  const eb = before.map((r) => r.reportedNs - r.expectedNs)
-  const ea = after.map((r) => r.reportedNs - r.expectedNs)
-  const change = medianNs(ea) - medianNs(eb)
-  const se = Math.hypot(medianStandardErrorNs(eb), medianStandardErrorNs(ea))
+  const { change, se } = x
   const tolerance = Number(floorNs) + COVERAGE * se
   const base = {
     name,
@@ -123,7 +136,7 @@ export function changeCheck(label: string, before: readonly OffsetReport[], afte
     noise: tolerance,
     source: SOURCE,
   }
-  const detail = `median error (reported − expected) ${formatNs(medianNs(eb))} in the control phase (n ${eb.length}), ${formatNs(medianNs(ea))} after (n ${ea.length}; expected there ${formatNs(after[0]!.expectedNs)}, median reported ${formatNs(medianNs(after.map((r) => r.reportedNs)))}); combined standard error ${formatNs(BigInt(Math.round(se)))}, harness time-error floor ${formatNs(floorNs)}`
+  const detail = `median error (reported − expected) ${formatNs(x.medBefore)} in the control phase (n ${before.length}), ${formatNs(x.medAfter)} after (n ${after.length}; expected there ${formatNs(after[0]!.expectedNs)}, median reported ${formatNs(medianNs(after.map((r) => r.reportedNs)))}); combined standard error ${formatNs(BigInt(Math.round(se)))}, harness time-error floor ${formatNs(floorNs)}`
   if (tolerance * 2 >= Number(distinguishNs)) {
     return { ...base, verdict: 'inconclusive', detail: `${detail}; a tolerance this wide cannot tell ${what} (${formatNs(distinguishNs)}) apart` }
   }
@@ -132,4 +145,46 @@ export function changeCheck(label: string, before: readonly OffsetReport[], afte
     return { ...base, verdict: 'inconclusive', detail: `${detail}; within the ${formatNs(asymmetryAllowanceNs)} the lab's software path asymmetry may drift between phases (measured; harness/verdict/lab_allowances.ts)` }
   }
   return { ...base, verdict: 'fail', detail }
+}
+
+/**
+ * Did the DUT's median offset error move from the control phase by what a misuse of a fault
+ * makes (`distinguishNs`: a step a DUT no longer using the stream misses, a Sync interval, an
+ * intruder's offset)? The boundary is half that error, not the noise (changeCheck): a DUT that
+ * handles the fault right may still settle for a while (a delay filter catches a step's one odd
+ * exchange: ptpd's reported offset took ~5 s to come back from 300 µs), which is not the
+ * question. Noise (time-error floor, path asymmetry, 3 combined standard errors of the medians)
+ * at or above that boundary cannot tell: inconclusive.
+ */
+export function misuseChangeCheck(label: string, control: readonly OffsetReport[], phase: readonly OffsetReport[], noiseNs: bigint, distinguishNs: bigint, what: string): Check {
+  const half = distinguishNs / 2n
+  const base = { name: `${label}: |change of the median error (reported − expected) from the control phase|`, unit: 'ns', limit: `< ${formatNs(half)} (half the ${formatNs(distinguishNs)} a misuse makes)`, source: SOURCE }
+  const x = errorChange(control, phase)
+  if ('few' in x) return { ...base, measured: Math.min(control.length, phase.length), verdict: 'fail', detail: `the DUT reported its offsetFromMaster ${x.few} while a slave (≥ ${MIN_REPORTS} wanted)` }
+  const noise = Number(noiseNs) + COVERAGE * x.se
+  const measured = Number(absNs(x.change))
+  const detail = `median error ${formatNs(x.medBefore)} in the control phase (n ${control.length}), ${formatNs(x.medAfter)} here (n ${phase.length}); noise ${formatNs(BigInt(Math.round(noise)))} (time-error floor, path asymmetry, 3 combined standard errors of the medians)`
+  if (noise >= Number(half)) return { ...base, measured, noise, verdict: 'inconclusive', detail: `${detail}: noise this wide cannot tell ${what} (${formatNs(distinguishNs)}) apart` }
+  if (measured < Number(half)) return { ...base, measured, noise, verdict: 'pass', detail: measured > noise ? `${detail}; moved beyond the noise, but by less than half of what a misuse makes (a DUT settling after the fault)` : detail }
+  return { ...base, measured, noise, verdict: 'fail', detail: `${detail}: ${what}` }
+}
+
+/**
+ * A DUT that misuses a fault only now and then (a Follow_Up paired with the wrong Sync every
+ * other interval) leaves the median alone but shows in single reports: each report's error
+ * against the control phase's median, off by more than half the misuse error. Two or more such
+ * reports fail; a single one could be a stalled timestamp (inconclusive, with its value); half
+ * the misuse error within the noise cannot tell.
+ */
+export function misusedReportsCheck(label: string, control: readonly OffsetReport[], reports: readonly OffsetReport[], misuse: { errorNs: bigint; what: string }, noiseNs: bigint): Check {
+  const half = misuse.errorNs / 2n
+  const base = { name: `${label}: reports off by about the misuse error`, limit: `no report's error more than ${formatNs(half)} from the control phase's median (half the ${formatNs(misuse.errorNs)} a misuse makes)`, source: SOURCE, unit: 'reports' }
+  if (control.length === 0 || reports.length === 0) return { ...base, measured: 0, verdict: 'fail', detail: `the DUT reported its offsetFromMaster ${control.length} times in the control phase and ${reports.length} times in this one` }
+  if (half <= noiseNs) return { ...base, measured: 0, verdict: 'inconclusive', detail: `half the misuse error (${formatNs(half)}) is within the harness's time-error floor and path asymmetry (${formatNs(noiseNs)}): cannot tell ${misuse.what} apart` }
+  const mid = medianNs(control.map(errorOf))
+  const off = reports.map((r) => errorOf(r) - mid).filter((e) => absNs(e) > half)
+  const detail = `${off.length} of ${reports.length} reports off by more than ${formatNs(half)}${off.length ? `: ${off.slice(0, 5).map((e) => formatNs(e)).join(', ')}${off.length > 5 ? ', …' : ''}` : ''}; control median error ${formatNs(mid)}`
+  if (off.length >= 2) return { ...base, measured: off.length, verdict: 'fail', detail: `${detail}: ${misuse.what}` }
+  if (off.length === 1) return { ...base, measured: 1, verdict: 'inconclusive', detail: `${detail}: one report alone could be a stalled timestamp` }
+  return { ...base, measured: 0, verdict: 'pass', detail }
 }

@@ -7,8 +7,8 @@ import { TestMaster } from '../../../harness/engines/test_master.ts'
 import { TimeBase } from '../../../harness/engines/time_base.ts'
 import type { Profile } from '../../../harness/profiles/types.ts'
 import { logIntervalToNs } from '../../../harness/time/log_interval.ts'
-import { FAULT_PHASES, type FaultCase, type FaultCaseRecord, type FaultyStreamEvidence } from '../../../suites/support/faulty_grandmaster.ts'
-import type { StateRead } from '../../../suites/support/grandmasters.ts'
+import { FAULT_PHASES, settleMs, type FaultCase, type FaultCaseRecord, type FaultyStreamEvidence } from '../../../suites/support/faulty_grandmaster.ts'
+import { isSlave, type StateRead } from '../../../suites/support/grandmasters.ts'
 import type { OffsetReport } from '../../../suites/support/offset_reports.ts'
 import { gmConfig, ms } from './bmca.ts'
 import { dutSettingsFor, envelope, type EnvelopeOptions } from './simulate.ts'
@@ -16,7 +16,6 @@ import { refdutWithMasters, simulatedReads } from './unusable.ts'
 
 export function faultyStreamEvidence(testId: string, profile: Profile, cases: readonly FaultCase[], o: { faults?: string[] } & EnvelopeOptions = {}) {
   const twoStep = profile.steps.twoStep === 'forbidden' ? {} : { twoStep: true }
-  const p2p = profile.delayMechanism.default === 'P2P'
   const gmCfg = gmConfig(profile, 'gm', 1, undefined, twoStep, o)
   const intruderCfg = gmConfig(profile, 'intruder', 2, undefined, { ...twoStep, sendAnnounce: false, sendSync: false }, o)
   const settings = dutSettingsFor(profile, o)
@@ -34,7 +33,7 @@ export function faultyStreamEvidence(testId: string, profile: Profile, cases: re
       const r = read()
       reads.push(r)
       const off = r.state?.offsetFromMasterNs
-      if (off !== undefined && r.state!.ports.some((p) => p.portState === 'SLAVE' || p.portState === 'UNCALIBRATED')) reports.push({ readNs: r.atNs, reportedNs: off, expectedNs: gm.expectedSlaveOffsetNs(r.atNs) })
+      if (off !== undefined && isSlave(r.state!)) reports.push({ readNs: r.atNs, reportedNs: off, expectedNs: gm.expectedSlaveOffsetNs(r.atNs) })
     }
     return { reports, reads }
   }
@@ -42,7 +41,6 @@ export function faultyStreamEvidence(testId: string, profile: Profile, cases: re
   const deadline = link.now + ms(30_000)
   while (link.now < deadline && lock.at(-1)?.state?.offsetFromMasterNs === undefined) lock.push(...wait(100))
   const locked = lock.at(-1)?.state?.offsetFromMasterNs !== undefined
-  const settleMs = 2 * Number(logIntervalToNs(gmCfg.logSyncInterval) / 1_000_000n) + 500
   const records: FaultCaseRecord[] = []
   let control: OffsetReport[] = []
   if (locked) {
@@ -60,7 +58,7 @@ export function faultyStreamEvidence(testId: string, profile: Profile, cases: re
           return intruder.resume(now, { announce: false, sync: true, answers: false })
         })
       }
-      const settle = wait(settleMs)
+      const settle = wait(settleMs(gmCfg.logSyncInterval))
       const during = sample(FAULT_PHASES.caseSeconds)
       const applied = gm.mutationsApplied
       ctl(gm, () => gm.setMutations([]))
@@ -68,11 +66,11 @@ export function faultyStreamEvidence(testId: string, profile: Profile, cases: re
       const { mutations, ...rest } = c
       const rec: FaultCaseRecord = { ...rest, rules: mutations.map((m) => m.id ?? 'rule'), applied, fromNs, toNs: link.now, reads: [...settle, ...during.reads], reports: during.reports, afterReads: [], after: [] }
       if (c.offsetPhase === 'after') {
-        const back = wait(settleMs)
+        const back = wait(settleMs(gmCfg.logSyncInterval))
         const after = sample(FAULT_PHASES.afterSeconds)
         rec.afterReads = [...back, ...after.reads]
         rec.after = after.reports
-      } else wait(settleMs)
+      } else wait(settleMs(gmCfg.logSyncInterval))
       records.push(rec)
     }
   }
@@ -84,9 +82,6 @@ export function faultyStreamEvidence(testId: string, profile: Profile, cases: re
     locked,
     control,
     cases: records,
-    requestLogInterval: p2p ? settings.intervals.pdelayReq.value : settings.intervals.delayReq.value,
-    requestType: p2p ? 'Pdelay_Req' : 'Delay_Req',
-    logSyncInterval: gmCfg.logSyncInterval,
     recorder,
   }
   return envelope(testId, profile, data, o)

@@ -8,12 +8,13 @@
 import { test } from '@japa/runner'
 import { loadProfile } from '../../../harness/profiles/index.ts'
 import { combineChecks } from '../../../harness/verdict/verdict.ts'
+import { logIntervalToNs } from '../../../harness/time/log_interval.ts'
 import ROB03, { sequenceCases } from '../../../suites/rob/rob-03-sync-follow-up-sequence-faults.ts'
 import { dutState } from '../../support/evidence/dut_slave.ts'
 import { faultyStreamEvidence } from '../../support/evidence/faulty_stream.ts'
 import { roundTrip } from '../../support/evidence/round_trip.ts'
 import { dutSettingsFor } from '../../support/evidence/simulate.ts'
-import type { OffsetReport } from '../../../suites/support/offset_reports.ts'
+import { misusedReportsCheck, type OffsetReport } from '../../../suites/support/offset_reports.ts'
 
 const gptp = loadProfile('gptp')
 const cases = (p = gptp) => sequenceCases(p, dutSettingsFor(p).intervals.sync.value)
@@ -95,10 +96,22 @@ test.group('judge ROB-03 Sync/Follow_Up sequence faults', () => {
     assert.include(c.detail!, 'cannot tell')
   })
 
+  test('single reports: no reports fails with the counts; half the misuse error within the noise cannot tell (inconclusive)', ({ assert }) => {
+    const e = evidence()
+    const k = e.data.cases.find((y) => y.key === 'duplicated-follow-up')!
+    const misuse = k.misuse!
+    const none = misusedReportsCheck('x', e.data.control, [], misuse, 0n)
+    assert.equal(none.verdict, 'fail')
+    assert.include(none.detail!, '0 times in this one')
+    const noisy = misusedReportsCheck('x', e.data.control, k.reports, misuse, misuse.errorNs / 2n)
+    assert.equal(noisy.verdict, 'inconclusive')
+    assert.include(noisy.detail!, 'cannot tell')
+  })
+
   test('one report off alone is inconclusive (a stalled timestamp), two fail', ({ assert }) => {
     const e = evidence()
     const k = e.data.cases.find((y) => y.key === 'duplicated-follow-up')!
-    const T = 125_000_000n
+    const T = logIntervalToNs(dutSettingsFor(gptp).intervals.sync.value)
     k.reports[4] = { ...k.reports[4]!, reportedNs: k.reports[4]!.reportedNs + T }
     assert.equal(named(checks(e), 'duplicated-follow-up').find((y) => y.name.includes('reports off by'))!.verdict, 'inconclusive')
     k.reports[7] = { ...k.reports[7]!, reportedNs: k.reports[7]!.reportedNs + T }
