@@ -29,7 +29,8 @@ test.group('refdut / robustness selftest', () => {
     assert.equal(Number(summary![2]), 1 + FAULTS.length, text)
     // The crash: a DUT exit, told with the frame that killed it.
     const crashLog = readdirSync(out, { recursive: true, encoding: 'utf8' }).filter((f) => f.includes('crashes-on-tlv-overrun') && f.endsWith('ROB-02.json'))
-    if (crashLog.length) assert.match(readFileSync(join(out, crashLog[0]!), 'utf8'), /exited with code 139/)
+    assert.lengthOf(crashLog, 1, 'the ROB-02 record of the crashing variant')
+    assert.match(readFileSync(join(out, crashLog[0]!), 'utf8'), /exited with code 139/)
     // Every case's lab, named in its environment.json, is gone (other labs may run beside).
     const labs = readdirSync(out, { recursive: true, encoding: 'utf8' }).filter((e) => e.endsWith('environment.json')).map((e) => /\(netns (pcl-[a-z0-9]+)-h\)/.exec(readFileSync(join(out, e), 'utf8'))?.[1]).filter((x): x is string => !!x)
     assert.isAtLeast(labs.length, 2)
