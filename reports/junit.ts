@@ -59,6 +59,7 @@ function systemOut(r: TestResult): string {
   if (r.checks.length) lines.push('checks:', ...checkLines(r).map((l) => `  ${l}`))
   if (r.evidence?.pcapng) lines.push(`traffic: ${r.evidence.pcapng}`)
   for (const p of r.evidence?.plots ?? []) lines.push(`plot: ${p.file} (${p.name})`)
+  for (const f of r.evidence?.files ?? []) lines.push(`file: ${f.file} (${f.name})`)
   if (r.evidence?.dutLog) lines.push(`DUT log: ${r.evidence.dutLog}`)
   return lines.join('\n')
 }

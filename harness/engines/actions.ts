@@ -49,6 +49,11 @@ export interface SendAction {
   /** How to encode: lets a mutation keep a lying messageLength or TLV lengthField. */
   encode?: EncodeOptions
   frameEdit?: FrameEdit
+  /**
+   * The PTP message's octets exactly as they must leave (a fuzz case, a replayed reproducer):
+   * then `encode` and `frameEdit` are not used, and `message` only names what was meant.
+   */
+  octets?: Uint8Array
   destination?: Destination
   /** UDP: the address to send from, when the emulated clock has one of its own (several unicast grandmasters on one port). */
   source?: string

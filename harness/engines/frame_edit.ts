@@ -2,7 +2,8 @@
  * Byte-level edits after encoding (FrameEdit), for mutations the message model cannot carry:
  * a messageLength that lies about the frame, a frame cut short, trailing octets.
  */
-import type { FrameEdit } from './actions.ts'
+import type { FrameEdit, SendAction } from './actions.ts'
+import { encodeMessage } from '../codec/message.ts'
 
 /** A copy of the encoded PTP message with the edit applied. */
 export function applyFrameEdit(encoded: Uint8Array, edit: FrameEdit | undefined): Uint8Array {
@@ -26,4 +27,9 @@ export function applyFrameEdit(encoded: Uint8Array, edit: FrameEdit | undefined)
     out = grown
   }
   return out
+}
+
+/** The octets a send action puts on the wire: its own, or its message encoded and edited. */
+export function actionOctets(a: Pick<SendAction, 'message' | 'encode' | 'frameEdit' | 'octets'>): Uint8Array {
+  return a.octets ?? applyFrameEdit(encodeMessage(a.message, a.encode), a.frameEdit)
 }

@@ -490,7 +490,7 @@ export const FAULTS: Fault[] = [
   {
     id: 'crashes-on-tlv-overrun',
     title: 'crashes on a TLV whose lengthField runs past the end of the message (a fragile parser)',
-    targets: ['ROB-02'],
+    targets: ['ROB-02', 'ROB-08'],
     apply: with_(() => ({ crashesOnTlvOverrun: true })),
   },
   {

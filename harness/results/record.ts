@@ -40,6 +40,8 @@ export interface Evidence {
   plots?: { name: string; file: string }[]
   /** The DUT's own log lines written during the test (a DUT the harness started), relative to the results folder. */
   dutLog?: string
+  /** Further files the test kept (a fuzz failure's reproducer), relative to the results folder. */
+  files?: { name: string; file: string }[]
 }
 
 export interface TestResult extends TestIdentity {

@@ -187,6 +187,7 @@ export async function executeTest(def: ConformanceTest, o: ExecuteOptions): Prom
       const rel = o.writer.evidence(`${o.profile.id}.${def.id}.${name}`, data)
       if (kind === 'pcapng') evidence.pcapng = rel
       else if (kind === 'plot') (evidence.plots ??= []).push({ name, file: rel })
+      else (evidence.files ??= []).push({ name, file: rel })
       return rel
     },
     sleep: (ms) => abortableSleep(ms, testSignal),
@@ -220,7 +221,8 @@ export async function executeTest(def: ConformanceTest, o: ExecuteOptions): Prom
   try {
     const data = await def.acquire(ctx)
     await storeDutLog()
-    const dutExit = o.session.dutExit?.()
+    // Ctrl-C reaches a lab DUT in the same process group: its exit then is not its fault.
+    const dutExit = o.signal.aborted ? undefined : o.session.dutExit?.()
     const ev = envelope(data, dutExit ? { dutExit } : {})
     store(ev)
     return await finish(judged(def, ev, o.profile))

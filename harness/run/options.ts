@@ -41,6 +41,8 @@ export interface RunOptions {
   knownFailures?: string
   /** A folder kept between runs: the HTML report's history and trend (Allure). */
   historyDir?: string
+  /** Test parameters set by a command (`fuzz` sets ROB-08's), by test ID; they win over the profile's. */
+  testParams?: Record<string, Record<string, unknown>>
 }
 
 export type FailOn = 'inconclusive' | 'new-failures' | 'margin-regressions'

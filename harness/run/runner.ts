@@ -17,37 +17,18 @@ import { type ConformanceTest, profileApplies, selected } from './definition.ts'
 import { describeEnvironment, unconfirmedValues } from './environment.ts'
 import { notRunResult } from './execute.ts'
 import { runWithJapa } from './japa_bridge.ts'
-import { DeviceSession } from './device_session.ts'
-import { LabSession } from './lab_session.ts'
+import { checkTransmitSafety, openSession, pickDomain, pickTransport } from './session_setup.ts'
 import { ptpdSupports } from '../dut/ptpd/supports.ts'
 import type { FailOn, RunOptions } from './options.ts'
 import { Progress } from './progress.ts'
 import { gateRun, readGateInputs } from './gate_inputs.ts'
 import { formatGate, type GateDecision } from '../results/gate.ts'
 import { resultBus } from '../results/result_bus.ts'
-import { assessInterface, gatherInterfaceFacts } from './safety.ts'
 import type { Session } from './session_types.ts'
 import { allDefinitions } from './suite_files.ts'
 
 /** Fixture order: tests that need the DUT in the same role run together. */
 const FIXTURE_ORDER = { 'dut-master': 0, 'dut-slave': 1 } as const
-
-function pickTransport(profile: Profile, wanted: TransportName | undefined): TransportName {
-  const t = wanted ?? profile.transport.default
-  if (!profile.transport.allowed.includes(t)) {
-    throw new CliError(`profile ${profile.id} allows transports ${profile.transport.allowed.join(', ')}, not ${t}`)
-  }
-  return t
-}
-
-/** --domain, else (in the lab) the domain the lab DUT is configured with, else the profile's default. */
-function pickDomain(profile: Profile, wanted: number | undefined, mode: RunOptions['mode']): number {
-  const lab = profile.lab.ptp4l.domainNumber
-  const d = wanted ?? (mode === 'lab' && lab !== undefined && lab !== null ? Number(lab) : profile.domain.default.value)
-  const [lo, hi] = profile.domain.range.value
-  if (d < lo || d > hi) throw new CliError(`domainNumber ${d} is outside profile ${profile.id}'s range ${lo}..${hi}`)
-  return d
-}
 
 /**
  * The process's exit code. `failOn: ['inconclusive']` (`--fail-on inconclusive`) makes a CI
@@ -75,6 +56,8 @@ export async function runConformance(o: RunOptions): Promise<number> {
     if (err instanceof ProfileError) throw new CliError(err.message, ExitCode.usage)
     throw err
   }
+  // Parameters a command sets for a test (`fuzz --minutes`), over the profile's own overrides.
+  for (const [id, params] of Object.entries(o.testParams ?? {})) profile.suites.overrides[id] = { ...(profile.suites.overrides[id] ?? {}), ...params }
   const gateInputs = readGateInputs(o)
   const transport = pickTransport(profile, o.transport)
   const domainNumber = pickDomain(profile, o.domain, o.mode)
@@ -101,25 +84,7 @@ export async function runConformance(o: RunOptions): Promise<number> {
   console.log(`ptp-conform run: profile ${profile.id} (${profile.name}), transport ${transport}, domain ${domainNumber}`)
   console.log(`  ${chosen.length} tests selected; ${unconfirmed.length} profile values are marked unconfirmed (listed in the report)`)
 
-  let deviceFacts: ReturnType<typeof gatherInterfaceFacts> | undefined
-  if (o.mode === 'device') {
-    deviceFacts = gatherInterfaceFacts(o.interface!)
-    const verdict = assessInterface(deviceFacts, o.allowNets, o.acknowledgeTestNetwork)
-    for (const r of verdict.reasons) console.log(`  safety: ${r}`)
-    if (!verdict.ok) {
-      throw new CliError(
-        `refusing to transmit on ${o.interface}: it looks like a production network. Use a test network, list its addresses with --allow-net, or pass --i-know-this-is-a-test-network`,
-        ExitCode.usage,
-      )
-    }
-    if (o.noisePort) {
-      // The noise port transmits too (probes in domain 255, majorSdoId 15): the same safety rule applies.
-      const np = assessInterface(gatherInterfaceFacts(o.noisePort), o.allowNets, o.acknowledgeTestNetwork)
-      for (const r of np.reasons) console.log(`  safety (--noise-port): ${r}`)
-      if (!np.ok) throw new CliError(`refusing to transmit noise probes on ${o.noisePort}: it looks like a production network (--allow-net or --i-know-this-is-a-test-network)`, ExitCode.usage)
-    }
-    console.log(`  transmitting only on ${o.interface}${o.noisePort ? ` (noise probes also from ${o.noisePort}, domain 255)` : ''}, domain ${domainNumber}`)
-  }
+  const deviceFacts = o.mode === 'device' ? checkTransmitSafety(o, domainNumber) : undefined
 
   const abort = new AbortController()
   let interrupted = false
@@ -141,13 +106,7 @@ export async function runConformance(o: RunOptions): Promise<number> {
   const reporter = allureReporter({ outDir, html: o.report, singleFile: o.report, finalizeAt: 'manual', ...(o.historyDir ? { historyDir: resolve(o.historyDir) } : {}) })
   try {
     try {
-      if (o.mode === 'lab') {
-        console.log(`  building the virtual lab (pair topology) with a ${o.dutImpl} DUT …`)
-        session = await LabSession.create({ profile, transport, domainNumber, dutImpl: o.dutImpl, dutFaults: o.dutFaults, dutOptions: o.dutOptions, allowManagementSet: o.allowSet })
-      } else {
-        const addr = (v6: boolean) => deviceFacts?.addresses.find((a) => a.includes(':') === v6)?.split('/')[0]
-        session = await DeviceSession.create({ profile, transport, domainNumber, dutOptions: o.dutOptions, allowManagementSet: o.allowSet, interface: o.interface!, dutFile: o.dutFile!, ...(o.noisePort ? { noisePort: o.noisePort } : {}), ipv4: addr(false), ipv6: addr(true) })
-      }
+      session = await openSession(o, profile, transport, domainNumber, deviceFacts)
     } catch (err) {
       if ((err as { name?: string }).name === 'DutFileError') throw new CliError((err as Error).message, ExitCode.usage)
       // Nothing ran, but every selected test still gets its record saying why.

@@ -11,8 +11,8 @@
  *   exact time into SendAction.at.
  */
 import type { Engine, EngineAction, SendAction, Destination } from '../engines/actions.ts'
-import { applyFrameEdit } from '../engines/frame_edit.ts'
-import { decodeMessage, encodeMessage } from '../codec/message.ts'
+import { actionOctets } from '../engines/frame_edit.ts'
+import { decodeMessage } from '../codec/message.ts'
 import { CodecError } from '../codec/errors.ts'
 import { isPeerDelayMessage } from '../codec/constants.ts'
 import type { Finding, PtpMessage } from '../codec/types.ts'
@@ -252,7 +252,7 @@ export class PortDriver {
   private send(a: SendAction): void {
     let bytes: Uint8Array
     try {
-      bytes = applyFrameEdit(encodeMessage(a.message, a.encode), a.frameEdit)
+      bytes = actionOctets(a)
     } catch (err) {
       this.stats.sendErrors++
       this.opts.onError?.(err, `encode ${a.message.type} for ${a.reason.source}`)

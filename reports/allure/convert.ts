@@ -244,6 +244,12 @@ export function toAllureResult(r: TestResult, opts: ConvertOptions): ConvertedRe
       warnings.push(`plot ${p.file} is listed but was not found`)
     }
   }
+  for (const [i, f] of (r.evidence?.files ?? []).entries()) {
+    const path = resolveEvidence(opts.outDir, f.file, exists)
+    const ext = extname(f.file).toLowerCase().slice(1) || 'bin'
+    if (path) attach({ source: `${uuid}-file${i}-${slug(f.name)}-attachment.${ext}`, name: f.name, contentType: ext === 'pcapng' || ext === 'pcap' ? captureContentType(path) : 'application/octet-stream', fromPath: path })
+    else warnings.push(`evidence file ${f.file} is listed but was not found`)
+  }
   if (r.evidence?.dutLog) {
     const path = resolveEvidence(opts.outDir, r.evidence.dutLog, exists)
     if (path) attach({ source: `${uuid}-dut-log-attachment.txt`, name: 'DUT log during the test', contentType: ContentType.TEXT, fromPath: path })

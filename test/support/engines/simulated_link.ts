@@ -5,8 +5,8 @@
  * real Recorder. No sockets, no Node timers: `run(until)` processes events in time order.
  */
 import type { Engine, EngineAction, SendAction } from '../../../harness/engines/actions.ts'
-import { applyFrameEdit } from '../../../harness/engines/frame_edit.ts'
-import { decodeMessage, encodeMessage } from '../../../harness/codec/message.ts'
+import { actionOctets } from '../../../harness/engines/frame_edit.ts'
+import { decodeMessage } from '../../../harness/codec/message.ts'
 import { Recorder } from '../../../harness/recorder/recorder.ts'
 
 interface Node {
@@ -74,7 +74,7 @@ export class SimulatedLink {
         continue
       }
       const tx = a.at !== undefined && a.at > this.now ? a.at : this.now
-      const bytes = applyFrameEdit(encodeMessage(a.message, a.encode), a.frameEdit)
+      const bytes = actionOctets(a)
       this.sent.push({ node: node.name, action: a, txNs: tx })
       // A unicast destination is the peer's MAC (the link delivers to every node regardless).
       const dstMac = a.destination?.kind === 'unicast' ? a.destination.address

@@ -233,6 +233,17 @@ test.group('reports / allure / attachments', () => {
     assert.equal(log.fromPath, `${OUT}/evidence/default-e2e.TE-02.dut.log`)
   })
 
+  test('further evidence files (a fuzz reproducer) are attached with their type', ({ assert }) => {
+    const r = byId('TE-02')
+    const file = 'evidence/default-e2e.ROB-08.fuzz-failure-1-seed1-batch0.pcapng'
+    const { attachments, warnings } = convert({ ...r, evidence: { ...r.evidence, files: [{ name: 'fuzz-failure-1-seed1-batch0.pcapng', file }] } })
+    assert.deepEqual(warnings, [])
+    const a = attachments.find((x) => x.name === 'fuzz-failure-1-seed1-batch0.pcapng')!
+    assert.equal(a.contentType, 'application/x-pcapng')
+    assert.equal(a.fromPath, `${OUT}/${file}`)
+    assert.match(a.source, /-attachment\.pcapng$/)
+  })
+
   test('measurements JSON keeps bigint values exactly', ({ assert }) => {
     const { attachments } = convert(byId('INT-01'))
     const json = JSON.parse(attachments.find((a) => a.name === 'Measurements (JSON)')!.content!.toString())

@@ -1,0 +1,63 @@
+/**
+ * Is the DUT still well after a batch of fuzz cases? Pure: what was observed from the end of the
+ * batch until the DUT was seen well again (or the recovery time ran out) in, problems out. Well
+ * means all of: its process runs (where the harness started it), it still asks for delay
+ * measurement (Delay_Req / Pdelay_Req: it answers the grandmaster's Sync), and, where it answered
+ * management before fuzzing, it still answers and is a slave of the grandmaster.
+ */
+import type { ClockIdentity } from '../codec/types.ts'
+import { normalizeClockIdentity } from '../codec/clock_identity.ts'
+import { formatDuration } from '../time/format.ts'
+
+export interface HealthObservation {
+  /** The check's window on the timestamp clock: from the batch's last frame to the verdict. */
+  fromNs: bigint
+  toNs: bigint
+  /** The DUT process's exit the harness did not ask for. */
+  exit?: { how: string; logTail: string }
+  /** The DUT's delay requests in the window, and the first one's time. */
+  requests: number
+  firstRequestNs?: bigint
+  /** State reads in the window: asked, answered, and the last answer. */
+  reads: number
+  answered: number
+  last?: { portStates: string[]; grandmasterIdentity?: ClockIdentity }
+  /** The DUT answered management before fuzzing: only then is its silence here a problem. */
+  managementExpected: boolean
+}
+
+export type HealthProblemKind = 'crashed' | 'silent' | 'management-silent' | 'left-grandmaster'
+
+export interface HealthProblem {
+  kind: HealthProblemKind
+  detail: string
+}
+
+const SLAVE_STATES = new Set(['SLAVE', 'UNCALIBRATED'])
+
+export function slaveOf(last: HealthObservation['last'], gm: ClockIdentity): boolean {
+  return !!last && last.portStates.some((s) => SLAVE_STATES.has(s)) && !!last.grandmasterIdentity && normalizeClockIdentity(last.grandmasterIdentity) === normalizeClockIdentity(gm)
+}
+
+/** Whether the observation already shows a well DUT (the live check stops waiting then). */
+export function looksWell(o: HealthObservation, gm: ClockIdentity): boolean {
+  return !o.exit && o.requests > 0 && (!o.managementExpected || slaveOf(o.last, gm))
+}
+
+export function assessHealth(o: HealthObservation, gm: ClockIdentity, delayRequest: string): HealthProblem[] {
+  const span = formatDuration(((o.toNs - o.fromNs) / 1_000_000n) * 1_000_000n, false)
+  // A process that died explains its silence: the crash is the finding.
+  if (o.exit) return [{ kind: 'crashed', detail: `the DUT process ${o.exit.how}` }]
+  const out: HealthProblem[] = []
+  if (o.requests === 0) out.push({ kind: 'silent', detail: `no ${delayRequest} from the DUT in the ${span} after the batch` })
+  if (o.managementExpected && o.answered === 0) out.push({ kind: 'management-silent', detail: `none of ${o.reads} state reads answered in ${span} (it answered before fuzzing)` })
+  else if (o.managementExpected && !slaveOf(o.last, gm)) {
+    const l = o.last
+    out.push({ kind: 'left-grandmaster', detail: `after ${span} its port is ${l?.portStates.join('/') ?? 'unknown'} with grandmaster ${l?.grandmasterIdentity ?? 'unknown'}, not a slave of ${gm}` })
+  }
+  return out
+}
+
+export function describeProblems(p: readonly HealthProblem[]): string {
+  return p.length === 0 ? 'well' : p.map((x) => `${x.kind}: ${x.detail}`).join('; ')
+}

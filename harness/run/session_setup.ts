@@ -1,0 +1,64 @@
+/**
+ * What `run`, `fuzz` and `replay` do alike before anything is sent: pick the transport and domain,
+ * refuse an interface that looks like production, and open the session (the virtual lab with a
+ * software DUT, or a real device described by its DUT file).
+ */
+import { CliError, ExitCode } from './exit_codes.ts'
+import type { Profile, TransportName } from '../profiles/types.ts'
+import { DeviceSession } from './device_session.ts'
+import { LabSession } from './lab_session.ts'
+import type { RunOptions } from './options.ts'
+import { assessInterface, gatherInterfaceFacts } from './safety.ts'
+import type { Session } from './session_types.ts'
+
+export function pickTransport(profile: Profile, wanted: TransportName | undefined): TransportName {
+  const t = wanted ?? profile.transport.default
+  if (!profile.transport.allowed.includes(t)) {
+    throw new CliError(`profile ${profile.id} allows transports ${profile.transport.allowed.join(', ')}, not ${t}`)
+  }
+  return t
+}
+
+/** --domain, else (in the lab) the domain the lab DUT is configured with, else the profile's default. */
+export function pickDomain(profile: Profile, wanted: number | undefined, mode: RunOptions['mode']): number {
+  const lab = profile.lab.ptp4l.domainNumber
+  const d = wanted ?? (mode === 'lab' && lab !== undefined && lab !== null ? Number(lab) : profile.domain.default.value)
+  const [lo, hi] = profile.domain.range.value
+  if (d < lo || d > hi) throw new CliError(`domainNumber ${d} is outside profile ${profile.id}'s range ${lo}..${hi}`)
+  return d
+}
+
+export type SafetyOptions = Pick<RunOptions, 'interface' | 'noisePort' | 'allowNets' | 'acknowledgeTestNetwork'>
+
+/** Refuses (exit 2) a real interface that looks like production; the facts of the one allowed. */
+export function checkTransmitSafety(o: SafetyOptions, domainNumber: number): ReturnType<typeof gatherInterfaceFacts> {
+  const facts = gatherInterfaceFacts(o.interface!)
+  const verdict = assessInterface(facts, o.allowNets, o.acknowledgeTestNetwork)
+  for (const r of verdict.reasons) console.log(`  safety: ${r}`)
+  if (!verdict.ok) {
+    throw new CliError(
+      `refusing to transmit on ${o.interface}: it looks like a production network. Use a test network, list its addresses with --allow-net, or pass --i-know-this-is-a-test-network`,
+      ExitCode.usage,
+    )
+  }
+  if (o.noisePort) {
+    // The noise port transmits too (probes in domain 255, majorSdoId 15): the same safety rule applies.
+    const np = assessInterface(gatherInterfaceFacts(o.noisePort), o.allowNets, o.acknowledgeTestNetwork)
+    for (const r of np.reasons) console.log(`  safety (--noise-port): ${r}`)
+    if (!np.ok) throw new CliError(`refusing to transmit noise probes on ${o.noisePort}: it looks like a production network (--allow-net or --i-know-this-is-a-test-network)`, ExitCode.usage)
+  }
+  console.log(`  transmitting only on ${o.interface}${o.noisePort ? ` (noise probes also from ${o.noisePort}, domain 255)` : ''}, domain ${domainNumber}`)
+  return facts
+}
+
+export type SessionSetupOptions = Pick<RunOptions, 'mode' | 'dutImpl' | 'dutFaults' | 'dutOptions' | 'allowSet' | 'interface' | 'dutFile' | 'noisePort'>
+
+/** The lab (pair topology, the chosen software DUT) or the real device's session. */
+export async function openSession(o: SessionSetupOptions, profile: Profile, transport: TransportName, domainNumber: number, deviceFacts?: ReturnType<typeof gatherInterfaceFacts>): Promise<Session> {
+  if (o.mode === 'lab') {
+    console.log(`  building the virtual lab (pair topology) with a ${o.dutImpl} DUT …`)
+    return LabSession.create({ profile, transport, domainNumber, dutImpl: o.dutImpl, dutFaults: o.dutFaults, dutOptions: o.dutOptions, allowManagementSet: o.allowSet })
+  }
+  const addr = (v6: boolean) => deviceFacts?.addresses.find((a) => a.includes(':') === v6)?.split('/')[0]
+  return DeviceSession.create({ profile, transport, domainNumber, dutOptions: o.dutOptions, allowManagementSet: o.allowSet, interface: o.interface!, dutFile: o.dutFile!, ...(o.noisePort ? { noisePort: o.noisePort } : {}), ipv4: addr(false), ipv6: addr(true) })
+}

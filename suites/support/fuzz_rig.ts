@@ -1,0 +1,180 @@
+/**
+ * The live side of fuzzing, shared by ROB-08 (`run`, `fuzz`) and `replay`: the DUT as a slave of
+ * an emulated grandmaster (clean, all along), the fuzz engine beside it in the same group, and
+ * the health check that decides whether the DUT is still well after a burst. The check watches
+ * until the DUT is seen well or the recovery time is over: a DUT that a fuzzed Announce sent
+ * elsewhere for a while is well if it comes back as the standard lets it.
+ */
+import type { ClockIdentity } from '../../harness/codec/types.ts'
+import { defaultHeaderDefaults } from '../../harness/engines/message_factory.ts'
+import type { FuzzCase } from '../../harness/fuzz/cases.ts'
+import { type BurstRecord, FuzzBurst } from '../../harness/fuzz/burst.ts'
+import { assessHealth, type HealthObservation, type HealthProblem, looksWell } from '../../harness/fuzz/health.ts'
+import { type FuzzTarget, targetAround } from '../../harness/fuzz/target.ts'
+import type { RecordedFrame } from '../../harness/recorder/frame.ts'
+import type { TestContext } from '../../harness/run/context.ts'
+import { systemTimeNs } from '../../harness/transport/index.ts'
+import { lockTimeoutMs, type Masters, masterConfig, startMasters } from './grandmasters.ts'
+import { negotiationRequired } from './unicast.ts'
+import type { CampaignRig } from './fuzz_campaign.ts'
+
+/** Identity indexes of the emulated clocks: the grandmaster, and the stranger that sends fuzz cases too. */
+const GM_IDENTITY = 1
+const STRANGER_IDENTITY = 3
+/** How often the health check looks (a state read each time). */
+const POLL_MS = 150
+/** How long TX timestamps of a burst may take to come back after its last frame was due. */
+const TX_GRACE_MS = 1000
+
+export interface Trial {
+  observation: HealthObservation
+  problems: HealthProblem[]
+  burst: BurstRecord
+  /** The fuzz frames as they left (octets, TX time, why), for a reproducer. */
+  sent: RecordedFrame[]
+}
+
+export class FuzzRig implements CampaignRig {
+  private constructor(
+    private readonly ctx: TestContext,
+    private readonly masters: Masters,
+    readonly burst: FuzzBurst,
+    readonly target: FuzzTarget,
+    /** Longest a well DUT may need to be seen well again: to lock after a start, or after a fuzzed choice. */
+    readonly recoveryMs: number,
+    /** The DUT answered state reads before fuzzing (so its silence later is a problem). */
+    readonly stateExpected: boolean,
+  ) {}
+
+  now(): bigint {
+    return systemTimeNs()
+  }
+
+  get grandmaster(): ClockIdentity {
+    return this.target.grandmaster.clockIdentity
+  }
+
+  /** What the DUT sends to be measured on this link. */
+  get delayRequestName(): string {
+    return this.target.delayMechanism === 'P2P' ? 'Pdelay_Req' : 'Delay_Req'
+  }
+
+  /**
+   * A fresh DUT slave, its grandmaster and the fuzz engine on the harness port. A replay gives the
+   * grandmaster the identity its reproducer's frames carry.
+   */
+  static async start(ctx: TestContext, o: { grandmaster?: ClockIdentity } = {}): Promise<FuzzRig> {
+    const s = ctx.session
+    const spec = { name: 'gm', identity: GM_IDENTITY, ...(o.grandmaster ? { extra: { clockIdentity: o.grandmaster } } : {}) }
+    const gmConfig = masterConfig(ctx, spec)
+    const masters = await startMasters(ctx, [spec], { freshDut: true })
+    try {
+      const gm = masters.master('gm')
+      const stranger = { clockIdentity: s.harnessClockIdentity(STRANGER_IDENTITY), portNumber: 1 }
+      const dutAddress = s.dutAddress()
+      const dut = s.dutPortIdentity()
+      const target = targetAround(gm, gmConfig, {
+        header: { ...defaultHeaderDefaults(gm.portIdentity, s.domainNumber), ...s.headerDefaults(), domainNumber: s.domainNumber },
+        stranger,
+        ...(dut ? { dut } : {}),
+        delayMechanism: s.delayMechanism === 'P2P' ? 'P2P' : 'E2E',
+        ...(negotiationRequired(ctx.profile) && dutAddress
+          ? { unicast: { dut: dutAddress, ...(s.clockAddress(GM_IDENTITY) ? { grandmaster: s.clockAddress(GM_IDENTITY)! } : {}), ...(s.clockAddress(STRANGER_IDENTITY) ? { stranger: s.clockAddress(STRANGER_IDENTITY)! } : {}) } }
+          : {}),
+        allowManagementSet: s.allowManagementSet,
+      })
+      const burst = new FuzzBurst([gm.portIdentity.clockIdentity, stranger.clockIdentity, s.harnessClockIdentity(0)])
+      masters.handle.driver.invoke((now) => masters.group.add(burst, now))
+      const settings = s.dutSettings
+      const recoveryMs = lockTimeoutMs(settings.intervals.announce.value, settings.announceReceiptTimeout.value, settings)
+      const stateExpected = await s.dut.readState().then(() => true, () => false)
+      return new FuzzRig(ctx, masters, burst, target, recoveryMs, stateExpected)
+    } catch (e) {
+      await masters.close()
+      throw e
+    }
+  }
+
+  /** The grandmaster's time at `ns` on the timestamp clock (what its messages say). */
+  grandmasterTime(ns: bigint): bigint {
+    const gm = this.masters.master('gm')
+    return ns - gm.expectedSlaveOffsetNs(ns)
+  }
+
+  /**
+   * Watch the DUT from `fromNs` until it is seen well (or crashes), at most `limitMs`: every
+   * request it sends and every state read count.
+   */
+  async observe(fromNs: bigint, limitMs = this.recoveryMs): Promise<HealthObservation> {
+    const deadline = Date.now() + limitMs
+    const o: HealthObservation = { fromNs, toNs: fromNs, requests: 0, reads: 0, answered: 0, managementExpected: this.stateExpected }
+    for (;;) {
+      const exit = this.ctx.session.dutExit?.()
+      if (exit) o.exit = { how: `${exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`} at ${new Date(exit.atMs).toISOString()}`, logTail: exit.logTail }
+      const requests = this.burst.dutRequests.filter((t) => t >= fromNs)
+      o.requests = requests.length
+      if (requests[0] !== undefined) o.firstRequestNs = requests[0]
+      if (!o.exit && this.stateExpected) {
+        o.reads++
+        const st = await this.ctx.session.dut.readState().catch(() => undefined)
+        if (st) {
+          o.answered++
+          o.last = { portStates: st.ports.map((p) => p.portState), ...(st.grandmasterIdentity ? { grandmasterIdentity: st.grandmasterIdentity } : {}) }
+        }
+      }
+      o.toNs = systemTimeNs()
+      if (o.exit || looksWell(o, this.grandmaster) || Date.now() >= deadline) return o
+      await this.ctx.sleep(POLL_MS)
+    }
+  }
+
+  problems(o: HealthObservation): HealthProblem[] {
+    return assessHealth(o, this.grandmaster, this.delayRequestName)
+  }
+
+  /** Put the cases on the wire and wait until their frames have left (TX timestamps in). */
+  async send(cases: readonly FuzzCase[]): Promise<BurstRecord> {
+    let record: BurstRecord | undefined
+    this.masters.handle.driver.invoke((now) => {
+      const actions = this.masters.group.control<FuzzBurst>('fuzz', (b) => b.send(cases, now))
+      record = this.burst.last
+      return actions
+    })
+    const last = cases.reduce((m, c) => c.frames.reduce((mm, f) => (c.offsetNs + f.offsetNs > mm ? c.offsetNs + f.offsetNs : mm), m), 0n)
+    await this.ctx.sleep(Number(last / 1_000_000n) + 50)
+    const deadline = Date.now() + TX_GRACE_MS
+    const sentCount = () => [...record!.sent.values()].reduce((n, l) => n + l.length, 0)
+    while (sentCount() < record!.planned && Date.now() < deadline) await this.ctx.sleep(20)
+    return record!
+  }
+
+  /** The fuzz frames recorded since the recorder was last cleared. */
+  sentFrames(): RecordedFrame[] {
+    return this.masters.handle.recorder.frames.filter((f) => f.direction === 'out' && f.reason?.source === 'fuzz')
+  }
+
+  /** Forget the recording so far (a campaign runs for minutes; only a failure's frames are kept). */
+  clearRecording(): void {
+    this.masters.handle.recorder.clear()
+  }
+
+  /** Restart the DUT and watch it lock to the grandmaster again. */
+  async restartDut(): Promise<HealthObservation> {
+    await this.ctx.session.restartDut('slave', this.ctx.signal)
+    return this.observe(systemTimeNs())
+  }
+
+  /** A fresh DUT, seen well, then these cases: what it did (undefined when it never came back before them). */
+  async trial(cases: readonly FuzzCase[]): Promise<Trial | undefined> {
+    const before = await this.restartDut()
+    if (this.problems(before).length) return undefined
+    this.clearRecording()
+    const burst = await this.send(cases)
+    const observation = await this.observe(systemTimeNs())
+    return { observation, problems: this.problems(observation), burst, sent: this.sentFrames() }
+  }
+
+  close(): Promise<void> {
+    return this.masters.close()
+  }
+}

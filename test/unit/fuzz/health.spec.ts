@@ -1,0 +1,38 @@
+/** The health check's verdict on one observation: well, crashed, silent, not answering, left its grandmaster. */
+import { test } from '@japa/runner'
+import { assessHealth, describeProblems, type HealthObservation, looksWell } from '../../../harness/fuzz/health.ts'
+
+const GM = '020000.fffe.000041'
+const well: HealthObservation = {
+  fromNs: 0n, toNs: 900_000_000n, requests: 1, firstRequestNs: 400_000_000n, reads: 6, answered: 6,
+  last: { portStates: ['SLAVE'], grandmasterIdentity: GM }, managementExpected: true,
+}
+const kinds = (o: HealthObservation) => assessHealth(o, GM, 'Delay_Req').map((p) => p.kind)
+
+test('a slave of its grandmaster that still asks for delay is well', ({ assert }) => {
+  assert.deepEqual(kinds(well), [])
+  assert.isTrue(looksWell(well, GM))
+  assert.equal(describeProblems([]), 'well')
+})
+
+test('a crash is the finding (its silence follows from it)', ({ assert }) => {
+  const p = assessHealth({ ...well, requests: 0, exit: { how: 'exited with code 139', logTail: '…' } }, GM, 'Delay_Req')
+  assert.deepEqual(p, [{ kind: 'crashed', detail: 'the DUT process exited with code 139' }])
+})
+
+test('no delay request after the batch is silence, with the window', ({ assert }) => {
+  const p = assessHealth({ ...well, requests: 0, firstRequestNs: undefined, toNs: 14_000_000_000n }, GM, 'Pdelay_Req')
+  assert.deepEqual(p.map((x) => x.kind), ['silent'])
+  assert.match(p[0]!.detail, /no Pdelay_Req from the DUT in the 14(\.0+)? s after the batch/)
+})
+
+test('a DUT that answered state reads before and stops is not answering; one that never did is not judged on them', ({ assert }) => {
+  assert.deepEqual(kinds({ ...well, answered: 0, last: undefined }), ['management-silent'])
+  assert.deepEqual(kinds({ ...well, answered: 0, last: undefined, managementExpected: false }), [])
+})
+
+test('another grandmaster, or no longer a slave, is leaving the grandmaster', ({ assert }) => {
+  assert.deepEqual(kinds({ ...well, last: { portStates: ['SLAVE'], grandmasterIdentity: '020000.fffe.000043' } }), ['left-grandmaster'])
+  assert.deepEqual(kinds({ ...well, last: { portStates: ['MASTER'], grandmasterIdentity: GM } }), ['left-grandmaster'])
+  assert.isFalse(looksWell({ ...well, last: { portStates: ['LISTENING'] } }, GM))
+})
