@@ -155,3 +155,8 @@ export function framesOf(cases: readonly FuzzCase[]): { caseId: string; atNs: bi
     .flatMap((c) => c.frames.map((f) => ({ caseId: c.id, atNs: c.offsetNs + f.offsetNs, frame: f })))
     .sort((a, b) => (a.atNs < b.atNs ? -1 : a.atNs > b.atNs ? 1 : 0))
 }
+
+/** When the cases' last frame is due, after the batch's start. */
+export function lastFrameNs(cases: readonly FuzzCase[]): bigint {
+  return cases.reduce((m, c) => c.frames.reduce((mm, f) => (c.offsetNs + f.offsetNs > mm ? c.offsetNs + f.offsetNs : mm), m), 0n)
+}

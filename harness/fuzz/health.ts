@@ -21,7 +21,7 @@ export interface HealthObservation {
   /** State reads in the window: asked, answered, and the last answer. */
   reads: number
   answered: number
-  last?: { portStates: string[]; grandmasterIdentity?: ClockIdentity }
+  last?: { portStates: string[]; grandmasterIdentity?: ClockIdentity; parent?: ClockIdentity }
   /** The DUT answered management before fuzzing: only then is its silence here a problem. */
   managementExpected: boolean
 }
@@ -33,10 +33,29 @@ export interface HealthProblem {
   detail: string
 }
 
+/** Adds to an observation what was seen since its start: the DUT's delay requests, and a state read (undefined: no answer). */
+export function noteSeen(o: HealthObservation, requestTimes: readonly bigint[], read?: { answered: boolean; portStates?: string[]; grandmasterIdentity?: ClockIdentity | undefined; parent?: ClockIdentity | undefined }): void {
+  const since = requestTimes.filter((t) => t >= o.fromNs)
+  o.requests = since.length
+  if (since[0] !== undefined) o.firstRequestNs = since[0]
+  if (!read) return
+  o.reads++
+  if (!read.answered) return
+  o.answered++
+  o.last = { portStates: read.portStates ?? [], ...(read.grandmasterIdentity ? { grandmasterIdentity: read.grandmasterIdentity } : {}), ...(read.parent ? { parent: read.parent } : {}) }
+}
+
 const SLAVE_STATES = new Set(['SLAVE', 'UNCALIBRATED'])
 
+/**
+ * A slave of the grandmaster: its port SLAVE (or UNCALIBRATED) and the grandmaster the one it
+ * names, or, where it names none (ptpd's status file gives only its parent), its parent: the
+ * emulated grandmaster is one hop away.
+ */
 export function slaveOf(last: HealthObservation['last'], gm: ClockIdentity): boolean {
-  return !!last && last.portStates.some((s) => SLAVE_STATES.has(s)) && !!last.grandmasterIdentity && normalizeClockIdentity(last.grandmasterIdentity) === normalizeClockIdentity(gm)
+  const is = (id: ClockIdentity | undefined) => !!id && normalizeClockIdentity(id) === normalizeClockIdentity(gm)
+  if (!last || !last.portStates.some((s) => SLAVE_STATES.has(s))) return false
+  return last.grandmasterIdentity ? is(last.grandmasterIdentity) : is(last.parent)
 }
 
 /** Whether the observation already shows a well DUT (the live check stops waiting then). */
@@ -53,7 +72,7 @@ export function assessHealth(o: HealthObservation, gm: ClockIdentity, delayReque
   if (o.managementExpected && o.answered === 0) out.push({ kind: 'management-silent', detail: `none of ${o.reads} state reads answered in ${span} (it answered before fuzzing)` })
   else if (o.managementExpected && !slaveOf(o.last, gm)) {
     const l = o.last
-    out.push({ kind: 'left-grandmaster', detail: `after ${span} its port is ${l?.portStates.join('/') ?? 'unknown'} with grandmaster ${l?.grandmasterIdentity ?? 'unknown'}, not a slave of ${gm}` })
+    out.push({ kind: 'left-grandmaster', detail: `after ${span} its port is ${l?.portStates.join('/') ?? 'unknown'} with parent ${l?.parent ?? 'unknown'} and grandmaster ${l?.grandmasterIdentity ?? 'unknown'}, not a slave of ${gm}` })
   }
   return out
 }

@@ -17,6 +17,13 @@ const GET = 0
 const SET = 1
 const COMMAND = 3
 
+/** 'SET' or 'COMMAND' when the octets are a Management message that asks for a change. */
+function managementChange(octets: Uint8Array): 'SET' | 'COMMAND' | undefined {
+  if ((octets[0]! & 0x0f) !== MessageType.Management || octets.length <= ACTION_OCTET) return undefined
+  const action = octets[ACTION_OCTET]! & 0x0f
+  return action === SET ? 'SET' : action === COMMAND ? 'COMMAND' : undefined
+}
+
 export interface SafeFrame {
   octets: Uint8Array
   /** What the guard changed (empty when the frame was already safe). */
@@ -32,9 +39,9 @@ export function safeFuzzFrame(octets: Uint8Array, o: { domainNumber: number; all
     changed.push(`domainNumber ${out[DOMAIN_OCTET]} → ${o.domainNumber} (the run's)`)
     out[DOMAIN_OCTET] = o.domainNumber
   }
-  const action = out.length > ACTION_OCTET ? out[ACTION_OCTET]! & 0x0f : undefined
-  if ((out[0]! & 0x0f) === MessageType.Management && !o.allowManagementSet && (action === SET || action === COMMAND)) {
-    changed.push(`Management actionField ${action === SET ? 'SET' : 'COMMAND'} → GET (no --allow-set)`)
+  const change = o.allowManagementSet ? undefined : managementChange(out)
+  if (change) {
+    changed.push(`Management actionField ${change} → GET (no --allow-set)`)
     out[ACTION_OCTET] = (out[ACTION_OCTET]! & 0xf0) | GET
   }
   return { octets: out, changed }
@@ -44,9 +51,6 @@ export function safeFuzzFrame(octets: Uint8Array, o: { domainNumber: number; all
 export function replayRefusal(octets: Uint8Array, o: { domainNumber: number; allowManagementSet: boolean }): string | undefined {
   if (octets.length < MIN_FUZZ_OCTETS) return `${octets.length} octets name no domain`
   if (octets[DOMAIN_OCTET] !== o.domainNumber) return `domainNumber ${octets[DOMAIN_OCTET]}, the run's is ${o.domainNumber}`
-  const action = octets.length > ACTION_OCTET ? octets[ACTION_OCTET]! & 0x0f : undefined
-  if ((octets[0]! & 0x0f) === MessageType.Management && !o.allowManagementSet && (action === SET || action === COMMAND)) {
-    return `a Management ${action === SET ? 'SET' : 'COMMAND'} (pass --allow-set to send it)`
-  }
-  return undefined
+  const change = o.allowManagementSet ? undefined : managementChange(octets)
+  return change ? `a Management ${change} (pass --allow-set to send it)` : undefined
 }

@@ -9,7 +9,8 @@
  * replayable reproducer (pcapng + seed: `ptp-conform replay FILE`). A minimal case that does it
  * alone is quarantined: later batches leave out cases of the same senders and wire messageTypes, so
  * one weakness does not hide the others (ptp4l faults its port on any unsolicited Pdelay_Resp).
- * `run` fuzzes for half a minute; `ptp-conform fuzz --minutes M --seed S` for as long as asked.
+ * `run` fuzzes for half a minute and stops at the second failure; `ptp-conform fuzz --minutes M
+ * --seed S` for as long as asked (at most 10 failures).
  */
 import { describeProblems } from '../../harness/fuzz/health.ts'
 import { type Check, conformance, type Profile } from '../kit.ts'

@@ -28,9 +28,11 @@ export interface FuzzParams {
   batchSpanMs: number
   /** Live trials the minimisation of one failure may take (each restarts the DUT). */
   maxTrials: number
+  /** The campaign ends after this many failures (each minimised, which takes minutes on a slow DUT). */
+  maxFailures: number
 }
 
-export const FUZZ_DEFAULTS: FuzzParams = { minutes: 0.5, seed: 1, batchSize: 32, batchSpanMs: 2000, maxTrials: 24 }
+export const FUZZ_DEFAULTS: FuzzParams = { minutes: 0.5, seed: 1, batchSize: 32, batchSpanMs: 2000, maxTrials: 24, maxFailures: 2 }
 
 export interface BatchRecord {
   batch: number
@@ -77,7 +79,7 @@ export interface FuzzEvidence {
   batches: BatchRecord[]
   failures: FailureRecord[]
   /** Why the campaign ended. */
-  stopped: 'time' | 'dut-did-not-come-back' | 'aborted'
+  stopped: 'time' | 'failures' | 'dut-did-not-come-back' | 'aborted'
   startedNs: bigint
   endNs: bigint
 }
@@ -218,6 +220,10 @@ export async function runCampaign(rig: CampaignRig, p: FuzzParams, h: CampaignHo
       if (failure.quarantined) quarantine.add(failure.quarantined)
       const back = await rig.restartDut()
       deadlineNs += rig.now() - investigating
+      if (ev.failures.length >= p.maxFailures) {
+        ev.stopped = 'failures'
+        break
+      }
       if (rig.problems(back).length) {
         ev.stopped = 'dut-did-not-come-back'
         break

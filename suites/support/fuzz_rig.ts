@@ -7,9 +7,9 @@
  */
 import type { ClockIdentity } from '../../harness/codec/types.ts'
 import { defaultHeaderDefaults } from '../../harness/engines/message_factory.ts'
-import type { FuzzCase } from '../../harness/fuzz/cases.ts'
+import { type FuzzCase, lastFrameNs } from '../../harness/fuzz/cases.ts'
 import { type BurstRecord, FuzzBurst } from '../../harness/fuzz/burst.ts'
-import { assessHealth, type HealthObservation, type HealthProblem, looksWell } from '../../harness/fuzz/health.ts'
+import { assessHealth, type HealthObservation, type HealthProblem, looksWell, noteSeen } from '../../harness/fuzz/health.ts'
 import { type FuzzTarget, targetAround } from '../../harness/fuzz/target.ts'
 import type { RecordedFrame } from '../../harness/recorder/frame.ts'
 import type { TestContext } from '../../harness/run/context.ts'
@@ -111,17 +111,8 @@ export class FuzzRig implements CampaignRig {
     for (;;) {
       const exit = this.ctx.session.dutExit?.()
       if (exit) o.exit = { how: `${exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`} at ${new Date(exit.atMs).toISOString()}`, logTail: exit.logTail }
-      const requests = this.burst.dutRequests.filter((t) => t >= fromNs)
-      o.requests = requests.length
-      if (requests[0] !== undefined) o.firstRequestNs = requests[0]
-      if (!o.exit && this.stateExpected) {
-        o.reads++
-        const st = await this.ctx.session.dut.readState().catch(() => undefined)
-        if (st) {
-          o.answered++
-          o.last = { portStates: st.ports.map((p) => p.portState), ...(st.grandmasterIdentity ? { grandmasterIdentity: st.grandmasterIdentity } : {}) }
-        }
-      }
+      const st = !o.exit && this.stateExpected ? await this.ctx.session.dut.readState().catch(() => null) : undefined
+      noteSeen(o, this.burst.dutRequests, st === undefined ? undefined : { answered: st !== null, ...(st ? { portStates: st.ports.map((p) => p.portState), grandmasterIdentity: st.grandmasterIdentity, parent: st.parentPortIdentity?.clockIdentity } : {}) })
       o.toNs = systemTimeNs()
       if (o.exit || looksWell(o, this.grandmaster) || Date.now() >= deadline) return o
       await this.ctx.sleep(POLL_MS)
@@ -140,8 +131,7 @@ export class FuzzRig implements CampaignRig {
       record = this.burst.last
       return actions
     })
-    const last = cases.reduce((m, c) => c.frames.reduce((mm, f) => (c.offsetNs + f.offsetNs > mm ? c.offsetNs + f.offsetNs : mm), m), 0n)
-    await this.ctx.sleep(Number(last / 1_000_000n) + 50)
+    await this.ctx.sleep(Number(lastFrameNs(cases) / 1_000_000n) + 50)
     const deadline = Date.now() + TX_GRACE_MS
     const sentCount = () => [...record!.sent.values()].reduce((n, l) => n + l.length, 0)
     while (sentCount() < record!.planned && Date.now() < deadline) await this.ctx.sleep(20)

@@ -18,6 +18,7 @@ const USAGE = `usage: ptp-conform fuzz --profile ID (--lab [--dut-impl ptp4l|ptp
   --minutes M        how long to fuzz (default 10); minimising a failure comes on top
   --seed S           the seed (default 1): the same seed sends the same cases
   --batch-size N     cases per batch, each batch followed by a health check (default 32)
+  --max-failures N   stop after N failures, each minimised to a reproducer (default 10)
   --out DIR          results, reproducers (evidence/*.pcapng) and reports (default: results)
 
   and run's: --dut-fault, --dut-option, --domain, --transport, --profiles, --allow-net,
@@ -28,7 +29,7 @@ const USAGE = `usage: ptp-conform fuzz --profile ID (--lab [--dut-impl ptp4l|ptp
 Replay a failure: ptp-conform replay <out>/evidence/<...>.pcapng (--lab … | --interface IF --dut FILE)
 Exit codes: 0 the DUT stayed well, 1 a failure, 2 usage error, 3 harness error, 130 interrupted.`
 
-const OWN = { minutes: { type: 'string' }, seed: { type: 'string' }, 'batch-size': { type: 'string' } } as const
+const OWN = { minutes: { type: 'string' }, seed: { type: 'string' }, 'batch-size': { type: 'string' }, 'max-failures': { type: 'string' } } as const
 
 function positive(v: string | undefined, name: string, integer: boolean): number | undefined {
   if (v === undefined) return undefined
@@ -65,14 +66,15 @@ export async function run(argv: string[]): Promise<number> {
   const minutes = positive(own.minutes, 'minutes', false) ?? 10
   const seed = positive(own.seed, 'seed', true) ?? 1
   const batchSize = positive(own['batch-size'], 'batch-size', true) ?? 32
+  const maxFailures = positive(own['max-failures'], 'max-failures', true) ?? 10
   const o = parseRunOptions([...rest, '--tests', 'ROB-08'])
   if (o === 'help') {
     console.log(USAGE)
     return 0
   }
   if (o.compareImpls) throw new CliError('fuzz takes one --dut-impl')
-  o.testParams = { 'ROB-08': { minutes, seed, batchSize } }
-  console.log(`ptp-conform fuzz: ${minutes} min, seed ${seed}, ${batchSize} cases per batch`)
+  o.testParams = { 'ROB-08': { minutes, seed, batchSize, maxFailures } }
+  console.log(`ptp-conform fuzz: ${minutes} min, seed ${seed}, ${batchSize} cases per batch, at most ${maxFailures} failures`)
   const code = await runConformance(o)
   printCampaign(resolve(o.outDir))
   return code

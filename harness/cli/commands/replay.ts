@@ -19,6 +19,7 @@ import type { TestContext } from '../../run/context.ts'
 import type { Session } from '../../run/session_types.ts'
 import { systemTimeNs } from '../../transport/index.ts'
 import { abortableSleep } from '../../run/execute.ts'
+import { logDuring } from '../../run/dut_log.ts'
 import { FuzzRig } from '../../../suites/support/fuzz_rig.ts'
 
 export const describe = 'send a fuzz reproducer (pcapng) to a DUT again: does it still make it unwell?'
@@ -108,6 +109,7 @@ export async function run(argv: string[]): Promise<number> {
       return ExitCode.fail
     }
     const cases = replayCases(rig.target, meta, frames)
+    const logBefore = await session.dut.logs().catch(() => '')
     const burst = await rig.send(cases)
     const sent = [...burst.sent.values()].reduce((n, l) => n + l.length, 0)
     const seen = await rig.observe(systemTimeNs())
@@ -115,7 +117,10 @@ export async function run(argv: string[]): Promise<number> {
     console.log(`  sent ${sent} of ${burst.planned} frames; watched the DUT for ${Number((seen.toNs - seen.fromNs) / 1_000_000n)} ms`)
     if (problems.length) {
       console.log(`reproduced: ${describeProblems(problems)}`)
-      if (seen.exit?.logTail) console.log(seen.exit.logTail)
+      // What the DUT said about it: its log from the burst on (the crash's last lines included).
+      const said = logDuring(logBefore, await session.dut.logs().catch(() => '')).trim().split('\n').filter(Boolean)
+      if (said.length) console.log(`the DUT's log since the replay:\n${said.slice(-12).join('\n')}`)
+      else if (seen.exit?.logTail) console.log(seen.exit.logTail)
       return ExitCode.fail
     }
     console.log(`not reproduced: the DUT stayed well (${rig.delayRequestName} ×${seen.requests}${seen.last ? `, ${seen.last.portStates.join('/')} of ${seen.last.grandmasterIdentity}` : ''})`)

@@ -10,8 +10,8 @@ import { EngineGroup } from '../../../harness/engines/engine_group.ts'
 import { defaultHeaderDefaults } from '../../../harness/engines/message_factory.ts'
 import { TestMaster } from '../../../harness/engines/test_master.ts'
 import { type BurstRecord, FuzzBurst } from '../../../harness/fuzz/burst.ts'
-import type { FuzzCase } from '../../../harness/fuzz/cases.ts'
-import { assessHealth, type HealthObservation, looksWell } from '../../../harness/fuzz/health.ts'
+import { type FuzzCase, lastFrameNs } from '../../../harness/fuzz/cases.ts'
+import { assessHealth, type HealthObservation, looksWell, noteSeen } from '../../../harness/fuzz/health.ts'
 import { targetAround } from '../../../harness/fuzz/target.ts'
 import type { Profile } from '../../../harness/profiles/types.ts'
 import { ParserCrash, ReferenceClock } from '../../../harness/refdut/clock.ts'
@@ -136,15 +136,8 @@ export class SimulatedFuzzRig implements CampaignRig {
       this.link.run(this.link.now + POLL_NS)
       const exit = this.dut.exit
       if (exit) o.exit = { how: 'exited with code 139 (simulated)', logTail: `refdut: ${exit.message}` }
-      const requests = this.burst.dutRequests.filter((t) => t >= fromNs)
-      o.requests = requests.length
-      if (requests[0] !== undefined) o.firstRequestNs = requests[0]
-      if (!exit) {
-        o.reads++
-        o.answered++
-        const st = this.dut.clock.dutState(Number(this.link.now / 1_000_000n))
-        o.last = { portStates: st.ports.map((p) => p.portState), ...(st.grandmasterIdentity ? { grandmasterIdentity: st.grandmasterIdentity } : {}) }
-      }
+      const st = exit ? undefined : this.dut.clock.dutState(Number(this.link.now / 1_000_000n))
+      noteSeen(o, this.burst.dutRequests, st && { answered: true, portStates: st.ports.map((p) => p.portState), grandmasterIdentity: st.grandmasterIdentity, parent: st.parentPortIdentity?.clockIdentity })
       o.toNs = this.link.now
       if (o.exit || looksWell(o, this.grandmaster) || this.link.now >= deadline) return o
     }
@@ -157,8 +150,7 @@ export class SimulatedFuzzRig implements CampaignRig {
   async send(cases: readonly FuzzCase[]): Promise<BurstRecord> {
     const drop = this.o.unsentPerBurst ?? 0
     this.link.control('harness', (now) => this.group.control<FuzzBurst>('fuzz', (b) => b.send(cases, now).slice(drop)))
-    const last = cases.reduce((m, c) => c.frames.reduce((mm, f) => (c.offsetNs + f.offsetNs > mm ? c.offsetNs + f.offsetNs : mm), m), 0n)
-    this.link.run(this.link.now + last + ms(100))
+    this.link.run(this.link.now + lastFrameNs(cases) + ms(100))
     return this.burst.last!
   }
 

@@ -1,6 +1,6 @@
 /** The health check's verdict on one observation: well, crashed, silent, not answering, left its grandmaster. */
 import { test } from '@japa/runner'
-import { assessHealth, describeProblems, type HealthObservation, looksWell } from '../../../harness/fuzz/health.ts'
+import { assessHealth, describeProblems, type HealthObservation, looksWell, noteSeen } from '../../../harness/fuzz/health.ts'
 
 const GM = '020000.fffe.000041'
 const well: HealthObservation = {
@@ -35,4 +35,22 @@ test('another grandmaster, or no longer a slave, is leaving the grandmaster', ({
   assert.deepEqual(kinds({ ...well, last: { portStates: ['SLAVE'], grandmasterIdentity: '020000.fffe.000043' } }), ['left-grandmaster'])
   assert.deepEqual(kinds({ ...well, last: { portStates: ['MASTER'], grandmasterIdentity: GM } }), ['left-grandmaster'])
   assert.isFalse(looksWell({ ...well, last: { portStates: ['LISTENING'] } }, GM))
+})
+
+test('what is seen is added: requests since the start only, reads asked and answered, the last answer', ({ assert }) => {
+  const o: HealthObservation = { fromNs: 1_000n, toNs: 1_000n, requests: 0, reads: 0, answered: 0, managementExpected: true }
+  noteSeen(o, [500n, 1_200n, 1_900n], { answered: false })
+  assert.deepInclude(o, { requests: 2, firstRequestNs: 1_200n, reads: 1, answered: 0 })
+  noteSeen(o, [500n, 1_200n, 1_900n], { answered: true, portStates: ['SLAVE'], grandmasterIdentity: GM })
+  assert.deepInclude(o, { reads: 2, answered: 1, last: { portStates: ['SLAVE'], grandmasterIdentity: GM } })
+  noteSeen(o, [500n], undefined)
+  assert.equal(o.reads, 2, 'no read: nothing asked')
+  assert.equal(o.requests, 0)
+})
+
+test('a DUT that names no grandmaster (ptpd\'s status file) is judged by its parent; one that names another is not well', ({ assert }) => {
+  assert.deepEqual(kinds({ ...well, last: { portStates: ['SLAVE'], parent: GM } }), [])
+  assert.deepEqual(kinds({ ...well, last: { portStates: ['SLAVE'], parent: '020000.fffe.000043' } }), ['left-grandmaster'])
+  assert.deepEqual(kinds({ ...well, last: { portStates: ['SLAVE'], parent: GM, grandmasterIdentity: 'ffffff.ffff.ffffff' } }), ['left-grandmaster'])
+  assert.match(assessHealth({ ...well, last: { portStates: ['SLAVE'] } }, GM, 'Delay_Req')[0]!.detail, /parent unknown and grandmaster unknown/)
 })

@@ -64,7 +64,7 @@ test('crashes-on-tlv-overrun: crashed, recurred, minimised to the overrunning ca
 })
 
 test('a weakness found once is quarantined: later batches leave cases like its minimal one out, and fuzz on', async ({ assert }) => {
-  const { evidence } = await simulatedCampaign(e2e, { minutes: 1 }, { faults: ['crashes-on-tlv-overrun'] })
+  const { evidence } = await simulatedCampaign(e2e, { minutes: 1, maxFailures: 10 }, { faults: ['crashes-on-tlv-overrun'] })
   const [first, ...later] = evidence.data.failures
   // Case 0.1 was a Delay_Resp whose flipped bit 0 of octet 0 made it a Follow_Up: the wire's type counts.
   assert.equal(first!.quarantined, "the grandmaster's Follow_Up")
@@ -91,4 +91,11 @@ test('frames the harness did not send: inconclusive, not pass', async ({ assert 
   const c = j.checks.find((x) => x.verdict === 'inconclusive')!
   assert.equal(c.name, 'the harness sent every fuzz frame it planned')
   assert.match(String(c.measured), /^\d+ of \d+ frames/)
+})
+
+test('the campaign ends at its failure limit, and says so', async ({ assert }) => {
+  const { evidence } = await simulatedCampaign(e2e, { minutes: 5, maxFailures: 2 }, { faults: ['crashes-on-tlv-overrun'] })
+  assert.lengthOf(evidence.data.failures, 2)
+  assert.equal(evidence.data.stopped, 'failures')
+  assert.equal(ROB08.judge(evidence, e2e).measurements?.stopped, 'failures')
 })
