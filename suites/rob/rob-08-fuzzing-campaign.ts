@@ -6,7 +6,8 @@
  * asks for delay measurement, and where it answered state reads before, it still does and is
  * still a slave of the grandmaster. A batch after which it is not is sent again to a fresh DUT,
  * minimised to the smallest sequence that still does it, and that sequence is written as a
- * replayable reproducer (pcapng + seed: `ptp-conform replay FILE`). A minimal case that does it
+ * replayable reproducer (pcapng + seed: `ptp-conform replay FILE`; one that does not recur keeps
+ * the batch as first sent, and still fails: the DUT was seen unwell). A minimal case that does it
  * alone is quarantined: later batches leave out cases of the same senders and wire messageTypes, so
  * one weakness does not hide the others (ptp4l faults its port on any unsolicited Pdelay_Resp).
  * `run` fuzzes for half a minute and stops at the second failure; `ptp-conform fuzz --minutes M

@@ -16,6 +16,7 @@ import { ddmin } from '../../harness/fuzz/minimize.ts'
 import { reproducerPcapng } from '../../harness/fuzz/reproducer.ts'
 import type { FuzzTarget } from '../../harness/fuzz/target.ts'
 import type { TransportName } from '../../harness/profiles/types.ts'
+import type { RecordedFrame } from '../../harness/recorder/frame.ts'
 import type { TestContext } from '../../harness/run/context.ts'
 import { FuzzRig, type Trial } from './fuzz_rig.ts'
 
@@ -98,6 +99,8 @@ export interface CampaignRig {
   problems(o: HealthObservation): HealthProblem[]
   send(cases: readonly FuzzCase[]): Promise<BurstRecord>
   clearRecording(): void
+  /** The fuzz frames recorded since the recording was last cleared. */
+  sentFrames(): RecordedFrame[]
   restartDut(): Promise<HealthObservation>
   trial(cases: readonly FuzzCase[]): Promise<Trial | undefined>
   close(): Promise<void>
@@ -126,14 +129,33 @@ export function caseSignature(c: FuzzCase): string {
 
 const sentCount = (r: { sent: Map<string, bigint[]> }) => [...r.sent.values()].reduce((n, l) => n + l.length, 0)
 
+/** The reproducer of frames as they left, stored; returns where. */
+function storeReproducer(h: CampaignHooks, rig: CampaignRig, p: FuzzParams, name: string, sent: readonly RecordedFrame[], cases: { id: string; description: string }[], problems: HealthProblem[]): string {
+  const bytes = reproducerPcapng(
+    sent,
+    { seed: p.seed, ...h.facts, grandmaster: rig.target.grandmaster, stranger: rig.target.stranger, cases, problems },
+    (f) => (f.reason?.step.endsWith('from the stranger') ? 'stranger' : 'grandmaster'),
+    (f) => /^case (\S+)/.exec(f.reason?.step ?? '')?.[1] ?? '?',
+  )
+  return h.attach(name, bytes)
+}
+
+const described = (cases: readonly FuzzCase[]) => cases.map((c) => ({ id: c.id, description: c.description }))
+
 /** Recur, minimise, replay, write the reproducer: one failure's record. */
 async function investigate(h: CampaignHooks, rig: CampaignRig, p: FuzzParams, batch: number, cases: FuzzCase[], problems: HealthProblem[], logTail: string | undefined, n: number): Promise<FailureRecord> {
   const rec: FailureRecord = { batch, problems, recurred: false, ...(logTail ? { logTail } : {}) }
+  const name = `fuzz-failure-${n}-seed${p.seed}-batch${batch}.pcapng`
+  // The batch as it left, before a trial clears the recording: the reproducer if nothing smaller is found.
+  const original = rig.sentFrames()
   h.step(`batch ${batch}: ${problems.map((x) => x.kind).join(', ')}; sending it again to a fresh DUT`)
   const again = await rig.trial(cases)
   if (!again) return { ...rec, note: 'the DUT did not come back well after a restart: nothing could be sent again' }
   rec.recurred = again.problems.length > 0
-  if (!rec.recurred) return { ...rec, note: 'the batch sent again to a fresh DUT left it well: the failure did not recur (no reproducer)' }
+  if (!rec.recurred) {
+    rec.reproducer = storeReproducer(h, rig, p, name, original, described(cases), problems)
+    return { ...rec, note: 'the batch sent again to a fresh DUT left it well: the failure did not recur; the reproducer is the whole batch as first sent' }
+  }
   let trials = 0
   const m = await ddmin(cases, async (subset) => {
     trials++
@@ -141,25 +163,12 @@ async function investigate(h: CampaignHooks, rig: CampaignRig, p: FuzzParams, ba
     const t = await rig.trial(subset)
     return !!t && t.problems.length > 0
   }, { maxTrials: p.maxTrials })
-  rec.minimal = { cases: m.minimal.map((c) => ({ id: c.id, description: c.description })), trials: m.trials, exhausted: m.exhausted }
+  rec.minimal = { cases: described(m.minimal), trials: m.trials, exhausted: m.exhausted }
   h.step(`batch ${batch}: sending the ${m.minimal.length} minimal case(s) once more`)
   const last = await rig.trial(m.minimal)
   if (!last) return { ...rec, note: 'the DUT did not come back well before the minimal sequence could be sent once more' }
   rec.replay = { problems: last.problems }
-  const bytes = reproducerPcapng(
-    last.sent,
-    {
-      seed: p.seed,
-      ...h.facts,
-      grandmaster: rig.target.grandmaster,
-      stranger: rig.target.stranger,
-      cases: rec.minimal.cases,
-      problems: last.problems.length ? last.problems : problems,
-    },
-    (f) => (f.reason?.step.endsWith('from the stranger') ? 'stranger' : 'grandmaster'),
-    (f) => /^case (\S+)/.exec(f.reason?.step ?? '')?.[1] ?? '?',
-  )
-  rec.reproducer = h.attach(`fuzz-failure-${n}-seed${p.seed}-batch${batch}.pcapng`, bytes)
+  rec.reproducer = storeReproducer(h, rig, p, name, last.sent, rec.minimal.cases, last.problems.length ? last.problems : problems)
   if (m.minimal.length === 1 && last.problems.length) rec.quarantined = caseSignature(m.minimal[0]!)
   return rec
 }

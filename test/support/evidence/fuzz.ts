@@ -34,12 +34,19 @@ class MortalDut implements Engine {
     private readonly make: () => ReferenceClock,
     /** Alive but never sending (a DUT that does not work at all). */
     private readonly mute = false,
+    /** Dies once at this time, whatever it was sent (a failure that does not recur). */
+    private crashAtNs?: bigint,
   ) {
     this.clock = make()
   }
 
   private guard(now: bigint, fn: () => EngineAction[]): EngineAction[] {
     if (this.exit) return []
+    if (this.crashAtNs !== undefined && now >= this.crashAtNs) {
+      this.crashAtNs = undefined
+      this.exit = { atNs: now, message: 'died on its own (simulated)' }
+      return []
+    }
     try {
       const actions = fn()
       return this.mute ? actions.filter((a) => a.kind !== 'send') : actions
@@ -75,6 +82,8 @@ export interface SimOptions {
   faults?: string[]
   /** The DUT runs but never sends. */
   mute?: boolean
+  /** The DUT dies once this long after the start, whatever it was sent. */
+  crashOnceAfterNs?: bigint
   /** The harness "fails" to send this many frames of every burst (its own limit, not the DUT's). */
   unsentPerBurst?: number
 }
@@ -94,7 +103,7 @@ export class SimulatedFuzzRig implements CampaignRig {
     private readonly o: SimOptions = {},
   ) {
     const settings = dutSettingsFor(profile)
-    this.dut = new MortalDut(() => new ReferenceClock(applyFaults({ name: 'refdut', clockIdentity: DUT_IDENTITY, profile, settings, role: 'slave', behaviour: {}, seed: 7 }, o.faults ?? [])), o.mute)
+    this.dut = new MortalDut(() => new ReferenceClock(applyFaults({ name: 'refdut', clockIdentity: DUT_IDENTITY, profile, settings, role: 'slave', behaviour: {}, seed: 7 }, o.faults ?? [])), o.mute, o.crashOnceAfterNs === undefined ? undefined : START_NS + o.crashOnceAfterNs)
     const p2p = profile.delayMechanism.default === 'P2P'
     const cfg = gmConfig(profile, 'gm', 1)
     this.gm = new TestMaster(p2p ? { ...cfg, delayMechanism: 'none' } : cfg)
@@ -158,6 +167,10 @@ export class SimulatedFuzzRig implements CampaignRig {
     this.link.recorder.clear()
   }
 
+  sentFrames() {
+    return this.link.recorder.frames.filter((f) => f.port === 'harness' && f.reason?.source === 'fuzz')
+  }
+
   async restartDut() {
     this.link.control('dut', (now) => this.dut.restart(now))
     return this.observe(this.link.now)
@@ -168,8 +181,7 @@ export class SimulatedFuzzRig implements CampaignRig {
     this.clearRecording()
     const burst = await this.send(cases)
     const observation = await this.observe(this.link.now)
-    const sent = this.link.recorder.frames.filter((f) => f.port === 'harness' && f.reason?.source === 'fuzz')
-    return { observation, problems: this.problems(observation), burst, sent }
+    return { observation, problems: this.problems(observation), burst, sent: this.sentFrames() }
   }
 
   async close() {}

@@ -99,3 +99,19 @@ test('the campaign ends at its failure limit, and says so', async ({ assert }) =
   assert.equal(evidence.data.stopped, 'failures')
   assert.equal(ROB08.judge(evidence, e2e).measurements?.stopped, 'failures')
 })
+
+test('a failure that does not recur still fails, with the whole batch as first sent for a reproducer', async ({ assert }) => {
+  const { evidence, files } = await simulatedCampaign(e2e, { minutes: 0.25 }, { crashOnceAfterNs: 9_000_000_000n })
+  const f = evidence.data.failures[0]!
+  assert.deepEqual(f.problems.map((p) => p.kind), ['crashed'])
+  assert.isFalse(f.recurred)
+  assert.isUndefined(f.minimal)
+  assert.match(f.note!, /did not recur; the reproducer is the whole batch as first sent/)
+  const { meta, frames } = readReproducer(files.get(f.reproducer!.replace('evidence/', ''))!)
+  assert.lengthOf(meta.cases, 32)
+  assert.isAtLeast(frames.length, 32)
+  const j = judged(evidence)
+  assert.equal(j.verdict, 'fail')
+  assert.match(j.checks.find((c) => c.verdict === 'fail')!.detail!, /it did not recur when the batch was sent again/)
+  assert.isAbove(evidence.data.batches.length, f.batch + 1, 'the campaign went on')
+})
