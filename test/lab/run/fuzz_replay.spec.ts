@@ -2,7 +2,7 @@
  * Fuzzing live. Always: a reproducer made sans-IO (the campaign loop against the simulated
  * reference DUT with crashes-on-tlv-overrun) is replayed in the lab: the reference DUT with that
  * fault dies on it (exit 1, "reproduced: crashed"), the fault-free one stays well (exit 0), and no
- * namespace is left. With PTPC_LAB_FULL=1 also the whole cycle (~1 min): `fuzz` finds the crash,
+ * namespace is left. With PTPC_LAB_FULL=1 also the whole cycle (~2 min): `fuzz` finds the crash,
  * minimises it and writes the reproducer, and `replay` of that file crashes the DUT again.
  */
 import { test } from '@japa/runner'
@@ -39,7 +39,7 @@ test.group('run / fuzz and replay', () => {
 
   test('fuzz finds, minimises and writes the crash; replay of its reproducer crashes the DUT again', async ({ assert }) => {
     const out = mkdtempSync(join(tmpdir(), 'ptpc-fuzz-'))
-    const r = await runCli(['fuzz', '--profile', 'default', '--lab', '--dut-impl', 'reference', '--dut-fault', 'crashes-on-tlv-overrun', '--minutes', '0.2', '--no-report', '--out', out], { timeoutMs: 600_000 })
+    const r = await runCli(['fuzz', '--profile', 'default', '--lab', '--dut-impl', 'reference', '--dut-fault', 'crashes-on-tlv-overrun', '--minutes', '0.2', '--max-failures', '1', '--no-report', '--out', out], { timeoutMs: 600_000 })
     assert.equal(r.code, 1, r.stdout + r.stderr)
     assert.match(r.stdout, /failure: batch \d+: crashed → \d+\.\d+ \(evidence\/default-e2e\.ROB-08\.fuzz-failure-1-seed1-batch\d+\.pcapng\)/)
     const file = readdirSync(join(out, 'evidence')).find((f) => f.includes('fuzz-failure-1'))!

@@ -31,6 +31,7 @@ test('fuzz takes only ROB-08 and positive lengths', async ({ assert }) => {
   await assert.rejects(() => fuzz(['--profile', 'default', '--lab', '--minutes', '0']), /--minutes must be a positive number/)
   await assert.rejects(() => fuzz(['--profile', 'default', '--lab', '--seed', '1.5']), /--seed must be a positive integer/)
   await assert.rejects(() => fuzz(['--profile', 'default', '--lab', '--minutes']), /--minutes needs a value/)
+  await assert.rejects(() => fuzz(['--profile', 'default', '--lab', '--max-failures=0']), /--max-failures must be a positive integer/)
   await assert.rejects(() => fuzz(['--profile', 'default', '--lab', '--dut-impl', 'ptp4l,ptpd']), /one --dut-impl/)
 })
 
