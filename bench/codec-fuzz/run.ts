@@ -7,13 +7,13 @@
 import { CodecError, decodeMessage, encodeMessage, EXACT } from '../../harness/codec/index.ts'
 import { corpusFrames } from '../../test/support/codec/corpus.ts'
 import { mutateFrame } from '../../test/support/codec/mutator.ts'
-import { Prng } from '../../test/support/codec/prng.ts'
+import { SeededRandom } from '../../harness/engines/random.ts'
 import { toHex } from '../../test/support/codec/hex.ts'
 
 const N = Number(process.argv[2] ?? 10_000_000)
 const SEED = Number(process.argv[3] ?? 0x1588)
 const corpus = corpusFrames().map((f) => f.bytes)
-const rng = new Prng(SEED)
+const rng = new SeededRandom(SEED)
 let decoded = 0
 let codecErrors = 0
 let exceptions = 0

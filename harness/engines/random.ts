@@ -49,6 +49,21 @@ export class SeededRandom {
     return this.next() < p
   }
 
+  /** A uniform integer in [0, n) (0 when n ≤ 0). */
+  below(n: number): number {
+    return n <= 0 ? 0 : Math.floor(this.next() * n)
+  }
+
+  /** A uniform integer in [lo, hi]. */
+  int(lo: number, hi: number): number {
+    return lo + this.below(hi - lo + 1)
+  }
+
+  /** One of `xs`, uniformly. */
+  pick<T>(xs: readonly T[]): T {
+    return xs[this.below(xs.length)]!
+  }
+
   /** A child stream, reproducible from this stream's seed and a label. */
   fork(label: string | number): SeededRandom {
     return new SeededRandom(Math.floor(unitHash(this.seed, label) * 4294967296))

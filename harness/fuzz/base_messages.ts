@@ -40,15 +40,6 @@ const READ_ONLY_IDS = [
   ManagementId.PORT_DATA_SET,
 ] as const
 
-export function pick<T>(r: SeededRandom, xs: readonly T[]): T {
-  return xs[Math.floor(r.next() * xs.length)]!
-}
-
-/** A uniform integer in [lo, hi]. */
-export function between(r: SeededRandom, lo: number, hi: number): number {
-  return lo + Math.floor(r.next() * (hi - lo + 1))
-}
-
 /** The message types a sender's fuzz cases start from. */
 export function baseTypes(t: FuzzTarget, sender: FuzzSender): readonly MessageTypeName[] {
   const answers: MessageTypeName[] = t.delayMechanism === 'P2P' ? ['Pdelay_Resp', 'Pdelay_Resp_Follow_Up'] : ['Delay_Resp']
@@ -66,7 +57,7 @@ export function senderPort(t: FuzzTarget, sender: FuzzSender): PortIdentity {
  */
 export function baseMessage(t: FuzzTarget, sender: FuzzSender, type: MessageTypeName, timeNs: bigint, r: SeededRandom): PtpMessage {
   const d: HeaderDefaults = { ...t.header, sourcePortIdentity: senderPort(t, sender) }
-  const sequenceId = between(r, 0, 0xffff)
+  const sequenceId = r.int(0, 0xffff)
   const stamp = ts(timeNs)
   const dut = t.dut ?? WILDCARD_PORT_IDENTITY
   switch (type) {
@@ -100,12 +91,12 @@ export function baseMessage(t: FuzzTarget, sender: FuzzSender, type: MessageType
       return buildPdelayRespFollowUpMessage(d, { sequenceId, logMessageInterval: NO_INTERVAL }, stamp, dut)
     case 'Signaling':
       return buildSignalingMessage(d, { sequenceId, logMessageInterval: NO_INTERVAL }, dut, [
-        buildRequestUnicastTransmissionTlv({ messageType: pick(r, [0x0, 0x9, 0xb]), logInterMessagePeriod: between(r, -7, 4), durationField: between(r, 10, 300) }),
+        buildRequestUnicastTransmissionTlv({ messageType: r.pick([0x0, 0x9, 0xb]), logInterMessagePeriod: r.int(-7, 4), durationField: r.int(10, 300) }),
       ])
     case 'Management':
       return buildManagement({
         actionField: 'GET',
-        managementId: pick(r, READ_ONLY_IDS),
+        managementId: r.pick(READ_ONLY_IDS),
         boundaryHops: 1,
         header: { majorSdoId: t.header.majorSdoId, domainNumber: t.header.domainNumber, sourcePortIdentity: d.sourcePortIdentity, sequenceId },
       })

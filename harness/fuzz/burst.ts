@@ -12,18 +12,17 @@ import { type FuzzCase, framesOf } from './cases.ts'
 /** Ahead of the first frame, so the scheduler has every frame before it is due. */
 const LEAD_NS = 20_000_000n
 
+/** A burst's frames: how many were planned, and how many left (their TX timestamps came back). */
 export interface BurstRecord {
-  /** When the burst's first frame was due (timestamp clock). */
-  startNs: bigint
   planned: number
-  /** TX timestamps by case id. */
-  sent: Map<string, bigint[]>
+  sent: number
 }
 
 export class FuzzBurst implements Engine {
   readonly name = 'fuzz'
   private counter = 0
-  private readonly caseOf = new Map<string, string>()
+  /** Send ids of the current burst's frames not yet back with a TX timestamp. */
+  private readonly pending = new Set<string>()
   private current: BurstRecord | undefined
   /** RX times of the DUT's delay requests (every one since the engine started). */
   readonly dutRequests: bigint[] = []
@@ -50,13 +49,7 @@ export class FuzzBurst implements Engine {
   }
 
   onTransmitted(tx: Transmitted): EngineAction[] {
-    const id = this.caseOf.get(tx.sendId)
-    if (id !== undefined && this.current) {
-      this.caseOf.delete(tx.sendId)
-      const list = this.current.sent.get(id) ?? []
-      list.push(tx.txTimestampNs)
-      this.current.sent.set(id, list)
-    }
+    if (this.pending.delete(tx.sendId) && this.current) this.current.sent++
     return []
   }
 
@@ -64,10 +57,11 @@ export class FuzzBurst implements Engine {
   send(cases: readonly FuzzCase[], now: bigint): EngineAction[] {
     const startNs = now + LEAD_NS
     const frames = framesOf(cases)
-    this.current = { startNs, planned: frames.length, sent: new Map() }
+    this.current = { planned: frames.length, sent: 0 }
+    this.pending.clear()
     return frames.map(({ caseId, atNs, frame }): SendAction => {
       const sendId = `fuzz#${++this.counter}`
-      this.caseOf.set(sendId, caseId)
+      this.pending.add(sendId)
       return {
         kind: 'send',
         sendId,

@@ -11,7 +11,7 @@ import type { Destination } from '../engines/actions.ts'
 import { applyFrameEdit } from '../engines/frame_edit.ts'
 import { applyMutation, type PlannedSend } from '../engines/mutations.ts'
 import { SeededRandom, unitHash } from '../engines/random.ts'
-import { baseMessage, baseTypes, between, pick } from './base_messages.ts'
+import { baseMessage, baseTypes } from './base_messages.ts'
 import { applyByteEdits } from './byte_edits.ts'
 import { breakMessage, FAMILY_WEIGHTS, type FuzzFamily } from './mutators.ts'
 import { MIN_FUZZ_OCTETS, safeFuzzFrame } from './safety.ts'
@@ -26,7 +26,6 @@ export interface FuzzFrame {
   offsetNs: bigint
   sender: FuzzSender
   /** The valid message the frame was made from (what it was meant to be). */
-  type: MessageTypeName
   message: PtpMessage
   destination?: Destination
   /** UDP source address of the sender (unicast profiles). */
@@ -38,8 +37,6 @@ export interface FuzzFrame {
 export interface FuzzCase {
   /** `<batch>.<index>`: with the seed, names the case for ever. */
   id: string
-  batch: number
-  index: number
   /** 'replayed': read back from a reproducer, which keeps the description, not the draw. */
   family: FuzzFamily | 'replayed'
   /** After the batch's start. */
@@ -91,13 +88,13 @@ function finish(t: FuzzTarget, plan: PlannedSend, extra: { edits: Parameters<typ
 }
 
 function frame(t: FuzzTarget, sender: FuzzSender, m: PtpMessage, offsetNs: bigint, built: { octets: Uint8Array; what: string[] }): FuzzFrame {
-  return { octets: built.octets, event: isEventMessage(built.octets[0]! & 0x0f), offsetNs, sender, type: m.type, message: m, ...destinationOf(t, sender), what: built.what }
+  return { octets: built.octets, event: isEventMessage(built.octets[0]! & 0x0f), offsetNs, sender, message: m, ...destinationOf(t, sender), what: built.what }
 }
 
 /** One message of `family`, broken. */
 function brokenFrames(t: FuzzTarget, family: Exclude<FuzzFamily, 'ordering'>, r: SeededRandom, timeNs: bigint): FuzzFrame[] {
   const sender: FuzzSender = r.chance(0.5) ? 'grandmaster' : 'stranger'
-  const m = baseMessage(t, sender, pick(r, baseTypes(t, sender)), timeNs, r)
+  const m = baseMessage(t, sender, r.pick(baseTypes(t, sender)), timeNs, r)
   const b = breakMessage(family, r, m)
   let plans: PlannedSend[] = [{ message: m, mutations: [], role: 'original' }]
   for (const spec of b.specs) plans = plans.flatMap((p) => applyMutation(p, spec))
@@ -116,14 +113,14 @@ function orderingFrames(t: FuzzTarget, r: SeededRandom, timeNs: bigint): FuzzFra
     return m
   }
   const plain = (m: PtpMessage, i: number, what: string) => frame(t, 'grandmaster', m, BigInt(i) * ORDER_STEP_NS, finish(t, { message: m, mutations: [], role: 'original' }, { edits: [] }, [what]))
-  const seq = between(r, 0, 0xffff)
-  switch (between(r, 0, 4)) {
+  const seq = r.int(0, 0xffff)
+  switch (r.int(0, 4)) {
     case 0: return [plain(gm('Follow_Up', seq, 0n), 0, 'Follow_Up before its Sync'), plain(gm('Sync', seq, 0n), 1, 'Sync after its Follow_Up')]
-    case 1: return [plain(gm('Sync', seq, 0n), 0, 'Sync'), plain(gm('Follow_Up', seq, 0n), 1, 'Follow_Up'), plain(gm('Follow_Up', seq, BigInt(between(r, 1, 500)) * 1_000_000n), 2, 'a second Follow_Up for the same Sync, another time')]
+    case 1: return [plain(gm('Sync', seq, 0n), 0, 'Sync'), plain(gm('Follow_Up', seq, 0n), 1, 'Follow_Up'), plain(gm('Follow_Up', seq, BigInt(r.int(1, 500)) * 1_000_000n), 2, 'a second Follow_Up for the same Sync, another time')]
     case 2: return [0, 1, 2, 3].map((k) => plain(gm(k % 2 ? 'Follow_Up' : 'Sync', seq - (k >> 1), 0n), k, `sequenceId going backwards (${(seq - (k >> 1)) & 0xffff})`))
     case 3: {
       const a = gm('Announce', seq, 0n)
-      return Array.from({ length: between(r, 5, 20) }, (_, i) => plain(a, i, `the same Announce, copy ${i + 1}`))
+      return Array.from({ length: r.int(5, 20) }, (_, i) => plain(a, i, `the same Announce, copy ${i + 1}`))
     }
     default: {
       if (t.delayMechanism === 'P2P') return [plain(gm('Pdelay_Resp', seq, 0n), 0, 'Pdelay_Resp nobody asked for'), plain(gm('Pdelay_Resp_Follow_Up', seq, 0n), 1, 'its Follow_Up')]
@@ -141,8 +138,8 @@ export function fuzzCase(t: FuzzTarget, o: BatchOptions, index: number): FuzzCas
   const frames = family === 'ordering' ? orderingFrames(t, r, timeNs) : brokenFrames(t, family, r, timeNs)
   const first = frames[0]!
   const what = [...new Set(frames.flatMap((f) => f.what))]
-  const description = `${family}: ${first.type} from the ${first.sender}${frames.length > 1 ? ` (${frames.length} frames)` : ''}: ${what.join('; ') || 'as built'}`
-  return { id: `${o.batch}.${index}`, batch: o.batch, index, family, offsetNs, frames, description }
+  const description = `${family}: ${first.message.type} from the ${first.sender}${frames.length > 1 ? ` (${frames.length} frames)` : ''}: ${what.join('; ') || 'as built'}`
+  return { id: `${o.batch}.${index}`, family, offsetNs, frames, description }
 }
 
 export function fuzzBatch(t: FuzzTarget, o: BatchOptions): FuzzCase[] {
@@ -158,5 +155,5 @@ export function framesOf(cases: readonly FuzzCase[]): { caseId: string; atNs: bi
 
 /** When the cases' last frame is due, after the batch's start. */
 export function lastFrameNs(cases: readonly FuzzCase[]): bigint {
-  return cases.reduce((m, c) => c.frames.reduce((mm, f) => (c.offsetNs + f.offsetNs > mm ? c.offsetNs + f.offsetNs : mm), m), 0n)
+  return framesOf(cases).at(-1)?.atNs ?? 0n
 }

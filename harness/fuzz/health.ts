@@ -8,6 +8,10 @@
 import type { ClockIdentity } from '../codec/types.ts'
 import { normalizeClockIdentity } from '../codec/clock_identity.ts'
 import { formatDuration } from '../time/format.ts'
+import { delayRequestName, type FuzzTarget } from './target.ts'
+
+/** What the health check needs of the target: the grandmaster, and the link's delay mechanism. */
+export type HealthTarget = Pick<FuzzTarget, 'grandmaster' | 'delayMechanism'>
 
 export interface HealthObservation {
   /** The check's window on the timestamp clock: from the batch's last frame to the verdict. */
@@ -15,15 +19,14 @@ export interface HealthObservation {
   toNs: bigint
   /** The DUT process's exit the harness did not ask for. */
   exit?: { how: string; logTail: string }
-  /** The DUT's delay requests in the window, and the first one's time. */
+  /** The DUT's delay requests in the window. */
   requests: number
-  firstRequestNs?: bigint
   /** State reads in the window: asked, answered, and the last answer. */
   reads: number
   answered: number
   last?: { portStates: string[]; grandmasterIdentity?: ClockIdentity; parent?: ClockIdentity }
-  /** The DUT answered management before fuzzing: only then is its silence here a problem. */
-  managementExpected: boolean
+  /** The DUT answered state reads before fuzzing: only then is its silence here a problem. */
+  stateExpected: boolean
 }
 
 export type HealthProblemKind = 'crashed' | 'silent' | 'management-silent' | 'left-grandmaster'
@@ -35,9 +38,7 @@ export interface HealthProblem {
 
 /** Adds to an observation what was seen since its start: the DUT's delay requests, and a state read (undefined: no answer). */
 export function noteSeen(o: HealthObservation, requestTimes: readonly bigint[], read?: { answered: boolean; portStates?: string[]; grandmasterIdentity?: ClockIdentity | undefined; parent?: ClockIdentity | undefined }): void {
-  const since = requestTimes.filter((t) => t >= o.fromNs)
-  o.requests = since.length
-  if (since[0] !== undefined) o.firstRequestNs = since[0]
+  o.requests = requestTimes.filter((t) => t >= o.fromNs).length
   if (!read) return
   o.reads++
   if (!read.answered) return
@@ -59,18 +60,19 @@ export function slaveOf(last: HealthObservation['last'], gm: ClockIdentity): boo
 }
 
 /** Whether the observation already shows a well DUT (the live check stops waiting then). */
-export function looksWell(o: HealthObservation, gm: ClockIdentity): boolean {
-  return !o.exit && o.requests > 0 && (!o.managementExpected || slaveOf(o.last, gm))
+export function looksWell(o: HealthObservation, t: HealthTarget): boolean {
+  return !o.exit && o.requests > 0 && (!o.stateExpected || slaveOf(o.last, t.grandmaster.clockIdentity))
 }
 
-export function assessHealth(o: HealthObservation, gm: ClockIdentity, delayRequest: string): HealthProblem[] {
+export function assessHealth(o: HealthObservation, t: HealthTarget): HealthProblem[] {
+  const gm = t.grandmaster.clockIdentity
   const span = formatDuration(((o.toNs - o.fromNs) / 1_000_000n) * 1_000_000n, false)
   // A process that died explains its silence: the crash is the finding.
   if (o.exit) return [{ kind: 'crashed', detail: `the DUT process ${o.exit.how}` }]
   const out: HealthProblem[] = []
-  if (o.requests === 0) out.push({ kind: 'silent', detail: `no ${delayRequest} from the DUT in the ${span} after the batch` })
-  if (o.managementExpected && o.answered === 0) out.push({ kind: 'management-silent', detail: `none of ${o.reads} state reads answered in ${span} (it answered before fuzzing)` })
-  else if (o.managementExpected && !slaveOf(o.last, gm)) {
+  if (o.requests === 0) out.push({ kind: 'silent', detail: `no ${delayRequestName(t)} from the DUT in the ${span} after the batch` })
+  if (o.stateExpected && o.answered === 0) out.push({ kind: 'management-silent', detail: `none of ${o.reads} state reads answered in ${span} (it answered before fuzzing)` })
+  else if (o.stateExpected && !slaveOf(o.last, gm)) {
     const l = o.last
     out.push({ kind: 'left-grandmaster', detail: `after ${span} its port is ${l?.portStates.join('/') ?? 'unknown'} with parent ${l?.parent ?? 'unknown'} and grandmaster ${l?.grandmasterIdentity ?? 'unknown'}, not a slave of ${gm}` })
   }

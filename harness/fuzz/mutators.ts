@@ -6,13 +6,13 @@
  * part. The domain and Management action are not theirs to choose: safety.ts has the last word.
  */
 import { buildUnknownTlv } from '../codec/tlvs/unknown.ts'
-import { TlvType } from '../codec/constants.ts'
+import { HEADER_LENGTH, TlvType } from '../codec/constants.ts'
+import { hex } from '../codec/findings/finding.ts'
 import type { PtpMessage } from '../codec/types.ts'
 import type { MutationSpec } from '../engines/mutations.ts'
 import { timestampFieldOf } from '../engines/mutations.ts'
 import type { SeededRandom } from '../engines/random.ts'
 import { type ByteEdit, setUint } from './byte_edits.ts'
-import { between, pick } from './base_messages.ts'
 import { DOMAIN_OCTET } from './safety.ts'
 
 export type FuzzFamily = 'header' | 'flags' | 'length' | 'tlv' | 'timestamp' | 'field' | 'bitflip' | 'ordering'
@@ -40,59 +40,58 @@ function randomOctets(r: SeededRandom, n: number): Uint8Array {
 }
 
 const u16 = (r: SeededRandom) => r.nextUint32() & 0xffff
-const hex = (v: number | bigint, w = 2) => `0x${v.toString(16).toUpperCase().padStart(w, '0')}`
 
 function header(r: SeededRandom): Breakage {
   const b = none()
-  switch (between(r, 0, 5)) {
-    case 0: b.specs.push({ kind: 'versionPTP', value: pick(r, [0, 1, 3, 4, 15]) }); break
+  switch (r.int(0, 5)) {
+    case 0: b.specs.push({ kind: 'versionPTP', value: r.pick([0, 1, 3, 4, 15]) }); break
     case 1: {
-      const v = between(r, 2, 15)
+      const v = r.int(2, 15)
       b.edits.push({ offset: 1, set: v << 4, mask: 0xf0 })
       b.what.push(`minorVersionPTP ${v}`)
       break
     }
     case 2: {
-      const v = pick(r, [0x4, 0x5, 0x6, 0x7, 0xe, 0xf])
+      const v = r.pick([0x4, 0x5, 0x6, 0x7, 0xe, 0xf])
       b.edits.push({ offset: 0, set: v, mask: 0x0f })
       b.what.push(`reserved messageType ${hex(v, 1)}`)
       break
     }
     case 3: b.specs.push({ kind: 'reservedBits', field: 'messageTypeSpecific', value: r.nextUint32() }); break
-    case 4: b.specs.push({ kind: 'fields', overrides: { header: { controlField: between(r, 0, 255) } } }); break
-    default: b.specs.push({ kind: 'majorSdoId', value: between(r, 0, 15) }); break
+    case 4: b.specs.push({ kind: 'fields', overrides: { header: { controlField: r.int(0, 255) } } }); break
+    default: b.specs.push({ kind: 'majorSdoId', value: r.int(0, 15) }); break
   }
   return b
 }
 
 function flags(r: SeededRandom): Breakage {
   const b = none()
-  switch (between(r, 0, 2)) {
+  switch (r.int(0, 2)) {
     case 0: b.specs.push({ kind: 'fields', overrides: { header: { flagField: u16(r) } } }); break
-    case 1: b.specs.push({ kind: 'flags', set: 1 << between(r, 0, 15) }); break
+    case 1: b.specs.push({ kind: 'flags', set: 1 << r.int(0, 15) }); break
     // twoStep cleared: a "one-step" Sync whose originTimestamp is zero.
-    default: b.specs.push({ kind: 'flags', clear: 0x0200, set: pick(r, [0, 0x0400, 0x0100 | 0x0200]) }); break
+    default: b.specs.push({ kind: 'flags', clear: 0x0200, set: r.pick([0, 0x0400, 0x0100 | 0x0200]) }); break
   }
   return b
 }
 
 function length(r: SeededRandom): Breakage {
   const b = none()
-  switch (between(r, 0, 3)) {
+  switch (r.int(0, 3)) {
     case 0: {
-      const v = pick(r, [0, 1, 33, 34, 0xffff, between(r, 0, 300)])
+      const v = r.pick([0, 1, 33, 34, 0xffff, r.int(0, 300)])
       b.edits.push(...setUint(2, 2, BigInt(v)))
       b.what.push(`messageLength ${v}`)
       break
     }
-    case 1: b.specs.push({ kind: 'messageLength', delta: pick(r, [-1, 1, between(r, 1, 64)]) }); break
+    case 1: b.specs.push({ kind: 'messageLength', delta: r.pick([-1, 1, r.int(1, 64)]) }); break
     case 2: {
       b.keep = r.next()
       b.what.push(`cut to ${Math.round(b.keep * 100)} % of its octets`)
       break
     }
     default: {
-      b.append = randomOctets(r, between(r, 1, 64))
+      b.append = randomOctets(r, r.int(1, 64))
       b.what.push(`${b.append.length} trailing octets`)
       break
     }
@@ -102,22 +101,22 @@ function length(r: SeededRandom): Breakage {
 
 function tlv(r: SeededRandom): Breakage {
   const b = none()
-  const value = randomOctets(r, between(r, 0, 48))
-  const type = pick(r, [between(r, 0x8000, 0xffff), TlvType.PATH_TRACE, TlvType.ORGANIZATION_EXTENSION, TlvType.MANAGEMENT, TlvType.REQUEST_UNICAST_TRANSMISSION, TlvType.ALTERNATE_TIME_OFFSET_INDICATOR, between(r, 0x000a, 0x1fff)])
+  const value = randomOctets(r, r.int(0, 48))
+  const type = r.pick([r.int(0x8000, 0xffff), TlvType.PATH_TRACE, TlvType.ORGANIZATION_EXTENSION, TlvType.MANAGEMENT, TlvType.REQUEST_UNICAST_TRANSMISSION, TlvType.ALTERNATE_TIME_OFFSET_INDICATOR, r.int(0x000a, 0x1fff)])
   const appended = buildUnknownTlv(type, value)
-  switch (between(r, 0, 4)) {
+  switch (r.int(0, 4)) {
     case 0: b.specs.push({ kind: 'appendTlvs', tlvs: [appended] }); break
     // The lengthField runs past the message: the parser must stop at its end.
-    case 1: b.specs.push({ kind: 'appendTlvs', tlvs: [appended] }, { kind: 'tlvLength', tlvIndex: 'last', delta: pick(r, [1, 2, 8, between(r, 1, 400), 0xffff - value.length]) }); break
-    case 2: b.specs.push({ kind: 'appendTlvs', tlvs: [appended] }, { kind: 'tlvLength', tlvIndex: 'last', delta: -between(r, 1, Math.max(1, value.length)) }); break
+    case 1: b.specs.push({ kind: 'appendTlvs', tlvs: [appended] }, { kind: 'tlvLength', tlvIndex: 'last', delta: r.pick([1, 2, 8, r.int(1, 400), 0xffff - value.length]) }); break
+    case 2: b.specs.push({ kind: 'appendTlvs', tlvs: [appended] }, { kind: 'tlvLength', tlvIndex: 'last', delta: -r.int(1, Math.max(1, value.length)) }); break
     case 3: {
-      const tlvs = Array.from({ length: between(r, 8, 40) }, () => buildUnknownTlv(between(r, 0x8000, 0xffff), new Uint8Array(0)))
+      const tlvs = Array.from({ length: r.int(8, 40) }, () => buildUnknownTlv(r.int(0x8000, 0xffff), new Uint8Array(0)))
       b.specs.push({ kind: 'appendTlvs', tlvs })
       break
     }
     default: {
       // 1 to 3 octets of a TLV header, with messageLength covering them.
-      b.append = randomOctets(r, between(r, 1, 3))
+      b.append = randomOctets(r, r.int(1, 3))
       b.specs.push({ kind: 'messageLength', delta: b.append.length })
       b.what.push(`a cut TLV header of ${b.append.length} octets`)
       break
@@ -126,29 +125,29 @@ function tlv(r: SeededRandom): Breakage {
   return b
 }
 
-/** Octet of the first timestamp of every message that has one (originTimestamp and kin). */
-const TIMESTAMP_OCTET = 34
+/** Octet of the first timestamp of every message that has one (originTimestamp and kin): right after the header. */
+const TIMESTAMP_OCTET = HEADER_LENGTH
 
 function timestamp(r: SeededRandom, m: PtpMessage): Breakage {
   const b = none()
   const hasTimestamp = timestampFieldOf(m) !== undefined
-  switch (hasTimestamp ? between(r, 0, 4) : 4) {
+  switch (hasTimestamp ? r.int(0, 4) : 4) {
     case 0: {
-      const ns = pick(r, [1_000_000_000n, 0xffffffffn, BigInt(between(r, 1_000_000_000, 0x7fffffff))])
+      const ns = r.pick([1_000_000_000n, 0xffffffffn, BigInt(r.int(1_000_000_000, 0x7fffffff))])
       b.edits.push(...setUint(TIMESTAMP_OCTET + 6, 4, ns))
       b.what.push(`nanosecondsField ${ns} (≥ 10^9)`)
       break
     }
     case 1: {
-      const s = pick(r, [0n, 0xffffffffffffn, 0x800000000000n])
+      const s = r.pick([0n, 0xffffffffffffn, 0x800000000000n])
       b.edits.push(...setUint(TIMESTAMP_OCTET, 6, s))
-      b.what.push(`secondsField ${hex(s, 12)}`)
+      b.what.push(`secondsField ${hex(Number(s), 12)}`)
       break
     }
-    case 2: b.specs.push({ kind: 'timestampJump', ns: BigInt(pick(r, [-1, 1])) * BigInt(between(r, 1, 3600)) * 1_000_000_000n }); break
-    case 3: b.specs.push({ kind: 'timestampJump', ns: BigInt(between(r, -999_999, 999_999)) * 1000n }); break
+    case 2: b.specs.push({ kind: 'timestampJump', ns: BigInt(r.pick([-1, 1])) * BigInt(r.int(1, 3600)) * 1_000_000_000n }); break
+    case 3: b.specs.push({ kind: 'timestampJump', ns: BigInt(r.int(-999_999, 999_999)) * 1000n }); break
     default: {
-      const c = pick(r, [0x7fffffffffffffffn, -0x8000000000000000n, -(1n << 16n), BigInt(r.nextUint32()) << 24n])
+      const c = r.pick([0x7fffffffffffffffn, -0x8000000000000000n, -(1n << 16n), BigInt(r.nextUint32()) << 24n])
       b.specs.push({ kind: 'fields', overrides: { header: { correctionField: c } } })
       break
     }
@@ -158,33 +157,33 @@ function timestamp(r: SeededRandom, m: PtpMessage): Breakage {
 
 function field(r: SeededRandom, m: PtpMessage): Breakage {
   const b = none()
-  const common = between(r, 0, 2)
-  if (common === 0) b.specs.push({ kind: 'logMessageInterval', value: between(r, -128, 127) })
-  else if (common === 1) b.specs.push({ kind: 'sequenceId', value: pick(r, [0, 0xffff, between(r, 0, 0xffff)]) })
+  const common = r.int(0, 2)
+  if (common === 0) b.specs.push({ kind: 'logMessageInterval', value: r.int(-128, 127) })
+  else if (common === 1) b.specs.push({ kind: 'sequenceId', value: r.pick([0, 0xffff, r.int(0, 0xffff)]) })
   else {
     switch (m.type) {
       case 'Announce':
         b.specs.push({
           kind: 'fields',
-          overrides: pick(r, [
-            { stepsRemoved: pick(r, [255, 0xffff, between(r, 0, 0xffff)]) },
-            { grandmasterClockQuality: { clockClass: between(r, 0, 255), clockAccuracy: between(r, 0, 255), offsetScaledLogVariance: u16(r) } },
-            { grandmasterPriority1: between(r, 0, 255), grandmasterPriority2: between(r, 0, 255) },
-            { timeSource: between(r, 0, 255), currentUtcOffset: between(r, -32768, 32767) },
-            { grandmasterIdentity: pick(r, ['000000.0000.000000', 'ffffff.ffff.ffffff']) },
+          overrides: r.pick([
+            { stepsRemoved: r.pick([255, 0xffff, r.int(0, 0xffff)]) },
+            { grandmasterClockQuality: { clockClass: r.int(0, 255), clockAccuracy: r.int(0, 255), offsetScaledLogVariance: u16(r) } },
+            { grandmasterPriority1: r.int(0, 255), grandmasterPriority2: r.int(0, 255) },
+            { timeSource: r.int(0, 255), currentUtcOffset: r.int(-32768, 32767) },
+            { grandmasterIdentity: r.pick(['000000.0000.000000', 'ffffff.ffff.ffffff']) },
           ]),
         })
         break
       case 'Delay_Resp':
       case 'Pdelay_Resp':
       case 'Pdelay_Resp_Follow_Up':
-        b.specs.push({ kind: 'fields', overrides: { requestingPortIdentity: { portNumber: pick(r, [0, 0xffff, between(r, 2, 0xfffe)]) } } })
+        b.specs.push({ kind: 'fields', overrides: { requestingPortIdentity: { portNumber: r.pick([0, 0xffff, r.int(2, 0xfffe)]) } } })
         break
       case 'Management':
-        b.specs.push({ kind: 'fields', overrides: pick(r, [{ actionField: pick(r, [2, 4, between(r, 5, 15)]) }, { boundaryHops: pick(r, [0, 255]), startingBoundaryHops: 0 }]) })
+        b.specs.push({ kind: 'fields', overrides: r.pick([{ actionField: r.pick([2, 4, r.int(5, 15)]) }, { boundaryHops: r.pick([0, 255]), startingBoundaryHops: 0 }]) })
         break
       default:
-        b.specs.push({ kind: 'sequenceId', delta: between(r, 1, 0x7fff) })
+        b.specs.push({ kind: 'sequenceId', delta: r.int(1, 0x7fff) })
     }
   }
   return b
@@ -192,11 +191,11 @@ function field(r: SeededRandom, m: PtpMessage): Breakage {
 
 function bitflip(r: SeededRandom, lengthGuess: number): Breakage {
   const b = none()
-  const flips = between(r, 1, 8)
+  const flips = r.int(1, 8)
   for (let i = 0; i < flips; i++) {
-    let offset = between(r, 0, Math.max(0, lengthGuess - 1))
+    let offset = r.int(0, Math.max(0, lengthGuess - 1))
     if (offset === DOMAIN_OCTET) offset++
-    const bit = between(r, 0, 7)
+    const bit = r.int(0, 7)
     b.edits.push({ offset, xor: 1 << bit })
     b.what.push(`bit ${bit} of octet ${offset} flipped`)
   }

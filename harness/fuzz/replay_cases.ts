@@ -35,13 +35,11 @@ export function replayCases(t: FuzzTarget, meta: ReproducerMeta, frames: readonl
   })
   const byCase = new Map<string, ReproducerFrame[]>()
   for (const f of frames) byCase.set(f.caseId, [...(byCase.get(f.caseId) ?? []), f])
-  return [...byCase.entries()].map(([id, list], index): FuzzCase => {
+  return [...byCase.entries()].map(([id, list]): FuzzCase => {
     const start = list[0]!.offsetNs
     const description = meta.cases.find((c) => c.id === id)?.description ?? 'from a reproducer'
     return {
       id,
-      batch: Number(id.split('.')[0]) || 0,
-      index,
       family: 'replayed',
       offsetNs: start,
       description,
@@ -54,7 +52,6 @@ export function replayCases(t: FuzzTarget, meta: ReproducerMeta, frames: readonl
           event: isEventMessage(f.payload[0]! & 0x0f),
           offsetNs: f.offsetNs - start,
           sender: f.sender,
-          type: message.type,
           message,
           destination: unicast ? { kind: 'unicast', address: t.unicast!.dut } : { kind: f.destination === 'pdelay' ? 'pdelay' : 'primary' },
           ...(source ? { source } : {}),

@@ -5,6 +5,7 @@
  * section comment. `ptp-conform replay FILE` reads it back and sends the same octets at the same
  * offsets. Pure: frames and facts in, bytes out, and back.
  */
+import { IPV4_PTP_PDELAY, IPV6_PTP_PDELAY, MAC_PTP_PDELAY, MAC_PTP_PRIMARY } from '../codec/constants.ts'
 import { decodeFrame } from '../codec/framing/frame.ts'
 import type { PortIdentity } from '../codec/types.ts'
 import type { PcapngReader } from '../capture/pcapng_reader.ts'
@@ -55,13 +56,22 @@ export class ReproducerError extends Error {
   override name = 'ReproducerError'
 }
 
+/** Where a recorded frame went, by the Annex E/F addresses (a peer-delay group, another group, or one host). */
+function destinationOf(f: RecordedFrame): ReproducerFrameFacts['destination'] {
+  if (f.dstIp) return f.dstIp === IPV4_PTP_PDELAY || f.dstIp === IPV6_PTP_PDELAY ? 'pdelay' : isMulticastIp(f.dstIp) ? 'primary' : 'unicast'
+  const mac = f.dstMac?.toLowerCase().replace(/-/g, ':')
+  return mac === MAC_PTP_PDELAY ? 'pdelay' : mac === undefined || mac === MAC_PTP_PRIMARY ? 'primary' : 'unicast'
+}
+
+const isMulticastIp = (ip: string) => (ip.includes(':') ? ip.toLowerCase().startsWith('ff') : Number(ip.split('.')[0]) >= 224 && Number(ip.split('.')[0]) <= 239)
+
 /** The reproducer file for these sent frames (the fuzz engine's, in TX order). */
 export function reproducerPcapng(sent: readonly RecordedFrame[], meta: Omit<ReproducerMeta, 'format' | 'frames'>, sender: (f: RecordedFrame) => FuzzSender, caseOf: (f: RecordedFrame) => string): Uint8Array {
   const ordered = [...sent].filter((f) => f.timestampNs !== null).sort((a, b) => (a.timestampNs! < b.timestampNs! ? -1 : a.timestampNs! > b.timestampNs! ? 1 : 0))
   const frames = ordered.map((f): ReproducerFrameFacts => ({
     caseId: caseOf(f),
     sender: sender(f),
-    destination: f.dstIp && !f.dstIp.startsWith('224.') && !f.dstIp.startsWith('ff') ? 'unicast' : f.dstMac?.toLowerCase() === '01:80:c2:00:00:0e' || f.dstIp === '224.0.0.107' || f.dstIp?.startsWith('ff02::6b') ? 'pdelay' : 'primary',
+    destination: destinationOf(f),
     octets: f.bytes.length,
   }))
   const full: ReproducerMeta = { format: REPRODUCER_FORMAT, ...meta, frames }

@@ -29,6 +29,11 @@ export interface FuzzTarget {
   allowManagementSet: boolean
 }
 
+/** What the DUT sends to be measured on the target's link: its sign of life in the health check. */
+export function delayRequestName(t: Pick<FuzzTarget, 'delayMechanism'>): 'Delay_Req' | 'Pdelay_Req' {
+  return t.delayMechanism === 'P2P' ? 'Pdelay_Req' : 'Delay_Req'
+}
+
 /** The target around a running emulated grandmaster: its header, identity, data set and intervals. */
 export function targetAround(gm: { portIdentity: PortIdentity; announceDataset: Readonly<AnnounceDataset> }, cfg: Pick<TestMasterConfig, 'logAnnounceInterval' | 'logSyncInterval' | 'logMinDelayReqInterval'>, o: Pick<FuzzTarget, 'header' | 'stranger' | 'dut' | 'delayMechanism' | 'unicast' | 'allowManagementSet'>): FuzzTarget {
   const d = gm.announceDataset

@@ -8,17 +8,16 @@
  * evidence those judge is made by this very loop.
  */
 import { MESSAGE_TYPE_NAMES } from '../../harness/codec/constants.ts'
-import type { ClockIdentity } from '../../harness/codec/types.ts'
 import type { BurstRecord } from '../../harness/fuzz/burst.ts'
 import { fuzzBatch, type FuzzCase } from '../../harness/fuzz/cases.ts'
-import type { HealthObservation, HealthProblem } from '../../harness/fuzz/health.ts'
+import { assessHealth, type HealthObservation, type HealthProblem } from '../../harness/fuzz/health.ts'
 import { ddmin } from '../../harness/fuzz/minimize.ts'
 import { reproducerPcapng } from '../../harness/fuzz/reproducer.ts'
-import type { FuzzTarget } from '../../harness/fuzz/target.ts'
+import { delayRequestName, type FuzzTarget } from '../../harness/fuzz/target.ts'
 import type { TransportName } from '../../harness/profiles/types.ts'
 import type { RecordedFrame } from '../../harness/recorder/frame.ts'
 import type { TestContext } from '../../harness/run/context.ts'
-import { FuzzRig, type Trial } from './fuzz_rig.ts'
+import { FuzzRig } from './fuzz_rig.ts'
 
 export interface FuzzParams {
   /** How long to fuzz (failures' minimisation comes on top). */
@@ -85,25 +84,54 @@ export interface FuzzEvidence {
   endNs: bigint
 }
 
-/** What the campaign needs of the DUT's surroundings (fuzz_rig.ts live). */
+/** What the campaign needs of the DUT's surroundings: FuzzRig live, a simulated link in the judge tests. */
 export interface CampaignRig {
   readonly target: FuzzTarget
-  readonly grandmaster: ClockIdentity
-  readonly delayRequestName: string
+  /** Longest a well DUT may need to be seen well again: to lock after a start, or after a fuzzed choice. */
   readonly recoveryMs: number
+  /** The DUT answered state reads before fuzzing (so its silence later is a problem). */
   readonly stateExpected: boolean
   /** The timestamp clock now (ns). */
   now(): bigint
+  /** The grandmaster's time at `ns` on the timestamp clock (what its messages say). */
   grandmasterTime(ns: bigint): bigint
+  /** Watch the DUT from `fromNs` until it is seen well (or dies), at most the recovery time. */
   observe(fromNs: bigint): Promise<HealthObservation>
-  problems(o: HealthObservation): HealthProblem[]
+  /** Put the cases on the wire; resolves once their frames have left. */
   send(cases: readonly FuzzCase[]): Promise<BurstRecord>
+  /** Forget the recording so far (a campaign runs for minutes; only a failure's frames are kept). */
   clearRecording(): void
   /** The fuzz frames recorded since the recording was last cleared. */
   sentFrames(): RecordedFrame[]
-  restartDut(): Promise<HealthObservation>
-  trial(cases: readonly FuzzCase[]): Promise<Trial | undefined>
+  /** Stop and start the DUT again. */
+  restartDut(): Promise<void>
   close(): Promise<void>
+}
+
+/** What the DUT did after a sequence of cases sent to it fresh. */
+export interface Trial {
+  observation: HealthObservation
+  problems: HealthProblem[]
+  burst: BurstRecord
+  /** The fuzz frames as they left (octets, TX time, why), for a reproducer. */
+  sent: RecordedFrame[]
+}
+
+export const problemsOf = (rig: CampaignRig, o: HealthObservation): HealthProblem[] => assessHealth(o, rig.target)
+
+/** Restart the DUT and watch it lock to the grandmaster again. */
+export async function restartWatched(rig: CampaignRig): Promise<HealthObservation> {
+  await rig.restartDut()
+  return rig.observe(rig.now())
+}
+
+/** A fresh DUT, seen well, then these cases: what it did (undefined when it never came back before them). */
+export async function trial(rig: CampaignRig, cases: readonly FuzzCase[]): Promise<Trial | undefined> {
+  if (problemsOf(rig, await restartWatched(rig)).length) return undefined
+  rig.clearRecording()
+  const burst = await rig.send(cases)
+  const observation = await rig.observe(rig.now())
+  return { observation, problems: problemsOf(rig, observation), burst, sent: rig.sentFrames() }
 }
 
 /** What the campaign tells and keeps: progress, files, the run's facts, Ctrl-C. */
@@ -127,8 +155,6 @@ export function caseSignature(c: FuzzCase): string {
   return [...new Set(c.frames.map((f) => `the ${f.sender}'s ${wire(f.octets)}`))].join(' + ')
 }
 
-const sentCount = (r: { sent: Map<string, bigint[]> }) => [...r.sent.values()].reduce((n, l) => n + l.length, 0)
-
 /** The reproducer of frames as they left, stored; returns where. */
 function storeReproducer(h: CampaignHooks, rig: CampaignRig, p: FuzzParams, name: string, sent: readonly RecordedFrame[], cases: { id: string; description: string }[], problems: HealthProblem[]): string {
   const bytes = reproducerPcapng(
@@ -149,7 +175,7 @@ async function investigate(h: CampaignHooks, rig: CampaignRig, p: FuzzParams, ba
   // The batch as it left, before a trial clears the recording: the reproducer if nothing smaller is found.
   const original = rig.sentFrames()
   h.step(`batch ${batch}: ${problems.map((x) => x.kind).join(', ')}; sending it again to a fresh DUT`)
-  const again = await rig.trial(cases)
+  const again = await trial(rig, cases)
   if (!again) return { ...rec, note: 'the DUT did not come back well after a restart: nothing could be sent again' }
   rec.recurred = again.problems.length > 0
   if (!rec.recurred) {
@@ -160,12 +186,12 @@ async function investigate(h: CampaignHooks, rig: CampaignRig, p: FuzzParams, ba
   const m = await ddmin(cases, async (subset) => {
     trials++
     h.step(`batch ${batch}: minimising, trial ${trials} (${subset.length} cases)`)
-    const t = await rig.trial(subset)
+    const t = await trial(rig, subset)
     return !!t && t.problems.length > 0
   }, { maxTrials: p.maxTrials })
   rec.minimal = { cases: described(m.minimal), trials: m.trials, exhausted: m.exhausted }
   h.step(`batch ${batch}: sending the ${m.minimal.length} minimal case(s) once more`)
-  const last = await rig.trial(m.minimal)
+  const last = await trial(rig, m.minimal)
   if (!last) return { ...rec, note: 'the DUT did not come back well before the minimal sequence could be sent once more' }
   rec.replay = { problems: last.problems }
   rec.reproducer = storeReproducer(h, rig, p, name, last.sent, rec.minimal.cases, last.problems.length ? last.problems : problems)
@@ -189,8 +215,8 @@ export async function runCampaign(rig: CampaignRig, p: FuzzParams, h: CampaignHo
   const startedNs = rig.now()
   const ev: FuzzEvidence = {
     params: p,
-    grandmaster: rig.grandmaster,
-    delayRequest: rig.delayRequestName,
+    grandmaster: rig.target.grandmaster.clockIdentity,
+    delayRequest: delayRequestName(rig.target),
     recoveryMs: rig.recoveryMs,
     stateExpected: rig.stateExpected,
     baseline: { health: undefined as unknown as HealthObservation, problems: [] },
@@ -202,7 +228,7 @@ export async function runCampaign(rig: CampaignRig, p: FuzzParams, h: CampaignHo
   }
   try {
     const health = await rig.observe(startedNs)
-    ev.baseline = { health, problems: rig.problems(health) }
+    ev.baseline = { health, problems: problemsOf(rig, health) }
     if (ev.baseline.problems.length) return ev
     const quarantine = new Set<string>()
     // Minimising a failure does not eat into the fuzzing time: the deadline moves by what it took.
@@ -219,21 +245,21 @@ export async function runCampaign(rig: CampaignRig, p: FuzzParams, h: CampaignHo
       rig.clearRecording()
       const burst = await rig.send(cases)
       const health = await rig.observe(rig.now())
-      const problems = rig.problems(health)
+      const problems = problemsOf(rig, health)
       const leftOut = drawn.length - cases.length
-      ev.batches.push({ batch: b, cases: cases.length, planned: burst.planned, sent: sentCount(burst), families: families(cases), health, problems, ...(leftOut ? { leftOut } : {}) })
+      ev.batches.push({ batch: b, cases: cases.length, planned: burst.planned, sent: burst.sent, families: families(cases), health, problems, ...(leftOut ? { leftOut } : {}) })
       if (problems.length === 0) continue
       const investigating = rig.now()
       const failure = await investigate(h, rig, p, b, cases, problems, health.exit?.logTail, ev.failures.length + 1)
       ev.failures.push(failure)
       if (failure.quarantined) quarantine.add(failure.quarantined)
-      const back = await rig.restartDut()
+      const back = await restartWatched(rig)
       deadlineNs += rig.now() - investigating
       if (ev.failures.length >= p.maxFailures) {
         ev.stopped = 'failures'
         break
       }
-      if (rig.problems(back).length) {
+      if (problemsOf(rig, back).length) {
         ev.stopped = 'dut-did-not-come-back'
         break
       }

@@ -9,12 +9,12 @@ import type { ClockIdentity } from '../../harness/codec/types.ts'
 import { defaultHeaderDefaults } from '../../harness/engines/message_factory.ts'
 import { type FuzzCase, lastFrameNs } from '../../harness/fuzz/cases.ts'
 import { type BurstRecord, FuzzBurst } from '../../harness/fuzz/burst.ts'
-import { assessHealth, type HealthObservation, type HealthProblem, looksWell, noteSeen } from '../../harness/fuzz/health.ts'
+import { type HealthObservation, looksWell, noteSeen } from '../../harness/fuzz/health.ts'
 import { type FuzzTarget, targetAround } from '../../harness/fuzz/target.ts'
 import type { RecordedFrame } from '../../harness/recorder/frame.ts'
 import type { TestContext } from '../../harness/run/context.ts'
 import { systemTimeNs } from '../../harness/transport/index.ts'
-import { lockTimeoutMs, type Masters, masterConfig, startMasters } from './grandmasters.ts'
+import { lockTimeoutMs, type Masters, masterConfig, startMasters, waitForState } from './grandmasters.ts'
 import { negotiationRequired } from './unicast.ts'
 import type { CampaignRig } from './fuzz_campaign.ts'
 
@@ -23,16 +23,10 @@ const GM_IDENTITY = 1
 const STRANGER_IDENTITY = 3
 /** How often the health check looks (a state read each time). */
 const POLL_MS = 150
+/** How long a DUT just started may take to answer its first state read. */
+const STATE_WAIT_MS = 3000
 /** How long TX timestamps of a burst may take to come back after its last frame was due. */
 const TX_GRACE_MS = 1000
-
-export interface Trial {
-  observation: HealthObservation
-  problems: HealthProblem[]
-  burst: BurstRecord
-  /** The fuzz frames as they left (octets, TX time, why), for a reproducer. */
-  sent: RecordedFrame[]
-}
 
 export class FuzzRig implements CampaignRig {
   private constructor(
@@ -40,23 +34,12 @@ export class FuzzRig implements CampaignRig {
     private readonly masters: Masters,
     readonly burst: FuzzBurst,
     readonly target: FuzzTarget,
-    /** Longest a well DUT may need to be seen well again: to lock after a start, or after a fuzzed choice. */
     readonly recoveryMs: number,
-    /** The DUT answered state reads before fuzzing (so its silence later is a problem). */
     readonly stateExpected: boolean,
   ) {}
 
   now(): bigint {
     return systemTimeNs()
-  }
-
-  get grandmaster(): ClockIdentity {
-    return this.target.grandmaster.clockIdentity
-  }
-
-  /** What the DUT sends to be measured on this link. */
-  get delayRequestName(): string {
-    return this.target.delayMechanism === 'P2P' ? 'Pdelay_Req' : 'Delay_Req'
   }
 
   /**
@@ -87,7 +70,9 @@ export class FuzzRig implements CampaignRig {
       masters.handle.driver.invoke((now) => masters.group.add(burst, now))
       const settings = s.dutSettings
       const recoveryMs = lockTimeoutMs(settings.intervals.announce.value, settings.announceReceiptTimeout.value, settings)
-      const stateExpected = await s.dut.readState().then(() => true, () => false)
+      // A DUT just started may not answer at once (ptpd writes its status file after a while):
+      // only one that never answers while it locks is judged without state reads.
+      const stateExpected = (await waitForState(ctx, () => true, STATE_WAIT_MS, POLL_MS)).atMs !== undefined
       return new FuzzRig(ctx, masters, burst, target, recoveryMs, stateExpected)
     } catch (e) {
       await masters.close()
@@ -95,35 +80,27 @@ export class FuzzRig implements CampaignRig {
     }
   }
 
-  /** The grandmaster's time at `ns` on the timestamp clock (what its messages say). */
   grandmasterTime(ns: bigint): bigint {
     const gm = this.masters.master('gm')
     return ns - gm.expectedSlaveOffsetNs(ns)
   }
 
-  /**
-   * Watch the DUT from `fromNs` until it is seen well (or crashes), at most `limitMs`: every
-   * request it sends and every state read count.
-   */
-  async observe(fromNs: bigint, limitMs = this.recoveryMs): Promise<HealthObservation> {
-    const deadline = Date.now() + limitMs
-    const o: HealthObservation = { fromNs, toNs: fromNs, requests: 0, reads: 0, answered: 0, managementExpected: this.stateExpected }
+  /** Every request the DUT sends and every state read count; polled, since management is not protocol timing. */
+  async observe(fromNs: bigint): Promise<HealthObservation> {
+    const deadline = Date.now() + this.recoveryMs
+    const o: HealthObservation = { fromNs, toNs: fromNs, requests: 0, reads: 0, answered: 0, stateExpected: this.stateExpected }
     for (;;) {
       const exit = this.ctx.session.dutExit?.()
       if (exit) o.exit = { how: `${exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`} at ${new Date(exit.atMs).toISOString()}`, logTail: exit.logTail }
       const st = !o.exit && this.stateExpected ? await this.ctx.session.dut.readState().catch(() => null) : undefined
       noteSeen(o, this.burst.dutRequests, st === undefined ? undefined : { answered: st !== null, ...(st ? { portStates: st.ports.map((p) => p.portState), grandmasterIdentity: st.grandmasterIdentity, parent: st.parentPortIdentity?.clockIdentity } : {}) })
       o.toNs = systemTimeNs()
-      if (o.exit || looksWell(o, this.grandmaster) || Date.now() >= deadline) return o
+      if (o.exit || looksWell(o, this.target) || Date.now() >= deadline) return o
       await this.ctx.sleep(POLL_MS)
     }
   }
 
-  problems(o: HealthObservation): HealthProblem[] {
-    return assessHealth(o, this.grandmaster, this.delayRequestName)
-  }
-
-  /** Put the cases on the wire and wait until their frames have left (TX timestamps in). */
+  /** Resolves once their TX timestamps are in (or a grace second after the last was due). */
   async send(cases: readonly FuzzCase[]): Promise<BurstRecord> {
     let record: BurstRecord | undefined
     this.masters.handle.driver.invoke((now) => {
@@ -133,35 +110,20 @@ export class FuzzRig implements CampaignRig {
     })
     await this.ctx.sleep(Number(lastFrameNs(cases) / 1_000_000n) + 50)
     const deadline = Date.now() + TX_GRACE_MS
-    const sentCount = () => [...record!.sent.values()].reduce((n, l) => n + l.length, 0)
-    while (sentCount() < record!.planned && Date.now() < deadline) await this.ctx.sleep(20)
+    while (record!.sent < record!.planned && Date.now() < deadline) await this.ctx.sleep(20)
     return record!
   }
 
-  /** The fuzz frames recorded since the recorder was last cleared. */
   sentFrames(): RecordedFrame[] {
     return this.masters.handle.recorder.frames.filter((f) => f.direction === 'out' && f.reason?.source === 'fuzz')
   }
 
-  /** Forget the recording so far (a campaign runs for minutes; only a failure's frames are kept). */
   clearRecording(): void {
     this.masters.handle.recorder.clear()
   }
 
-  /** Restart the DUT and watch it lock to the grandmaster again. */
-  async restartDut(): Promise<HealthObservation> {
+  async restartDut(): Promise<void> {
     await this.ctx.session.restartDut('slave', this.ctx.signal)
-    return this.observe(systemTimeNs())
-  }
-
-  /** A fresh DUT, seen well, then these cases: what it did (undefined when it never came back before them). */
-  async trial(cases: readonly FuzzCase[]): Promise<Trial | undefined> {
-    const before = await this.restartDut()
-    if (this.problems(before).length) return undefined
-    this.clearRecording()
-    const burst = await this.send(cases)
-    const observation = await this.observe(systemTimeNs())
-    return { observation, problems: this.problems(observation), burst, sent: this.sentFrames() }
   }
 
   close(): Promise<void> {

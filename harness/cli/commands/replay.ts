@@ -21,6 +21,8 @@ import { systemTimeNs } from '../../transport/index.ts'
 import { abortableSleep } from '../../run/execute.ts'
 import { logDuring } from '../../run/dut_log.ts'
 import { FuzzRig } from '../../../suites/support/fuzz_rig.ts'
+import { problemsOf } from '../../../suites/support/fuzz_campaign.ts'
+import { delayRequestName } from '../../fuzz/target.ts'
 
 export const describe = 'send a fuzz reproducer (pcapng) to a DUT again: does it still make it unwell?'
 
@@ -103,7 +105,7 @@ export async function run(argv: string[]): Promise<number> {
     }
     console.log('  starting the DUT as a slave of a clean grandmaster')
     rig = await FuzzRig.start(ctx, { grandmaster: meta.grandmaster.clockIdentity })
-    const before = rig.problems(await rig.observe(systemTimeNs()))
+    const before = problemsOf(rig, await rig.observe(systemTimeNs()))
     if (before.length) {
       console.log(`the DUT was not well before the replay: ${describeProblems(before)}`)
       return ExitCode.fail
@@ -111,10 +113,9 @@ export async function run(argv: string[]): Promise<number> {
     const cases = replayCases(rig.target, meta, frames)
     const logBefore = await session.dut.logs().catch(() => '')
     const burst = await rig.send(cases)
-    const sent = [...burst.sent.values()].reduce((n, l) => n + l.length, 0)
     const seen = await rig.observe(systemTimeNs())
-    const problems = rig.problems(seen)
-    console.log(`  sent ${sent} of ${burst.planned} frames; watched the DUT for ${Number((seen.toNs - seen.fromNs) / 1_000_000n)} ms`)
+    const problems = problemsOf(rig, seen)
+    console.log(`  sent ${burst.sent} of ${burst.planned} frames; watched the DUT for ${Number((seen.toNs - seen.fromNs) / 1_000_000n)} ms`)
     if (problems.length) {
       console.log(`reproduced: ${describeProblems(problems)}`)
       // What the DUT said about it: its log from the burst on (the crash's last lines included).
@@ -123,7 +124,7 @@ export async function run(argv: string[]): Promise<number> {
       else if (seen.exit?.logTail) console.log(seen.exit.logTail)
       return ExitCode.fail
     }
-    console.log(`not reproduced: the DUT stayed well (${rig.delayRequestName} ×${seen.requests}${seen.last ? `, ${seen.last.portStates.join('/')} of ${seen.last.grandmasterIdentity}` : ''})`)
+    console.log(`not reproduced: the DUT stayed well (${delayRequestName(rig.target)} ×${seen.requests}${seen.last ? `, ${seen.last.portStates.join('/')} of ${seen.last.grandmasterIdentity}` : ''})`)
     return ExitCode.ok
   } catch (e) {
     if (abort.signal.aborted) return ExitCode.interrupted

@@ -11,40 +11,60 @@ import { defaultHeaderDefaults } from '../../../harness/engines/message_factory.
 import { TestMaster } from '../../../harness/engines/test_master.ts'
 import { type BurstRecord, FuzzBurst } from '../../../harness/fuzz/burst.ts'
 import { type FuzzCase, lastFrameNs } from '../../../harness/fuzz/cases.ts'
-import { assessHealth, type HealthObservation, looksWell, noteSeen } from '../../../harness/fuzz/health.ts'
+import { type HealthObservation, looksWell, noteSeen } from '../../../harness/fuzz/health.ts'
 import { targetAround } from '../../../harness/fuzz/target.ts'
 import type { Profile } from '../../../harness/profiles/types.ts'
 import { ParserCrash, ReferenceClock } from '../../../harness/refdut/clock.ts'
 import { applyFaults } from '../../../harness/refdut/faults.ts'
 import type { CampaignRig, FuzzEvidence, FuzzParams } from '../../../suites/support/fuzz_campaign.ts'
 import { FUZZ_DEFAULTS, runCampaign } from '../../../suites/support/fuzz_campaign.ts'
-import type { Trial } from '../../../suites/support/fuzz_rig.ts'
 import { lockTimeoutMs } from '../../../suites/support/grandmasters.ts'
 import { SimulatedLink } from '../engines/simulated_link.ts'
 import { gmConfig, ms, START_NS } from './bmca.ts'
 import { DUT_IDENTITY, dutSettingsFor, envelope, HARNESS_IDENTITY } from './simulate.ts'
+
+/** How the simulated DUT process misbehaves, besides its faults. */
+interface ProcessFaults {
+  /** Alive but never sending (a DUT that does not work at all). */
+  mute?: boolean
+  /** Dies once at this time, whatever it was sent (a failure that does not recur). */
+  crashAtNs?: bigint
+  /** Hangs once at this time: alive, but it neither sends nor answers state reads. */
+  hangAtNs?: bigint
+  /** Once it has died, every restart comes up mute. */
+  downAfterCrash?: boolean
+}
 
 /** The reference DUT as its process: a parser crash ends it for good, until restarted. */
 class MortalDut implements Engine {
   readonly name = 'dut'
   clock: ReferenceClock
   exit: { atNs: bigint; message: string } | undefined
+  hung = false
+  private mute: boolean
+  private crashAtNs: bigint | undefined
+  private hangAtNs: bigint | undefined
 
   constructor(
     private readonly make: () => ReferenceClock,
-    /** Alive but never sending (a DUT that does not work at all). */
-    private readonly mute = false,
-    /** Dies once at this time, whatever it was sent (a failure that does not recur). */
-    private crashAtNs?: bigint,
+    private readonly f: ProcessFaults = {},
   ) {
     this.clock = make()
+    this.mute = f.mute ?? false
+    this.crashAtNs = f.crashAtNs
+    this.hangAtNs = f.hangAtNs
   }
 
   private guard(now: bigint, fn: () => EngineAction[]): EngineAction[] {
-    if (this.exit) return []
+    if (this.exit || this.hung) return []
     if (this.crashAtNs !== undefined && now >= this.crashAtNs) {
       this.crashAtNs = undefined
       this.exit = { atNs: now, message: 'died on its own (simulated)' }
+      return []
+    }
+    if (this.hangAtNs !== undefined && now >= this.hangAtNs) {
+      this.hangAtNs = undefined
+      this.hung = true
       return []
     }
     try {
@@ -61,8 +81,10 @@ class MortalDut implements Engine {
     return this.guard(now, () => this.clock.start(now))
   }
   restart(now: bigint): EngineAction[] {
+    if (this.exit && this.f.downAfterCrash) this.mute = true
     this.clock = this.make()
     this.exit = undefined
+    this.hung = false
     return this.start(now)
   }
   onTimer(id: string, now: bigint) {
@@ -84,6 +106,10 @@ export interface SimOptions {
   mute?: boolean
   /** The DUT dies once this long after the start, whatever it was sent. */
   crashOnceAfterNs?: bigint
+  /** The DUT hangs once this long after the start (alive, silent, no state answers). */
+  hangOnceAfterNs?: bigint
+  /** After its first death the DUT never works again. */
+  downAfterCrash?: boolean
   /** The harness "fails" to send this many frames of every burst (its own limit, not the DUT's). */
   unsentPerBurst?: number
 }
@@ -103,7 +129,12 @@ export class SimulatedFuzzRig implements CampaignRig {
     private readonly o: SimOptions = {},
   ) {
     const settings = dutSettingsFor(profile)
-    this.dut = new MortalDut(() => new ReferenceClock(applyFaults({ name: 'refdut', clockIdentity: DUT_IDENTITY, profile, settings, role: 'slave', behaviour: {}, seed: 7 }, o.faults ?? [])), o.mute, o.crashOnceAfterNs === undefined ? undefined : START_NS + o.crashOnceAfterNs)
+    this.dut = new MortalDut(() => new ReferenceClock(applyFaults({ name: 'refdut', clockIdentity: DUT_IDENTITY, profile, settings, role: 'slave', behaviour: {}, seed: 7 }, o.faults ?? [])), {
+      mute: o.mute ?? false,
+      ...(o.crashOnceAfterNs !== undefined ? { crashAtNs: START_NS + o.crashOnceAfterNs } : {}),
+      ...(o.hangOnceAfterNs !== undefined ? { hangAtNs: START_NS + o.hangOnceAfterNs } : {}),
+      downAfterCrash: o.downAfterCrash ?? false,
+    })
     const p2p = profile.delayMechanism.default === 'P2P'
     const cfg = gmConfig(profile, 'gm', 1)
     this.gm = new TestMaster(p2p ? { ...cfg, delayMechanism: 'none' } : cfg)
@@ -125,12 +156,6 @@ export class SimulatedFuzzRig implements CampaignRig {
     this.recoveryMs = lockTimeoutMs(settings.intervals.announce.value, settings.announceReceiptTimeout.value, settings)
   }
 
-  get grandmaster() {
-    return this.gm.portIdentity.clockIdentity
-  }
-  get delayRequestName() {
-    return this.target.delayMechanism === 'P2P' ? 'Pdelay_Req' : 'Delay_Req'
-  }
   now() {
     return this.link.now
   }
@@ -140,20 +165,16 @@ export class SimulatedFuzzRig implements CampaignRig {
 
   async observe(fromNs: bigint): Promise<HealthObservation> {
     const deadline = this.link.now + BigInt(this.recoveryMs) * 1_000_000n
-    const o: HealthObservation = { fromNs, toNs: fromNs, requests: 0, reads: 0, answered: 0, managementExpected: true }
+    const o: HealthObservation = { fromNs, toNs: fromNs, requests: 0, reads: 0, answered: 0, stateExpected: true }
     for (;;) {
       this.link.run(this.link.now + POLL_NS)
       const exit = this.dut.exit
       if (exit) o.exit = { how: 'exited with code 139 (simulated)', logTail: `refdut: ${exit.message}` }
-      const st = exit ? undefined : this.dut.clock.dutState(Number(this.link.now / 1_000_000n))
-      noteSeen(o, this.burst.dutRequests, st && { answered: true, portStates: st.ports.map((p) => p.portState), grandmasterIdentity: st.grandmasterIdentity, parent: st.parentPortIdentity?.clockIdentity })
+      const st = exit || this.dut.hung ? undefined : this.dut.clock.dutState(Number(this.link.now / 1_000_000n))
+      noteSeen(o, this.burst.dutRequests, exit ? undefined : st ? { answered: true, portStates: st.ports.map((p) => p.portState), grandmasterIdentity: st.grandmasterIdentity, parent: st.parentPortIdentity?.clockIdentity } : { answered: false })
       o.toNs = this.link.now
-      if (o.exit || looksWell(o, this.grandmaster) || this.link.now >= deadline) return o
+      if (o.exit || looksWell(o, this.target) || this.link.now >= deadline) return o
     }
-  }
-
-  problems(o: HealthObservation) {
-    return assessHealth(o, this.grandmaster, this.delayRequestName)
   }
 
   async send(cases: readonly FuzzCase[]): Promise<BurstRecord> {
@@ -173,15 +194,6 @@ export class SimulatedFuzzRig implements CampaignRig {
 
   async restartDut() {
     this.link.control('dut', (now) => this.dut.restart(now))
-    return this.observe(this.link.now)
-  }
-
-  async trial(cases: readonly FuzzCase[]): Promise<Trial | undefined> {
-    if (this.problems(await this.restartDut()).length) return undefined
-    this.clearRecording()
-    const burst = await this.send(cases)
-    const observation = await this.observe(this.link.now)
-    return { observation, problems: this.problems(observation), burst, sent: this.sentFrames() }
   }
 
   async close() {}

@@ -13,7 +13,7 @@ import { Recorder } from '../../../harness/recorder/recorder.ts'
 import { recordingToPcapng } from '../../../harness/recorder/pcapng_export.ts'
 import { allDefinitions } from '../../../harness/run/suite_files.ts'
 import { mutateFrame } from '../../support/codec/mutator.ts'
-import { Prng } from '../../support/codec/prng.ts'
+import { SeededRandom } from '../../../harness/engines/random.ts'
 import { DUT_IDENTITY, simulatedObservation } from '../../support/evidence/simulate.ts'
 
 test.group('analyze: hostile captures', () => {
@@ -22,12 +22,12 @@ test.group('analyze: hostile captures', () => {
     const tests = (await allDefinitions()).filter(({ def }) => def.capturable)
     const clean = simulatedObservation(profile, { seconds: 20 }).recorder
     const dir = mkdtempSync(join(tmpdir(), 'ptpc-hostile-'))
-    const rng = new Prng(20261207)
+    const rng = new SeededRandom(20261207)
     let judgedTests = 0
     for (let n = 0; n < 60; n++) {
       const rec = new Recorder()
       for (const f of clean.frames) {
-        const bytes = rng.int(3) === 0 ? mutateFrame(rng, f.bytes) : f.bytes
+        const bytes = rng.below(3) === 0 ? mutateFrame(rng, f.bytes) : f.bytes
         const { index: _i, notes: _n, message: _m, decodeError: _d, findings: _f, raw: _r, ...rest } = f
         rec.record({ ...rest, bytes })
       }

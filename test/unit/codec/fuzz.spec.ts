@@ -7,7 +7,7 @@ import { test } from '@japa/runner'
 import { CodecError, decodeFrame, decodeMessage, encodeMessage, encodePtpFrame, EXACT, type LinkType } from '../../../harness/codec/index.ts'
 import { corpusFrames } from '../../support/codec/corpus.ts'
 import { mutateFrame } from '../../support/codec/mutator.ts'
-import { Prng } from '../../support/codec/prng.ts'
+import { SeededRandom } from '../../../harness/engines/random.ts'
 import { toHex } from '../../support/codec/hex.ts'
 
 const FRAMES = 300_000
@@ -23,7 +23,7 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 test.group('codec / fuzz', () => {
   test(`${FRAMES} mutated frames (seed ${SEED}): only CodecError, no reads outside the window, exact re-encode`, ({ assert }) => {
     const corpus = corpusFrames().map((f) => f.bytes)
-    const rng = new Prng(SEED)
+    const rng = new SeededRandom(SEED)
     const window = new Uint8Array(4096)
     let decoded = 0
     let codecErrors = 0
@@ -35,7 +35,7 @@ test.group('codec / fuzz', () => {
       const frame = mutateFrame(rng, rng.pick(corpus))
       // The frame sits at an odd offset inside guard octets: any read outside
       // [offset, offset + length) would pick up 0xA5 and break the exact re-encode below.
-      const offset = 1 + rng.int(7)
+      const offset = 1 + rng.below(7)
       window.fill(GUARD, 0, offset + frame.length + 16)
       window.set(frame, offset)
       let result
@@ -86,7 +86,7 @@ test.group('codec / fuzz', () => {
       frames.push([v6, 'ethernet'])
       frames.push([v6.slice(14), 'raw-ip'])
     }
-    const rng = new Prng(SEED + 1)
+    const rng = new SeededRandom(SEED + 1)
     const problems: string[] = []
     let ptp = 0
     for (let i = 0; i < 50_000 && problems.length < 5; i++) {

@@ -88,7 +88,7 @@ test('unicast: every frame goes to the DUT from its sender\'s own address', ({ a
 
 test('P2P: the grandmaster\'s cases answer peer delay, not Delay_Req', ({ assert }) => {
   const cases = Array.from({ length: 10 }, (_, b) => batch(8, b, e2eTarget({ delayMechanism: 'P2P' }))).flat()
-  const gmTypes = new Set(cases.flatMap((c) => c.frames.filter((f) => f.sender === 'grandmaster').map((f) => f.type)))
+  const gmTypes = new Set(cases.flatMap((c) => c.frames.filter((f) => f.sender === 'grandmaster').map((f) => f.message.type)))
   assert.notInclude([...gmTypes], 'Delay_Resp')
   assert.include([...gmTypes], 'Pdelay_Resp')
 })

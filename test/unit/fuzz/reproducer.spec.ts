@@ -10,6 +10,7 @@ import { readReproducer, reproducerPcapng, ReproducerError } from '../../../harn
 import { replayCases, ReplayRefused } from '../../../harness/fuzz/replay_cases.ts'
 import { Recorder } from '../../../harness/recorder/recorder.ts'
 import { recordingToPcapng } from '../../../harness/recorder/pcapng_export.ts'
+import { FUZZ_DEFAULTS } from '../../../suites/support/fuzz_campaign.ts'
 import { simulatedCampaign } from '../../support/evidence/fuzz.ts'
 import { START_NS } from '../../support/evidence/bmca.ts'
 
@@ -27,7 +28,7 @@ test('the reproducer a campaign attached holds the minimal case\'s octets, its s
   assert.deepEqual(m.problems.map((p) => p.kind), ['crashed'])
   const [batch, index] = m.cases[0]!.id.split('.').map(Number) as [number, number]
   // The batch's start time is not stored: the octets do not depend on it except for timestamps, so compare the header.
-  const again = fuzzCase(rig.target, { seed: 1, batch, size: 32, spanNs: 2_000_000_000n, timeNs: START_NS }, index)
+  const again = fuzzCase(rig.target, { seed: 1, batch, size: FUZZ_DEFAULTS.batchSize, spanNs: BigInt(FUZZ_DEFAULTS.batchSpanMs) * 1_000_000n, timeNs: START_NS }, index)
   assert.equal(frames.length, again.frames.length)
   frames.forEach((f, i) => assert.equal(hex(f.payload.subarray(0, 34)), hex(again.frames[i]!.octets.subarray(0, 34))))
   const cases = replayCases(rig.target, m, frames)
@@ -57,4 +58,16 @@ test('a capture without reproducer facts, or frames of another domain, are refus
   frames[0]!.payload[4] = 7
   const target = { header: { domainNumber: 0, majorSdoId: 0, minorSdoId: 0, versionPTP: 2, minorVersionPTP: 0, controlField: 'zero' as const }, grandmaster: meta.grandmaster, stranger: meta.stranger, delayMechanism: 'E2E' as const, announce: { priority1: 128, priority2: 128, clockQuality: { clockClass: 248, clockAccuracy: 0xfe, offsetScaledLogVariance: 0xffff }, timeSource: 0xa0, currentUtcOffset: 37 }, intervals: { announce: 1, sync: 0, delayReq: 0 }, allowManagementSet: false }
   assert.throws(() => replayCases(target, m, frames), ReplayRefused as never)
+})
+
+test('over UDP the destination is read from the IP: the peer-delay group, the primary group, or the DUT itself', ({ assert }) => {
+  const r = new Recorder()
+  const octets = Uint8Array.from([0x0b, 0x02, 0x00, 0x0a, 0x00, 1, 2, 3, 4, 5])
+  const out = (ts: bigint, dstIp: string) => r.record({ direction: 'out', port: 'h', transport: 'udp4', timestampNs: ts, bytes: octets, reason: { source: 'fuzz', step: 'case 1.1 from the stranger', mutations: [] }, srcMac: '02:00:00:00:00:01', dstMac: '01:00:5e:00:01:81', srcIp: '192.0.2.1', dstIp, srcPort: 320, dstPort: 320 })
+  out(1_000n, '224.0.1.129')
+  out(2_000n, '224.0.0.107')
+  out(3_000n, '192.0.2.2')
+  const back = readReproducer(reproducerPcapng(r.frames, meta, () => 'stranger', () => '1.1'))
+  assert.deepEqual(back.frames.map((f) => f.destination), ['primary', 'pdelay', 'unicast'])
+  assert.equal(hex(back.frames[2]!.payload), hex(octets))
 })

@@ -2,8 +2,10 @@
  * ROB-08's judge on evidence the campaign loop itself made against the reference DUT on a
  * simulated link: the conformant clock stays well and passes (E2E and P2P); the fragile parser
  * (crashes-on-tlv-overrun) crashes, the failure recurs, is minimised to the one case whose TLV
- * runs past the end and replayed, and fails with its reproducer; a DUT that never works fails
- * before any case; frames the harness did not send make it inconclusive.
+ * runs past the end and replayed, and fails with its reproducer; a DUT that hangs (silent, no
+ * state answers) fails; one that does not come back after a restart fails and ends the campaign;
+ * a DUT that never works fails before any case; frames the harness did not send make it
+ * inconclusive.
  */
 import { test } from '@japa/runner'
 import { decodeMessage } from '../../../harness/codec/message.ts'
@@ -12,6 +14,7 @@ import { readReproducer } from '../../../harness/fuzz/reproducer.ts'
 import { loadProfile } from '../../../harness/profiles/index.ts'
 import { combineChecks } from '../../../harness/verdict/verdict.ts'
 import ROB08 from '../../../suites/rob/rob-08-fuzzing-campaign.ts'
+import { FUZZ_DEFAULTS } from '../../../suites/support/fuzz_campaign.ts'
 import { simulatedCampaign } from '../../support/evidence/fuzz.ts'
 import { roundTrip } from '../../support/evidence/round_trip.ts'
 
@@ -27,7 +30,7 @@ test('conformant reference DUT: well after every batch, pass (and the same from 
   const j = judged(evidence)
   assert.equal(j.verdict, 'pass', JSON.stringify(j.checks, null, 1))
   assert.equal(judged(roundTrip(evidence)).verdict, 'pass')
-  assert.equal(ROB08.judge(evidence, e2e).measurements?.cases, evidence.data.batches.length * 32)
+  assert.equal(ROB08.judge(evidence, e2e).measurements?.cases, evidence.data.batches.length * FUZZ_DEFAULTS.batchSize)
 })
 
 test('conformant reference DUT on a peer-delay link (gPTP): pass', async ({ assert }) => {
@@ -108,10 +111,31 @@ test('a failure that does not recur still fails, with the whole batch as first s
   assert.isUndefined(f.minimal)
   assert.match(f.note!, /did not recur; the reproducer is the whole batch as first sent/)
   const { meta, frames } = readReproducer(files.get(f.reproducer!.replace('evidence/', ''))!)
-  assert.lengthOf(meta.cases, 32)
-  assert.isAtLeast(frames.length, 32)
+  assert.lengthOf(meta.cases, FUZZ_DEFAULTS.batchSize)
+  assert.isAtLeast(frames.length, FUZZ_DEFAULTS.batchSize)
   const j = judged(evidence)
   assert.equal(j.verdict, 'fail')
   assert.match(j.checks.find((c) => c.verdict === 'fail')!.detail!, /it did not recur when the batch was sent again/)
   assert.isAbove(evidence.data.batches.length, f.batch + 1, 'the campaign went on')
+})
+
+test('a DUT that hangs after a batch (alive, silent, no state answers) fails with both seen', async ({ assert }) => {
+  const { evidence } = await simulatedCampaign(e2e, { minutes: 0.25 }, { hangOnceAfterNs: 9_000_000_000n })
+  const f = evidence.data.failures[0]!
+  assert.deepEqual(f.problems.map((p) => p.kind), ['silent', 'management-silent'])
+  assert.match(f.problems[1]!.detail, /none of \d+ state reads answered/)
+  const j = judged(evidence)
+  assert.equal(j.verdict, 'fail')
+  assert.include(j.failed, `the DUT stayed well after batch ${f.batch}`)
+})
+
+test('a DUT that does not come back after a restart fails, and the campaign ends there', async ({ assert }) => {
+  const { evidence } = await simulatedCampaign(e2e, { minutes: 0.25 }, { faults: ['crashes-on-tlv-overrun'], downAfterCrash: true })
+  assert.equal(evidence.data.stopped, 'dut-did-not-come-back')
+  const f = evidence.data.failures[0]!
+  assert.match(f.note!, /did not come back well after a restart/)
+  assert.isUndefined(f.reproducer)
+  const j = judged(evidence)
+  assert.equal(j.verdict, 'fail')
+  assert.sameMembers(j.failed, [`the DUT stayed well after batch ${f.batch}`, 'the DUT came back after a restart'])
 })
