@@ -360,7 +360,14 @@ function definitions(): Record<string, Schema> {
       { description: 'tolerances applied by the suites' },
     ),
     accuracy_limit: obj(
-      { quantity: str(), unit: enumOf(['ns', 'ppm', 's']), limit: ref('cited_nonneg'), appliesTo: str() },
+      {
+        quantity: str(),
+        unit: enumOf(['ns', 'ppm', 's']),
+        limit: ref('cited_nonneg'),
+        // A mask's observation intervals (MTIE, TDEV): [shortest, longest] τ in seconds.
+        tauRangeS: cited(pair({ type: 'number', exclusiveMinimum: 0 }), 'the observation intervals τ (s) a mask limit holds over, cited'),
+        appliesTo: str(),
+      },
       ['quantity', 'unit', 'limit', 'appliesTo'],
       { description: 'one accuracy limit' },
     ),

@@ -278,6 +278,8 @@ export interface AccuracyLimit {
   quantity: string
   unit: AccuracyUnit
   limit: Cited<number>
+  /** For a mask (MTIE, TDEV): the observation intervals [shortest, longest] τ in seconds it holds over. */
+  tauRangeS?: Cited<[number, number]>
   /** Where the limit applies (node class, reference point, hop count). */
   appliesTo: string
 }

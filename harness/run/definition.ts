@@ -11,6 +11,7 @@ import type { Profile } from '../profiles/types.ts'
 import type { TestIdentity } from '../results/record.ts'
 import type { Check } from '../verdict/verdict.ts'
 import type { TestContext } from './context.ts'
+import { CLOCK_NAMES, type DutClockType } from './session_types.ts'
 import type { Evidence } from './evidence.ts'
 
 /** What the test needs the DUT to be doing while it runs. */
@@ -19,6 +20,8 @@ export type Fixture =
   | 'dut-master'
   /** The DUT is a slave-only clock; the harness is its grandmaster. */
   | 'dut-slave'
+  /** The DUT is a boundary or transparent clock between two harness ports (`relayClocks` says which). */
+  | 'dut-relay'
 
 export interface Outcome {
   checks: Check[]
@@ -34,6 +37,13 @@ export interface ConformanceTest<D = any> extends Omit<TestIdentity, 'tags' | 's
   fixture: Fixture
   /** Rough duration, for the progress line's time-left estimate. */
   estimatedSeconds: number
+  /** For a 'dut-relay' test: the kinds of clock it tests. */
+  relayClocks?: readonly Exclude<DutClockType, 'ordinary'>[]
+  /**
+   * Lab DUTs other than the reference DUT the test is shown failing on (a relay test's reference
+   * DUT does not exist): the command line and what is wrong, for docs/TESTS.md.
+   */
+  liveFaults?: readonly string[]
   /** `true`, or the reason the test does not apply to this profile. */
   appliesTo(profile: Profile): true | string
   /** Drive the network and record what happened; never judges. Evidence is JSON-serialisable (evidence_codec). */
@@ -90,6 +100,18 @@ export function profileApplies(def: ConformanceTest, profile: Profile): true | s
   if (apply.length && !apply.some((p) => matchesGlob(def.id, p))) return `profile ${profile.id} does not list ${def.id} in suites.apply`
   if (profile.suites.skip.some((p) => matchesGlob(def.id, p))) return `profile ${profile.id} lists ${def.id} in suites.skip`
   return def.appliesTo(profile)
+}
+
+/**
+ * Whether the test fits the kind of clock the session's DUT is: ordinary-clock tests need one
+ * port facing the harness, relay tests a boundary or transparent clock of the kind they test.
+ */
+export function clockApplies(def: ConformanceTest, clock: DutClockType): true | string {
+  if (def.fixture !== 'dut-relay') return clock === 'ordinary' ? true : `${def.id} tests an ordinary clock; this run's DUT is ${CLOCK_NAMES[clock]} (run it with --dut-clock ordinary)`
+  const kinds = def.relayClocks ?? []
+  const wanted = kinds.map((k) => CLOCK_NAMES[k]).join(' or ')
+  if (clock === 'ordinary') return `${def.id} tests ${wanted} between two harness ports; this run's DUT is an ordinary clock (run it with --dut-clock ${kinds[0] ?? 'boundary'})`
+  return kinds.includes(clock) ? true : `${def.id} tests ${wanted}, not ${CLOCK_NAMES[clock]}`
 }
 
 /** Per-test parameters: the test's defaults overridden by the profile's suites.overrides (IDs compared case-insensitively). */

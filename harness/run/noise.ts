@@ -53,8 +53,10 @@ export function noiseFromLatencies(
     // median latency says nothing of where a stamp sits, so only the spread is a time error.
     timeErrorFloorNs: o.latencyIsTimeError === false ? ns : s.p50 + ns,
     tailNs: tail > ns ? tail : ns,
+    ...(o.latencyIsTimeError === false ? {} : { latencyNs: s.p50 }),
     method: `${describe(s.p50, s.p99)}; ± = 3 × 1.4826 × MAD (MAD ${mad} ns); slowest probe ${tail} ns after the median (the ± of an extreme)${stalls ? `; ${stalls} of ${latencies.length} probes stalled (> ${stallAbove} ns) and were not counted as noise` : ''}`,
     stalls,
+    probes: latencies.length,
   }
 }
 

@@ -6,6 +6,17 @@ import { parseArgs } from 'node:util'
 import { CliError } from './exit_codes.ts'
 import type { TransportName } from '../profiles/types.ts'
 import { FAULTS } from '../refdut/faults.ts'
+import { CLOCK_NAMES, DUT_CLOCK_TYPES, type DutClockType } from './session_types.ts'
+
+export type LabDutImpl = 'ptp4l' | 'ptpd' | 'reference' | 'bridge'
+/** Which lab implementations can be which kind of clock (ptpd 2.3.1 and the reference DUT are ordinary clocks only). */
+const IMPL_CLOCKS: Record<LabDutImpl, readonly DutClockType[]> = {
+  ptp4l: DUT_CLOCK_TYPES,
+  ptpd: ['ordinary'],
+  reference: ['ordinary'],
+  // A plain bridge stands where a boundary or transparent clock should: the fault E2E-03 and BMCA-09 catch.
+  bridge: ['boundary', 'e2e-tc', 'p2p-tc'],
+}
 
 export interface RunOptions {
   profile: string
@@ -15,9 +26,11 @@ export interface RunOptions {
   dutFile?: string
   /** A second harness interface on the DUT's network, for receive-path noise probes. */
   noisePort?: string
-  dutImpl: 'ptp4l' | 'ptpd' | 'reference'
+  dutImpl: LabDutImpl
   /** `--dut-impl ptp4l,ptpd`: the same run against each, compared (harness/run/differential.ts). */
-  compareImpls?: Array<'ptp4l' | 'ptpd' | 'reference'>
+  compareImpls?: LabDutImpl[]
+  /** `--dut-clock`: an ordinary clock (one port), or a boundary/transparent clock between two harness ports (lab). */
+  dutClock: DutClockType
   /** Faults of the reference DUT (`--dut-fault`, only with --dut-impl reference). */
   dutFaults: string[]
   dutOptions: Record<string, string>
@@ -51,9 +64,15 @@ export const RUN_USAGE = `usage: ptp-conform run --profile ID (--lab [--dut-impl
 
   --profile ID            profile id or short name (default, power, gptp, 802.1as, telecom) or a YAML file
   --lab                   build the virtual lab and test a software DUT (ptp4l by default)
-  --dut-impl ptp4l|ptpd|reference  the software DUT in the lab (reference: the harness's own engines);
+  --dut-impl ptp4l|ptpd|reference|bridge  the software DUT in the lab (reference: the harness's own
+                          engines; bridge: a plain Linux bridge, a switch that is not PTP-aware);
                           several (ptp4l,ptpd): each in turn, in <out>/<impl>/, then a verdict table
                           with a column per implementation, their diffs and one report
+  --dut-clock ordinary|boundary|e2e-tc|p2p-tc  the kind of clock the lab DUT is (default ordinary);
+                          the others sit between two harness ports (dual topology) and run the
+                          relay tests (E2E-03 …)
+  --class A|B|C|D         the ITU-T G.8273.2 class TE-04 judges a boundary clock against (default:
+                          the profile's suites.overrides['TE-04'].class)
   --dut-fault ID,...      faults of the reference DUT (ptp-conform selftest --list shows the catalogue)
   --dut-option KEY=VALUE  extra DUT setting (for ptp4l any configuration key), repeatable
   --interface IF          a real interface to test a device on (with --dut FILE)
@@ -98,6 +117,8 @@ export function parseRunOptions(argv: string[]): RunOptions | 'help' {
         profile: { type: 'string' },
         lab: { type: 'boolean', default: false },
         'dut-impl': { type: 'string', default: 'ptp4l' },
+        'dut-clock': { type: 'string', default: 'ordinary' },
+        class: { type: 'string' },
         'dut-option': { type: 'string', multiple: true },
         'dut-fault': { type: 'string', multiple: true },
         interface: { type: 'string' },
@@ -134,11 +155,18 @@ export function parseRunOptions(argv: string[]): RunOptions | 'help' {
   if (v['noise-port'] && !v.interface) throw new CliError('--noise-port is for a real device (--interface): the lab measures its own link')
   if (v['noise-port'] && v['noise-port'] === v.interface) throw new CliError('--noise-port must be a second interface, not --interface itself')
   const impls = list(v['dut-impl'])
-  for (const i of impls) if (i !== 'ptp4l' && i !== 'ptpd' && i !== 'reference') throw new CliError(`--dut-impl must be ptp4l, ptpd or reference (or several, comma-separated), not '${i}'`)
+  for (const i of impls) if (!(i in IMPL_CLOCKS)) throw new CliError(`--dut-impl must be ${Object.keys(IMPL_CLOCKS).join(', ')} (or several, comma-separated), not '${i}'`)
+  if (v.class !== undefined && !['A', 'B', 'C', 'D'].includes(v.class.toUpperCase())) throw new CliError(`--class must be A, B, C or D (ITU-T G.8273.2), not '${v.class}'`)
+  const dutClock = v['dut-clock'] as DutClockType
+  if (!DUT_CLOCK_TYPES.includes(dutClock)) throw new CliError(`--dut-clock must be ${DUT_CLOCK_TYPES.join(', ')}, not '${dutClock}'`)
+  if (dutClock !== 'ordinary' && !v.lab) throw new CliError(`--dut-clock ${dutClock} is for the lab; a real boundary or transparent clock needs two harness interfaces, which a DUT file cannot name yet`)
+  for (const i of impls) {
+    if (v.lab && !IMPL_CLOCKS[i as LabDutImpl].includes(dutClock)) throw new CliError(`--dut-impl ${i} cannot be ${CLOCK_NAMES[dutClock]} (--dut-clock ${IMPL_CLOCKS[i as LabDutImpl].join(', ')} only)`)
+  }
   if (new Set(impls).size !== impls.length) throw new CliError(`--dut-impl names an implementation twice: ${impls.join(',')}`)
   if (impls.length > 1 && !v.lab) throw new CliError('--dut-impl with several implementations runs each in the lab: add --lab')
   if (impls.length > 1 && (v.baseline || v['known-failures'])) throw new CliError('--dut-impl with several implementations compares them with each other: --baseline and --known-failures are for one')
-  const impl = impls[0] as RunOptions['dutImpl']
+  const impl = impls[0] as LabDutImpl
   const dutFaults = list(v['dut-fault'])
   if (dutFaults.length && impls.length > 1) throw new CliError('--dut-fault belongs to one reference DUT: not with several --dut-impl')
   if (dutFaults.length && impl !== 'reference') throw new CliError('--dut-fault needs --dut-impl reference (faults belong to the reference DUT)')
@@ -171,6 +199,7 @@ export function parseRunOptions(argv: string[]): RunOptions | 'help' {
     ...(v['noise-port'] ? { noisePort: v['noise-port'] } : {}),
     dutImpl: impl,
     ...(impls.length > 1 ? { compareImpls: impls as RunOptions['dutImpl'][] } : {}),
+    dutClock,
     dutFaults,
     dutOptions,
     tests: list(v.tests).map((t) => t.toUpperCase()),
@@ -188,5 +217,6 @@ export function parseRunOptions(argv: string[]): RunOptions | 'help' {
     ...(v.baseline ? { baseline: v.baseline } : {}),
     ...(v['known-failures'] ? { knownFailures: v['known-failures'] } : {}),
     ...(v.history ? { historyDir: v.history } : {}),
+    ...(v.class ? { testParams: { 'TE-04': { class: v.class.toUpperCase(), source: `--class ${v.class.toUpperCase()} on the command line` } } } : {}),
   }
 }

@@ -15,7 +15,7 @@ import { ManagementClient } from '../management/client.ts'
 import type { DelayMechanismName, Profile, TransportName } from '../profiles/types.ts'
 import { Recorder } from '../recorder/recorder.ts'
 import { openDriver } from '../runtime/open_driver.ts'
-import type { DriverHandle, DutRoleWanted, HarnessNoise, Session } from './session_types.ts'
+import type { DriverHandle, DutClockType, DutRoleWanted, HarnessNoise, RelayPorts, Session } from './session_types.ts'
 import { logIntervalToMs } from '../time/log_interval.ts'
 
 export interface SessionOptions {
@@ -52,6 +52,8 @@ export function harnessIdentity(mac: string, n: number): ClockIdentity {
 export abstract class PortSession implements Session {
   abstract readonly mode: 'lab' | 'device'
   abstract readonly timestamping: string
+  readonly clockType: DutClockType = 'ordinary'
+  readonly relay?: RelayPorts
   readonly delayMechanism: DelayMechanismName
   readonly dutSettings: DutSettings
   private role: DutRoleWanted | undefined
@@ -200,14 +202,25 @@ export abstract class PortSession implements Session {
 
   drive(engine: Engine): DriverHandle {
     if (this.openHandle) throw new Error(`the harness port is already driven by engine '${this.openEngine}' (opened ${Date.now() - this.openedAtMs} ms ago); close it first`)
+    const handle = this.openDriverOn(this.h, engine, 'h', () => {
+      if (this.openHandle === handle) this.openHandle = undefined
+    })
+    this.openHandle = handle
+    this.openedAtMs = Date.now()
+    this.openEngine = engine.name
+    return handle
+  }
+
+  /** An engine on one harness port, every frame in and out recorded; `onClose` runs when it is closed. */
+  protected openDriverOn(h: HarnessPortLocation, engine: Engine, name: string, onClose: () => void): DriverHandle {
     const recorder = new Recorder()
     const udp4 = this.o.profile.transport.udp4
     const udp6 = this.o.profile.transport.udp6
     const vlan = this.vlanTag()
     const opened = openDriver({
       port: {
-        interface: this.h.ifname,
-        ...(this.h.netns ? { netns: this.h.netns } : {}),
+        interface: h.ifname,
+        ...(h.netns ? { netns: h.netns } : {}),
         transport: this.o.transport,
         timestamping: 'auto',
         ttl: udp4?.ttl?.value ?? 1,
@@ -219,24 +232,20 @@ export abstract class PortSession implements Session {
       },
       engine,
       recorder,
-      name: 'h',
-      ip: this.o.transport === 'udp6' ? this.h.ipv6 : this.h.ipv4,
+      name,
+      ip: this.o.transport === 'udp6' ? h.ipv6 : h.ipv4,
       // gPTP and G.8275.1 on Ethernet send every message to the peer-delay MAC.
       defaultDestination: this.o.profile.transport.l2?.primaryMac.value.toLowerCase() === '01-80-c2-00-00-0e' ? () => ({ kind: 'pdelay' }) : undefined,
     })
     opened.driver.start()
-    const handle: DriverHandle = {
+    return {
       driver: opened.driver,
       recorder,
       close: async () => {
-        if (this.openHandle === handle) this.openHandle = undefined
+        onClose()
         await opened.close()
       },
     }
-    this.openHandle = handle
-    this.openedAtMs = Date.now()
-    this.openEngine = engine.name
-    return handle
   }
 
   /** The 802.1Q tag the harness puts on what it sends: the profile's, where it requires one. */

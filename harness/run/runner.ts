@@ -13,7 +13,7 @@ import type { TestResult } from '../results/record.ts'
 import { ResultsWriter } from '../results/writer.ts'
 import { summarize } from '../results/summary.ts'
 import { allureReporter } from '../../reports/index.ts'
-import { type ConformanceTest, profileApplies, selected } from './definition.ts'
+import { clockApplies, type ConformanceTest, profileApplies, selected } from './definition.ts'
 import { describeEnvironment, unconfirmedValues } from './environment.ts'
 import { notRunResult } from './execute.ts'
 import { runWithJapa } from './japa_bridge.ts'
@@ -24,11 +24,11 @@ import { Progress } from './progress.ts'
 import { gateRun, readGateInputs } from './gate_inputs.ts'
 import { formatGate, type GateDecision } from '../results/gate.ts'
 import { resultBus } from '../results/result_bus.ts'
-import type { Session } from './session_types.ts'
+import { CLOCK_NAMES, type Session } from './session_types.ts'
 import { allDefinitions } from './suite_files.ts'
 
 /** Fixture order: tests that need the DUT in the same role run together. */
-const FIXTURE_ORDER = { 'dut-master': 0, 'dut-slave': 1 } as const
+const FIXTURE_ORDER = { 'dut-master': 0, 'dut-slave': 1, 'dut-relay': 2 } as const
 
 /**
  * The process's exit code. `failOn: ['inconclusive']` (`--fail-on inconclusive`) makes a CI
@@ -74,7 +74,8 @@ export async function runConformance(o: RunOptions): Promise<number> {
 
   if (o.listOnly) {
     for (const { def } of chosen) {
-      const a = profileApplies(def, profile)
+      const fits = profileApplies(def, profile)
+      const a = fits === true ? clockApplies(def, o.dutClock ?? 'ordinary') : fits
       console.log(`${def.id.padEnd(12)} ${def.title}${a === true ? '' : `  [not applicable: ${a}]`}`)
     }
     return ExitCode.ok
@@ -114,7 +115,7 @@ export async function runConformance(o: RunOptions): Promise<number> {
       for (const { def } of chosen) writer.result(notRunResult(def, profile, why))
       throw new CliError(why, ExitCode.harness)
     }
-    console.log(`  harness port ${session.harnessInterface}, timestamping ${session.timestamping}`)
+    console.log(`  harness port ${session.harnessInterface}${session.relay ? ` (upstream), ${session.relay.downstreamInterface} (downstream) of ${CLOCK_NAMES[session.clockType]}` : ''}, timestamping ${session.timestamping}`)
     for (const d of session.dutSettings.disagreements ?? []) console.log(`  warning: ${d} (judged against the device's answer)`)
     console.log(`  harness noise ±${session.noise.ns} ns per timestamp, time-error floor ±${session.noise.timeErrorFloorNs} ns: ${session.noise.method}`)
     console.log(`  emulated clocks use identities ${session.harnessClockIdentity(0)} … ${session.harnessClockIdentity(3)} in domain ${domainNumber}`)

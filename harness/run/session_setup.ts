@@ -7,6 +7,8 @@ import { CliError, ExitCode } from './exit_codes.ts'
 import type { Profile, TransportName } from '../profiles/types.ts'
 import { DeviceSession } from './device_session.ts'
 import { LabSession } from './lab_session.ts'
+import { RelayLabSession } from './relay_lab_session.ts'
+import { CLOCK_NAMES } from './session_types.ts'
 import type { RunOptions } from './options.ts'
 import { assessInterface, gatherInterfaceFacts } from './safety.ts'
 import type { Session } from './session_types.ts'
@@ -51,11 +53,20 @@ export function checkTransmitSafety(o: SafetyOptions, domainNumber: number): Ret
   return facts
 }
 
-export type SessionSetupOptions = Pick<RunOptions, 'mode' | 'dutImpl' | 'dutFaults' | 'dutOptions' | 'allowSet' | 'interface' | 'dutFile' | 'noisePort'>
+export type SessionSetupOptions = Pick<RunOptions, 'mode' | 'dutImpl' | 'dutFaults' | 'dutOptions' | 'allowSet' | 'interface' | 'dutFile' | 'noisePort'> & Partial<Pick<RunOptions, 'dutClock'>>
 
-/** The lab (pair topology, the chosen software DUT) or the real device's session. */
+/** The lab (pair topology, or dual for a boundary/transparent clock; the chosen software DUT) or the real device's session. */
 export async function openSession(o: SessionSetupOptions, profile: Profile, transport: TransportName, domainNumber: number, deviceFacts?: ReturnType<typeof gatherInterfaceFacts>): Promise<Session> {
+  const clock = o.dutClock ?? 'ordinary'
+  if (o.mode === 'lab' && clock !== 'ordinary') {
+    const mech = clock === 'p2p-tc' ? 'P2P' : clock === 'e2e-tc' ? 'E2E' : undefined
+    if (mech && !profile.delayMechanism.allowed.includes(mech)) throw new CliError(`profile ${profile.id} allows ${profile.delayMechanism.allowed.join(', ')} only: not ${CLOCK_NAMES[clock]}`, ExitCode.usage)
+    if (o.dutImpl !== 'ptp4l' && o.dutImpl !== 'bridge') throw new CliError(`--dut-impl ${o.dutImpl} cannot be ${CLOCK_NAMES[clock]}`, ExitCode.usage)
+    console.log(`  building the virtual lab (dual topology) with a ${o.dutImpl} DUT as ${CLOCK_NAMES[clock]} …`)
+    return RelayLabSession.create({ profile, transport, domainNumber, clockType: clock, dutImpl: o.dutImpl, dutOptions: o.dutOptions, allowManagementSet: o.allowSet })
+  }
   if (o.mode === 'lab') {
+    if (o.dutImpl === 'bridge') throw new CliError('--dut-impl bridge is a switch, not an ordinary clock: add --dut-clock e2e-tc or p2p-tc', ExitCode.usage)
     console.log(`  building the virtual lab (pair topology) with a ${o.dutImpl} DUT …`)
     return LabSession.create({ profile, transport, domainNumber, dutImpl: o.dutImpl, dutFaults: o.dutFaults, dutOptions: o.dutOptions, allowManagementSet: o.allowSet })
   }

@@ -37,12 +37,61 @@ export interface HarnessNoise {
    * timestamp moves and no averaging shrinks. Absent: only `ns` is known.
    */
   tailNs?: bigint
+  /**
+   * The median one-way latency of the probes (TX stamp to RX stamp), where both ends are stamped
+   * by one clock: what a frame spends on a link and in the two stacks, as opposed to in a DUT.
+   */
+  latencyNs?: bigint
   method: string
   /** Probes delayed far beyond the noise (vCPU stalls) during the measurement. */
   stalls?: number
+  /** How many probes the figures come from (with `stalls`: the share of frames a stall delays). */
+  probes?: number
 }
 
 export type DutRoleWanted = 'master' | 'slave' | 'auto'
+
+/**
+ * What kind of clock the DUT is. An ordinary clock has one port facing the harness; a boundary or
+ * transparent clock sits between two harness ports (upstream: where the grandmaster is, downstream:
+ * where its slaves are) and is tested as a relay.
+ */
+export type DutClockType = 'ordinary' | 'boundary' | 'e2e-tc' | 'p2p-tc'
+export const DUT_CLOCK_TYPES: readonly DutClockType[] = ['ordinary', 'boundary', 'e2e-tc', 'p2p-tc']
+/** Each kind of clock in words, with its article. */
+export const CLOCK_NAMES: Record<DutClockType, string> = { ordinary: 'an ordinary clock', boundary: 'a boundary clock', 'e2e-tc': 'an E2E transparent clock', 'p2p-tc': 'a P2P transparent clock' }
+
+/** One link's latency and ± in each direction (software paths differ by direction by microseconds). */
+export interface LinkDirections {
+  /** Away from the grandmaster: the way Sync goes. */
+  towardSlave: HarnessNoise
+  /** Toward the grandmaster: the way Delay_Req goes. */
+  towardGrandmaster: HarnessNoise
+}
+
+/** The two links around a relay DUT: harness port ⇄ DUT port 1 (upstream), DUT port 2 ⇄ harness port (downstream). */
+export interface RelayLinks {
+  upstream: LinkDirections
+  downstream: LinkDirections
+}
+
+/** The second harness port of a relay session, on the DUT's downstream side. */
+export interface RelayPorts {
+  readonly clockType: Exclude<DutClockType, 'ordinary'>
+  /** e.g. `hb (netns …)`. */
+  readonly downstreamInterface: string
+  /** The DUT's port identities as they appear on the wire: [upstream port, downstream port]. */
+  dutPortIdentities(): [PortIdentity, PortIdentity]
+  /** Drive an engine on the downstream port, alongside whatever `drive` runs upstream. */
+  driveDownstream(engine: Engine): DriverHandle
+  /** Emulated clock identities on the downstream port (apart from the upstream port's). */
+  downstreamClockIdentity(n: number): ClockIdentity
+  /**
+   * The median one-way latency of each harness↔DUT link through the software stacks, measured
+   * now: a residence time measured from the harness's TX and RX timestamps still holds both links.
+   */
+  measureLinks(): Promise<RelayLinks>
+}
 
 export interface DriverHandle {
   driver: PortDriver
@@ -73,6 +122,9 @@ export interface Session {
    */
   clockAddress(n: number): string | undefined
   readonly dut: Dut
+  /** The DUT's kind of clock; a boundary or transparent clock comes with the second port in `relay`. */
+  readonly clockType: DutClockType
+  readonly relay?: RelayPorts
   dutDescription(): Promise<DutDescription>
   /** What the DUT is configured to do: what tests judge its behaviour against. */
   readonly dutSettings: DutSettings

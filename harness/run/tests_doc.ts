@@ -6,6 +6,7 @@
 import type { Profile } from '../profiles/types.ts'
 import type { Fault } from '../refdut/faults.ts'
 import { type ConformanceTest, profileApplies } from './definition.ts'
+import { CLOCK_NAMES } from './session_types.ts'
 
 /** Area codes spelled out. */
 export const AREAS: Record<string, string> = {
@@ -22,6 +23,12 @@ export const AREAS: Record<string, string> = {
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ')
 
+const ROLE_TEXT: Record<ConformanceTest['fixture'], (def: ConformanceTest) => string> = {
+  'dut-master': () => 'grandmaster (the harness listens and probes as a slave)',
+  'dut-slave': () => 'slave (the harness is its grandmaster)',
+  'dut-relay': (def) => `${(def.relayClocks ?? []).map((k) => CLOCK_NAMES[k]).join(' or ')} between two harness ports (grandmaster upstream, slave downstream; \`--dut-clock ${(def.relayClocks ?? []).join('|')}\`)`,
+}
+
 export function testsMarkdown(tests: readonly { file: string; def: ConformanceTest }[], profiles: readonly Profile[], faults: readonly Fault[]): string {
   const out: string[] = [
     '# Conformance tests',
@@ -29,7 +36,8 @@ export function testsMarkdown(tests: readonly { file: string; def: ConformanceTe
     'Generated from the test definitions (`suites/`) and the reference DUT\'s fault catalogue',
     '(`harness/refdut/faults.ts`) by `npm run docs:tests`; a unit test keeps it current.',
     'Every test is an acquisition (what the harness does on the network) and a pure judge;',
-    '"proven by" lists the reference-DUT faults that `ptp-conform selftest` shows the test fails on.',
+    '"proven by" lists the reference-DUT faults that `ptp-conform selftest` shows the test fails on,',
+    'and for boundary and transparent clocks the lab DUTs standing in for a faulty one.',
     '',
   ]
   const byArea = new Map<string, { file: string; def: ConformanceTest }[]>()
@@ -47,11 +55,12 @@ export function testsMarkdown(tests: readonly { file: string; def: ConformanceTe
       out.push('| | |', '|---|---|')
       out.push(`| clause | ${cell(def.clause)} |`)
       out.push(`| maps to | ${cell(def.mapsTo.join(', ') || '—')} |`)
-      out.push(`| DUT role | ${def.fixture === 'dut-master' ? 'grandmaster (the harness listens and probes as a slave)' : 'slave (the harness is its grandmaster)'} |`)
+      out.push(`| DUT role | ${ROLE_TEXT[def.fixture](def)} |`)
       out.push(`| applies to | ${applies.join(', ') || 'no shipped profile'} |`)
       out.push(`| passes when | ${cell(def.criteria.pass)} |`)
       out.push(`| fails when | ${cell(def.criteria.fail)} |`)
-      out.push(`| proven by | ${proven.length ? proven.map((f) => `\`${f.id}\` (${cell(f.title)})`).join('; ') : '—'} |`)
+      const shown = [...proven.map((f) => `\`${f.id}\` (${cell(f.title)})`), ...(def.liveFaults ?? []).map(cell)]
+      out.push(`| proven by | ${shown.length ? shown.join('; ') : '—'} |`)
       out.push(`| file | \`${file}\` |`, '')
     }
   }

@@ -5,7 +5,10 @@
  *   `<name>IntervalsNs`: ns intervals (array, or a record of arrays per message type)
  *                        → interval histogram;
  *   `<name>SeriesNs`:    [tNs, valueNs] pairs (array, or a record of arrays)
- *                        → line plot over time.
+ *                        → line plot over time;
+ *   `<name>CurveNs`:     [τ s, valueNs] pairs of an MTIE or TDEV curve (`<name>` ends in Mtie
+ *                        or Tdev) → log-log plot, with the mask in `<key>Mask` ({ points })
+ *                        and `curveNote` as the subtitle (e.g. a scaled lab window).
  *
  * Optional limits sit next to the series under `<key>Limits`:
  * `{ loNs?, hiNs?, nominalNs?, limitNs? }` (or a record of those keyed like the series).
@@ -13,6 +16,8 @@
  */
 import { intervalHistogramSvg } from './histogram.ts'
 import { offsetLinePlotSvg, type SeriesPoint } from './line.ts'
+import { logLogPlotSvg } from './loglog.ts'
+import type { Mask } from '../../harness/stats/time_error/masks.ts'
 import type { NsValue } from './svg.ts'
 
 export interface GeneratedPlot {
@@ -32,6 +37,19 @@ interface Limits {
 
 const INTERVALS_KEY = /(?:^intervals|Intervals)Ns$/
 const SERIES_KEY = /(?:^series|Series)Ns$/
+const CURVE_KEY = /^(.*?)(Mtie|Tdev)CurveNs$/
+
+/** "dteL" → "dTE_L" (G.8273.2's names), anything else humanized. */
+function curveSubject(prefix: string): string {
+  const m = /^dte([LH])$/i.exec(prefix)
+  return m ? `dTE_${m[1]!.toUpperCase()}` : humanize(`${prefix}SeriesNs`)
+}
+
+function asMask(v: unknown): Mask | undefined {
+  if (!isRecord(v) || !Array.isArray(v.points)) return undefined
+  const points = v.points.filter((p): p is { tauS: number; limitNs: number } => isRecord(p) && typeof p.tauS === 'number' && typeof p.limitNs === 'number')
+  return points.length ? { points } : undefined
+}
 const LIMIT_KEYS = ['loNs', 'hiNs', 'nominalNs', 'limitNs'] as const
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -138,6 +156,14 @@ export function plotsFromMeasurements(measurements: Record<string, unknown> | un
           }),
         )
       }
+    } else if (CURVE_KEY.test(key) && Array.isArray(value)) {
+      const [, prefix, kind] = CURVE_KEY.exec(key)!
+      const quantity = kind!.toUpperCase()
+      const title = `${[curveSubject(prefix!), quantity].filter(Boolean).join(' ')}`
+      const mask = asMask(measurements[`${key}Mask`])
+      const note = measurements.curveNote
+      const points = (value as unknown[]).filter((p): p is [number, number] => Array.isArray(p) && typeof p[0] === 'number' && typeof p[1] === 'number').map(([tauS, valueNs]) => ({ tauS, valueNs }))
+      add(title, logLogPlotSvg([{ label: title, points }], { title, quantity, ...(typeof note === 'string' ? { subtitle: note } : {}), ...(mask ? { mask, maskLabel: 'limit (profile)' } : {}) }))
     } else if (SERIES_KEY.test(key)) {
       for (const [sub, arr] of entries(value)) {
         const base = [sub, humanize(key)].filter(Boolean).join(' ') || 'Value'

@@ -11,11 +11,10 @@
 import { type Check, conformance, formatNs, judgeBound, type Observation, observationFault, observeDutMaster, dutPortOf, testParams, type Profile } from '../kit.ts'
 import { twoWayTimeError } from '../../harness/stats/two_way_time_error.ts'
 import { REFERENCE_CLOCK_TIME_ERROR_NS } from '../../harness/refdut/clock.ts'
-import { absNs, MAD_TO_SIGMA } from '../../harness/stats/robust.ts'
+import { absNs } from '../../harness/stats/robust.ts'
+import { STALL_SCALES, stallSuspects } from '../../harness/stats/stall_suspects.ts'
 
 const PARAMS = { limitKey: '' as string, windowSeconds: 0, minSamples: 10 }
-/** A sample further than this many scales above the median |TE| is a suspected stall. */
-const STALL_SCALES = 10
 
 function namedLimit(profile: Profile) {
   const p = testParams(profile, 'TE-02', PARAMS)
@@ -66,11 +65,10 @@ export default conformance<{ observation: Observation }>({
     }
     const abs = series.map((s) => absNs(s.teNs))
     const sorted = [...abs].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
-    const med = sorted[Math.floor(sorted.length / 2)]!
-    const mad = [...abs.map((a) => (a > med ? a - med : med - a))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))[Math.floor(abs.length / 2)]!
-    const scale = BigInt(Math.ceil(Number(mad) * MAD_TO_SIGMA)) > floor / 3n ? BigInt(Math.ceil(Number(mad) * MAD_TO_SIGMA)) : floor / 3n
-    const stallAbove = med + BigInt(STALL_SCALES) * scale
-    const clean = abs.filter((a) => a <= stallAbove)
+    const split = stallSuspects(abs, floor)
+    const med = split.medianNs
+    const stallAbove = split.stallAboveNs
+    const clean = abs.filter((_, i) => !split.suspect[i])
     const maxAll = sorted.at(-1)!
     const maxClean = clean.reduce((a, b) => (b > a ? b : a), 0n)
     const lim = limit.limit.value

@@ -301,6 +301,8 @@ const EXPECTED: Record<string, Expected> = {
       classCMaxAbsTeL: 30,
       classDMaxAbsTeL: 5,
       dteLMtie: 40,
+      // Not in the reference: TE-04's TDEV mask, marked unconfirmed (below).
+      dteLTdev: 4,
       prtcA: 100,
       prtcB: 40,
       eprtc: 30,
@@ -318,6 +320,10 @@ const EXPECTED: Record<string, Expected> = {
       'accuracy.prtcA.limit',
       'accuracy.prtcB.limit',
       'accuracy.eprtc.limit',
+      // The masks' τ ranges and the TDEV mask are not in the reference.
+      'accuracy.dteLMtie.tauRangeS',
+      'accuracy.dteLTdev.limit',
+      'accuracy.dteLTdev.tauRangeS',
     ],
   },
   'g8275-2': {

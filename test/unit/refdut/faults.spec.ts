@@ -26,12 +26,21 @@ function asMaster(profileId: string, faults: string[], withObserver = true): Ref
   return lab
 }
 
+/**
+ * IDs of the tests the reference DUT can be shown failing. Relay tests ('dut-relay') need a
+ * boundary or transparent clock, which the reference DUT is not: they are proven live against a
+ * plain Linux bridge standing in for one (test/lab/run/relay_clocks.spec.ts).
+ */
 function suiteIds(): string[] {
   const ids = new Set<string>()
   const walk = (dir: string) => {
     for (const e of readdirSync(dir, { withFileTypes: true })) {
       if (e.isDirectory()) walk(join(dir, e.name))
-      else if (e.name.endsWith('.ts')) for (const m of readFileSync(join(dir, e.name), 'utf8').matchAll(/^\s*id: '([A-Z0-9-]+)'/gm)) ids.add(m[1]!)
+      else if (e.name.endsWith('.ts')) {
+        const text = readFileSync(join(dir, e.name), 'utf8')
+        if (text.includes("fixture: 'dut-relay'")) continue
+        for (const m of text.matchAll(/^\s*id: '([A-Z0-9-]+)'/gm)) ids.add(m[1]!)
+      }
     }
   }
   walk('suites')

@@ -159,4 +159,18 @@ test.group('reports / plots / from measurements', () => {
     assert.equal(humanize('intervalsNs'), '')
     assert.lengthOf(plotsFromMeasurements(undefined), 0)
   })
+
+  test('an MTIE or TDEV curve becomes a log-log plot with its mask and the window note', ({ assert }) => {
+    const plots = plotsFromMeasurements({
+      dteLMtieCurveNs: [[0.0625, 500], [1, 1800], [10, 2600], [60, 3800]],
+      dteLMtieCurveNsMask: { points: [{ tauS: 1, limitNs: 40 }, { tauS: 1000, limitNs: 40 }] },
+      dteLTdevCurveNs: [[0.0625, 100], [10, 470]],
+      dteLTdevCurveNsMask: null,
+      curveNote: 'scaled lab window: 60 s of 1000 s',
+    })
+    assert.deepEqual(plots.map((p) => p.name), ['dTE_L MTIE', 'dTE_L TDEV'])
+    assert.include(texts(plots[0]!.svg), 'scaled lab window: 60 s of 1000 s')
+    assert.include(texts(plots[0]!.svg), 'limit (profile)')
+    assert.notInclude(texts(plots[1]!.svg), 'limit (profile)')
+  })
 })

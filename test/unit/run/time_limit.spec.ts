@@ -20,6 +20,7 @@ const session = {
   delayMechanism: 'E2E',
   domainNumber: 0,
   timestamping: 'software',
+  clockType: 'ordinary',
   harnessClockIdentity: (n: number) => `020000.fffe.0000${String(n).padStart(2, '0')}`,
   noise: { ns: 1000n, timeErrorFloorNs: 2000n, method: 'stub' },
   dut: { logs: async () => '' },

@@ -1,0 +1,89 @@
+/**
+ * TE-04's judge on a boundary clock with a known output time error, under G.8275.1 class A:
+ * with hardware-grade harness noise a clean clock passes and each metric's fault fails (a
+ * constant offset fails cTE, a 0.02 Hz wander fails the dTE_L MTIE mask, a spike fails max|TE|);
+ * software-timestamp noise makes every check inconclusive with the floor stated; millisecond lab
+ * stalls are set aside and, where they alone would fail a check, leave it inconclusive.
+ */
+import { test } from '@japa/runner'
+import { loadProfile } from '../../../harness/profiles/index.ts'
+import type { HarnessNoise } from '../../../harness/run/session_types.ts'
+import { combineChecks } from '../../../harness/verdict/verdict.ts'
+import TE04 from '../../../suites/te/te-04-boundary-clock-time-error.ts'
+import { envelope } from '../../support/evidence/simulate.ts'
+import { roundTrip } from '../../support/evidence/round_trip.ts'
+import { simulateBoundaryTimeError, type BoundaryTeSimulation } from '../../support/evidence/boundary_time_error.ts'
+
+const profile = loadProfile('g8275-1')
+/** Hardware timestamps: ±8 ns per stamp, the MAC clock's floor. */
+const HARDWARE: HarnessNoise = { ns: 8n, timeErrorFloorNs: 8n, tailNs: 8n, method: 'unit test: hardware-grade' }
+/** The lab's software stamps, as measured live. */
+const SOFTWARE: HarnessNoise = { ns: 3_900n, timeErrorFloorNs: 8_400n, tailNs: 20_000n, method: 'unit test: software timestamps' }
+const white = (seed: number, sigma: number) => {
+  let x = seed
+  return () => {
+    x = (x * 1103515245 + 12345) % 2 ** 31
+    return ((x / 2 ** 31) * 2 - 1) * sigma
+  }
+}
+const judge = (sim: Omit<BoundaryTeSimulation, 'domainNumber'>, noise = HARDWARE) => {
+  const ev = envelope('TE-04', profile, simulateBoundaryTimeError({ ...sim, domainNumber: 24 }), { noise })
+  const out = TE04.judge(ev, profile)
+  const by = Object.fromEntries(out.checks.map((c) => [c.name, c]))
+  return { ev, out, verdict: combineChecks(out.checks), by }
+}
+
+test.group('judge TE-04 boundary clock time error', () => {
+  test('a boundary clock within class A passes every metric, also on stored evidence; the curves are measured', ({ assert }) => {
+    const noise = white(1, 5)
+    const r = judge({ teNs: () => 10 + noise() })
+    assert.equal(r.verdict, 'pass', JSON.stringify(r.out.checks, null, 1))
+    assert.sameMembers(Object.keys(r.by), ['max|TE| (class A, unfiltered)', '|cTE| (class A)', 'dTE_L MTIE under the mask (class A)', 'dTE_L TDEV under the mask (class A)'])
+    assert.approximately(r.out.measurements!.cteNs as number, 10, 1)
+    assert.isAbove((r.out.measurements!.dteLMtieCurveNs as unknown[]).length, 10)
+    assert.deepEqual(TE04.judge(roundTrip(r.ev), profile).checks, r.out.checks)
+  })
+
+  test('fault: a constant 80 ns offset fails cTE (class A: 50 ns) and nothing about wander', ({ assert }) => {
+    const r = judge({ teNs: () => 80 })
+    assert.equal(r.by['|cTE| (class A)']!.verdict, 'fail')
+    assert.equal(r.by['dTE_L MTIE under the mask (class A)']!.verdict, 'pass')
+  })
+
+  test('fault: a 30 ns, 0.02 Hz wander fails the dTE_L MTIE mask (40 ns)', ({ assert }) => {
+    const r = judge({ teNs: (t) => 30 * Math.sin(2 * Math.PI * 0.02 * t) })
+    assert.equal(r.by['dTE_L MTIE under the mask (class A)']!.verdict, 'fail')
+    assert.equal(r.by['|cTE| (class A)']!.verdict, 'pass')
+  })
+
+  test('fault: one 140 ns spike in ±40 ns noise fails max|TE| (100 ns) but not cTE', ({ assert }) => {
+    // In a series this quiet the spike is within the noise's own spread: no stall suspect.
+    const noise = white(3, 40)
+    const r = judge({ teNs: (t) => (t === 20 ? 140 : noise()) })
+    assert.equal(r.out.measurements!.stallSuspects, 0)
+    assert.equal(r.by['max|TE| (class A, unfiltered)']!.verdict, 'fail')
+    assert.equal(r.by['|cTE| (class A)']!.verdict, 'pass')
+  })
+
+  test('noise: software timestamps leave every check inconclusive, the floor named', ({ assert }) => {
+    const noise = white(2, 2_000)
+    const r = judge({ teNs: () => noise() }, SOFTWARE)
+    assert.equal(r.verdict, 'inconclusive', JSON.stringify(r.out.checks, null, 1))
+    for (const c of r.out.checks) assert.match(c.detail!, /harness time-error floor ±8\.400 µs/)
+  })
+
+  test('noise: ms lab stalls are set aside; a check they alone would fail is inconclusive, saying so', ({ assert }) => {
+    const r = judge({ teNs: () => 0, stalls: [100, 400, 700] })
+    assert.equal(r.out.measurements!.stallSuspects, 3)
+    const max = r.by['max|TE| (class A, unfiltered)']!
+    assert.equal(max.verdict, 'inconclusive')
+    assert.match(max.detail!, /alone .* would fail it: a lab stall cannot be ruled out/)
+    assert.match(max.detail!, /3 exchanges beyond .* set aside as suspected lab stalls/)
+  })
+
+  test('fault: a boundary clock that never passes the grandmaster on fails', ({ assert }) => {
+    const r = judge({ teNs: () => 0, neverLocked: true })
+    assert.equal(r.verdict, 'fail')
+    assert.equal(r.out.checks[0]!.name, 'the boundary clock passed the grandmaster on downstream')
+  })
+})
