@@ -137,6 +137,12 @@ export function residualToleranceNs(d: Pick<ResidenceData, 'clockType' | 'links'
   return d.clockType === 'p2p-tc' ? t + (pick(d.links.upstream.towardSlave) + pick(d.links.upstream.towardGrandmaster)) / 2n : t
 }
 
+/** One message's crossing: sent at `sentNs` on one side, received at `receivedNs` on the other. */
+function transitOf(what: string, sentNs: bigint, receivedNs: bigint, addedNs: bigint, linksNs: bigint, frames: string): Transit {
+  const transitNs = receivedNs - sentNs
+  return { what, sentNs, transitNs, addedNs, heldNs: transitNs - linksNs, residualNs: transitNs - linksNs - addedNs, frames }
+}
+
 interface SyncPath {
   sent: RecordedFrame[]
   transits: Transit[]
@@ -180,16 +186,7 @@ export function syncPath(d: ResidenceData, ph: ResidencePhase): SyncPath {
       out.followUpProblems.push(`Sync #${seq}: origin ${timestampToNs(origin)} ns sent, ${timestampToNs(originOut)} ns forwarded (${frameRef(fuOut ?? rx)})`)
     }
     const added = correctionToNs(corr(rx) + corr(fuOut) - corr(tx) - corr(fuIn))
-    const transit = rx.timestampNs - tx.timestampNs!
-    out.transits.push({
-      what: `Sync #${seq}`,
-      sentNs: tx.timestampNs!,
-      transitNs: transit,
-      addedNs: added,
-      heldNs: transit - links,
-      residualNs: transit - links - added,
-      frames: `${frameRef(tx)} upstream → ${frameRef(rx)}${fuOut ? ` + ${frameRef(fuOut)}` : ''} downstream`,
-    })
+    out.transits.push(transitOf(`Sync #${seq}`, tx.timestampNs!, rx.timestampNs, added, links, `${frameRef(tx)} upstream → ${frameRef(rx)}${fuOut ? ` + ${frameRef(fuOut)}` : ''} downstream`))
   }
   return out
 }
@@ -222,16 +219,7 @@ export function delayPath(d: ResidenceData, ph: ResidencePhase): DelayPath {
       continue
     }
     const added = correctionToNs(corr(atGm) + corr(respOut) - corr(tx) - corr(respIn))
-    const transit = atGm.timestampNs - tx.timestampNs!
-    out.transits.push({
-      what: `Delay_Req #${seq}`,
-      sentNs: tx.timestampNs!,
-      transitNs: transit,
-      addedNs: added,
-      heldNs: transit - links,
-      residualNs: transit - links - added,
-      frames: `${frameRef(tx)} downstream → ${frameRef(atGm)} upstream; Delay_Resp ${frameRef(respIn)} → ${frameRef(respOut)}`,
-    })
+    out.transits.push(transitOf(`Delay_Req #${seq}`, tx.timestampNs!, atGm.timestampNs, added, links, `${frameRef(tx)} downstream → ${frameRef(atGm)} upstream; Delay_Resp ${frameRef(respIn)} → ${frameRef(respOut)}`))
   }
   return out
 }
