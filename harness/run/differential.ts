@@ -11,6 +11,7 @@ import { loadRun } from '../../reports/load.ts'
 import { generateHtml } from '../../reports/html.ts'
 import { ALLURE_RESULTS_DIR } from '../../reports/finalize.ts'
 import { comparisonTable } from '../results/comparison.ts'
+import { runDiffHtml } from '../../reports/diff_page.ts'
 import { diffRuns, formatRunDiff } from '../results/diff.ts'
 import { ExitCode } from './exit_codes.ts'
 import type { RunOptions } from './options.ts'
@@ -44,6 +45,7 @@ export async function runDifferential(o: RunOptions, impls: readonly RunOptions[
     const file = join(o.outDir, `diff-${first!.impl}-${other.impl}.txt`)
     writeFileSync(file, `${formatRunDiff(d, { a: label(first!), b: label(other) })}\n`)
     writeFileSync(file.replace(/\.txt$/, '.json'), JSON.stringify(d, null, 2))
+    writeFileSync(file.replace(/\.txt$/, '.html'), runDiffHtml(d, { a: label(first!), b: label(other) }, `ptp-conform: ${profile}, ${label(first!)} → ${label(other)}`))
     console.log(`${label(first!)} → ${label(other)}: ${d.counts.regressed} worse, ${d.counts.improved} better, ${d.counts.changed} changed (${file})`)
   }
   if (o.report && runs.length > 1) {

@@ -4,7 +4,8 @@
  * write a result per test as it ends, then the reports; tear everything down on every
  * path out, Ctrl-C included.
  */
-import { resolve } from 'node:path'
+import { writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 import { CliError, ExitCode } from './exit_codes.ts'
 import { loadProfile, ProfileError } from '../profiles/index.ts'
 import { validateProfileForRun } from '../profiles/loader.ts'
@@ -23,6 +24,8 @@ import type { FailOn, RunOptions } from './options.ts'
 import { Progress } from './progress.ts'
 import { gateRun, readGateInputs } from './gate_inputs.ts'
 import { formatGate, type GateDecision } from '../results/gate.ts'
+import { diffRuns } from '../results/diff.ts'
+import { runDiffHtml } from '../../reports/diff_page.ts'
 import { resultBus } from '../results/result_bus.ts'
 import { CLOCK_NAMES, type Session } from './session_types.ts'
 import { allDefinitions } from './suite_files.ts'
@@ -154,6 +157,13 @@ export async function runConformance(o: RunOptions): Promise<number> {
       console.error(`ptp-conform: the reports could not be written: ${(err as Error).message}`)
     }
     console.log(`results: ${outDir}`)
+    if (gateInputs?.baseline) {
+      // What changed since the baseline, as one page beside the reports (the per-test pages show it too).
+      const d = diffRuns(gateInputs.baseline.results, results)
+      const page = join(outDir, 'diff.html')
+      writeFileSync(page, runDiffHtml(d, { a: gateInputs.baseline.dir, b: outDir }, `ptp-conform: ${profile.id}, what changed since the baseline`))
+      console.log(`since the baseline: ${d.counts.regressed} worse, ${d.counts.improved} better, ${d.counts.changed} changed, ${d.counts.marginsShrank} margin(s) shrank (${page})`)
+    }
     const failOn = o.failOn ?? []
     if (!gateInputs) return exitCodeFor(results, interrupted, failOn)
     const decision = gateRun(results, gateInputs, { inconclusive: failOn.includes('inconclusive'), margins: failOn.includes('margin-regressions') })

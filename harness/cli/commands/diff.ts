@@ -3,7 +3,8 @@
  * verdict change from run A (the baseline) to run B, and for measured checks the value and
  * its margin to the limit, flagging a margin that shrank by more than the noise.
  */
-import { existsSync } from 'node:fs'
+import { existsSync, writeFileSync } from 'node:fs'
+import { runDiffHtml } from '../../../reports/diff_page.ts'
 import { parseArgs } from 'node:util'
 import { loadRun } from '../../../reports/load.ts'
 import { diffRuns, formatRunDiff } from '../../results/diff.ts'
@@ -11,10 +12,11 @@ import { CliError, ExitCode } from '../../run/exit_codes.ts'
 
 export const describe = 'what changed between two runs: verdicts, measured values, margins'
 
-const USAGE = `usage: ptp-conform diff RESULTS_A RESULTS_B [--json] [--fail-on regressions]
+const USAGE = `usage: ptp-conform diff RESULTS_A RESULTS_B [--json] [--html FILE] [--fail-on regressions]
 
   RESULTS_A, RESULTS_B  the --out folders of two runs (A: the baseline)
   --json                the diff as JSON instead of text
+  --html FILE           also write it as one self-contained HTML page
   --fail-on regressions exit 1 when a verdict got worse or a margin shrank beyond its noise
 
 Exit codes: 0 compared (and, with --fail-on, nothing regressed), 1 a regression, 2 usage error.`
@@ -26,7 +28,7 @@ function describeRun(dir: string, env: ReturnType<typeof loadRun>['environment']
 export async function run(argv: string[]): Promise<number> {
   let parsed
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean', default: false }, 'fail-on': { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h', default: false } } })
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean', default: false }, html: { type: 'string' }, 'fail-on': { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h', default: false } } })
   } catch (err) {
     throw new CliError(`${(err as Error).message}\n${USAGE}`)
   }
@@ -46,6 +48,7 @@ export async function run(argv: string[]): Promise<number> {
   const d = diffRuns(a.results, b.results)
   const labels = { a: describeRun(dirA, a.environment), b: describeRun(dirB, b.environment) }
   console.log(parsed.values.json ? JSON.stringify({ a: labels.a, b: labels.b, ...d }, null, 2) : formatRunDiff(d, labels))
+  if (parsed.values.html) writeFileSync(parsed.values.html, runDiffHtml(d, labels))
   const regressed = d.counts.regressed > 0 || d.counts.marginsShrank > 0
   return failOn.length && regressed ? ExitCode.fail : ExitCode.ok
 }
