@@ -47,6 +47,7 @@ export function validateResult(x: unknown): { ok: true; result: TestResult } | {
     evidence: typeof o.evidence === 'object' && o.evidence !== null ? (o.evidence as TestResult['evidence']) : {},
   }
   if (typeof o.harnessError === 'string' && o.harnessError) r.harnessError = o.harnessError
+  if (isObject(o.noise) && typeof o.noise.ns === 'number' && typeof o.noise.timeErrorFloorNs === 'number') r.noise = o.noise as unknown as TestResult['noise']
   if (isObject(o.sinceBaseline) && typeof o.sinceBaseline.change === 'string' && Array.isArray(o.sinceBaseline.checks)) r.sinceBaseline = o.sinceBaseline as unknown as TestResult['sinceBaseline']
   return { ok: true, result: r }
 }
