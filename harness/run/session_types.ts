@@ -87,8 +87,10 @@ export interface RelayPorts {
   /** Emulated clock identities on the downstream port (apart from the upstream port's). */
   downstreamClockIdentity(n: number): ClockIdentity
   /**
-   * The median one-way latency of each harness↔DUT link through the software stacks, measured
-   * now: a residence time measured from the harness's TX and RX timestamps still holds both links.
+   * The median one-way latency of each harness↔DUT link through the software stacks, in each
+   * direction, measured now (a lab DUT is stopped meanwhile and started again: its sockets would
+   * change how probes from its ports are stamped): a residence time measured from the harness's
+   * TX and RX timestamps still holds both links.
    */
   measureLinks(): Promise<RelayLinks>
 }

@@ -55,9 +55,7 @@ export default conformance<ResidenceData>({
     const s = ctx.session
     ctx.step(`starting the DUT as ${clockType}`)
     await s.ensureDut('auto', ctx.signal)
-    // A clock just started may still be busy: give it a second before the links are measured.
-    await ctx.sleep(1000)
-    ctx.step('measuring both links in both directions (median latency and ±)')
+    ctx.step('measuring both links in both directions (median latency and ±), the DUT stopped meanwhile')
     const before = await relay.measureLinks()
     const mech = clockType === 'p2p-tc' ? 'P2P' : 'E2E'
     const intervals = { ...configuredIntervals(s.dutSettings), sync: p.logInterval, delayReq: p.logInterval }
@@ -97,7 +95,7 @@ export default conformance<ResidenceData>({
         downstream: down.recorder,
       })
     }
-    ctx.step('measuring both links again')
+    ctx.step('measuring both links again, the DUT stopped meanwhile')
     const links = combineLinks(before, await relay.measureLinks())
     return { clockType, grandmaster, slave, links, phases }
   },
