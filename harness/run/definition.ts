@@ -114,6 +114,12 @@ export function clockApplies(def: ConformanceTest, clock: DutClockType): true | 
   return kinds.includes(clock) ? true : `${def.id} tests ${wanted}, not ${CLOCK_NAMES[clock]}`
 }
 
+/** Whether the test applies in this run: the profile's rule, then the kind of clock the DUT is. */
+export function runApplies(def: ConformanceTest, profile: Profile, clock: DutClockType): true | string {
+  const fits = profileApplies(def, profile)
+  return fits === true ? clockApplies(def, clock) : fits
+}
+
 /** Per-test parameters: the test's defaults overridden by the profile's suites.overrides (IDs compared case-insensitively). */
 export function testParams<T extends Record<string, unknown>>(profile: Profile, id: string, defaults: T): T {
   return { ...defaults, ...(profile.suites.overrides[id] ?? {}) } as T

@@ -8,7 +8,7 @@ import type { TestResult } from '../results/record.ts'
 import type { ResultsWriter } from '../results/writer.ts'
 import { type Check, combineChecks, type Verdict } from '../verdict/verdict.ts'
 import type { TestContext } from './context.ts'
-import { clockApplies, type ConformanceTest, profileApplies, testParams } from './definition.ts'
+import { type ConformanceTest, runApplies, testParams } from './definition.ts'
 import { resultBus } from '../results/result_bus.ts'
 import { sinceBaseline } from '../results/diff.ts'
 import { EVIDENCE_FORMAT, type Evidence, sessionFacts } from './evidence.ts'
@@ -145,8 +145,7 @@ export async function executeTest(def: ConformanceTest, o: ExecuteOptions): Prom
     return result
   }
 
-  const fits = profileApplies(def, o.profile)
-  const applies = fits === true ? clockApplies(def, o.session.clockType) : fits
+  const applies = runApplies(def, o.profile, o.session.clockType)
   if (applies !== true) {
     return finish({ verdict: 'not-applicable', reason: applies, checks: [], measurements: {} })
   }

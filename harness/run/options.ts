@@ -18,6 +18,11 @@ const IMPL_CLOCKS: Record<LabDutImpl, readonly DutClockType[]> = {
   bridge: ['boundary', 'e2e-tc', 'p2p-tc'],
 }
 
+/** Why a lab implementation cannot be this kind of clock (undefined: it can). */
+export function implClockRefusal(impl: LabDutImpl, clock: DutClockType): string | undefined {
+  return IMPL_CLOCKS[impl].includes(clock) ? undefined : `--dut-impl ${impl} cannot be ${CLOCK_NAMES[clock]} (--dut-clock ${IMPL_CLOCKS[impl].join(', ')} only)`
+}
+
 export interface RunOptions {
   profile: string
   profileDirs: string[]
@@ -161,7 +166,8 @@ export function parseRunOptions(argv: string[]): RunOptions | 'help' {
   if (!DUT_CLOCK_TYPES.includes(dutClock)) throw new CliError(`--dut-clock must be ${DUT_CLOCK_TYPES.join(', ')}, not '${dutClock}'`)
   if (dutClock !== 'ordinary' && !v.lab) throw new CliError(`--dut-clock ${dutClock} is for the lab; a real boundary or transparent clock needs two harness interfaces, which a DUT file cannot name yet`)
   for (const i of impls) {
-    if (v.lab && !IMPL_CLOCKS[i as LabDutImpl].includes(dutClock)) throw new CliError(`--dut-impl ${i} cannot be ${CLOCK_NAMES[dutClock]} (--dut-clock ${IMPL_CLOCKS[i as LabDutImpl].join(', ')} only)`)
+    const refusal = v.lab ? implClockRefusal(i as LabDutImpl, dutClock) : undefined
+    if (refusal) throw new CliError(refusal)
   }
   if (new Set(impls).size !== impls.length) throw new CliError(`--dut-impl names an implementation twice: ${impls.join(',')}`)
   if (impls.length > 1 && !v.lab) throw new CliError('--dut-impl with several implementations runs each in the lab: add --lab')

@@ -7,7 +7,7 @@
  */
 import { clockIdentityFromMac } from '../codec/clock_identity.ts'
 import type { ClockIdentity, PortIdentity } from '../codec/types.ts'
-import type { Dut, DutDescription, DutExit, DutOptions } from '../dut/types.ts'
+import type { Dut, DutDescription, DutExit, DutOptions, DutStartOptions } from '../dut/types.ts'
 import { type DutSettings, declaredDeviceSettings, resolveDutSettings } from '../dut/settings.ts'
 import type { Engine } from '../engines/actions.ts'
 import type { HeaderDefaults } from '../engines/message_factory.ts'
@@ -56,7 +56,8 @@ export abstract class PortSession implements Session {
   readonly relay?: RelayPorts
   readonly delayMechanism: DelayMechanismName
   readonly dutSettings: DutSettings
-  private role: DutRoleWanted | undefined
+  /** The role the DUT was started in (undefined: not started, or stopped). */
+  protected role: DutRoleWanted | undefined
   private openHandle: DriverHandle | undefined
   private openedAtMs = 0
   private openEngine = ''
@@ -158,7 +159,13 @@ export abstract class PortSession implements Session {
     if (this.role === role && this.dutAlive()) return
     if (this.role !== undefined) await this.dut.stop()
     this.role = undefined
-    await this.dut.start({
+    await this.dut.start(this.dutStartOptions(role))
+    this.role = role
+  }
+
+  /** How the DUT is started for a role (a relay session starts it as its kind of clock instead). */
+  protected dutStartOptions(role: DutRoleWanted): DutStartOptions {
+    return {
       profile: this.o.profile,
       role,
       transport: this.o.transport,
@@ -166,8 +173,7 @@ export abstract class PortSession implements Session {
       options: { domainNumber: this.o.domainNumber, ...this.o.dutOptions },
       // A unicast-only slave asks the masters of its table for service: the harness is its one master.
       ...(this.o.profile.lab.needsUnicastMasterTable && this.unicastMasters().length ? { unicastMasters: this.unicastMasters() } : {}),
-    })
-    this.role = role
+    }
   }
 
   protected abstract dutInterfaces(): { ifname: string; netns?: string; mac?: string }[]

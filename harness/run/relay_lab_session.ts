@@ -7,7 +7,7 @@
  * TX stamp on one and RX stamp on the other measure its transit through the DUT.
  */
 import { clockIdentityFromMac, Lab, type LabPort } from '../lab/index.ts'
-import { LinuxptpDut, type Dut } from '../dut/index.ts'
+import { LinuxptpDut, type Dut, type DutStartOptions } from '../dut/index.ts'
 import { BridgeDut } from '../dut/bridge/adapter.ts'
 import type { PortIdentity } from '../codec/types.ts'
 import type { Engine } from '../engines/actions.ts'
@@ -32,7 +32,6 @@ export class RelayLabSession extends PortSession implements RelayPorts {
   override readonly clockType: RelayClockType
   override readonly relay: RelayPorts = this
   private downstreamHandle: DriverHandle | undefined
-  private started = false
 
   private constructor(
     readonly lab: Lab,
@@ -67,30 +66,9 @@ export class RelayLabSession extends PortSession implements RelayPorts {
   }
 
   /** Whatever role a test asks for, the DUT runs as the clock the session was opened for. */
-  override ensureDut(_role: DutRoleWanted, signal: AbortSignal): Promise<void> {
-    return this.startAs(signal)
-  }
-
-  private async startAs(signal: AbortSignal): Promise<void> {
-    if (signal.aborted) throw signal.reason ?? new Error('aborted')
-    if (this.started && this.dutAlive()) return
-    if (this.started) await this.dut.stop()
-    this.started = false
-    await this.dut.start({
-      profile: this.o.profile,
-      role: this.clockType,
-      transport: this.o.transport,
-      delayMechanism: this.clockType === 'p2p-tc' ? 'P2P' : this.clockType === 'e2e-tc' ? 'E2E' : this.delayMechanism,
-      interfaces: this.dutInterfaces(),
-      options: { domainNumber: this.o.domainNumber, ...this.o.dutOptions },
-    })
-    this.started = true
-  }
-
-  override async restartDut(_role: DutRoleWanted, signal: AbortSignal): Promise<void> {
-    this.started = false
-    await this.dut.stop()
-    await this.startAs(signal)
+  protected override dutStartOptions(role: DutRoleWanted): DutStartOptions {
+    const delayMechanism = this.clockType === 'p2p-tc' ? 'P2P' : this.clockType === 'e2e-tc' ? 'E2E' : this.delayMechanism
+    return { ...super.dutStartOptions(role), role: this.clockType, delayMechanism }
   }
 
   dutPortIdentity(): PortIdentity {
@@ -127,9 +105,9 @@ export class RelayLabSession extends PortSession implements RelayPorts {
    * running, a link looks 20 µs longer than it is.
    */
   async measureLinks(): Promise<RelayLinks> {
-    const running = this.started && this.dutAlive()
+    const running = this.role !== undefined && this.dutAlive() ? this.role : undefined
     if (running) {
-      this.started = false
+      this.role = undefined
       await this.dut.stop()
     }
     try {
@@ -144,7 +122,7 @@ export class RelayLabSession extends PortSession implements RelayPorts {
         downstream: { towardSlave: await probe(end('d1', 2), end('hb')), towardGrandmaster: await probe(end('hb'), end('d1', 2)) },
       }
     } finally {
-      if (running) await this.startAs(new AbortController().signal)
+      if (running) await this.ensureDut(running, new AbortController().signal)
     }
   }
 

@@ -14,7 +14,7 @@ import type { TestResult } from '../results/record.ts'
 import { ResultsWriter } from '../results/writer.ts'
 import { summarize } from '../results/summary.ts'
 import { allureReporter } from '../../reports/index.ts'
-import { clockApplies, type ConformanceTest, profileApplies, selected } from './definition.ts'
+import { type ConformanceTest, runApplies, selected } from './definition.ts'
 import { describeEnvironment, unconfirmedValues } from './environment.ts'
 import { notRunResult } from './execute.ts'
 import { runWithJapa } from './japa_bridge.ts'
@@ -77,8 +77,7 @@ export async function runConformance(o: RunOptions): Promise<number> {
 
   if (o.listOnly) {
     for (const { def } of chosen) {
-      const fits = profileApplies(def, profile)
-      const a = fits === true ? clockApplies(def, o.dutClock ?? 'ordinary') : fits
+      const a = runApplies(def, profile, o.dutClock ?? 'ordinary')
       console.log(`${def.id.padEnd(12)} ${def.title}${a === true ? '' : `  [not applicable: ${a}]`}`)
     }
     return ExitCode.ok

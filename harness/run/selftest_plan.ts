@@ -7,7 +7,7 @@
 import type { Profile } from '../profiles/types.ts'
 import type { Verdict } from '../verdict/verdict.ts'
 import type { Fault } from '../refdut/faults.ts'
-import { clockApplies, type ConformanceTest, profileApplies } from './definition.ts'
+import { type ConformanceTest, runApplies } from './definition.ts'
 
 export interface SelftestCase {
   /** undefined = the reference DUT without faults. */
@@ -27,7 +27,7 @@ export interface SelftestPlan {
 
 export function planSelftest(profile: Profile, defs: readonly ConformanceTest[], faults: readonly Fault[], only?: { tests?: string[]; faults?: string[] }): SelftestPlan {
   // The reference DUT is an ordinary clock: relay tests are proven against ptp4l and a plain bridge instead.
-  const applicableDefs = defs.filter((d) => profileApplies(d, profile) === true && clockApplies(d, 'ordinary') === true && (!only?.tests?.length || only.tests.includes(d.id)))
+  const applicableDefs = defs.filter((d) => runApplies(d, profile, 'ordinary') === true && (!only?.tests?.length || only.tests.includes(d.id)))
   const applicable = applicableDefs.map((d) => d.id)
   const plan: SelftestPlan = { profile: profile.id, cases: [], skipped: [], baselineSkipped: [] }
   const baseline: string[] = []

@@ -6,8 +6,9 @@
 import { CliError, ExitCode } from './exit_codes.ts'
 import type { Profile, TransportName } from '../profiles/types.ts'
 import { DeviceSession } from './device_session.ts'
-import { LabSession } from './lab_session.ts'
-import { RelayLabSession } from './relay_lab_session.ts'
+import { LabSession, type LabSessionOptions } from './lab_session.ts'
+import { RelayLabSession, type RelayLabSessionOptions } from './relay_lab_session.ts'
+import { implClockRefusal } from './options.ts'
 import { CLOCK_NAMES } from './session_types.ts'
 import type { RunOptions } from './options.ts'
 import { assessInterface, gatherInterfaceFacts } from './safety.ts'
@@ -58,17 +59,17 @@ export type SessionSetupOptions = Pick<RunOptions, 'mode' | 'dutImpl' | 'dutFaul
 /** The lab (pair topology, or dual for a boundary/transparent clock; the chosen software DUT) or the real device's session. */
 export async function openSession(o: SessionSetupOptions, profile: Profile, transport: TransportName, domainNumber: number, deviceFacts?: ReturnType<typeof gatherInterfaceFacts>): Promise<Session> {
   const clock = o.dutClock ?? 'ordinary'
+  const refusal = o.mode === 'lab' ? implClockRefusal(o.dutImpl, clock) : undefined
+  if (refusal) throw new CliError(refusal, ExitCode.usage)
   if (o.mode === 'lab' && clock !== 'ordinary') {
     const mech = clock === 'p2p-tc' ? 'P2P' : clock === 'e2e-tc' ? 'E2E' : undefined
     if (mech && !profile.delayMechanism.allowed.includes(mech)) throw new CliError(`profile ${profile.id} allows ${profile.delayMechanism.allowed.join(', ')} only: not ${CLOCK_NAMES[clock]}`, ExitCode.usage)
-    if (o.dutImpl !== 'ptp4l' && o.dutImpl !== 'bridge') throw new CliError(`--dut-impl ${o.dutImpl} cannot be ${CLOCK_NAMES[clock]}`, ExitCode.usage)
     console.log(`  building the virtual lab (dual topology) with a ${o.dutImpl} DUT as ${CLOCK_NAMES[clock]} …`)
-    return RelayLabSession.create({ profile, transport, domainNumber, clockType: clock, dutImpl: o.dutImpl, dutOptions: o.dutOptions, allowManagementSet: o.allowSet })
+    return RelayLabSession.create({ profile, transport, domainNumber, clockType: clock, dutImpl: o.dutImpl as RelayLabSessionOptions['dutImpl'], dutOptions: o.dutOptions, allowManagementSet: o.allowSet })
   }
   if (o.mode === 'lab') {
-    if (o.dutImpl === 'bridge') throw new CliError('--dut-impl bridge is a switch, not an ordinary clock: add --dut-clock e2e-tc or p2p-tc', ExitCode.usage)
     console.log(`  building the virtual lab (pair topology) with a ${o.dutImpl} DUT …`)
-    return LabSession.create({ profile, transport, domainNumber, dutImpl: o.dutImpl, dutFaults: o.dutFaults, dutOptions: o.dutOptions, allowManagementSet: o.allowSet })
+    return LabSession.create({ profile, transport, domainNumber, dutImpl: o.dutImpl as LabSessionOptions['dutImpl'], dutFaults: o.dutFaults, dutOptions: o.dutOptions, allowManagementSet: o.allowSet })
   }
   const addr = (v6: boolean) => deviceFacts?.addresses.find((a) => a.includes(':') === v6)?.split('/')[0]
   return DeviceSession.create({ profile, transport, domainNumber, dutOptions: o.dutOptions, allowManagementSet: o.allowSet, interface: o.interface!, dutFile: o.dutFile!, ...(o.noisePort ? { noisePort: o.noisePort } : {}), ipv4: addr(false), ipv6: addr(true) })

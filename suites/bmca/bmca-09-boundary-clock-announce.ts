@@ -85,11 +85,8 @@ export function judgeBoundaryAnnounce(d: BoundaryAnnounceData): Check[] {
     field('grandmasterClockQuality', `${q.clockClass}/${hex(q.clockAccuracy, 2)}/${hex(q.offsetScaledLogVariance, 4)}`, (m) => `${m.grandmasterClockQuality.clockClass}/${hex(m.grandmasterClockQuality.clockAccuracy, 2)}/${hex(m.grandmasterClockQuality.offsetScaledLogVariance, 4)}`),
     field('timeSource and currentUtcOffset', `${hex(d.dataset.timeSource, 2)}/${d.dataset.currentUtcOffset}`, (m) => `${hex(m.timeSource, 2)}/${m.currentUtcOffset}`),
     field('time-property flags (leap61 … frequencyTraceable)', hex(d.dataset.flagField & TIME_PROPERTIES, 2), (m) => hex(m.header.flagField & TIME_PROPERTIES, 2)),
-    {
-      ...field('sourcePortIdentity is the boundary clock\'s own port', portIdentityKey(d.dutDownstreamPort), (m) => portIdentityKey(m.header.sourcePortIdentity)),
-      // The known fault a relay makes: forwarding the grandmaster's own Announce as a transparent clock would.
-      ...(followed.some((f) => samePortIdentity(f.message!.header.sourcePortIdentity, d.grandmaster)) ? { verdict: 'fail' as const, detail: 'the grandmaster\'s own Announce was forwarded unchanged, as from a transparent clock' } : {}),
-    },
+    // Announces forwarded from the grandmaster never count as the DUT's (the case above names them).
+    field('sourcePortIdentity is the boundary clock\'s own downstream port', portIdentityKey(d.dutDownstreamPort), (m) => portIdentityKey(m.header.sourcePortIdentity)),
   ]
 }
 

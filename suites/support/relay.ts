@@ -45,12 +45,12 @@ export function upstreamGrandmasterConfig(ctx: TestContext, extra: Partial<TestM
 }
 
 /** The downstream port's own clock: silent on a delay-request link, a Pdelay responder on a peer-delay one. */
-export function downstreamPeer(ctx: TestContext, relay: RelayPorts, name = 'downstream-peer'): TestMaster {
+export function downstreamPeer(ctx: TestContext, relay: RelayPorts): TestMaster {
   const s = ctx.session
   return new TestMaster(
     testMasterConfigFromProfile(
       ctx.profile,
-      { name, clockIdentity: relay.downstreamClockIdentity(0), intervals: configuredIntervals(s.dutSettings) },
+      { name: 'downstream-peer', clockIdentity: relay.downstreamClockIdentity(0), intervals: configuredIntervals(s.dutSettings) },
       { header: s.headerDefaults(), sendAnnounce: false, sendSync: false, delayMechanism: s.delayMechanism === 'P2P' ? 'P2P' : 'none' },
     ),
   )

@@ -24,6 +24,8 @@ export interface BoundaryTeSimulation {
   stalls?: number[]
   /** The clock never re-advertised the grandmaster. */
   neverLocked?: boolean
+  /** The clock answers no Delay_Req (its port 2 sends Sync only). */
+  noDelayResp?: boolean
 }
 
 export function simulateBoundaryTimeError(o: BoundaryTeSimulation): BoundaryTimeErrorData {
@@ -42,7 +44,7 @@ export function simulateBoundaryTimeError(o: BoundaryTeSimulation): BoundaryTime
     const t3 = at + 31_000_000n
     rec('out', t3, buildDelayReqMessage(slave, { sequenceId: k }, ts(0n)))
     const t4 = t3 + LINK_NS + (stalls.has(k) ? 2_840_000n : 0n) + te
-    rec('in', t4 + 100_000n, buildDelayRespMessage(dut, { sequenceId: k }, ts(t4), SLAVE))
+    if (!o.noDelayResp) rec('in', t4 + 100_000n, buildDelayRespMessage(dut, { sequenceId: k }, ts(t4), SLAVE))
   }
   return {
     grandmaster: { clockIdentity: '020000.fffe.000040', portNumber: 1 },

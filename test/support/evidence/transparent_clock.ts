@@ -24,7 +24,7 @@ import { nsToCorrection } from '../../../harness/time/timestamp.ts'
 import type { ResidenceData, ResidencePhase, TcKind } from '../../../suites/support/residence.ts'
 import { seededRandom } from '../random/seeded.ts'
 
-export const TC_FAULTS = ['adds-nothing', 'overwrites-correction', 'adds-twice', 'drops-follow-up', 'changes-source', 'changes-origin', 'drops-syncs', 'drops-delay-resp', 'forwards-pdelay', 'no-link-delay'] as const
+export const TC_FAULTS = ['adds-nothing', 'adds-nothing-to-every-fourth', 'overwrites-correction', 'adds-twice', 'drops-follow-up', 'changes-source', 'changes-origin', 'drops-syncs', 'drops-delay-resp', 'forwards-pdelay', 'no-link-delay'] as const
 export type TcFault = (typeof TC_FAULTS)[number]
 
 export interface TcSimulation {
@@ -86,7 +86,7 @@ export function simulateTransparentClock(o: TcSimulation): ResidenceData {
       const ingressLink = link()
       const arrive = at + ingressLink + held + link()
       const addP2p = o.clockType === 'p2p-tc' && fault !== 'no-link-delay' ? upstreamLinkNs : 0n
-      const added = fault === 'adds-nothing' ? 0n : fault === 'adds-twice' ? 2n * (held + addP2p) : held + addP2p
+      const added = fault === 'adds-nothing' || (fault === 'adds-nothing-to-every-fourth' && i % 4 === 0) ? 0n : fault === 'adds-twice' ? 2n * (held + addP2p) : held + addP2p
       if (fault === 'drops-syncs' && i % 10 === 3) continue
       const source = fault === 'changes-source' ? TC_PORT2 : TC_GM
       const outHeader = defaultHeaderDefaults(source)

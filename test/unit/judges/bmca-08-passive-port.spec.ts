@@ -22,13 +22,13 @@ const T0 = 1_700_000_000_000_000_000n
 const S = 1_000_000_000n
 
 /** Reads every 0.5 s: port 2 in `down(i)`, port 1 SLAVE of the grandmaster. */
-function data(down: (i: number) => PortStateName | undefined, o: { announceFromPort2AtS?: number[]; unreadable?: boolean } = {}): PassivePortData {
+function data(down: (i: number) => PortStateName | undefined, o: { announceFromPort2AtS?: number[]; unreadable?: boolean; up?: (i: number) => PortStateName } = {}): PassivePortData {
   const reads = Array.from({ length: 40 }, (_, i) =>
     o.unreadable
       ? { atNs: T0 + (BigInt(i) * S) / 2n, error: 'no answer within 1000 ms' }
       : {
           atNs: T0 + (BigInt(i) * S) / 2n,
-          state: { source: 'management-uds' as const, readAt: 0, grandmasterIdentity: GM, ports: [{ portNumber: 1, portState: (i < 4 ? 'LISTENING' : 'SLAVE') as PortStateName }, { portNumber: 2, portState: down(i) ?? 'LISTENING' }] },
+          state: { source: 'management-uds' as const, readAt: 0, grandmasterIdentity: GM, ports: [{ portNumber: 1, portState: o.up?.(i) ?? ((i < 4 ? 'LISTENING' : 'SLAVE') as PortStateName) }, { portNumber: 2, portState: down(i) ?? 'LISTENING' }] },
         },
   )
   const downstream = new Recorder()
@@ -65,6 +65,12 @@ test.group('judge BMCA-08 passive port', () => {
     const r = judge(data((i) => (i >= 6 ? 'PASSIVE' : undefined), { announceFromPort2AtS: [10, 11, 12] }))
     assert.deepEqual(r.failed, ['a PASSIVE port sends no Announce or Sync'])
     assert.equal(r.checks[2]!.measured, 3)
+  })
+
+  test('fault: port 2 PASSIVE but port 1 MASTER (following nothing) fails the other port', ({ assert }) => {
+    const r = judge(data((i) => (i >= 6 ? 'PASSIVE' : undefined), { up: () => 'MASTER' }))
+    assert.deepEqual(r.failed, ['the other port follows the grandmaster'])
+    assert.match(r.checks[1]!.detail!, /34 reads with port 1 in another state/)
   })
 
   test('noise: states that cannot be read are inconclusive, with the reads', ({ assert }) => {

@@ -51,6 +51,10 @@ test.group('judge BMCA-09 boundary clock Announce', () => {
     assert.sameMembers(judge('time-properties-dropped').failed, ['downstream Announce timeSource and currentUtcOffset', 'downstream Announce time-property flags (leap61 … frequencyTraceable)'])
   })
 
+  test('fault: the downstream Announce sent with the upstream port\'s identity fails that field only', ({ assert }) => {
+    assert.deepEqual(judge('wrong-port').failed, ['downstream Announce sourcePortIdentity is the boundary clock\'s own downstream port'])
+  })
+
   test('fault: no Announce downstream at all fails', ({ assert }) => {
     const r = judge('silent')
     assert.equal(r.verdict, 'fail')

@@ -47,6 +47,15 @@ test.group('judge E2E-03 transparent clock residence', () => {
     }
   })
 
+  test('fault: a clock that adds nothing to every fourth Sync fails on those messages though the median is right', ({ assert }) => {
+    // 45 Syncs in the judged window (6 s at 8/s less the last half second); held 200 µs, a missing correction sits far outside the links' slowest probes (±6 µs here).
+    const r = judge({ clockType: 'e2e-tc', fault: 'adds-nothing-to-every-fourth', residenceNs: 200_000 })
+    const c = r.checks.find((x) => x.name === 'two-step grandmaster, Sync: correctionField grows by the residence time')!
+    assert.equal(c.verdict, 'fail')
+    assert.match(c.detail!, /12 of 45 messages were corrected by more or less than they were held/)
+    assert.match(c.detail!, /Sync #0: .* added 0 ns/)
+  })
+
   test('fault: overwriting the grandmaster\'s correction instead of adding to it fails', ({ assert }) => {
     const r = judge({ clockType: 'e2e-tc', fault: 'overwrites-correction' })
     assert.includeMembers(r.failed, ['two-step grandmaster, Sync: correctionField grows by the residence time', 'two-step grandmaster, Delay_Req: correctionField grows by the residence time'])

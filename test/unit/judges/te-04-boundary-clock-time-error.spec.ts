@@ -15,6 +15,10 @@ import { roundTrip } from '../../support/evidence/round_trip.ts'
 import { simulateBoundaryTimeError, type BoundaryTeSimulation } from '../../support/evidence/boundary_time_error.ts'
 
 const profile = loadProfile('g8275-1')
+// Class A, the profile's TE-04 class: each fault is sized from the limit it targets.
+const MAX_ABS_TE = profile.accuracy.classAMaxAbsTe!.limit.value
+const CTE = profile.accuracy.classACte!.limit.value
+const MTIE = profile.accuracy.dteLMtie!.limit.value
 /** Hardware timestamps: ±8 ns per stamp, the MAC clock's floor. */
 const HARDWARE: HarnessNoise = { ns: 8n, timeErrorFloorNs: 8n, tailNs: 8n, method: 'unit test: hardware-grade' }
 /** The lab's software stamps, as measured live. */
@@ -35,31 +39,31 @@ const judge = (sim: Omit<BoundaryTeSimulation, 'domainNumber'>, noise = HARDWARE
 
 test.group('judge TE-04 boundary clock time error', () => {
   test('a boundary clock within class A passes every metric, also on stored evidence; the curves are measured', ({ assert }) => {
-    const noise = white(1, 5)
-    const r = judge({ teNs: () => 10 + noise() })
+    const noise = white(1, CTE / 10)
+    const r = judge({ teNs: () => CTE / 5 + noise() })
     assert.equal(r.verdict, 'pass', JSON.stringify(r.out.checks, null, 1))
     assert.sameMembers(Object.keys(r.by), ['max|TE| (class A, unfiltered)', '|cTE| (class A)', 'dTE_L MTIE under the mask (class A)', 'dTE_L TDEV under the mask (class A)'])
-    assert.approximately(r.out.measurements!.cteNs as number, 10, 1)
+    assert.approximately(r.out.measurements!.cteNs as number, CTE / 5, 1)
     assert.isAbove((r.out.measurements!.dteLMtieCurveNs as unknown[]).length, 10)
     assert.deepEqual(TE04.judge(roundTrip(r.ev), profile).checks, r.out.checks)
   })
 
-  test('fault: a constant 80 ns offset fails cTE (class A: 50 ns) and nothing about wander', ({ assert }) => {
-    const r = judge({ teNs: () => 80 })
+  test('fault: a constant offset of the cTE limit + 30 ns fails cTE and nothing about wander', ({ assert }) => {
+    const r = judge({ teNs: () => CTE + 30 })
     assert.equal(r.by['|cTE| (class A)']!.verdict, 'fail')
     assert.equal(r.by['dTE_L MTIE under the mask (class A)']!.verdict, 'pass')
   })
 
-  test('fault: a 30 ns, 0.02 Hz wander fails the dTE_L MTIE mask (40 ns)', ({ assert }) => {
-    const r = judge({ teNs: (t) => 30 * Math.sin(2 * Math.PI * 0.02 * t) })
+  test('fault: a 0.02 Hz wander of 0.75 × the MTIE mask in amplitude (1.5 × peak to peak) fails the dTE_L MTIE mask', ({ assert }) => {
+    const r = judge({ teNs: (t) => 0.75 * MTIE * Math.sin(2 * Math.PI * 0.02 * t) })
     assert.equal(r.by['dTE_L MTIE under the mask (class A)']!.verdict, 'fail')
     assert.equal(r.by['|cTE| (class A)']!.verdict, 'pass')
   })
 
-  test('fault: one 140 ns spike in ±40 ns noise fails max|TE| (100 ns) but not cTE', ({ assert }) => {
-    // In a series this quiet the spike is within the noise's own spread: no stall suspect.
-    const noise = white(3, 40)
-    const r = judge({ teNs: (t) => (t === 20 ? 140 : noise()) })
+  test('fault: one spike of 1.4 × max|TE| in noise of 0.4 × it fails max|TE| but not cTE', ({ assert }) => {
+    // In a series this noisy the spike is within the noise's own spread: no stall suspect.
+    const noise = white(3, 0.4 * MAX_ABS_TE)
+    const r = judge({ teNs: (t) => (t === 20 ? 1.4 * MAX_ABS_TE : noise()) })
     assert.equal(r.out.measurements!.stallSuspects, 0)
     assert.equal(r.by['max|TE| (class A, unfiltered)']!.verdict, 'fail')
     assert.equal(r.by['|cTE| (class A)']!.verdict, 'pass')
@@ -79,6 +83,13 @@ test.group('judge TE-04 boundary clock time error', () => {
     assert.equal(max.verdict, 'inconclusive')
     assert.match(max.detail!, /alone .* would fail it: a lab stall cannot be ruled out/)
     assert.match(max.detail!, /3 exchanges beyond .* set aside as suspected lab stalls/)
+  })
+
+  test('fault: a boundary clock that answers no Delay_Req fails, naming the exchanges', ({ assert }) => {
+    const r = judge({ teNs: () => 0, noDelayResp: true })
+    assert.equal(r.verdict, 'fail')
+    assert.equal(r.out.checks[0]!.name, 'complete two-way exchanges downstream')
+    assert.equal(r.out.checks[0]!.measured, 0)
   })
 
   test('fault: a boundary clock that never passes the grandmaster on fails', ({ assert }) => {
