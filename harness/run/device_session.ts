@@ -5,7 +5,8 @@
  * wire, else passive observation of what it sends). Nothing is created or torn down
  * on the network; only the harness port is opened and closed.
  */
-import { openPort } from '../transport/index.ts'
+import { openPort, type Port } from '../transport/index.ts'
+import type { TimestampingRequest } from '../transport/types.ts'
 import { RemoteDut, type DutFile, loadDutFile } from '../dut/index.ts'
 import type { PortIdentity } from '../codec/types.ts'
 import { normalizeClockIdentity } from '../codec/clock_identity.ts'
@@ -54,13 +55,28 @@ export interface DeviceSessionOptions extends SessionOptions {
    * `interface` measure the receive path, where the DUT's frames are stamped, not only TX.
    */
   noisePort?: string
+  /** What the harness ports ask of their timestamps (`--timestamping`, default auto: hardware where the NIC has it). */
+  timestamping?: TimestampingRequest
+  /** The DUT file, when the caller has read it already. */
+  file?: DutFile
+}
+
+/** Opens a harness interface for a session; `--timestamping hardware` on a NIC without it is refused with the driver's reason. */
+export function openHarnessPort(ifname: string, netns: string | undefined, timestamping: TimestampingRequest | undefined): Port {
+  return openPort({ interface: ifname, ...(netns ? { netns } : {}), transport: 'l2', timestamping: timestamping ?? 'auto' })
+}
+
+/** A harness port's timestamping in words: mode, clock (which PHC) and why. */
+export function describeTimestamping(p: Port): string {
+  const t = p.timestamping
+  return `${t.mode}${t.mode === 'hardware' && t.phcIndex !== null ? ` on /dev/ptp${t.phcIndex}` : ''} (${t.reason})`
 }
 
 /** The harness's noise on a real interface: over the receive path when a second port is named. */
 async function deviceNoise(o: DeviceSessionOptions, netns: string | undefined, count: number) {
   const end = (ifname: string) => ({ ifname, ...(netns ? { netns } : {}) })
-  if (o.noisePort) return measurePathNoise(end(o.noisePort), end(o.interface), count, 'auto')
-  const port = openPort({ interface: o.interface, ...(netns ? { netns } : {}), transport: 'l2', timestamping: 'auto' })
+  if (o.noisePort) return measurePathNoise(end(o.noisePort), end(o.interface), count, o.timestamping ?? 'auto')
+  const port = openHarnessPort(o.interface, netns, o.timestamping)
   try {
     return await measureTxNoise(port, count)
   } finally {
@@ -68,28 +84,43 @@ async function deviceNoise(o: DeviceSessionOptions, netns: string | undefined, c
   }
 }
 
+/** What opening a device session finds out before the session exists. */
+export interface DeviceSessionParts {
+  dut: RemoteDut
+  file: DutFile
+  mac: string
+  opts: DeviceSessionOptions
+  noise: HarnessNoise
+  timestamping: string
+}
+
 export class DeviceSession extends PortSession {
   readonly mode = 'device' as const
-  private constructor(
-    dut: RemoteDut,
-    private readonly file: DutFile,
-    mac: string,
-    private readonly opts: DeviceSessionOptions,
-    noise: HarnessNoise,
-    readonly timestamping: string,
-  ) {
-    super(dut, { ifname: opts.interface, ...(file.netns ? { netns: file.netns } : {}), mac, ipv4: opts.ipv4, ipv6: opts.ipv6 }, opts, noise)
+  protected readonly file: DutFile
+  protected readonly opts: DeviceSessionOptions
+  readonly timestamping: string
+
+  protected constructor(p: DeviceSessionParts) {
+    super(p.dut, { ifname: p.opts.interface, ...(p.file.netns ? { netns: p.file.netns } : {}), mac: p.mac, ipv4: p.opts.ipv4, ipv6: p.opts.ipv6 }, p.opts, p.noise)
+    this.file = p.file
+    this.opts = p.opts
+    this.timestamping = p.timestamping
+    this.harnessTimestamping = p.opts.timestamping ?? 'auto'
   }
 
   static async create(o: DeviceSessionOptions): Promise<DeviceSession> {
-    const file = loadDutFile(o.dutFile)
-    const port = openPort({ interface: o.interface, ...(file.netns ? { netns: file.netns } : {}), transport: 'l2', timestamping: 'auto' })
+    return new DeviceSession(await DeviceSession.parts(o))
+  }
+
+  /** Reads the DUT file, measures the harness noise on the interface, asks the device for its settings. */
+  protected static async parts(o: DeviceSessionOptions): Promise<DeviceSessionParts> {
+    const file = o.file ?? loadDutFile(o.dutFile)
+    const port = openHarnessPort(o.interface, file.netns, o.timestamping)
     try {
       const noise = o.noisePort ? await deviceNoise(o, file.netns, 200) : await measureTxNoise(port)
-      const ts = `${port.timestamping.mode} (${port.timestamping.reason})`
       const dut = new RemoteDut({ dut: file })
       const declaredSettings = declaredDeviceSettings(file.settings, file.management?.enabled ? await managedSettings(dut) : undefined)
-      return new DeviceSession(dut, file, port.mac, { ...o, declaredSettings }, noise, ts)
+      return { dut, file, mac: port.mac, opts: { ...o, declaredSettings }, noise, timestamping: describeTimestamping(port) }
     } finally {
       port.close()
     }

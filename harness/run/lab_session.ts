@@ -7,7 +7,7 @@
 import { clockIdentityFromMac, Lab, type LabPort } from '../lab/index.ts'
 import { LinuxptpDut, PtpdDut, ReferenceDut, type Dut } from '../dut/index.ts'
 import type { PortIdentity } from '../codec/types.ts'
-import { measureLinkNoise } from './noise.ts'
+import { measureLabNoise, measureLinkNoise } from './noise.ts'
 import { PortSession, type SessionOptions } from './port_session.ts'
 import type { HarnessNoise } from './session_types.ts'
 
@@ -37,7 +37,7 @@ export class LabSession extends PortSession {
     try {
       const h = lab.port('h')
       const d = lab.port('d1')
-      const noise = await measureLinkNoise({ ifname: d.ifname, netns: d.netns }, { ifname: h.ifname, netns: h.netns })
+      const noise = await measureLinkNoise({ ifname: h.ifname, netns: h.netns }, { ifname: d.ifname, netns: d.netns })
       // The reference DUT runs with the session's DutSettings: one owner of what the DUT is configured to do.
       let session: LabSession | undefined
       const dut: Dut =
@@ -52,10 +52,16 @@ export class LabSession extends PortSession {
     }
   }
 
-  /** 100 probes over ~0.5 s on the lab link, just before a test: its own noise, not the run's. */
+  /**
+   * 100 probes each way over ~1 s on the lab link, just before a test: its own noise, not the
+   * run's. The harness's ± comes from those into the DUT's namespace: sent from the DUT's port
+   * while a PTP stack's packet socket is open there, TX stamps come ~11 µs late (p50 15.3 µs
+   * against 3.8 µs), a delay of the DUT's node that only its own stamps carry, so it widens
+   * the time-error floor only (`measureLabNoise`).
+   */
   measureNoise(): Promise<HarnessNoise> {
     const h = this.lab.port('h')
-    return measureLinkNoise({ ifname: this.d.ifname, netns: this.d.netns }, { ifname: h.ifname, netns: h.netns }, 100)
+    return measureLabNoise({ ifname: h.ifname, netns: h.netns }, { ifname: this.d.ifname, netns: this.d.netns }, 100)
   }
 
   protected modeOf() {

@@ -1,9 +1,11 @@
 /**
  * The harness's own timestamp noise, measured at the start and again before each test so
- * that every verdict can be judged against it. In the lab: a burst of frames from the DUT's
- * namespace to the harness port, both ends software-timestamped by the kernel; the spread of
- * the one-way latency is how far any single RX timestamp may be from the frame's true
- * arrival, VM stalls included. On a real device the same burst goes from a second harness
+ * that every verdict can be judged against it. In the lab: a burst of frames from the harness
+ * port into the DUT's namespace, both ends software-timestamped by the kernel; the spread of
+ * the one-way latency is how far any single timestamp may be from the frame's true passage,
+ * VM stalls included. Probes the other way, from the DUT's port, set only the time-error
+ * floor: a PTP stack's packet socket there delays the TX stamps of frames sent from it, which
+ * the DUT's own stamps carry and the harness's do not (`measureLabNoise`). On a real device the same burst goes from a second harness
  * interface (`--noise-port`) to the test interface, so the receive path is measured too;
  * without one, only the TX path can be.
  */
@@ -87,7 +89,7 @@ export interface ProbeEnd {
  * the spread covers the sender's TX path and the receiver's RX path, which is where the DUT's
  * frames are stamped.
  */
-export async function measurePathNoise(from: ProbeEnd, to: ProbeEnd, count: number, timestamping: 'software' | 'auto'): Promise<HarnessNoise> {
+export async function measurePathNoise(from: ProbeEnd, to: ProbeEnd, count: number, timestamping: 'software' | 'auto' | 'hardware'): Promise<HarnessNoise> {
   const tx = openPort({ interface: from.ifname, ...(from.netns ? { netns: from.netns } : {}), transport: 'l2', timestamping })
   let rx: Port
   try {
@@ -134,11 +136,33 @@ export async function measurePathNoise(from: ProbeEnd, to: ProbeEnd, count: numb
   )
 }
 
-/** The lab link: the DUT's namespace to the harness port, software stamps, plus the lab's measured asymmetry allowance. */
+/** A lab link, one direction, software stamps, plus the lab's measured asymmetry allowance. */
 export async function measureLinkNoise(from: ProbeEnd, to: ProbeEnd, count = 200): Promise<HarnessNoise> {
   const noise = await measurePathNoise(from, to, count, 'software')
   // The probes go one way only; what the lab's software paths differ by direction is the measured allowance.
   return { ...noise, pathAsymmetryNs: LAB_PATH_ASYMMETRY_NS, method: `${noise.method}; path asymmetry allowance ±${LAB_PATH_ASYMMETRY_NS} ns (LAB_PATH_ASYMMETRY_NS)` }
+}
+
+/**
+ * A lab link as each test's noise: probes from the harness port into the DUT's namespace give the
+ * ± of the harness's own stamps (and their slowest); probes the other way, from the DUT's port
+ * with the DUT running, show where the lab's software paths put a stamp taken at the DUT's end.
+ * A time error is made of the DUT's own stamps too (its Sync's t1, its Delay_Req's t4), and in
+ * the lab those are taken on the same kernel paths at that end. Probes from there can come late
+ * (p50 15.3 µs from a port where ptp4l runs on L2, against 3.8 µs the other way), more than
+ * ptp4l's own messages do, so this errs wide: the time-error floor is the larger of the two
+ * directions', and `farEndNs` keeps that end's ±. A real device's stamps are its own, judged.
+ */
+export async function measureLabNoise(harness: ProbeEnd, dut: ProbeEnd, count = 100): Promise<HarnessNoise> {
+  const h = await measureLinkNoise(harness, dut, count)
+  const d = await measurePathNoise(dut, harness, count, 'software')
+  const floor = d.timeErrorFloorNs > h.timeErrorFloorNs ? d.timeErrorFloorNs : h.timeErrorFloorNs
+  return {
+    ...h,
+    timeErrorFloorNs: floor,
+    farEndNs: d.ns,
+    method: `${h.method}; the other way, from the DUT's port (where its own stamps are taken): p50 ${d.latencyNs ?? '?'} ns, ± ${d.ns} ns, so the time-error floor is ±${floor} ns, the larger of the two directions`,
+  }
 }
 
 /**

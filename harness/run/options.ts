@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util'
 import { CliError } from './exit_codes.ts'
 import type { TransportName } from '../profiles/types.ts'
 import { FAULTS } from '../refdut/faults.ts'
+import type { TimestampingRequest } from '../transport/types.ts'
 import { CLOCK_NAMES, DUT_CLOCK_TYPES, type DutClockType } from './session_types.ts'
 
 export type LabDutImpl = 'ptp4l' | 'ptpd' | 'reference' | 'bridge'
@@ -31,6 +32,8 @@ export interface RunOptions {
   dutFile?: string
   /** A second harness interface on the DUT's network, for receive-path noise probes. */
   noisePort?: string
+  /** `--timestamping`: what a device run's harness ports ask of their timestamps (default auto). */
+  timestamping?: TimestampingRequest
   dutImpl: LabDutImpl
   /** `--dut-impl ptp4l,ptpd`: the same run against each, compared (harness/run/differential.ts). */
   compareImpls?: LabDutImpl[]
@@ -75,7 +78,7 @@ export const RUN_USAGE = `usage: ptp-conform run --profile ID (--lab [--dut-impl
                           with a column per implementation, their diffs and one report
   --dut-clock ordinary|boundary|e2e-tc|p2p-tc  the kind of clock the lab DUT is (default ordinary);
                           the others sit between two harness ports (dual topology) and run the
-                          relay tests (E2E-03 …)
+                          relay tests (E2E-03 …); a device's kind is its DUT file's clock and ports
   --class A|B|C|D         the ITU-T G.8273.2 class TE-04 judges a boundary clock against (default:
                           the profile's suites.overrides['TE-04'].class)
   --dut-fault ID,...      faults of the reference DUT (ptp-conform selftest --list shows the catalogue)
@@ -84,6 +87,8 @@ export const RUN_USAGE = `usage: ptp-conform run --profile ID (--lab [--dut-impl
   --dut FILE              DUT description (YAML) of the real device
   --noise-port IF         a second harness interface on the DUT's network: noise probes
                           from it to --interface measure the receive path too (else TX only)
+  --timestamping auto|hardware|software  the harness ports' timestamps on a device (default auto:
+                          hardware where the NIC has it); hardware refuses a NIC without it
   --tests ID,...          select tests by ID or glob (INT-*, BMCA-0?)
   --tags TAG,...          select tests by tag
   --suites AREA,...       select tests by area (MF, INT, BMCA, E2E, P2P, TLV, MGT, TE)
@@ -122,7 +127,8 @@ export function parseRunOptions(argv: string[]): RunOptions | 'help' {
         profile: { type: 'string' },
         lab: { type: 'boolean', default: false },
         'dut-impl': { type: 'string', default: 'ptp4l' },
-        'dut-clock': { type: 'string', default: 'ordinary' },
+        'dut-clock': { type: 'string' },
+        timestamping: { type: 'string' },
         class: { type: 'string' },
         'dut-option': { type: 'string', multiple: true },
         'dut-fault': { type: 'string', multiple: true },
@@ -162,9 +168,12 @@ export function parseRunOptions(argv: string[]): RunOptions | 'help' {
   const impls = list(v['dut-impl'])
   for (const i of impls) if (!(i in IMPL_CLOCKS)) throw new CliError(`--dut-impl must be ${Object.keys(IMPL_CLOCKS).join(', ')} (or several, comma-separated), not '${i}'`)
   if (v.class !== undefined && !['A', 'B', 'C', 'D'].includes(v.class.toUpperCase())) throw new CliError(`--class must be A, B, C or D (ITU-T G.8273.2), not '${v.class}'`)
-  const dutClock = v['dut-clock'] as DutClockType
+  const dutClock = (v['dut-clock'] ?? 'ordinary') as DutClockType
   if (!DUT_CLOCK_TYPES.includes(dutClock)) throw new CliError(`--dut-clock must be ${DUT_CLOCK_TYPES.join(', ')}, not '${dutClock}'`)
-  if (dutClock !== 'ordinary' && !v.lab) throw new CliError(`--dut-clock ${dutClock} is for the lab; a real boundary or transparent clock needs two harness interfaces, which a DUT file cannot name yet`)
+  if (v['dut-clock'] !== undefined && v.interface) throw new CliError(`--dut-clock is for the lab: a device's kind of clock is its DUT file's 'clock', with the harness interface facing each of its ports under 'ports'`)
+  const timestamping = v.timestamping as TimestampingRequest | undefined
+  if (timestamping !== undefined && !['auto', 'hardware', 'software'].includes(timestamping)) throw new CliError(`--timestamping must be auto, hardware or software, not '${timestamping}'`)
+  if (timestamping !== undefined && !v.interface) throw new CliError('--timestamping is for a real device (--interface): the lab\'s veths have software timestamps only')
   for (const i of impls) {
     const refusal = v.lab ? implClockRefusal(i as LabDutImpl, dutClock) : undefined
     if (refusal) throw new CliError(refusal)
@@ -203,6 +212,7 @@ export function parseRunOptions(argv: string[]): RunOptions | 'help' {
     interface: v.interface,
     dutFile: v.dut,
     ...(v['noise-port'] ? { noisePort: v['noise-port'] } : {}),
+    ...(timestamping ? { timestamping } : {}),
     dutImpl: impl,
     ...(impls.length > 1 ? { compareImpls: impls as RunOptions['dutImpl'][] } : {}),
     dutClock,

@@ -15,6 +15,7 @@ import { ManagementClient } from '../management/client.ts'
 import type { DelayMechanismName, Profile, TransportName } from '../profiles/types.ts'
 import { Recorder } from '../recorder/recorder.ts'
 import { openDriver } from '../runtime/open_driver.ts'
+import type { TimestampingRequest } from '../transport/types.ts'
 import type { DriverHandle, DutClockType, DutRoleWanted, HarnessNoise, RelayPorts, Session } from './session_types.ts'
 import { logIntervalToMs } from '../time/log_interval.ts'
 
@@ -58,6 +59,8 @@ export abstract class PortSession implements Session {
   readonly dutSettings: DutSettings
   /** The role the DUT was started in (undefined: not started, or stopped). */
   protected role: DutRoleWanted | undefined
+  /** What the harness ports ask of their timestamps (`--timestamping`; the lab's veths have software only). */
+  protected harnessTimestamping: TimestampingRequest = 'auto'
   private openHandle: DriverHandle | undefined
   private openedAtMs = 0
   private openEngine = ''
@@ -228,7 +231,7 @@ export abstract class PortSession implements Session {
         interface: h.ifname,
         ...(h.netns ? { netns: h.netns } : {}),
         transport: this.o.transport,
-        timestamping: 'auto',
+        timestamping: this.harnessTimestamping,
         ttl: udp4?.ttl?.value ?? 1,
         hopLimit: udp6?.ttl?.value ?? 1,
         ...(vlan ? { vlan } : {}),

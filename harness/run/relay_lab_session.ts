@@ -11,7 +11,7 @@ import { LinuxptpDut, type Dut, type DutStartOptions } from '../dut/index.ts'
 import { BridgeDut } from '../dut/bridge/adapter.ts'
 import type { PortIdentity } from '../codec/types.ts'
 import type { Engine } from '../engines/actions.ts'
-import { measureLinkNoise } from './noise.ts'
+import { measureLabNoise, measureLinkNoise } from './noise.ts'
 import { harnessIdentity, PortSession, type HarnessPortLocation, type SessionOptions } from './port_session.ts'
 import type { DriverHandle, DutClockType, DutRoleWanted, HarnessNoise, RelayLinks, RelayPorts } from './session_types.ts'
 
@@ -47,7 +47,7 @@ export class RelayLabSession extends PortSession implements RelayPorts {
     const lab = await Lab.up({ topology: 'dual' })
     try {
       const d1 = lab.port('d1', 1)
-      const noise = await measureLinkNoise({ ifname: d1.ifname, netns: d1.netns }, { ifname: lab.port('ha').ifname, netns: lab.port('ha').netns })
+      const noise = await measureLinkNoise({ ifname: lab.port('ha').ifname, netns: lab.port('ha').netns }, { ifname: d1.ifname, netns: d1.netns })
       const dut: Dut = o.dutImpl === 'bridge' ? new BridgeDut({ netns: d1.netns }) : new LinuxptpDut({ tracker: lab, node: 'd1' })
       return new RelayLabSession(lab, dut, o, noise)
     } catch (e) {
@@ -126,10 +126,11 @@ export class RelayLabSession extends PortSession implements RelayPorts {
     }
   }
 
+  /** As in the pair lab: the harness's ± from probes into the DUT's port, the time-error floor from both ways. */
   measureNoise(): Promise<HarnessNoise> {
     const ha = this.lab.port('ha')
     const d1 = this.lab.port('d1', 1)
-    return measureLinkNoise({ ifname: d1.ifname, netns: d1.netns }, { ifname: ha.ifname, netns: ha.netns }, 100)
+    return measureLabNoise({ ifname: ha.ifname, netns: ha.netns }, { ifname: d1.ifname, netns: d1.netns }, 100)
   }
 
   dutAddress(): string | undefined {

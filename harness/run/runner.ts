@@ -27,7 +27,9 @@ import { formatGate, type GateDecision } from '../results/gate.ts'
 import { diffRuns } from '../results/diff.ts'
 import { runDiffHtml } from '../../reports/diff_page.ts'
 import { resultBus } from '../results/result_bus.ts'
-import { CLOCK_NAMES, type Session } from './session_types.ts'
+import { CLOCK_NAMES, type DutClockType, type Session } from './session_types.ts'
+import { relayClockOf } from './device_relay_session.ts'
+import { loadDutFile } from '../dut/remote/dut_file.ts'
 import { allDefinitions } from './suite_files.ts'
 
 /** Fixture order: tests that need the DUT in the same role run together. */
@@ -76,8 +78,9 @@ export async function runConformance(o: RunOptions): Promise<number> {
   if (chosen.length === 0) throw new CliError('the selection (--tests, --tags, --suites) matches no test')
 
   if (o.listOnly) {
+    const clock = o.mode === 'device' && o.dutFile ? listedDeviceClock(o.dutFile) : (o.dutClock ?? 'ordinary')
     for (const { def } of chosen) {
-      const a = runApplies(def, profile, o.dutClock ?? 'ordinary')
+      const a = runApplies(def, profile, clock)
       console.log(`${def.id.padEnd(12)} ${def.title}${a === true ? '' : `  [not applicable: ${a}]`}`)
     }
     return ExitCode.ok
@@ -112,6 +115,9 @@ export async function runConformance(o: RunOptions): Promise<number> {
       session = await openSession(o, profile, transport, domainNumber, deviceFacts)
     } catch (err) {
       if ((err as { name?: string }).name === 'DutFileError') throw new CliError((err as Error).message, ExitCode.usage)
+      if (err instanceof CliError) throw err
+      // What the operator asked of the interface, not a failure of ours: --timestamping hardware on a NIC without it.
+      if ((err as { code?: string }).code === 'ENOTSUP_HW_TIMESTAMPING') throw new CliError(`--timestamping hardware: ${(err as Error).message}`, ExitCode.usage)
       // Nothing ran, but every selected test still gets its record saying why.
       const why = `the session could not be set up: ${(err as Error).message}`
       for (const { def } of chosen) writer.result(notRunResult(def, profile, why))
@@ -172,5 +178,15 @@ export async function runConformance(o: RunOptions): Promise<number> {
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)
     await session?.close().catch(() => undefined)
+  }
+}
+
+/** A device's kind of clock for `--list`, from its DUT file (a broken file is exit 2, as in a run). */
+function listedDeviceClock(file: string): DutClockType {
+  try {
+    return relayClockOf(loadDutFile(file)) ?? 'ordinary'
+  } catch (err) {
+    if ((err as { name?: string }).name === 'DutFileError') throw new CliError((err as Error).message, ExitCode.usage)
+    throw err
   }
 }

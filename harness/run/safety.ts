@@ -61,11 +61,11 @@ export function assessInterface(facts: InterfaceFacts, allowList: string[], ackn
   return { ok: reasons.length === 0, reasons }
 }
 
-/** Read an interface's addresses and default routes with iproute2 (in the current namespace). */
-export function gatherInterfaceFacts(name: string): InterfaceFacts {
+/** Read an interface's addresses and default routes with iproute2 (in the current namespace, or `netns`). */
+export function gatherInterfaceFacts(name: string, netns?: string): InterfaceFacts {
   const run = (args: string[]) => {
     try {
-      return JSON.parse(execFileSync('ip', ['-j', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }) || '[]')
+      return JSON.parse(execFileSync('ip', [...(netns ? ['-n', netns] : []), '-j', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }) || '[]')
     } catch {
       return undefined
     }

@@ -6,6 +6,8 @@
 import { CliError, ExitCode } from './exit_codes.ts'
 import type { Profile, TransportName } from '../profiles/types.ts'
 import { DeviceSession } from './device_session.ts'
+import { DeviceRelaySession, relayClockOf } from './device_relay_session.ts'
+import { loadDutFile, type DutFilePort } from '../dut/remote/dut_file.ts'
 import { LabSession, type LabSessionOptions } from './lab_session.ts'
 import { RelayLabSession, type RelayLabSessionOptions } from './relay_lab_session.ts'
 import { implClockRefusal } from './options.ts'
@@ -54,7 +56,8 @@ export function checkTransmitSafety(o: SafetyOptions, domainNumber: number): Ret
   return facts
 }
 
-export type SessionSetupOptions = Pick<RunOptions, 'mode' | 'dutImpl' | 'dutFaults' | 'dutOptions' | 'allowSet' | 'interface' | 'dutFile' | 'noisePort'> & Partial<Pick<RunOptions, 'dutClock'>>
+export type SessionSetupOptions = Pick<RunOptions, 'mode' | 'dutImpl' | 'dutFaults' | 'dutOptions' | 'allowSet' | 'interface' | 'dutFile' | 'noisePort'> &
+  Partial<Pick<RunOptions, 'dutClock' | 'timestamping' | 'allowNets' | 'acknowledgeTestNetwork'>>
 
 /** The lab (pair topology, or dual for a boundary/transparent clock; the chosen software DUT) or the real device's session. */
 export async function openSession(o: SessionSetupOptions, profile: Profile, transport: TransportName, domainNumber: number, deviceFacts?: ReturnType<typeof gatherInterfaceFacts>): Promise<Session> {
@@ -72,5 +75,19 @@ export async function openSession(o: SessionSetupOptions, profile: Profile, tran
     return LabSession.create({ profile, transport, domainNumber, dutImpl: o.dutImpl as LabSessionOptions['dutImpl'], dutFaults: o.dutFaults, dutOptions: o.dutOptions, allowManagementSet: o.allowSet })
   }
   const addr = (v6: boolean) => deviceFacts?.addresses.find((a) => a.includes(':') === v6)?.split('/')[0]
-  return DeviceSession.create({ profile, transport, domainNumber, dutOptions: o.dutOptions, allowManagementSet: o.allowSet, interface: o.interface!, dutFile: o.dutFile!, ...(o.noisePort ? { noisePort: o.noisePort } : {}), ipv4: addr(false), ipv6: addr(true) })
+  const file = loadDutFile(o.dutFile!)
+  const options = { profile, transport, domainNumber, dutOptions: o.dutOptions, allowManagementSet: o.allowSet, interface: o.interface!, dutFile: o.dutFile!, file, ...(o.noisePort ? { noisePort: o.noisePort } : {}), ...(o.timestamping ? { timestamping: o.timestamping } : {}), ipv4: addr(false), ipv6: addr(true) }
+  const relayClock = relayClockOf(file)
+  if (!relayClock) return DeviceSession.create(options)
+  if (file.ports![0]!.interface !== o.interface) throw new CliError(`${file.file}: --interface ${o.interface} is not the upstream port's harness interface (${file.ports![0]!.interface})`, ExitCode.usage)
+  checkDownstreamSafety(file.ports![1]!, o)
+  console.log(`  ${file.name} is ${CLOCK_NAMES[relayClock]}: DUT port ${file.ports![0]!.port} faces ${o.interface}, port ${file.ports![1]!.port} faces ${file.ports![1]!.interface}`)
+  return DeviceRelaySession.create(options)
+}
+
+/** The downstream harness interface of a relay device transmits too: the same safety rule. */
+function checkDownstreamSafety(p: DutFilePort, o: SessionSetupOptions): void {
+  const v = assessInterface(gatherInterfaceFacts(p.interface, p.netns), o.allowNets ?? [], o.acknowledgeTestNetwork ?? false)
+  for (const r of v.reasons) console.log(`  safety (downstream ${p.interface}): ${r}`)
+  if (!v.ok) throw new CliError(`refusing to transmit on ${p.interface} (the DUT file's downstream port): it looks like a production network (--allow-net or --i-know-this-is-a-test-network)`, ExitCode.usage)
 }

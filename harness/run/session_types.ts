@@ -42,6 +42,12 @@ export interface HarnessNoise {
    * by one clock: what a frame spends on a link and in the two stacks, as opposed to in a DUT.
    */
   latencyNs?: bigint
+  /**
+   * Lab only: the per-timestamp ± of probes sent from the DUT's end, where a lab DUT takes its own
+   * stamps on the same kernel paths; a quantity built from the DUT's stamps too (a two-way time
+   * error) carries the larger of this and `ns`.
+   */
+  farEndNs?: bigint
   method: string
   /** Probes delayed far beyond the noise (vCPU stalls) during the measurement. */
   stalls?: number

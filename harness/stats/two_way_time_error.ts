@@ -65,3 +65,18 @@ export function twoWayTimeError(recorder: Recorder, o: { dutClockIdentity: strin
   const linkDelay = [...delays].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))[Math.floor(delays.length / 2)]!
   return syncs.map((s) => ({ atNs: s.t2, teNs: -scaledToNs(p2pOffsetFromMaster(s, linkDelay)) }))
 }
+
+/**
+ * The time a master of ours sends, against the timestamp clock: the median of each Sync's origin
+ * (Follow_Up's preciseOriginTimestamp when two-step) minus its own TX stamp. A PTP-timescale
+ * grandmaster on a UTC timestamp clock sends it currentUtcOffset ahead; a time error judged
+ * against that grandmaster's time removes this first. undefined when the recording holds none.
+ */
+export function masterTimeOffsetNs(recorder: Recorder, o: { sender: string; domainNumber: number }): bigint | undefined {
+  const d = pairSyncFollowUp(recorder, { direction: 'out', domainNumber: o.domainNumber, sender: o.sender })
+    .pairs.map(syncOrigin)
+    .filter((x): x is NonNullable<typeof x> => x !== undefined)
+    .map((x) => x.t1 - x.t2)
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+  return d.length ? d[d.length >> 1] : undefined
+}

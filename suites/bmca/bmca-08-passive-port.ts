@@ -38,6 +38,10 @@ export function judgePassivePort(d: PassivePortData): Check[] {
     const errors = [...new Set(d.reads.map((r) => r.error).filter(Boolean))].slice(0, 3).join('; ')
     return [{ name: 'one port PASSIVE on two paths to one grandmaster', verdict: 'inconclusive', measured: null, limit: `port ${down.portNumber} PASSIVE`, source: SOURCE, detail: `the DUT's port states could not be read (${d.reads.length} reads${errors ? `: ${errors}` : ''})` }]
   }
+  // Answers that hold no state for the other port (a device answering on the wire only for the port asked through) cannot show it PASSIVE.
+  if (!answered.some((r) => portState(r, down.portNumber))) {
+    return [{ name: 'one port PASSIVE on two paths to one grandmaster', verdict: 'inconclusive', measured: `port ${up.portNumber}: ${states(up.portNumber) || '?'}; port ${down.portNumber}: never in the answers (${answered.length} reads)`, limit: `port ${down.portNumber} PASSIVE`, source: SOURCE, detail: `none of the ${answered.length} answers held port ${down.portNumber}'s state (a device may answer for a port only on that port's own link)` }]
+  }
   const first = answered.findIndex((r) => portState(r, down.portNumber) === 'PASSIVE')
   const seen = `port ${up.portNumber}: ${states(up.portNumber) || '?'}; port ${down.portNumber}: ${states(down.portNumber) || '?'} (${answered.length} reads)`
   if (first < 0) {

@@ -55,7 +55,7 @@ export default conformance<ResidenceData>({
     const s = ctx.session
     ctx.step(`starting the DUT as ${clockType}`)
     await s.ensureDut('auto', ctx.signal)
-    ctx.step('measuring both links in both directions (median latency and ±), the DUT stopped meanwhile')
+    ctx.step("measuring both links in both directions (median latency and ±; a lab DUT stopped meanwhile, a device's declared cables)")
     const before = await relay.measureLinks()
     const mech = clockType === 'p2p-tc' ? 'P2P' : 'E2E'
     const intervals = { ...configuredIntervals(s.dutSettings), sync: p.logInterval, delayReq: p.logInterval }
@@ -95,7 +95,7 @@ export default conformance<ResidenceData>({
         downstream: down.recorder,
       })
     }
-    ctx.step('measuring both links again, the DUT stopped meanwhile')
+    ctx.step('measuring both links again')
     const links = combineLinks(before, await relay.measureLinks())
     return { clockType, grandmaster, slave, links, phases }
   },

@@ -25,6 +25,17 @@
  *     restart: ssh admin@gm reboot
  *     configure: ./set-dut.sh "$PTP_CONFORM_SETTING" "$PTP_CONFORM_VALUE"
  *
+ * A boundary or transparent clock names its kind and which harness interface faces which of
+ * its ports: the first entry is upstream (the harness's grandmaster; its interface is
+ * `interface`), the second downstream (the harness's slaves). A transit is measured from one
+ * harness port's TX stamp to the other's RX stamp, so each cable's one-way delay is declared,
+ * as characterised (≈ 5 ns/m), with its ±:
+ *
+ *   clock: boundary                # ordinary (default) | boundary | e2e-tc | p2p-tc
+ *   ports:
+ *     - { interface: enp3s0, port: 1, mac: 00:11:22:33:44:55, linkDelayNs: 10, linkUncertaintyNs: 2 }
+ *     - { interface: enp4s0, port: 2, mac: 00:11:22:33:44:56, linkDelayNs: 10, linkUncertaintyNs: 2 }
+ *
  * Validated with ajv against DUT_FILE_SCHEMA; every problem is reported as
  * `file:line:col path message`, like the profiles.
  */
@@ -56,10 +67,31 @@ export const DEVICE_SETTING_NAMES = [
   // The grant duration the device asks for as a unicast slave (INT-07).
   'unicast_req_duration',
   'logQueryInterval',
+  // Delay_Req per second the device is stated to answer in full (its data sheet): ROB-07 judges the loads within it.
+  'delayRequestCapacity',
 ] as const
 export type DeviceSettingName = (typeof DEVICE_SETTING_NAMES)[number]
 
 export type HookName = 'start' | 'stop' | 'restart' | 'kill' | 'configure'
+
+export const DEVICE_CLOCK_KINDS = ['ordinary', 'boundary', 'e2e-tc', 'p2p-tc'] as const
+export type DeviceClockKind = (typeof DEVICE_CLOCK_KINDS)[number]
+
+/** One DUT port of a multi-port device and the harness interface facing it. */
+export interface DutFilePort {
+  /** The harness's interface on this port's link. */
+  interface: string
+  /** Namespace holding that interface (a lab; absent for a real NIC). */
+  netns?: string
+  /** The DUT's portNumber on this port. */
+  port: number
+  /** The DUT port's MAC. */
+  mac?: string
+  /** The cable's one-way delay, each way, as characterised (default 0). */
+  linkDelayNs?: number
+  /** Its ± (default 0: the harness's own timestamp noise is added to it either way). */
+  linkUncertaintyNs?: number
+}
 
 export interface DutFile {
   name: string
@@ -91,6 +123,10 @@ export interface DutFile {
   hooks?: Partial<Record<HookName, string>> & { timeoutMs?: number }
   /** What the device is configured with (1588 data-set member names); its management answers win. */
   settings?: Partial<Record<DeviceSettingName, number>>
+  /** Its kind of clock (default ordinary). */
+  clock?: DeviceClockKind
+  /** A boundary or transparent clock's two ports: [upstream, downstream]. */
+  ports?: DutFilePort[]
   notes?: string[]
   /** Filled by the loader. */
   file?: string
@@ -117,6 +153,14 @@ const PATTERN_HINTS: Record<string, string> = {
 }
 
 const str = { type: 'string', minLength: 1 }
+
+/** The largest value a setting can take: DSCP 6 bits, a grant duration UInteger32 seconds (1588-2019 16.1.4.1), a rate 10^6/s, log intervals Integer8, the rest one octet. */
+function settingMaximum(n: DeviceSettingName): number {
+  if (n.startsWith('dscp')) return 63
+  if (n === 'unicast_req_duration') return 4_294_967_295
+  if (n === 'delayRequestCapacity') return 1_000_000
+  return n.startsWith('log') ? 127 : 255
+}
 
 export const DUT_FILE_SCHEMA = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
@@ -153,7 +197,7 @@ export const DUT_FILE_SCHEMA = {
     settings: {
       type: 'object',
       additionalProperties: false,
-      properties: Object.fromEntries(DEVICE_SETTING_NAMES.map((n) => [n, { type: 'integer', minimum: n.startsWith('log') ? -128 : 0, maximum: n.startsWith('dscp') ? 63 : 255 }])),
+      properties: Object.fromEntries(DEVICE_SETTING_NAMES.map((n) => [n, { type: 'integer', minimum: n.startsWith('log') ? -128 : 0, maximum: settingMaximum(n) }])),
     },
     management: {
       type: 'object',
@@ -176,6 +220,25 @@ export const DUT_FILE_SCHEMA = {
         kill: str,
         configure: str,
         timeoutMs: { type: 'integer', minimum: 100, maximum: 3600000 },
+      },
+    },
+    clock: { enum: [...DEVICE_CLOCK_KINDS] },
+    ports: {
+      type: 'array',
+      minItems: 2,
+      maxItems: 2,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['interface', 'port'],
+        properties: {
+          interface: { type: 'string', pattern: '^[^\\s/]{1,15}$' },
+          netns: str,
+          port: { type: 'integer', minimum: 1, maximum: 65534 },
+          mac: { type: 'string', pattern: MAC },
+          linkDelayNs: { type: 'integer', minimum: 0, maximum: 100000000 },
+          linkUncertaintyNs: { type: 'integer', minimum: 0, maximum: 100000000 },
+        },
       },
     },
     notes: { type: 'array', items: { type: 'string' } },
@@ -226,6 +289,8 @@ function toDiagnostic(e: ErrorObject, data: unknown, positions: Parameters<typeo
       return diagnosticAt(positions, segs, `must be ${String(p.comparison)} ${String(p.limit)} (got ${got})`)
     case 'minItems':
       return diagnosticAt(positions, segs, `must have at least ${String(p.limit)} item(s)`)
+    case 'maxItems':
+      return diagnosticAt(positions, segs, `must have at most ${String(p.limit)} item(s)`)
     case 'minLength':
       return diagnosticAt(positions, segs, 'must not be empty')
     case 'uniqueItems':
@@ -247,6 +312,16 @@ function checkRules(d: DutFile, positions: Parameters<typeof diagnosticAt>[0]): 
   }
   if (d.capabilities.transports.includes('udp4') && d.management?.enabled && d.management.transport === 'udp4' && !d.ipv4) {
     out.push(diagnosticAt(positions, ['management'], 'management over udp4 needs the device address: add ipv4', 'key'))
+  }
+  const relay = d.clock !== undefined && d.clock !== 'ordinary'
+  if (relay && !d.ports) out.push(diagnosticAt(positions, ['clock'], `a ${d.clock} has two ports the harness faces: add ports (upstream first, then downstream)`))
+  if (!relay && d.ports) out.push(diagnosticAt(positions, ['ports'], `ports are for a boundary or transparent clock: set clock (this file describes ${d.clock ? 'an ordinary clock' : 'an ordinary clock by default'})`, 'key'))
+  if (relay && d.ports) {
+    if (d.ports[0]!.interface !== d.interface || (d.ports[0]!.netns ?? d.netns) !== d.netns) out.push(diagnosticAt(positions, ['ports', 0, 'interface'], `the upstream port's harness interface is the file's interface (${d.interface}${d.netns ? ` in ${d.netns}` : ''}), not ${d.ports[0]!.interface}${d.ports[0]!.netns ? ` in ${d.ports[0]!.netns}` : ''}`))
+    if (d.ports[1]!.interface === d.ports[0]!.interface && d.ports[1]!.netns === d.ports[0]!.netns) out.push(diagnosticAt(positions, ['ports', 1, 'interface'], 'the downstream port needs its own harness interface: one interface cannot face both DUT ports'))
+    if (d.ports[1]!.port === d.ports[0]!.port) out.push(diagnosticAt(positions, ['ports', 1, 'port'], `both entries name DUT port ${d.ports[0]!.port}`))
+    if (!d.clockIdentity) out.push(diagnosticAt(positions, ['clock'], `a ${d.clock}'s port identities are judged on the wire: add clockIdentity`))
+    if (!d.capabilities.roles.includes(d.clock as DutRole)) out.push(diagnosticAt(positions, ['capabilities', 'roles'], `clock ${d.clock} is not among capabilities.roles (${d.capabilities.roles.join(', ')})`))
   }
   return out
 }

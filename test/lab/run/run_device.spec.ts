@@ -49,6 +49,17 @@ test.group('run / real-device path (a lab ptp4l described by a DUT file)', () =>
     .skip(!isRoot, 'needs root for network namespaces')
     .timeout(120_000)
 
+  test('--timestamping hardware on an interface without it (a veth) is refused (exit 2), naming the interface', async ({ assert }) => {
+    await withDevice(async ({ dutFile, hIf, hNs }) => {
+      const out = mkdtempSync(join(tmpdir(), 'ptpc-dev-out-'))
+      const r = await runCli(['run', '--profile', 'default', '--interface', hIf, '--dut', dutFile, '--timestamping', 'hardware', '--allow-net', '192.0.2.0/24', '--allow-net', '2001:db8::/32', '--tests', 'MF-01', '--no-report', '--out', out], { netns: hNs, timeoutMs: 60_000 })
+      assert.equal(r.code, 2, r.stdout + r.stderr)
+      assert.match(r.stderr, new RegExp(`--timestamping hardware: .*${hIf}`))
+    })
+  })
+    .skip(!isRoot, 'needs root for network namespaces')
+    .timeout(120_000)
+
   test('with the test network allowed, it certifies the device through its DUT file, its noise measured over the receive path from a second port', async ({ assert }) => {
     await withDevice(
       async ({ dutFile, hIf, hNs, noiseIf }) => {

@@ -50,6 +50,9 @@ test.group('run / virtual lab', () => {
       } else assert.equal(x.verdict, 'pass', `${x.id}: ${x.reason}`)
       // Every check names where its limit comes from.
       for (const c of x.checks) assert.isAbove(c.source.length, 0, `${x.id} / ${c.name}`)
+      // Each test's noise is probed from the harness port into the DUT's namespace: sent from the DUT's port, where
+      // ptp4l's packet socket is open, the probes' TX stamps come late (a delay of the DUT's node, not the harness's).
+      assert.match(x.noise!.method, /L2 probes from pcl-\S+-h-1 \(software TX timestamps\) to pcl-\S+-d1-1 /, x.id)
     }
     const mf01 = results.find((x) => x.id === 'MF-01')!
     assert.include(JSON.stringify(mf01.measurements), '1588-2008', 'the edition ptp4l 3.1.1 speaks is reported')

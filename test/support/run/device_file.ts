@@ -42,3 +42,45 @@ export function writeDeviceFile(dir: string, h: { ifname: string }, d: { mac: st
   )
   return file
 }
+
+/** One harness interface facing one DUT port, with the cable as the test characterised it. */
+export interface RelayPortFacts {
+  harness: { ifname: string; netns?: string }
+  dut: { mac: string; ipv4Address?: string }
+  port: number
+  linkDelayNs: bigint
+  linkUncertaintyNs: bigint
+}
+
+/** A DUT file for a lab boundary or transparent clock treated as a two-port device, managed on the wire at its upstream port. */
+export function writeRelayDeviceFile(dir: string, clock: 'boundary' | 'e2e-tc' | 'p2p-tc', up: RelayPortFacts, down: RelayPortFacts, o: { name: string; transport: 'udp4' | 'l2'; delayMechanism: 'E2E' | 'P2P' }): string {
+  const file = join(dir, 'relay-device.yaml')
+  const port = (p: RelayPortFacts) =>
+    `  - { interface: ${p.harness.ifname}${p.harness.netns ? `, netns: ${p.harness.netns}` : ''}, port: ${p.port}, mac: "${p.dut.mac}", linkDelayNs: ${p.linkDelayNs}, linkUncertaintyNs: ${p.linkUncertaintyNs} }`
+  writeFileSync(
+    file,
+    [
+      `name: ${o.name}`,
+      `interface: ${up.harness.ifname}`,
+      ...(up.harness.netns ? [`netns: ${up.harness.netns}`] : []),
+      `mac: "${up.dut.mac}"`,
+      ...(up.dut.ipv4Address ? [`ipv4: ${up.dut.ipv4Address}`] : []),
+      `clockIdentity: ${clockIdentityFromMac(up.dut.mac)}`,
+      `clock: ${clock}`,
+      'ports:',
+      port(up),
+      port(down),
+      'capabilities:',
+      `  roles: [${clock}]`,
+      `  transports: [${o.transport}]`,
+      `  delayMechanisms: [${o.delayMechanism}]`,
+      '  oneStep: false',
+      '  twoStep: true',
+      'management:',
+      '  enabled: true',
+      `  transport: ${o.transport}`,
+      '',
+    ].join('\n'),
+  )
+  return file
+}

@@ -78,4 +78,12 @@ test.group('judge BMCA-08 passive port', () => {
     assert.equal(r.verdict, 'inconclusive')
     assert.match(r.checks[0]!.detail!, /could not be read \(40 reads: no answer within 1000 ms\)/)
   })
+
+  test('noise: answers that never hold port 2 (a device answering only on the link asked through) are inconclusive, not a fail', ({ assert }) => {
+    const d = data(() => 'MASTER')
+    const onlyPort1 = { ...d, reads: d.reads.map((r) => (r.state ? { ...r, state: { ...r.state, ports: r.state.ports.filter((p) => p.portNumber === 1) } } : r)) }
+    const r = judge(onlyPort1)
+    assert.equal(r.verdict, 'inconclusive')
+    assert.match(r.checks[0]!.detail!, /none of the 40 answers held port 2's state/)
+  })
 })

@@ -112,6 +112,39 @@ test.group('judge INT-02 Delay_Req spacing', () => {
     assert.equal(r.checks.find((c) => c.name.includes('largest interval'))!.verdict, 'fail')
   })
 
+  test('lab: one interval 200 µs beyond 2T while the machine held the harness\'s own sends 2.9 ms is inconclusive, saying so; on a device, or with no such stall, it fails', ({ assert }) => {
+    /** The evidence with its largest Delay_Req interval stretched to 2T + 200 µs, and the harness's scheduled sends `lateNs` late at worst. */
+    const stretched = (mode: 'lab' | 'device', lateNs: bigint) => {
+      const ev = evidence(e2e, { seed: 2 }, { mode })
+      const T = BigInt(periodS(e2e)) * 1_000_000_000n
+      const reqs = ev.data.recorder.byType('Delay_Req', { direction: 'in' }).filter((f) => f.timestampNs !== null)
+      let k = 1
+      for (let i = 1; i < reqs.length; i++) if (reqs[i]!.timestampNs! - reqs[i - 1]!.timestampNs! > reqs[k]!.timestampNs! - reqs[k - 1]!.timestampNs!) k = i
+      // Everything from that request on arrives later: one interval grows, the rest keep theirs.
+      const shift = reqs[k - 1]!.timestampNs! + 2n * T + 200_000n - reqs[k]!.timestampNs!
+      const from = reqs[k]!.timestampNs!
+      const recorder = new Recorder()
+      for (const f of ev.data.recorder.frames) {
+        const late = f.direction === 'in' && f.timestampNs !== null && f.timestampNs >= from
+        recorder.record({ ...f, findings: f.findings, ...(f.message ? { message: f.message } : {}), timestampNs: late ? f.timestampNs! + shift : f.timestampNs })
+      }
+      // The harness's own Syncs: on time but for one, held `lateNs` by the machine.
+      for (let i = 0; i < 40; i++) {
+        const planned = from - 20_000_000_000n + BigInt(i) * 500_000_000n
+        recorder.record({ direction: 'out', port: 'harness', transport: 'l2', plannedAt: planned, timestampNs: planned + (i === 20 ? lateNs : 1_200n), bytes: new Uint8Array(44) })
+      }
+      return { ...ev, data: { ...ev.data, recorder } }
+    }
+    const largest = (ev: ReturnType<typeof stretched>) => INT02.judge(ev, e2e).checks.find((c) => c.name.includes('largest interval'))!
+    const lab = largest(stretched('lab', 2_920_000n))
+    assert.equal(lab.verdict, 'inconclusive', lab.detail)
+    assert.match(lab.detail!, /200\.\d+ µs above 2T; .* the machine.s worst stall during the test, 2\.920000 ms \(the harness.s \d+ scheduled sends .*\): the DUT shares the lab.s vCPUs/)
+    assert.equal(largest(stretched('device', 2_920_000n)).verdict, 'fail')
+    const quiet = largest(stretched('lab', 30_000n))
+    assert.equal(quiet.verdict, 'fail', quiet.detail)
+    assert.match(quiet.detail!, /beyond the machine's worst stall in the test too/)
+  })
+
   test('fault: fixed spacing where the default profile requires uniform randomisation fails the KS check', ({ assert }) => {
     const r = verdictOf(evidence(e2e, { slave: { spacing: { rule: 'fixed' } } }), e2e)
     assert.equal(r.verdict, 'fail')

@@ -76,6 +76,46 @@ test.group('dut / DUT file', () => {
   })
 })
 
+/** A two-port boundary clock: the harness's enp3s0 faces its port 1, enp4s0 its port 2. */
+const RELAY = `name: Acme BC-200
+interface: enp3s0
+clockIdentity: 001122.fffe.334455
+clock: boundary
+ports:
+  - { interface: enp3s0, port: 1, mac: 00:11:22:33:44:55, linkDelayNs: 10, linkUncertaintyNs: 2 }
+  - { interface: enp4s0, port: 2, linkDelayNs: 15 }
+capabilities:
+  roles: [boundary]
+  transports: [l2]
+  delayMechanisms: [E2E]
+  oneStep: false
+  twoStep: true
+`
+
+test.group('dut / DUT file of a boundary or transparent clock', () => {
+  test('clock and ports load: upstream first, each cable as declared', ({ assert }) => {
+    const d = parseDutFile('bc.yaml', RELAY)
+    assert.equal(d.clock, 'boundary')
+    assert.deepEqual(d.ports!.map((p) => [p.interface, p.port, p.linkDelayNs, p.linkUncertaintyNs]), [
+      ['enp3s0', 1, 10, 2],
+      ['enp4s0', 2, 15, undefined],
+    ])
+  })
+
+  test('each inconsistency is a positioned error', ({ assert }) => {
+    const at = (text: string) => diagnostics(text).map((d) => `${d.line}:${d.col} ${d.path}: ${d.message}`)
+    assert.match(at(RELAY.replace(/ports:\n(.*\n){2}/, ''))[0]!, /^4:8 clock: a boundary has two ports the harness faces: add ports/)
+    assert.match(at(RELAY.replace('clock: boundary\n', ''))[0]!, /^4:1 ports: ports are for a boundary or transparent clock/)
+    assert.match(at(RELAY.replace('interface: enp3s0, port: 1', 'interface: enp5s0, port: 1'))[0]!, /^6:18 ports\[0\]\.interface: the upstream port's harness interface is the file's interface \(enp3s0\), not enp5s0/)
+    assert.match(at(RELAY.replace('interface: enp4s0, port: 2', 'interface: enp3s0, port: 2'))[0]!, /ports\[1\]\.interface: the downstream port needs its own harness interface/)
+    assert.match(at(RELAY.replace('enp4s0, port: 2', 'enp4s0, port: 1'))[0]!, /ports\[1\]\.port: both entries name DUT port 1/)
+    assert.match(at(RELAY.replace('clockIdentity: 001122.fffe.334455\n', ''))[0]!, /clock: a boundary's port identities are judged on the wire: add clockIdentity/)
+    assert.match(at(RELAY.replace('roles: [boundary]', 'roles: [master]'))[0]!, /capabilities\.roles: clock boundary is not among capabilities\.roles \(master\)/)
+    assert.match(at(RELAY.replace(/  - \{ interface: enp4s0.*\n/, ''))[0]!, /ports: must have at least 2 item/)
+    assert.match(at(RELAY.replace('clock: boundary', 'clock: router'))[0]!, /clock: must be one of: ordinary, boundary, e2e-tc, p2p-tc/)
+  })
+})
+
 test.group('dut / --dut-option', () => {
   test('key=value pairs, integers as numbers, anything else as text', ({ assert }) => {
     assert.deepEqual(parseDutOptions(['masterOnly=1', 'logSyncInterval=-3', 'ptp_dst_mac=01:80:C2:00:00:0E', 'transportSpecific=0x1']), {
@@ -107,5 +147,12 @@ test.group('dut / settings a DUT file states', () => {
     const f = parseDutFile('dut.yaml', `${GOOD}settings:\n  logAnnounceInterval: 1\n  announceReceiptTimeout: 4\n`)
     assert.deepEqual(f.settings, { logAnnounceInterval: 1, announceReceiptTimeout: 4 })
     assert.throws(() => parseDutFile('dut.yaml', `${GOOD}settings:\n  logAnounceInterval: 1\n`), /dut\.yaml:\d+:\d+ settings/)
+  })
+
+  test('settings beyond one octet take their own ranges: a Delay_Req capacity, a grant duration', ({ assert }) => {
+    const f = parseDutFile('dut.yaml', `${GOOD}settings:\n  delayRequestCapacity: 500\n  unicast_req_duration: 300\n  dscp_event: 46\n`)
+    assert.deepEqual(f.settings, { delayRequestCapacity: 500, unicast_req_duration: 300, dscp_event: 46 })
+    assert.throws(() => parseDutFile('dut.yaml', `${GOOD}settings:\n  dscp_event: 64\n`), /settings\.dscp_event must be <= 63/)
+    assert.throws(() => parseDutFile('dut.yaml', `${GOOD}settings:\n  priority1: 256\n`), /settings\.priority1 must be <= 255/)
   })
 })

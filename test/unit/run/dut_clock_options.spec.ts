@@ -1,7 +1,7 @@
 /**
- * `run --dut-clock` and `--class`: which lab implementations can be which kind of clock, the
- * lab-only rule, and the class handed to TE-04; and the rule that keeps ordinary-clock tests and
- * relay tests apart.
+ * `run --dut-clock`, `--timestamping` and `--class`: which lab implementations can be which kind
+ * of clock, the lab-only rule (a device's kind is its DUT file's), and the class handed to TE-04;
+ * and the rule that keeps ordinary-clock tests and relay tests apart.
  */
 import { test } from '@japa/runner'
 import { clockApplies } from '../../../harness/run/definition.ts'
@@ -23,8 +23,16 @@ test.group('run / --dut-clock and --class', () => {
     assert.throws(() => parse('--lab', '--dut-clock', 'hub'), /--dut-clock must be ordinary, boundary, e2e-tc, p2p-tc/)
   })
 
-  test('a relay DUT is lab-only: a real one needs two interfaces no DUT file names yet', ({ assert }) => {
-    assert.throws(() => parse('--interface', 'eth1', '--dut', 'x.yaml', '--dut-clock', 'boundary'), /is for the lab/)
+  test('--dut-clock is the lab\'s: a device\'s kind of clock is its DUT file\'s', ({ assert }) => {
+    assert.throws(() => parse('--interface', 'eth1', '--dut', 'x.yaml', '--dut-clock', 'boundary'), /is for the lab: a device's kind of clock is its DUT file's 'clock'/)
+    assert.equal(parse('--interface', 'eth1', '--dut', 'x.yaml').dutClock, 'ordinary')
+  })
+
+  test('--timestamping is for a device: auto, hardware or software', ({ assert }) => {
+    assert.equal(parse('--interface', 'eth1', '--dut', 'x.yaml', '--timestamping', 'hardware').timestamping, 'hardware')
+    assert.isUndefined(parse('--interface', 'eth1', '--dut', 'x.yaml').timestamping)
+    assert.throws(() => parse('--interface', 'eth1', '--dut', 'x.yaml', '--timestamping', 'phc'), /--timestamping must be auto, hardware or software, not 'phc'/)
+    assert.throws(() => parse('--lab', '--timestamping', 'hardware'), /veths have software timestamps only/)
   })
 
   test('--class sets TE-04\'s class, saying where it came from', ({ assert }) => {

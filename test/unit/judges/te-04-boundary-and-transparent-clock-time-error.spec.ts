@@ -4,12 +4,15 @@
  * constant offset fails cTE, a 0.02 Hz wander fails the dTE_L MTIE mask, a spike fails max|TE|);
  * software-timestamp noise makes every check inconclusive with the floor stated; millisecond lab
  * stalls are set aside and, where they alone would fail a check, leave it inconclusive.
+ * Through an E2E transparent clock (G.8273.3) the same metrics are judged on the grandmaster's own
+ * Sync and Delay_Resp, whose correctionFields carry the clock's error; the limits are cited as
+ * G.8273.3's, and a class it does not confirm (C, D) is marked unconfirmed.
  */
 import { test } from '@japa/runner'
 import { loadProfile } from '../../../harness/profiles/index.ts'
 import type { HarnessNoise } from '../../../harness/run/session_types.ts'
 import { combineChecks } from '../../../harness/verdict/verdict.ts'
-import TE04 from '../../../suites/te/te-04-boundary-clock-time-error.ts'
+import TE04 from '../../../suites/te/te-04-boundary-and-transparent-clock-time-error.ts'
 import { envelope } from '../../support/evidence/simulate.ts'
 import { roundTrip } from '../../support/evidence/round_trip.ts'
 import { simulateBoundaryTimeError, type BoundaryTeSimulation } from '../../support/evidence/boundary_time_error.ts'
@@ -60,6 +63,18 @@ test.group('judge TE-04 boundary clock time error', () => {
     assert.equal(r.by['|cTE| (class A)']!.verdict, 'pass')
   })
 
+  test('lab: the same spike while the machine held the harness\'s own sends 2 ms is inconclusive (the DUT shares its vCPUs); on a device it fails', ({ assert }) => {
+    const noise = white(3, 0.4 * MAX_ABS_TE)
+    const sim = simulateBoundaryTimeError({ teNs: (t) => (t === 20 ? 1.4 * MAX_ABS_TE : noise()), domainNumber: 24 })
+    const at = sim.downstream.frames[0]!.timestampNs!
+    for (let i = 0; i < 20; i++) sim.upstream.record({ direction: 'out', port: 'ha', transport: 'l2', plannedAt: at + BigInt(i) * 62_500_000n, timestampNs: at + BigInt(i) * 62_500_000n + (i === 10 ? 2_000_000n : 1_500n), bytes: new Uint8Array(44) })
+    const maxTe = (mode: 'lab' | 'device') => TE04.judge(envelope('TE-04', profile, sim, { noise: HARDWARE, mode }), profile).checks.find((c) => c.name.startsWith('max|TE|'))!
+    const lab = maxTe('lab')
+    assert.equal(lab.verdict, 'inconclusive', lab.detail)
+    assert.match(lab.detail!, /the machine's worst stall during the test \(the harness's 20 scheduled sends at worst 2\.000000 ms late; the DUT shares the lab's vCPUs\)/)
+    assert.equal(maxTe('device').verdict, 'fail')
+  })
+
   test('fault: one spike of 1.4 × max|TE| in noise of 0.4 × it fails max|TE| but not cTE', ({ assert }) => {
     // In a series this noisy the spike is within the noise's own spread: no stall suspect.
     const noise = white(3, 0.4 * MAX_ABS_TE)
@@ -96,5 +111,59 @@ test.group('judge TE-04 boundary clock time error', () => {
     const r = judge({ teNs: () => 0, neverLocked: true })
     assert.equal(r.verdict, 'fail')
     assert.equal(r.out.checks[0]!.name, 'the boundary clock passed the grandmaster on downstream')
+  })
+})
+
+test.group('judge TE-04 transparent clock time error (G.8273.3)', () => {
+  const RESIDENCE = 180_000 // ptp4l's software TC holds a Sync 150–450 µs in the lab
+  test('an E2E transparent clock within class A passes, judged on the grandmaster\'s own messages, its limits cited as G.8273.3\'s', ({ assert }) => {
+    const noise = white(3, CTE / 10)
+    const r = judge({ teNs: () => CTE / 5 + noise(), transparent: { residenceNs: RESIDENCE } })
+    assert.equal(r.verdict, 'pass', JSON.stringify(r.out.checks, null, 1))
+    assert.approximately(r.out.measurements!.cteNs as number, CTE / 5, 1)
+    for (const c of r.out.checks) assert.match(c.source!, /^ITU-T G\.8273\.3 T-TC class A takes the T-BC class limits \[CX-8273\.3\]/)
+    // Class A is confirmed for a T-TC: only what the profile itself marks stays unconfirmed.
+    assert.equal(!!r.by['|cTE| (class A)']!.unconfirmed, !!profile.accuracy.classACte!.limit.unconfirmed)
+    assert.deepEqual(TE04.judge(roundTrip(r.ev), profile).checks, r.out.checks)
+  })
+
+  test('fault: a transparent clock whose corrections leave a constant cTE limit + 30 ns fails cTE; one whose Syncs carry a 1.4 × max|TE| spike fails max|TE|', ({ assert }) => {
+    const offset = judge({ teNs: () => CTE + 30, transparent: { residenceNs: RESIDENCE } })
+    assert.equal(offset.by['|cTE| (class A)']!.verdict, 'fail')
+    const noise = white(4, MAX_ABS_TE * 0.4)
+    const spike = judge({ teNs: (t) => (Math.abs(t - 30) < 0.03 ? 1.4 * MAX_ABS_TE : noise()), transparent: { residenceNs: RESIDENCE } })
+    assert.equal(spike.by['max|TE| (class A, unfiltered)']!.verdict, 'fail')
+  })
+
+  test('the reference is the grandmaster\'s time: one 37 s ahead of a UTC timestamp clock (PTP timescale) is measured from its own Syncs and taken off', ({ assert }) => {
+    for (const transparent of [{ residenceNs: RESIDENCE }, undefined]) {
+      const r = judge({ teNs: () => CTE / 5, grandmasterAheadNs: 37_000_000_000n, ...(transparent ? { transparent } : {}) })
+      assert.equal(r.verdict, 'pass', JSON.stringify(r.out.checks, null, 1))
+      assert.equal(r.out.measurements!.grandmasterOffsetNs, '37000000000')
+      assert.approximately(r.out.measurements!.cteNs as number, CTE / 5, 1)
+    }
+  })
+
+  test('noise: software timestamps leave it inconclusive with the floor named', ({ assert }) => {
+    const r = judge({ teNs: () => 0, transparent: { residenceNs: RESIDENCE } }, SOFTWARE)
+    assert.equal(r.verdict, 'inconclusive')
+    for (const c of r.out.checks) assert.match(c.detail!, /harness time-error floor ±8\.400 µs/)
+  })
+
+  test('fault: a transparent clock that passes on no delay exchange fails, saying so', ({ assert }) => {
+    const r = judge({ teNs: () => 0, noDelayResp: true, transparent: { residenceNs: RESIDENCE } })
+    assert.equal(r.verdict, 'fail')
+    assert.match(r.out.checks[0]!.detail!, /the transparent clock passed on too few/)
+  })
+
+  test('class C for a transparent clock is the T-BC class C limit, marked unconfirmed (G.8273.3 lists A and B)', ({ assert }) => {
+    const p = loadProfile('g8275-1')
+    p.suites.overrides['TE-04'] = { ...(p.suites.overrides['TE-04'] ?? {}), class: 'C' }
+    const ev = envelope('TE-04', p, simulateBoundaryTimeError({ teNs: () => 0, transparent: { residenceNs: RESIDENCE }, domainNumber: 24 }), { noise: HARDWARE })
+    const checks = TE04.judge(ev, p).checks
+    const cte = checks.find((c) => c.name === '|cTE| (class C)')!
+    assert.isTrue(cte.unconfirmed)
+    assert.match(cte.source!, /assumed to take the T-BC class limits \(G\.8273\.3 classes C\/D not confirmed/)
+    assert.equal(cte.verdict, 'pass')
   })
 })
