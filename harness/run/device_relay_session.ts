@@ -31,12 +31,14 @@ export function relayClockOf(file: DutFile): RelayClockType | undefined {
 }
 
 /** Why two harness ports cannot time a transit between them, or undefined when they can. */
-export function sharedClockRefusal(a: Port, b: Port): string | undefined {
+type StampingPort = Pick<Port, 'interface' | 'timestamping'>
+
+export function sharedClockRefusal(a: StampingPort, b: StampingPort): string | undefined {
   const ta = a.timestamping
   const tb = b.timestamping
   if (ta.clock === 'system' && tb.clock === 'system') return undefined
   if (ta.clock === 'phc' && tb.clock === 'phc' && ta.phcIndex === tb.phcIndex) return undefined
-  const say = (p: Port) => `${p.interface} stamps ${p.timestamping.clock === 'phc' ? `on /dev/ptp${p.timestamping.phcIndex}` : 'on the system clock'}`
+  const say = (p: StampingPort) => `${p.interface} stamps ${p.timestamping.clock === 'phc' ? `on /dev/ptp${p.timestamping.phcIndex}` : 'on the system clock'}`
   return `${say(a)} and ${say(b)}: a transit from one to the other would carry the two clocks' offset. Use two ports that share one PHC, or --timestamping software on both`
 }
 
@@ -72,23 +74,15 @@ export class DeviceRelaySession extends DeviceSession implements RelayPorts {
 
   static override async create(o: DeviceSessionOptions): Promise<DeviceRelaySession> {
     const file = o.file ?? loadDutFile(o.dutFile)
-    const [up, down] = file.ports!
-    const a = openHarnessPort(up!.interface, up!.netns ?? file.netns, o.timestamping)
-    let b: Port
+    const parts = await DeviceSession.parts({ ...o, file })
+    const down = file.ports![1]!
+    const b = openHarnessPort(down.interface, down.netns, o.timestamping)
     try {
-      b = openHarnessPort(down!.interface, down!.netns, o.timestamping)
-    } catch (e) {
-      a.close()
-      throw e
-    }
-    try {
-      const refusal = sharedClockRefusal(a, b)
+      const refusal = sharedClockRefusal(parts.port, b)
       if (refusal) throw new CliError(`${file.file ?? 'DUT file'}: ${refusal}`, ExitCode.usage)
-      const parts = await DeviceSession.parts({ ...o, file })
-      const location: HarnessPortLocation = { ifname: down!.interface, ...(down!.netns ? { netns: down!.netns } : {}), mac: b.mac }
-      return new DeviceRelaySession(parts, location, `${describeTimestamping(a)}; downstream ${describeTimestamping(b)}`)
+      const location: HarnessPortLocation = { ifname: down.interface, ...(down.netns ? { netns: down.netns } : {}), mac: b.mac }
+      return new DeviceRelaySession(parts, location, `${parts.timestamping}; downstream ${describeTimestamping(b)}`)
     } finally {
-      a.close()
       b.close()
     }
   }

@@ -67,7 +67,7 @@ export function openHarnessPort(ifname: string, netns: string | undefined, times
 }
 
 /** A harness port's timestamping in words: mode, clock (which PHC) and why. */
-export function describeTimestamping(p: Port): string {
+export function describeTimestamping(p: Pick<Port, 'timestamping'>): string {
   const t = p.timestamping
   return `${t.mode}${t.mode === 'hardware' && t.phcIndex !== null ? ` on /dev/ptp${t.phcIndex}` : ''} (${t.reason})`
 }
@@ -92,6 +92,8 @@ export interface DeviceSessionParts {
   opts: DeviceSessionOptions
   noise: HarnessNoise
   timestamping: string
+  /** The harness interface as opened: which clock it stamps on. */
+  port: Pick<Port, 'interface' | 'timestamping'>
 }
 
 export class DeviceSession extends PortSession {
@@ -120,7 +122,7 @@ export class DeviceSession extends PortSession {
       const noise = o.noisePort ? await deviceNoise(o, file.netns, 200) : await measureTxNoise(port)
       const dut = new RemoteDut({ dut: file })
       const declaredSettings = declaredDeviceSettings(file.settings, file.management?.enabled ? await managedSettings(dut) : undefined)
-      return { dut, file, mac: port.mac, opts: { ...o, declaredSettings }, noise, timestamping: describeTimestamping(port) }
+      return { dut, file, mac: port.mac, opts: { ...o, declaredSettings }, noise, timestamping: describeTimestamping(port), port: { interface: port.interface, timestamping: port.timestamping } }
     } finally {
       port.close()
     }

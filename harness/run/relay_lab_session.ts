@@ -67,8 +67,7 @@ export class RelayLabSession extends PortSession implements RelayPorts {
 
   /** Whatever role a test asks for, the DUT runs as the clock the session was opened for. */
   protected override dutStartOptions(role: DutRoleWanted): DutStartOptions {
-    const delayMechanism = this.clockType === 'p2p-tc' ? 'P2P' : this.clockType === 'e2e-tc' ? 'E2E' : this.delayMechanism
-    return { ...super.dutStartOptions(role), role: this.clockType, delayMechanism }
+    return { ...super.dutStartOptions(role), role: this.clockType }
   }
 
   dutPortIdentity(): PortIdentity {

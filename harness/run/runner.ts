@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path'
 import { CliError, ExitCode } from './exit_codes.ts'
 import { loadProfile, ProfileError } from '../profiles/index.ts'
 import { validateProfileForRun } from '../profiles/loader.ts'
-import type { Profile, TransportName } from '../profiles/types.ts'
+import type { Profile } from '../profiles/types.ts'
 import type { TestResult } from '../results/record.ts'
 import { ResultsWriter } from '../results/writer.ts'
 import { summarize } from '../results/summary.ts'
@@ -116,8 +116,6 @@ export async function runConformance(o: RunOptions): Promise<number> {
     } catch (err) {
       if ((err as { name?: string }).name === 'DutFileError') throw new CliError((err as Error).message, ExitCode.usage)
       if (err instanceof CliError) throw err
-      // What the operator asked of the interface, not a failure of ours: --timestamping hardware on a NIC without it.
-      if ((err as { code?: string }).code === 'ENOTSUP_HW_TIMESTAMPING') throw new CliError(`--timestamping hardware: ${(err as Error).message}`, ExitCode.usage)
       // Nothing ran, but every selected test still gets its record saying why.
       const why = `the session could not be set up: ${(err as Error).message}`
       for (const { def } of chosen) writer.result(notRunResult(def, profile, why))

@@ -11,7 +11,7 @@ import { loadDutFile, type DutFilePort } from '../dut/remote/dut_file.ts'
 import { LabSession, type LabSessionOptions } from './lab_session.ts'
 import { RelayLabSession, type RelayLabSessionOptions } from './relay_lab_session.ts'
 import { implClockRefusal } from './options.ts'
-import { CLOCK_NAMES } from './session_types.ts'
+import { CLOCK_NAMES, type DutClockType } from './session_types.ts'
 import type { RunOptions } from './options.ts'
 import { assessInterface, gatherInterfaceFacts } from './safety.ts'
 import type { Session } from './session_types.ts'
@@ -65,8 +65,7 @@ export async function openSession(o: SessionSetupOptions, profile: Profile, tran
   const refusal = o.mode === 'lab' ? implClockRefusal(o.dutImpl, clock) : undefined
   if (refusal) throw new CliError(refusal, ExitCode.usage)
   if (o.mode === 'lab' && clock !== 'ordinary') {
-    const mech = clock === 'p2p-tc' ? 'P2P' : clock === 'e2e-tc' ? 'E2E' : undefined
-    if (mech && !profile.delayMechanism.allowed.includes(mech)) throw new CliError(`profile ${profile.id} allows ${profile.delayMechanism.allowed.join(', ')} only: not ${CLOCK_NAMES[clock]}`, ExitCode.usage)
+    refuseClockMechanism(profile, clock)
     console.log(`  building the virtual lab (dual topology) with a ${o.dutImpl} DUT as ${CLOCK_NAMES[clock]} …`)
     return RelayLabSession.create({ profile, transport, domainNumber, clockType: clock, dutImpl: o.dutImpl as RelayLabSessionOptions['dutImpl'], dutOptions: o.dutOptions, allowManagementSet: o.allowSet })
   }
@@ -78,11 +77,28 @@ export async function openSession(o: SessionSetupOptions, profile: Profile, tran
   const file = loadDutFile(o.dutFile!)
   const options = { profile, transport, domainNumber, dutOptions: o.dutOptions, allowManagementSet: o.allowSet, interface: o.interface!, dutFile: o.dutFile!, file, ...(o.noisePort ? { noisePort: o.noisePort } : {}), ...(o.timestamping ? { timestamping: o.timestamping } : {}), ipv4: addr(false), ipv6: addr(true) }
   const relayClock = relayClockOf(file)
-  if (!relayClock) return DeviceSession.create(options)
+  if (!relayClock) return hardwareRefusalIsUsage(() => DeviceSession.create(options))
+  refuseClockMechanism(profile, relayClock)
   if (file.ports![0]!.interface !== o.interface) throw new CliError(`${file.file}: --interface ${o.interface} is not the upstream port's harness interface (${file.ports![0]!.interface})`, ExitCode.usage)
   checkDownstreamSafety(file.ports![1]!, o)
   console.log(`  ${file.name} is ${CLOCK_NAMES[relayClock]}: DUT port ${file.ports![0]!.port} faces ${o.interface}, port ${file.ports![1]!.port} faces ${file.ports![1]!.interface}`)
-  return DeviceRelaySession.create(options)
+  return hardwareRefusalIsUsage(() => DeviceRelaySession.create(options))
+}
+
+/** A transparent clock has its delay mechanism: a profile that forbids it cannot have that clock (lab or device). */
+function refuseClockMechanism(profile: Profile, clock: DutClockType): void {
+  const mech = clock === 'p2p-tc' ? 'P2P' : clock === 'e2e-tc' ? 'E2E' : undefined
+  if (mech && !profile.delayMechanism.allowed.includes(mech)) throw new CliError(`profile ${profile.id} allows ${profile.delayMechanism.allowed.join(', ')} only: not ${CLOCK_NAMES[clock]}`, ExitCode.usage)
+}
+
+/** `--timestamping hardware` on a NIC without it is what the operator asked of the interface, not a failure of ours: exit 2 (run and replay alike). */
+async function hardwareRefusalIsUsage<T>(open: () => Promise<T>): Promise<T> {
+  try {
+    return await open()
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ENOTSUP_HW_TIMESTAMPING') throw new CliError(`--timestamping hardware: ${(err as Error).message}`, ExitCode.usage)
+    throw err
+  }
 }
 
 /** The downstream harness interface of a relay device transmits too: the same safety rule. */

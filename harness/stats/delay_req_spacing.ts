@@ -149,6 +149,6 @@ function largestIntervalVerdict(max: bigint, upper: bigint, tail: bigint, stall:
   }
   return {
     verdict: 'inconclusive',
-    detail: `${base}; within that ± plus the machine's worst stall during the test, ${formatNs(stall.ns)} (${stall.how}): the DUT shares the lab's vCPUs, so a stall may have held its send that long`,
+    detail: `${base}; within that ± plus the machine's worst stall during the test, ${formatNs(stall.ns)} (${stall.how}), which may have held the DUT's send that long`,
   }
 }

@@ -8,6 +8,7 @@
  */
 import type { RecordedFrame } from '../recorder/frame.ts'
 import { medianNs } from './robust.ts'
+import { formatNs } from '../time/format.ts'
 
 export interface SendLateness {
   /** Scheduled sends with a TX timestamp. */
@@ -24,4 +25,14 @@ export function sendLateness(frames: readonly RecordedFrame[]): SendLateness | u
   const median = medianNs(late)
   const max = late.reduce((a, b) => (b > a ? b : a))
   return { count: late.length, medianNs: median, maxNs: max, worstStallNs: max > median ? max - median : 0n }
+}
+
+/**
+ * In a lab run only (the DUT on the harness's vCPUs): the machine's worst stall during the test
+ * and how it was measured, the allowance of an extreme statistic the DUT's sends make.
+ */
+export function labStall(mode: 'lab' | 'device', frames: readonly RecordedFrame[]): { ns: bigint; how: string } | undefined {
+  if (mode !== 'lab') return undefined
+  const l = sendLateness(frames)
+  return l && { ns: l.worstStallNs, how: `the harness's ${l.count} scheduled sends in this test left a median ${formatNs(l.medianNs)} and at worst ${formatNs(l.maxNs)} after their planned time; the DUT shares the lab's vCPUs` }
 }

@@ -8,6 +8,7 @@ import { e2eExchangeOffset, p2pMeanLinkDelay, p2pOffsetFromMaster, scaledToNs, t
 import { pairDelayReqResp, pairSyncFollowUp, pdelayTriples, type SyncPair } from '../recorder/pairing.ts'
 import type { Recorder } from '../recorder/recorder.ts'
 import { timestampToNs } from '../time/timestamp.ts'
+import { medianNs } from './robust.ts'
 
 export interface TimeErrorSample {
   /** The Sync's RX timestamp at the harness (ns). */
@@ -77,6 +78,5 @@ export function masterTimeOffsetNs(recorder: Recorder, o: { sender: string; doma
     .pairs.map(syncOrigin)
     .filter((x): x is NonNullable<typeof x> => x !== undefined)
     .map((x) => x.t1 - x.t2)
-    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
-  return d.length ? d[d.length >> 1] : undefined
+  return d.length ? medianNs(d) : undefined
 }

@@ -11,7 +11,7 @@ import type { PortIdentity } from '../../harness/codec/types.ts'
 import { samePortIdentity } from '../../harness/engines/message_factory.ts'
 import { type Check, conformance, describeArrivals, frameRef, type Recorder, TestMaster } from '../kit.ts'
 import { lockTimeoutMs, type StateRead, waitForState, watchState } from '../support/grandmasters.ts'
-import { downstreamPeer, driveBoth, relayOf, upstreamGrandmasterConfig } from '../support/relay.ts'
+import { driveBoth, relayOf, upstreamGrandmasterConfig } from '../support/relay.ts'
 
 export interface PassivePortData {
   grandmaster: PortIdentity
@@ -30,17 +30,36 @@ const SOURCE = 'IEEE 1588-2019 9.3.3 and Figure 33 (Ebest better by topology tha
 
 const portState = (r: StateRead, n: number) => r.state?.ports.find((p) => p.portNumber === n)?.portState
 
+/** Announce, Sync and Follow_Up the DUT's port sent into the harness from `fromNs` on. */
+function sentBy(downstream: Recorder, port: PortIdentity, fromNs: bigint) {
+  return downstream.frames.filter((f) => f.direction === 'in' && f.timestampNs !== null && f.timestampNs >= fromNs && f.message && ['Announce', 'Sync', 'Follow_Up'].includes(f.message.type) && samePortIdentity(f.message.header.sourcePortIdentity, port))
+}
+
 export function judgePassivePort(d: PassivePortData): Check[] {
   const answered = d.reads.filter((r) => r.state?.ports.length)
   const [up, down] = d.dutPorts
   const states = (n: number) => [...new Set(answered.map((r) => portState(r, n)).filter(Boolean))].join(' → ')
-  if (!answered.length) {
-    const errors = [...new Set(d.reads.map((r) => r.error).filter(Boolean))].slice(0, 3).join('; ')
-    return [{ name: 'one port PASSIVE on two paths to one grandmaster', verdict: 'inconclusive', measured: null, limit: `port ${down.portNumber} PASSIVE`, source: SOURCE, detail: `the DUT's port states could not be read (${d.reads.length} reads${errors ? `: ${errors}` : ''})` }]
-  }
-  // Answers that hold no state for the other port (a device answering on the wire only for the port asked through) cannot show it PASSIVE.
+  // States that cannot be read, or answers that hold none for the other port (a device answering on the wire only for the port
+  // asked through), cannot show it PASSIVE; the wire still can show it is not: a port announcing through the second half of the watch.
   if (!answered.some((r) => portState(r, down.portNumber))) {
-    return [{ name: 'one port PASSIVE on two paths to one grandmaster', verdict: 'inconclusive', measured: `port ${up.portNumber}: ${states(up.portNumber) || '?'}; port ${down.portNumber}: never in the answers (${answered.length} reads)`, limit: `port ${down.portNumber} PASSIVE`, source: SOURCE, detail: `none of the ${answered.length} answers held port ${down.portNumber}'s state (a device may answer for a port only on that port's own link)` }]
+    const span = d.reads.length ? { from: d.reads[0]!.atNs, to: d.reads.at(-1)!.atNs } : undefined
+    const late = span ? sentBy(d.downstream, down, span.from + (span.to - span.from) / 2n) : []
+    const errors = [...new Set(d.reads.map((r) => r.error).filter(Boolean))].slice(0, 3).join('; ')
+    if (!answered.length && !late.length) {
+      return [{ name: 'one port PASSIVE on two paths to one grandmaster', verdict: 'inconclusive', measured: null, limit: `port ${down.portNumber} PASSIVE`, source: SOURCE, detail: `the DUT's port states could not be read (${d.reads.length} reads${errors ? `: ${errors}` : ''})` }]
+    }
+    return [
+      {
+        name: 'one port PASSIVE on two paths to one grandmaster',
+        verdict: late.length ? 'fail' : 'inconclusive',
+        measured: `port ${up.portNumber}: ${states(up.portNumber) || '?'}; port ${down.portNumber}: never in the answers (${answered.length} reads); ${late.length} Announce/Sync from it in the second half of the watch`,
+        limit: `port ${down.portNumber} PASSIVE`,
+        source: SOURCE,
+        detail: late.length
+          ? `port ${down.portNumber}'s state was never in the answers, but it still sent ${describeArrivals(late)} (first ${frameRef(late[0]!)}): a PASSIVE port sends neither`
+          : `none of the ${answered.length} answers held port ${down.portNumber}'s state (a device may answer for a port only on that port's own link), and it sent no Announce or Sync in the second half of the watch: silent, as PASSIVE would be, but unconfirmed`,
+      },
+    ]
   }
   const first = answered.findIndex((r) => portState(r, down.portNumber) === 'PASSIVE')
   const seen = `port ${up.portNumber}: ${states(up.portNumber) || '?'}; port ${down.portNumber}: ${states(down.portNumber) || '?'} (${answered.length} reads)`
@@ -48,8 +67,9 @@ export function judgePassivePort(d: PassivePortData): Check[] {
     return [{ name: 'one port PASSIVE on two paths to one grandmaster', verdict: 'fail', measured: seen, limit: `port ${down.portNumber} PASSIVE`, source: SOURCE, detail: `the grandmaster ${d.grandmaster.clockIdentity} is heard on port ${up.portNumber} directly and on port ${down.portNumber} through ${d.otherPath.clockIdentity} one step further; port ${down.portNumber} never went PASSIVE` }]
   }
   const after = answered.slice(first)
-  const leftPassive = after.filter((r) => portState(r, down.portNumber) !== 'PASSIVE')
-  const upWrong = after.filter((r) => !['SLAVE', 'UNCALIBRATED'].includes(portState(r, up.portNumber) ?? ''))
+  // A read that holds no state for a port says nothing about it (partial answers happen).
+  const leftPassive = after.filter((r) => portState(r, down.portNumber) !== undefined && portState(r, down.portNumber) !== 'PASSIVE')
+  const upWrong = after.filter((r) => portState(r, up.portNumber) !== undefined && !['SLAVE', 'UNCALIBRATED'].includes(portState(r, up.portNumber)!))
   const gmWrong = after.filter((r) => r.state?.grandmasterIdentity && normalizeClockIdentity(r.state.grandmasterIdentity) !== normalizeClockIdentity(d.grandmaster.clockIdentity))
   const checks: Check[] = [
     {
@@ -71,7 +91,7 @@ export function judgePassivePort(d: PassivePortData): Check[] {
   ]
   // A port still sends what it queued for up to an announce interval after it changed state.
   const quietFrom = after[0]!.atNs + d.announceIntervalNs
-  const sent = d.downstream.frames.filter((f) => f.direction === 'in' && f.timestampNs !== null && f.timestampNs >= quietFrom && f.message && ['Announce', 'Sync', 'Follow_Up'].includes(f.message.type) && samePortIdentity(f.message.header.sourcePortIdentity, down))
+  const sent = sentBy(d.downstream, down, quietFrom)
   checks.push({
     name: 'a PASSIVE port sends no Announce or Sync',
     verdict: sent.length ? 'fail' : 'pass',

@@ -10,7 +10,7 @@ import { normalizeClockIdentity } from '../../harness/codec/clock_identity.ts'
 import type { AnnounceMessage, PortIdentity } from '../../harness/codec/types.ts'
 import { portIdentityKey, samePortIdentity } from '../../harness/engines/message_factory.ts'
 import type { AnnounceDataset } from '../../harness/engines/test_master.ts'
-import { type Check, conformance, frameRef, Recorder, TestMaster } from '../kit.ts'
+import { type Check, conformance, describeArrivals, frameRef, Recorder, TestMaster } from '../kit.ts'
 import { downstreamPeer, driveBoth, relayOf, upstreamGrandmasterConfig, waitForReadvertised } from '../support/relay.ts'
 
 export interface BoundaryAnnounceData {
@@ -39,9 +39,9 @@ export function judgeBoundaryAnnounce(d: BoundaryAnnounceData): Check[] {
   const followed = first < 0 ? [] : fromDut.slice(first)
   const before = first < 0 ? fromDut : fromDut.slice(0, first)
   const named = followed.length
+  const forwarded = d.downstream.frames.filter((f) => f.direction === 'in' && f.message?.type === 'Announce' && samePortIdentity(f.message.header.sourcePortIdentity, d.grandmaster))
   if (!named) {
     const last = fromDut.at(-1)?.message as AnnounceMessage | undefined
-    const forwarded = d.downstream.frames.filter((f) => f.direction === 'in' && f.message?.type === 'Announce' && samePortIdentity(f.message.header.sourcePortIdentity, d.grandmaster))
     const what = last
       ? `its last Announce (${frameRef(fromDut.at(-1)!)}) named grandmaster ${last.grandmasterIdentity}, class ${last.grandmasterClockQuality.clockClass}, stepsRemoved ${last.stepsRemoved}`
       : 'the DUT sent no Announce downstream of its own'
@@ -85,8 +85,16 @@ export function judgeBoundaryAnnounce(d: BoundaryAnnounceData): Check[] {
     field('grandmasterClockQuality', `${q.clockClass}/${hex(q.clockAccuracy, 2)}/${hex(q.offsetScaledLogVariance, 4)}`, (m) => `${m.grandmasterClockQuality.clockClass}/${hex(m.grandmasterClockQuality.clockAccuracy, 2)}/${hex(m.grandmasterClockQuality.offsetScaledLogVariance, 4)}`),
     field('timeSource and currentUtcOffset', `${hex(d.dataset.timeSource, 2)}/${d.dataset.currentUtcOffset}`, (m) => `${hex(m.timeSource, 2)}/${m.currentUtcOffset}`),
     field('time-property flags (leap61 … frequencyTraceable)', hex(d.dataset.flagField & TIME_PROPERTIES, 2), (m) => hex(m.header.flagField & TIME_PROPERTIES, 2)),
-    // Announces forwarded from the grandmaster never count as the DUT's (the case above names them).
+    // Announces forwarded from the grandmaster never count as the DUT's: a clock that re-advertises and also forwards fails here.
     field('sourcePortIdentity is the boundary clock\'s own downstream port', portIdentityKey(d.dutDownstreamPort), (m) => portIdentityKey(m.header.sourcePortIdentity)),
+    {
+      name: 'the grandmaster\'s own Announce is not forwarded downstream',
+      verdict: forwarded.length ? 'fail' : 'pass',
+      measured: forwarded.length,
+      limit: '0 (a boundary clock terminates PTP: its ports announce its own parentDS)',
+      source: SOURCE,
+      ...(forwarded.length ? { detail: `${describeArrivals(forwarded)}; first ${frameRef(forwarded[0]!)}` } : {}),
+    },
   ]
 }
 

@@ -5,11 +5,12 @@
  * residence (E2E TC) and no peer-delay message (P2P TC). The harness's grandmaster is upstream
  * of the DUT and its slave downstream; the measuring and judging is suites/support/residence.ts.
  */
-import { conformance, EngineGroup, TestMaster, TestSlave } from '../kit.ts'
+import { conformance, TestMaster, TestSlave } from '../kit.ts'
 import { testMasterConfigFromProfile, testSlaveConfigFromProfile } from '../../harness/engines/from_profile.ts'
 import { configuredIntervals } from '../../harness/dut/settings.ts'
 import { systemTimeNs } from '../../harness/transport/clocks.ts'
 import { combineLinks, judgeResidence, type ResidenceData, type ResidencePhase, type TcKind } from '../support/residence.ts'
+import { driveBoth, relayOf } from '../support/relay.ts'
 
 const PARAMS = {
   /** Seconds of each phase that are judged. */
@@ -48,8 +49,7 @@ export default conformance<ResidenceData>({
     return true
   },
   async acquire(ctx) {
-    const relay = ctx.session.relay
-    if (!relay) throw new Error('E2E-03 needs a relay session (--dut-clock e2e-tc|p2p-tc)')
+    const relay = relayOf(ctx)
     const p = ctx.params(PARAMS)
     const clockType = relay.clockType as TcKind
     const s = ctx.session
@@ -76,13 +76,12 @@ export default conformance<ResidenceData>({
       const sl = new TestSlave(
         testSlaveConfigFromProfile(ctx.profile, { name: 'slave', clockIdentity: slave.clockIdentity, intervals }, { header: s.headerDefaults(), delayMechanism: mech, master: grandmaster, logMinDelayReqInterval: p.logInterval, logMinPdelayReqInterval: 0 }),
       )
-      const up = s.drive(new EngineGroup('upstream', [gm]))
-      const down = relay.driveDownstream(new EngineGroup('downstream', [sl]))
+      const ports = driveBoth(ctx, [gm], [sl])
       const startNs = systemTimeNs()
       try {
         await ctx.sleep((p.settleSeconds + p.phaseSeconds) * 1000)
       } finally {
-        await Promise.all([up.close(), down.close()])
+        await ports.close()
       }
       const settle = BigInt(p.settleSeconds * 1e9)
       phases.push({
@@ -91,8 +90,8 @@ export default conformance<ResidenceData>({
         judgeFromNs: startNs + settle,
         // The last half second's messages may have been in flight when the ports closed.
         judgeUntilNs: startNs + settle + BigInt(p.phaseSeconds * 1e9) - 500_000_000n,
-        upstream: up.recorder,
-        downstream: down.recorder,
+        upstream: ports.up.recorder,
+        downstream: ports.down.recorder,
       })
     }
     ctx.step('measuring both links again')

@@ -7,7 +7,7 @@
  * uniform rule so that a slave 20 % too fast fails ≥ 95 % of runs and a conformant one
  * ≤ 1 %); a DUT that sends too few Delay_Req in 1.5× the time its interval needs fails.
  */
-import { sendLateness } from '../../harness/stats/send_lateness.ts'
+import { labStall } from '../../harness/stats/send_lateness.ts'
 import {
   type Check,
   conformance,
@@ -82,13 +82,6 @@ function spacingRule(profile: Profile): DelayReqSpacingRule | undefined {
     minSamples,
     unconfirmed: s.unconfirmed || s.pct?.unconfirmed || s.fractionWithin?.unconfirmed,
   }
-}
-
-/** In the lab only: the longest the machine held the harness's own scheduled sends during this test (the DUT shares its vCPUs). */
-function labStall(ev: Evidence<DelayReqSpacingData>): { ns: bigint; how: string } | undefined {
-  if (ev.session.mode !== 'lab') return undefined
-  const l = sendLateness(ev.data.recorder.frames)
-  return l && { ns: l.worstStallNs, how: `the harness's ${l.count} scheduled sends in this test left a median ${formatNs(l.medianNs)} and at worst ${formatNs(l.maxNs)} after their planned time` }
 }
 
 export default conformance<DelayReqSpacingData>({
@@ -177,7 +170,7 @@ export default conformance<DelayReqSpacingData>({
       }
       return { checks: [check], measurements: { delayReqCount: reqs.length, recordedMs: d.recordedMs } }
     }
-    const checks: Check[] = scoreDelayReqSpacing(series, nominal, rule, ev.noise.ns, ev.noise.tailNs, labStall(ev)).map((c) => ({ ...c, detail: [c.detail, tFrom].filter(Boolean).join('; ') }))
+    const checks: Check[] = scoreDelayReqSpacing(series, nominal, rule, ev.noise.ns, ev.noise.tailNs, labStall(ev.session.mode, d.recorder.frames)).map((c) => ({ ...c, detail: [c.detail, tFrom].filter(Boolean).join('; ') }))
     if (grant) checks.push(unicastMeanCheck(series, nominal, ev.noise.ns, profile))
     const win = rule.rule === 'uniform-0-2x' ? { lo: 0n, hi: 2n * nominal } : pctWindow(nominal, rule.pct)
     const meanBand = rule.rule === 'uniform-0-2x' ? uniformMeanWindow(nominal, series.length) : undefined

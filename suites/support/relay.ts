@@ -58,7 +58,7 @@ export function downstreamPeer(ctx: TestContext, relay: RelayPorts): TestMaster 
 
 export function relayOf(ctx: TestContext): RelayPorts {
   const relay = ctx.session.relay
-  if (!relay) throw new Error('this test needs a boundary clock between two harness ports (--dut-clock boundary)')
+  if (!relay) throw new Error('this test needs a boundary or transparent clock between two harness ports (--dut-clock, or a DUT file with clock and ports)')
   return relay
 }
 

@@ -6,7 +6,7 @@
  * (the high-pass rest) as a peak-to-peak figure.
  */
 import type { TimeErrorSample } from '../../harness/stats/two_way_time_error.ts'
-import { constantTimeError, highPass, logSpacedWindows, lowPass, maxAbsTimeError, mtie, peakToPeak, tdev, type CurvePoint, type Mask } from '../../harness/stats/time_error/index.ts'
+import { constantTimeError, highPass, logSpacedWindows, lowPass, mtie, peakToPeak, tdev, type CurvePoint, type Mask } from '../../harness/stats/time_error/index.ts'
 import type { AccuracyLimit } from '../../harness/profiles/types.ts'
 
 /** G.8273.2 7.1: dTE_L and dTE_H are split by a first-order filter with this corner. */
@@ -16,7 +16,7 @@ export const DTE_CORNER_HZ = 0.1
  * The samples on a grid of `tau0Ns`: each cell's mean, an empty cell holding the previous value
  * (the exchanges come at randomised intervals; MTIE and TDEV need equally spaced samples).
  */
-export function onGrid(samples: readonly TimeErrorSample[], tau0Ns: bigint): Float64Array {
+function onGrid(samples: readonly TimeErrorSample[], tau0Ns: bigint): Float64Array {
   if (!samples.length) return new Float64Array(0)
   const t0 = samples[0]!.atNs
   const cells = Number((samples.at(-1)!.atNs - t0) / tau0Ns) + 1
@@ -47,7 +47,10 @@ export interface TeMetrics {
   dteLTdev: CurvePoint[]
 }
 
-export function teMetrics(grid: Float64Array, tau0S: number): TeMetrics {
+/** The metrics of a series of exchanges on a grid of `tau0Ns`; max|TE| from the exchanges themselves (a cell's mean would halve a spike). */
+export function teMetrics(samples: readonly TimeErrorSample[], tau0Ns: bigint): TeMetrics {
+  const grid = onGrid(samples, tau0Ns)
+  const tau0S = Number(tau0Ns) / 1e9
   const cte = constantTimeError(grid)
   const centred = grid.map((v) => v - cte)
   const low = lowPass(centred, DTE_CORNER_HZ, tau0S)
@@ -56,7 +59,7 @@ export function teMetrics(grid: Float64Array, tau0S: number): TeMetrics {
     samples: grid.length,
     tau0S,
     spanS: (grid.length - 1) * tau0S,
-    maxAbsTeNs: maxAbsTimeError(grid),
+    maxAbsTeNs: samples.reduce((m, x) => Math.max(m, Math.abs(Number(x.teNs))), 0),
     cteNs: cte,
     dteHPeakToPeakNs: peakToPeak(highPass(centred, DTE_CORNER_HZ, tau0S)),
     dteLMtie: mtie(low, tau0S, windows).map((p) => ({ tauS: p.tauS, valueNs: p.mtieNs })),

@@ -11,18 +11,17 @@
  * floor is far above any class limit: those checks are inconclusive with the floor stated, and
  * the metrics and their plots are still produced.
  */
-import { normalizeClockIdentity } from '../../harness/codec/clock_identity.ts'
 import type { PortIdentity } from '../../harness/codec/types.ts'
 import { testSlaveConfigFromProfile } from '../../harness/engines/from_profile.ts'
 import { configuredIntervals } from '../../harness/dut/settings.ts'
 import { masterTimeOffsetNs, twoWayTimeError } from '../../harness/stats/two_way_time_error.ts'
-import { sendLateness } from '../../harness/stats/send_lateness.ts'
+import { labStall } from '../../harness/stats/send_lateness.ts'
 import { compareToMask } from '../../harness/stats/time_error/index.ts'
 import { logIntervalToNs } from '../../harness/time/log_interval.ts'
 import { STALL_SCALES, stallSuspects } from '../../harness/stats/stall_suspects.ts'
 import { type Check, conformance, type Verdict, formatNs, judgeBound, type Profile, type Recorder, TestMaster, TestSlave, testParams } from '../kit.ts'
 import { downstreamPeer, driveBoth, relayOf, upstreamGrandmasterConfig, waitForReadvertised } from '../support/relay.ts'
-import { flatMask, onGrid, teMetrics } from '../support/te_metrics.ts'
+import { flatMask, teMetrics } from '../support/te_metrics.ts'
 
 const PARAMS = {
   /** G.8273.2 class whose limits apply: A, B, C or D (the profile's accuracy keys class<X>…). */
@@ -31,6 +30,8 @@ const PARAMS = {
   observeSeconds: 60,
   windowSeconds: 1000,
   source: '',
+  /** Fewer complete exchanges than this measure no time error: the clock passed too little on. */
+  minSamples: 32,
 }
 
 export interface BoundaryTimeErrorData {
@@ -38,8 +39,6 @@ export interface BoundaryTimeErrorData {
   clock?: 'boundary' | 'e2e-tc' | 'p2p-tc'
   grandmaster: PortIdentity
   dutDownstreamPort: PortIdentity
-  /** Whose Sync the downstream slave follows when not the DUT's port 2: the grandmaster, through a transparent clock. */
-  syncSender?: PortIdentity
   /** The harness slave's Delay_Req interval (log2 s): the grid the time error is put on. */
   logDelayReqInterval: number
   readvertisedAfterMs?: number
@@ -135,7 +134,6 @@ export default conformance<BoundaryTimeErrorData>({
       clock,
       grandmaster,
       dutDownstreamPort,
-      ...(clock === 'boundary' ? {} : { syncSender: grandmaster }),
       logDelayReqInterval,
       ...(wait.atMs !== undefined ? { readvertisedAfterMs: wait.atMs } : {}),
       waitedMs: wait.waitedMs,
@@ -147,26 +145,27 @@ export default conformance<BoundaryTimeErrorData>({
     const d = ev.data
     const lim = classLimits(profile)
     const cls = `class ${lim.params.class}`
-    if (d.readvertisedAfterMs === undefined) {
-      const tcWait = d.clock === 'e2e-tc' || d.clock === 'p2p-tc'
-      return { checks: [{ name: `the ${tcWait ? 'transparent' : 'boundary'} clock passed the grandmaster on downstream`, verdict: 'fail', measured: 'never', limit: `within ${Math.round(d.waitedMs / 1000)} s`, source: tcWait ? 'IEEE 1588-2019 10.2 (a transparent clock forwards the PTP messages of its domain)' : 'ITU-T G.8273.2 7.1 (a T-BC locked to its input)', detail: `no downstream Announce named ${d.grandmaster.clockIdentity}${tcWait ? ` from ${d.grandmaster.clockIdentity}` : ''}` }] }
-    }
     const tc = d.clock === 'e2e-tc' || d.clock === 'p2p-tc'
-    const sender = d.syncSender ?? d.dutDownstreamPort
+    if (d.readvertisedAfterMs === undefined) {
+      return { checks: [{ name: `the ${tc ? 'transparent' : 'boundary'} clock passed the grandmaster on downstream`, verdict: 'fail', measured: 'never', limit: `within ${Math.round(d.waitedMs / 1000)} s`, source: tc ? 'IEEE 1588-2019 10.2 (a transparent clock forwards the PTP messages of its domain)' : 'ITU-T G.8273.2 7.1 (a T-BC locked to its input)', detail: `no downstream Announce named ${d.grandmaster.clockIdentity}${tc ? ` from ${d.grandmaster.clockIdentity}` : ''}` }] }
+    }
+    // A boundary clock's port 2 sends the Sync the slave follows; through a transparent clock, the grandmaster does.
+    const sender = tc ? d.grandmaster : d.dutDownstreamPort
     // The reference is the grandmaster's time: the harness's timestamp clock plus what the grandmaster sent ahead of it (currentUtcOffset on a UTC clock).
-    const gmOffsetNs = masterTimeOffsetNs(d.upstream, { sender: normalizeClockIdentity(d.grandmaster.clockIdentity), domainNumber: ev.session.domainNumber }) ?? 0n
-    const series = twoWayTimeError(d.downstream, { dutClockIdentity: normalizeClockIdentity(sender.clockIdentity), domainNumber: ev.session.domainNumber, delayMechanism: ev.session.delayMechanism }).map((x) => ({ ...x, teNs: x.teNs - gmOffsetNs }))
-    if (series.length < 32) {
+    const gmOffsetNs = masterTimeOffsetNs(d.upstream, { sender: d.grandmaster.clockIdentity, domainNumber: ev.session.domainNumber }) ?? 0n
+    const series = twoWayTimeError(d.downstream, { dutClockIdentity: sender.clockIdentity, domainNumber: ev.session.domainNumber, delayMechanism: ev.session.delayMechanism }).map((x) => ({ ...x, teNs: x.teNs - gmOffsetNs }))
+    if (series.length < lim.params.minSamples) {
       const what = tc ? 'the transparent clock passed on too few of the grandmaster\'s Sync or of the delay exchanges through it' : 'the boundary clock answered too few of the downstream slave\'s delay requests (or sent too few Sync)'
-      return { checks: [{ name: 'complete two-way exchanges downstream', verdict: 'fail', measured: series.length, limit: '≥ 32', source: 'IEEE 1588-2019 11.3.2', detail: `${what} to measure its time error` }] }
+      return { checks: [{ name: 'complete two-way exchanges downstream', verdict: 'fail', measured: series.length, limit: `≥ ${lim.params.minSamples}`, source: 'IEEE 1588-2019 11.3.2', detail: `${what} to measure its time error` }] }
     }
     const tau0Ns = logIntervalToNs(d.logDelayReqInterval)
     const tau0S = Number(tau0Ns) / 1e9
-    // Exchanges a lab stall delayed (ms where the rest are µs) are set aside; a verdict they alone would turn to fail is inconclusive.
-    const split = stallSuspects(series.map((x) => x.teNs), ev.noise.timeErrorFloorNs)
+    // In the lab, exchanges a stall delayed (ms where the rest are µs) are set aside, and a verdict they alone would turn to fail
+    // is inconclusive. On a device nothing is: hardware stamps do not move with the harness's scheduling, and an outlier is the DUT's.
+    const split = ev.session.mode === 'lab' ? stallSuspects(series.map((x) => x.teNs), ev.noise.timeErrorFloorNs) : { suspect: [] as boolean[], suspects: 0, stallAboveNs: 0n }
     const clean = series.filter((_, i) => !split.suspect[i])
-    const m = teMetrics(onGrid(clean, tau0Ns), tau0S)
-    const all = split.suspects ? teMetrics(onGrid(series, tau0Ns), tau0S) : m
+    const m = teMetrics(clean, tau0Ns)
+    const all = split.suspects ? teMetrics(series, tau0Ns) : m
     const decide = (c: Verdict, a: Verdict): Verdict => (split.suspects && c !== 'fail' && a === 'fail' ? 'inconclusive' : c)
     const floor = Number(ev.noise.timeErrorFloorNs)
     const window = `${m.spanS.toFixed(0)} s observed (scaled lab window; G.8273.2: ${lim.params.windowSeconds} s)`
@@ -184,9 +183,9 @@ export default conformance<BoundaryTimeErrorData>({
     // An extreme (the largest of ~10^3 samples) is moved by one late timestamp: its ± is the floor plus the slowest probe's
     // lateness, and in the lab (the DUT on the harness's vCPUs) at least the machine's worst stall during the test.
     const probeTail = ev.noise.tailNs ?? 0n
-    const stall = ev.session.mode === 'lab' ? sendLateness([...d.upstream.frames, ...d.downstream.frames]) : undefined
-    const late = stall && stall.worstStallNs > probeTail ? stall.worstStallNs : probeTail
-    const lateWhy = late === probeTail ? 'the slowest probe\'s lateness' : `the machine's worst stall during the test (the harness's ${stall!.count} scheduled sends at worst ${formatNs(stall!.maxNs)} late; the DUT shares the lab's vCPUs)`
+    const stall = labStall(ev.session.mode, [...d.upstream.frames, ...d.downstream.frames])
+    const late = stall && stall.ns > probeTail ? stall.ns : probeTail
+    const lateWhy = stall && late === stall.ns ? `the machine's worst stall during the test, ${formatNs(stall.ns)} (${stall.how})` : 'the slowest probe\'s lateness'
     if (lim.maxAbsTe) bound(`max|TE| (${cls}, unfiltered)`, m.maxAbsTeNs, all.maxAbsTeNs, lim.maxAbsTe, floor + Number(late), `an extreme: ± the floor and ${lateWhy}; `)
     if (lim.cte) bound(`|cTE| (${cls})`, Math.abs(m.cteNs), Math.abs(all.cteNs), lim.cte, floor, `cTE ${formatNs(Math.round(m.cteNs))}; `)
     const masks: Record<string, unknown> = {}

@@ -11,7 +11,7 @@ import type { AnnounceDataset } from '../../../harness/engines/test_master.ts'
 import { Recorder } from '../../../harness/recorder/recorder.ts'
 import type { BoundaryAnnounceData } from '../../../suites/bmca/bmca-09-boundary-clock-announce.ts'
 
-export const BC_FAULTS = ['own-dataset', 'own-quality', 'steps-not-incremented', 'forwards-grandmaster', 'time-properties-dropped', 'wrong-port', 'silent'] as const
+export const BC_FAULTS = ['own-dataset', 'own-quality', 'steps-not-incremented', 'forwards-grandmaster', 'forwards-and-readvertises', 'time-properties-dropped', 'wrong-port', 'silent'] as const
 export type BcFault = (typeof BC_FAULTS)[number]
 
 const GM: PortIdentity = { clockIdentity: '020000.fffe.000040', portNumber: 1 }
@@ -50,6 +50,8 @@ export function simulateBoundaryAnnounces(fault?: BcFault, count = 8): BoundaryA
     else if (fault === 'wrong-port') add(i, { ...DUT_DOWN, portNumber: 1 }, gm, DATASET.flagField)
     else if (fault === 'time-properties-dropped') add(i, DUT_DOWN, { ...gm, currentUtcOffset: 0, timeSource: 0xa0 }, 0)
     else add(i, DUT_DOWN, gm, DATASET.flagField)
+    // Right, and a switch's leak besides: the grandmaster's own Announce passed on too.
+    if (fault === 'forwards-and-readvertises' && i % 2 === 0) add(i, GM, { ...gm, stepsRemoved: 0 }, DATASET.flagField)
   }
   return { grandmaster: GM, dataset: DATASET, dutDownstreamPort: DUT_DOWN, ...(fault === 'silent' || fault === 'own-dataset' || fault === 'forwards-grandmaster' ? {} : { readvertisedAfterMs: 1000 }), waitedMs: 20_000, upstream: new Recorder(), downstream: down }
 }

@@ -73,7 +73,7 @@ export function simulateBoundaryTimeError(o: BoundaryTeSimulation): BoundaryTime
     if (!o.noDelayResp) rec('in', t4 + 100_000n, buildDelayRespMessage(dut, { sequenceId: k }, ts(t4), SLAVE))
   }
   return {
-    ...(tc ? { clock: 'e2e-tc' as const, syncSender: GM } : {}),
+    ...(tc ? { clock: 'e2e-tc' as const } : {}),
     grandmaster: GM,
     dutDownstreamPort: DUT_DOWN,
     logDelayReqInterval: -4,

@@ -86,4 +86,20 @@ test.group('judge BMCA-08 passive port', () => {
     assert.equal(r.verdict, 'inconclusive')
     assert.match(r.checks[0]!.detail!, /none of the 40 answers held port 2's state/)
   })
+
+  test('a read that misses port 2 once is not a departure from PASSIVE', ({ assert }) => {
+    const d = data((i) => (i >= 6 ? 'PASSIVE' : undefined))
+    const partial = { ...d, reads: d.reads.map((r, i) => (r.state && i === 20 ? { ...r, state: { ...r.state, ports: r.state.ports.filter((p) => p.portNumber === 1) } } : r)) }
+    assert.equal(judge(partial).verdict, 'pass', JSON.stringify(judge(partial).checks, null, 1))
+  })
+
+  test('fault: port 2 never in the answers but still announcing in the second half of the watch fails, naming the frames', ({ assert }) => {
+    const d = data(() => 'MASTER', { announceFromPort2AtS: [2, 12, 15, 18] })
+    const onlyPort1 = { ...d, reads: d.reads.map((r) => (r.state ? { ...r, state: { ...r.state, ports: r.state.ports.filter((p) => p.portNumber === 1) } } : r)) }
+    const r = judge(onlyPort1)
+    assert.equal(r.verdict, 'fail')
+    assert.match(r.checks[0]!.detail!, /never in the answers, but it still sent 3 /)
+    // No state answered at all: the same frames decide it.
+    assert.equal(judge(data(() => undefined, { unreadable: true, announceFromPort2AtS: [12, 15] })).verdict, 'fail')
+  })
 })

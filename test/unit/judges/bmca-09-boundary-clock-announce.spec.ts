@@ -23,7 +23,7 @@ test.group('judge BMCA-09 boundary clock Announce', () => {
   test('the grandmaster re-advertised with stepsRemoved + 1 from the clock\'s own port passes, also on stored evidence', ({ assert }) => {
     const r = judge()
     assert.equal(r.verdict, 'pass', JSON.stringify(r.checks, null, 1))
-    assert.lengthOf(r.checks, 9)
+    assert.lengthOf(r.checks, 10)
     assert.deepEqual(BMCA09.judge(roundTrip(r.ev), profile).checks, r.checks)
   })
 
@@ -45,6 +45,14 @@ test.group('judge BMCA-09 boundary clock Announce', () => {
     const r = judge('forwards-grandmaster')
     assert.equal(r.verdict, 'fail')
     assert.match(r.checks[0]!.detail!, /arrived downstream unchanged 8 times .*forwarded, as a switch or transparent clock would/)
+  })
+
+  test('fault: a clock that re-advertises the grandmaster and also forwards its Announce fails that check only, naming the frames', ({ assert }) => {
+    const r = judge('forwards-and-readvertises')
+    assert.deepEqual(r.failed, ['the grandmaster\'s own Announce is not forwarded downstream'])
+    const c = r.checks.find((x) => x.name === r.failed[0])!
+    assert.equal(c.measured, 4)
+    assert.match(c.detail!, /first frame/)
   })
 
   test('fault: time properties and UTC offset dropped fail both fields', ({ assert }) => {

@@ -10,6 +10,7 @@
  */
 import { test } from '@japa/runner'
 import { loadProfile } from '../../../harness/profiles/index.ts'
+import { CURRENT_TAI_MINUS_UTC } from '../../../harness/time/utc_offset.ts'
 import type { HarnessNoise } from '../../../harness/run/session_types.ts'
 import { combineChecks } from '../../../harness/verdict/verdict.ts'
 import TE04 from '../../../suites/te/te-04-boundary-and-transparent-clock-time-error.ts'
@@ -71,7 +72,7 @@ test.group('judge TE-04 boundary clock time error', () => {
     const maxTe = (mode: 'lab' | 'device') => TE04.judge(envelope('TE-04', profile, sim, { noise: HARDWARE, mode }), profile).checks.find((c) => c.name.startsWith('max|TE|'))!
     const lab = maxTe('lab')
     assert.equal(lab.verdict, 'inconclusive', lab.detail)
-    assert.match(lab.detail!, /the machine's worst stall during the test \(the harness's 20 scheduled sends at worst 2\.000000 ms late; the DUT shares the lab's vCPUs\)/)
+    assert.match(lab.detail!, /the machine's worst stall during the test, 1\.998500 ms \(the harness's 20 scheduled sends in this test left a median 1\.500 µs and at worst 2\.000000 ms after their planned time; the DUT shares the lab's vCPUs\)/)
     assert.equal(maxTe('device').verdict, 'fail')
   })
 
@@ -98,6 +99,22 @@ test.group('judge TE-04 boundary clock time error', () => {
     assert.equal(max.verdict, 'inconclusive')
     assert.match(max.detail!, /alone .* would fail it: a lab stall cannot be ruled out/)
     assert.match(max.detail!, /3 exchanges beyond .* set aside as suspected lab stalls/)
+  })
+
+  test('fault on a device: nothing is set aside as a lab stall; a clock 3 × max|TE| off for a tenth of the time fails max|TE|', ({ assert }) => {
+    const sim = simulateBoundaryTimeError({ teNs: (t) => (Math.floor(t) % 10 === 0 ? 3 * MAX_ABS_TE : 0), domainNumber: 24 })
+    const out = TE04.judge(envelope('TE-04', profile, sim, { noise: HARDWARE, mode: 'device' }), profile)
+    assert.equal(out.measurements!.stallSuspects, 0)
+    assert.equal(out.checks.find((c) => c.name.startsWith('max|TE|'))!.verdict, 'fail')
+    // The same evidence from the lab: those exchanges look like stalls there, and the check says it cannot rule one out.
+    const lab = TE04.judge(envelope('TE-04', profile, sim, { noise: HARDWARE, mode: 'lab' }), profile)
+    assert.isAbove(lab.measurements!.stallSuspects as number, 0)
+  })
+
+  test('fault: a 0.03 Hz wander of 3 × the TDEV limit in amplitude fails the dTE_L TDEV mask', ({ assert }) => {
+    const TDEV = profile.accuracy.dteLTdev!.limit.value
+    const r = judge({ teNs: (t) => 3 * TDEV * Math.sin(2 * Math.PI * 0.03 * t) })
+    assert.equal(r.by['dTE_L TDEV under the mask (class A)']!.verdict, 'fail', JSON.stringify(r.by['dTE_L TDEV under the mask (class A)']))
   })
 
   test('fault: a boundary clock that answers no Delay_Req fails, naming the exchanges', ({ assert }) => {
@@ -137,9 +154,9 @@ test.group('judge TE-04 transparent clock time error (G.8273.3)', () => {
 
   test('the reference is the grandmaster\'s time: one 37 s ahead of a UTC timestamp clock (PTP timescale) is measured from its own Syncs and taken off', ({ assert }) => {
     for (const transparent of [{ residenceNs: RESIDENCE }, undefined]) {
-      const r = judge({ teNs: () => CTE / 5, grandmasterAheadNs: 37_000_000_000n, ...(transparent ? { transparent } : {}) })
+      const r = judge({ teNs: () => CTE / 5, grandmasterAheadNs: BigInt(CURRENT_TAI_MINUS_UTC) * 1_000_000_000n, ...(transparent ? { transparent } : {}) })
       assert.equal(r.verdict, 'pass', JSON.stringify(r.out.checks, null, 1))
-      assert.equal(r.out.measurements!.grandmasterOffsetNs, '37000000000')
+      assert.equal(r.out.measurements!.grandmasterOffsetNs, String(BigInt(CURRENT_TAI_MINUS_UTC) * 1_000_000_000n))
       assert.approximately(r.out.measurements!.cteNs as number, CTE / 5, 1)
     }
   })
