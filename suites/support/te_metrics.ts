@@ -1,12 +1,12 @@
 /**
  * A boundary clock's output time error as G.8273.2 measures it (TE-04), pure: the two-way time
  * error the harness's downstream slave measures (harness/stats/two_way_time_error.ts) put on a
- * regular grid, then max|TE| (unfiltered), cTE (the mean over the window), dTE_L (0.1 Hz
+ * regular grid, then max|TE| (unfiltered), max|TE_L| (0.1 Hz low-pass), cTE (the mean over the window), dTE_L (0.1 Hz
  * first-order low-pass of TE − cTE) as MTIE and TDEV against the profile's masks, and dTE_H
  * (the high-pass rest) as a peak-to-peak figure.
  */
 import type { TimeErrorSample } from '../../harness/stats/two_way_time_error.ts'
-import { constantTimeError, highPass, logSpacedWindows, lowPass, mtie, peakToPeak, tdev, type CurvePoint, type Mask } from '../../harness/stats/time_error/index.ts'
+import { constantTimeError, highPass, logSpacedWindows, lowPass, maxAbsTimeError, mtie, peakToPeak, tdev, type CurvePoint, type Mask } from '../../harness/stats/time_error/index.ts'
 import type { AccuracyLimit } from '../../harness/profiles/types.ts'
 
 /** G.8273.2 7.1: dTE_L and dTE_H are split by a first-order filter with this corner. */
@@ -41,6 +41,8 @@ export interface TeMetrics {
   tau0S: number
   spanS: number
   maxAbsTeNs: number
+  /** max|TE_L|: the largest |TE| after the 0.1 Hz low-pass (G.8273.2 class D's, and class C's where the profile names it). */
+  maxAbsTeLNs: number
   cteNs: number
   dteHPeakToPeakNs: number
   dteLMtie: CurvePoint[]
@@ -60,6 +62,7 @@ export function teMetrics(samples: readonly TimeErrorSample[], tau0Ns: bigint): 
     tau0S,
     spanS: (grid.length - 1) * tau0S,
     maxAbsTeNs: samples.reduce((m, x) => Math.max(m, Math.abs(Number(x.teNs))), 0),
+    maxAbsTeLNs: maxAbsTimeError(lowPass(grid, DTE_CORNER_HZ, tau0S)),
     cteNs: cte,
     dteHPeakToPeakNs: peakToPeak(highPass(centred, DTE_CORNER_HZ, tau0S)),
     dteLMtie: mtie(low, tau0S, windows).map((p) => ({ tauS: p.tauS, valueNs: p.mtieNs })),

@@ -66,6 +66,7 @@ function classLimits(profile: Profile) {
   return {
     params: p,
     maxAbsTe: key('MaxAbsTe'),
+    maxAbsTeL: key('MaxAbsTeL'),
     cte: key('Cte'),
     // dTE_L masks are shared by classes A and B in G.8273.2 (the profile's appliesTo says which).
     mtie: Object.values(profile.accuracy).find((l) => l.quantity === 'dTeLowPassMtie' && l.appliesTo.includes(`classes A and B`) && 'AB'.includes(p.class)),
@@ -90,12 +91,12 @@ export default conformance<BoundaryTimeErrorData>({
   params: PARAMS,
   estimatedSeconds: 80,
   criteria: {
-    pass: 'max|TE|, |cTE| and the dTE_L MTIE/TDEV curves are within the class limits and masks the profile names, the harness floor included',
+    pass: 'max|TE|, max|TE_L| (where the class names it), |cTE| and the dTE_L MTIE/TDEV curves are within the class limits and masks the profile names, the harness floor included',
     fail: 'a metric exceeds its limit by more than the harness floor, or the clock never passes the grandmaster on',
   },
   appliesTo(p) {
     const l = classLimits(p)
-    return l.cte || l.maxAbsTe ? true : `profile ${p.id} names no G.8273.2 class ${l.params.class} limits (accuracy.class${l.params.class}Cte / MaxAbsTe)`
+    return l.cte || l.maxAbsTe || l.maxAbsTeL ? true : `profile ${p.id} names no G.8273.2 class ${l.params.class} limits (accuracy.class${l.params.class}Cte / MaxAbsTe / MaxAbsTeL)`
   },
   async acquire(ctx) {
     const relay = relayOf(ctx)
@@ -187,6 +188,8 @@ export default conformance<BoundaryTimeErrorData>({
     const late = stall && stall.ns > probeTail ? stall.ns : probeTail
     const lateWhy = stall && late === stall.ns ? `the machine's worst stall during the test, ${formatNs(stall.ns)} (${stall.how})` : 'the slowest probe\'s lateness'
     if (lim.maxAbsTe) bound(`max|TE| (${cls}, unfiltered)`, m.maxAbsTeNs, all.maxAbsTeNs, lim.maxAbsTe, floor + Number(late), `an extreme: ± the floor and ${lateWhy}; `)
+    // A low-passed value averages over seconds: its ± is the floor, as cTE's.
+    if (lim.maxAbsTeL) bound(`max|TE_L| (${cls}, 0.1 Hz low-pass)`, m.maxAbsTeLNs, all.maxAbsTeLNs, lim.maxAbsTeL, floor)
     if (lim.cte) bound(`|cTE| (${cls})`, Math.abs(m.cteNs), Math.abs(all.cteNs), lim.cte, floor, `cTE ${formatNs(Math.round(m.cteNs))}; `)
     const masks: Record<string, unknown> = {}
     for (const [label, curve, withStalls, limit] of [['dTE_L MTIE', m.dteLMtie, all.dteLMtie, lim.mtie], ['dTE_L TDEV', m.dteLTdev, all.dteLTdev, lim.tdev]] as const) {
@@ -224,6 +227,7 @@ export default conformance<BoundaryTimeErrorData>({
         dteLTdevCurveNsMask: masks['dTE_L TDEV'] ?? null,
         curveNote: `scaled lab window: ${m.spanS.toFixed(0)} s of ${lim.params.windowSeconds} s; floor ±${formatNs(ev.noise.timeErrorFloorNs)}`,
         maxAbsTeNs: Math.round(m.maxAbsTeNs),
+        maxAbsTeLNs: Math.round(m.maxAbsTeLNs),
         cteNs: Math.round(m.cteNs),
         dteHPeakToPeakNs: Math.round(m.dteHPeakToPeakNs),
         samples: m.samples,

@@ -131,6 +131,31 @@ test.group('judge TE-04 boundary clock time error', () => {
   })
 })
 
+test.group('judge TE-04 class C (max|TE_L|)', () => {
+  const classC = () => {
+    const p = loadProfile('g8275-1')
+    p.suites.overrides['TE-04'] = { ...(p.suites.overrides['TE-04'] ?? {}), class: 'C' }
+    return p
+  }
+  const TE_L = profile.accuracy.classCMaxAbsTeL!.limit.value
+  const judgeC = (teNs: (t: number) => number) => {
+    const p = classC()
+    return Object.fromEntries(TE04.judge(envelope('TE-04', p, simulateBoundaryTimeError({ teNs, domainNumber: 24 }), { noise: HARDWARE }), p).checks.map((c) => [c.name, c]))
+  }
+
+  test('a clean clock passes max|TE_L| and cTE', ({ assert }) => {
+    const by = judgeC(() => 0)
+    assert.equal(by['max|TE_L| (class C, 0.1 Hz low-pass)']!.verdict, 'pass')
+    assert.equal(by['|cTE| (class C)']!.verdict, 'pass')
+  })
+
+  test('fault: a zero-mean 0.05 Hz wander (3 cycles in the window) of 2 × the max|TE_L| limit fails max|TE_L| while cTE passes', ({ assert }) => {
+    const by = judgeC((t) => 2 * TE_L * Math.sin(2 * Math.PI * 0.05 * t))
+    assert.equal(by['max|TE_L| (class C, 0.1 Hz low-pass)']!.verdict, 'fail', JSON.stringify(by, null, 1))
+    assert.equal(by['|cTE| (class C)']!.verdict, 'pass')
+  })
+})
+
 test.group('judge TE-04 transparent clock time error (G.8273.3)', () => {
   const RESIDENCE = 180_000 // ptp4l's software TC holds a Sync 150–450 µs in the lab
   test('an E2E transparent clock within class A passes, judged on the grandmaster\'s own messages, its limits cited as G.8273.3\'s', ({ assert }) => {
